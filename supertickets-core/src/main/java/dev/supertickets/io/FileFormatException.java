@@ -1,0 +1,30 @@
+package dev.supertickets.io;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * The one exception every reader of SuperTickets-J throws for a file it will not load: truncated, corrupt
+ * (checksum or magic mismatch), foreign, inconsistent, or written by a newer format version. The message
+ * names the file and what is wrong with it.
+ */
+public final class FileFormatException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  private final transient Path file;
+
+  public FileFormatException(Path file, String problem) {
+    super(file + ": " + problem);
+    this.file = file;
+  }
+
+  public FileFormatException(Path file, String problem, Throwable cause) {
+    super(file + ": " + problem, cause);
+    this.file = file;
+  }
+
+  /** The file that was refused. */
+  public Path file() {
+    return file;
+  }
+}

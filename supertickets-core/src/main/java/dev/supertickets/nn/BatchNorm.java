@@ -1,0 +1,143 @@
+package dev.supertickets.nn;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import com.google.common.collect.ImmutableList;
+import dev.supertickets.tensor.Tensors;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Batch normalisation over the channel (last) axis of NHWC activations, with PyTorch's conventions: running
+ * statistics {@code r = (1-m) r + m batch} with the unbiased batch variance, and a cumulative average in
+ * {@link Mode#CALIBRATE}. Statistics and the backward pass are GEMVs on the {@code [N*H*W, C]} view, because
+ * libnd4j's {@code batchnorm_bp} and reductions along non-last axes are many times slower on CPU.
+ */
+public final class BatchNorm implements Module {
+  private final int channels;
+  private final double momentum;
+  private final double eps;
+  private final Param gamma;
+  private final Param beta;
+  private INDArray runningMean;
+  private INDArray runningVar;
+  private long calibrationBatches;
+  private INDArray xhat;
+  private INDArray invStd;
+
+  public BatchNorm(String name, int channels, double momentum, double eps, DataType type) {
+    checkArgument(channels > 0, "channels must be positive, got %s", channels);
+    checkArgument(momentum > 0 && momentum <= 1, "momentum must be in (0, 1], got %s", momentum);
+    checkArgument(eps > 0, "eps must be positive, got %s", eps);
+    this.channels = channels;
+    this.momentum = momentum;
+    this.eps = eps;
+    this.gamma = new Param(name + ".gamma", Param.Kind.BN_SCALE, Nd4j.ones(type, 1, channels));
+    this.beta = new Param(name + ".beta", Param.Kind.BN_SHIFT, Nd4j.zeros(type, 1, channels));
+    this.runningMean = Nd4j.zeros(type, 1, channels);
+    this.runningVar = Nd4j.ones(type, 1, channels);
+  }
+
+  /** The reference's settings for classification and segmentation: momentum 0.01, eps 1e-3. */
+  public BatchNorm(String name, int channels) {
+    this(name, channels, 0.01, 1e-3, DataType.FLOAT);
+  }
+
+  public Param gamma() {
+    return gamma;
+  }
+
+  public Param beta() {
+    return beta;
+  }
+
+  public int channels() {
+    return channels;
+  }
+
+  public INDArray runningMean() {
+    return runningMean;
+  }
+
+  public INDArray runningVar() {
+    return runningVar;
+  }
+
+  /** Replaces the running statistics (EMA swaps, channel cuts). */
+  public void setRunningStats(INDArray mean, INDArray var) {
+    this.runningMean = mean.detach();
+    this.runningVar = var.detach();
+  }
+
+  /** Starts a BN re-calibration: the next {@link Mode#CALIBRATE} passes average their statistics cumulatively. */
+  public void resetRunningStats() {
+    runningMean.assign(0);
+    runningVar.assign(1);
+    calibrationBatches = 0;
+  }
+
+  @Override
+  public List<Param> ownParams() {
+    return ImmutableList.of(gamma, beta);
+  }
+
+  @Override
+  public INDArray forward(INDArray x, Mode mode) {
+    checkArgument(x.size(x.rank() - 1) == channels,
+        "%s expects %s channels in the last axis, got shape %s", gamma.name(), channels,
+        java.util.Arrays.toString(x.shape()));
+    INDArray x2 = Tensors.rows(x);
+    long m = x2.size(0);
+    INDArray y;
+    if (mode == Mode.EVAL) {
+      INDArray scale = gamma.value().div(Transforms.sqrt(runningVar.add(eps), false));
+      INDArray shift = beta.value().sub(runningMean.mul(scale));
+      y = x2.mulRowVector(scale).addiRowVector(shift);
+    } else {
+      INDArray mean = Tensors.columnSums(x2).divi(m);
+      INDArray xc = x2.subRowVector(mean);
+      INDArray var = Tensors.columnSums(xc.mul(xc)).divi(m);
+      INDArray inv = Transforms.pow(var.add(eps), -0.5, false);
+      INDArray xh = xc.muliRowVector(inv);
+      y = xh.mulRowVector(gamma.value()).addiRowVector(beta.value());
+      INDArray unbiased = m > 1 ? var.mul((double) m / (m - 1)) : var;
+      if (mode == Mode.CALIBRATE) {
+        calibrationBatches++;
+        double f = 1.0 / calibrationBatches;
+        runningMean.muli(1 - f).addi(mean.mul(f));
+        runningVar.muli(1 - f).addi(unbiased.mul(f));
+      } else {
+        runningMean.muli(1 - momentum).addi(mean.mul(momentum));
+        runningVar.muli(1 - momentum).addi(unbiased.mul(momentum));
+        xhat = xh;
+        invStd = inv;
+      }
+    }
+    return y.reshape('c', x.shape());
+  }
+
+  @Override
+  public INDArray backward(INDArray gradOut) {
+    checkState(xhat != null, "backward called before a training forward pass on %s", gamma.name());
+    INDArray g2 = Tensors.rows(gradOut);
+    long m = g2.size(0);
+    INDArray dbeta = Tensors.columnSums(g2);
+    INDArray dgamma = Tensors.columnSums(g2.mul(xhat));
+    gamma.accumulateGrad(dgamma);
+    beta.accumulateGrad(dbeta);
+    // dx = gamma * invStd / m * (m * dy - dbeta - xhat * dgamma)
+    INDArray dx = g2.mul(m).subiRowVector(dbeta).subi(xhat.mulRowVector(dgamma));
+    dx.muliRowVector(gamma.value().mul(invStd).divi(m));
+    return dx.reshape('c', gradOut.shape());
+  }
+
+  @Override
+  public void clearCache() {
+    xhat = null;
+    invStd = null;
+  }
+}

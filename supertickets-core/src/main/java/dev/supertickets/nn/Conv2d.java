@@ -1,0 +1,307 @@
+package dev.supertickets.nn;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import com.google.common.collect.ImmutableList;
+import dev.supertickets.tensor.Tensors;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * 2-D convolution on NHWC activations with a maskable weight of shape {@code [kH, kW, cIn/groups, cOut]}.
+ *
+ * <p>Routes by shape, because the routes differ several-fold in speed on CPU: a 1x1 convolution is one GEMM on the
+ * {@code [N*H*W, C]} view (the mask multiplies the small weight matrix first); a depthwise convolution uses
+ * libnd4j's depthwise op; other grouped convolutions run group by group; the rest uses libnd4j's conv2d op.
+ * Initialisation follows the reference (mnas): N(0, 2/fan_out), fan_out = k*k*cOut/groups.
+ */
+public final class Conv2d implements Module {
+  private final int cin;
+  private final int cout;
+  private final int kernel;
+  private final int stride;
+  private final int padding;
+  private final int groups;
+  private final Param weight;
+  private final Param bias;
+  private INDArray input;
+
+  private Conv2d(Builder b) {
+    this.cin = b.cin;
+    this.cout = b.cout;
+    this.kernel = b.kernel;
+    this.stride = b.stride;
+    this.padding = b.padding < 0 ? (b.kernel - 1) / 2 : b.padding;
+    this.groups = b.groups;
+    double std = Math.sqrt(2.0 / ((double) kernel * kernel * cout / groups));
+    this.weight = new Param(b.name + ".weight", Param.Kind.CONV_WEIGHT,
+        Tensors.gaussian(b.rng, std, b.type, kernel, kernel, cin / groups, cout));
+    this.bias = b.bias ? new Param(b.name + ".bias", Param.Kind.BIAS, Nd4j.zeros(b.type, 1, cout)) : null;
+  }
+
+  /** Starts a convolution from {@code cin} to {@code cout} channels with a square kernel. */
+  public static Builder builder(String name, int cin, int cout, int kernel) {
+    return new Builder(name, cin, cout, kernel);
+  }
+
+  public Param weight() {
+    return weight;
+  }
+
+  public int inChannels() {
+    return cin;
+  }
+
+  public int outChannels() {
+    return cout;
+  }
+
+  public int kernel() {
+    return kernel;
+  }
+
+  public int stride() {
+    return stride;
+  }
+
+  public int padding() {
+    return padding;
+  }
+
+  public int groups() {
+    return groups;
+  }
+
+  public boolean isDepthwise() {
+    return groups == cin && cin == cout && groups > 1;
+  }
+
+  /** Output spatial size for an input of size {@code in}. */
+  public int outSize(int in) {
+    return (in + 2 * padding - kernel) / stride + 1;
+  }
+
+  @Override
+  public List<Param> ownParams() {
+    return bias == null ? ImmutableList.of(weight) : ImmutableList.of(weight, bias);
+  }
+
+  @Override
+  public INDArray forward(INDArray x, Mode mode) {
+    checkArgument(x.rank() == 4 && x.size(3) == cin,
+        "%s expects NHWC input with %s channels, got shape %s", weight.name(), cin,
+        java.util.Arrays.toString(x.shape()));
+    if (mode == Mode.TRAIN) {
+      input = x;
+    }
+    INDArray w = weight.effective();
+    INDArray y;
+    if (kernel == 1 && padding == 0 && groups == 1) {
+      y = pointwise(x, w);
+    } else if (isDepthwise()) {
+      y = exec("depthwise_conv2d", new INDArray[] {x, w.reshape('c', kernel, kernel, cin, 1)},
+          outShape(x, cout));
+    } else if (groups == 1) {
+      y = exec("conv2d", new INDArray[] {x, w}, outShape(x, cout));
+    } else {
+      y = perGroup(x, w, null);
+    }
+    if (bias != null) {
+      Tensors.rows(y).addiRowVector(bias.value()); // on the 2-D view: rank-4 row ops broadcast along axis 1
+    }
+    return y;
+  }
+
+  @Override
+  public INDArray backward(INDArray gradOut) {
+    checkState(input != null, "backward called before a training forward pass on %s", weight.name());
+    INDArray x = input;
+    INDArray w = weight.effective();
+    if (bias != null) {
+      bias.accumulateGrad(Tensors.columnSums(Tensors.rows(gradOut)));
+    }
+    INDArray dx;
+    if (kernel == 1 && padding == 0 && groups == 1) {
+      dx = pointwiseBackward(x, w, gradOut);
+    } else if (isDepthwise()) {
+      INDArray dw = Nd4j.createUninitialized(w.dataType(), kernel, kernel, cin, 1);
+      dx = Nd4j.createUninitialized(x.dataType(), x.shape());
+      execBp("depthwise_conv2d_bp", new INDArray[] {x, w.reshape('c', kernel, kernel, cin, 1), gradOut},
+          new INDArray[] {dx, dw});
+      weight.accumulateGrad(dw.reshape('c', kernel, kernel, 1, cout));
+    } else if (groups == 1) {
+      INDArray dw = Nd4j.createUninitialized(w.dataType(), w.shape());
+      dx = Nd4j.createUninitialized(x.dataType(), x.shape());
+      execBp("conv2d_bp", new INDArray[] {x, w, gradOut}, new INDArray[] {dx, dw});
+      weight.accumulateGrad(dw);
+    } else {
+      dx = Nd4j.createUninitialized(x.dataType(), x.shape());
+      perGroup(x, w, new INDArray[] {gradOut, dx});
+    }
+    return dx;
+  }
+
+  @Override
+  public void clearCache() {
+    input = null;
+  }
+
+  /** 1x1 convolution (any stride) as one GEMM on the [N*H*W, C] view of the (subsampled) input. */
+  private INDArray pointwise(INDArray x, INDArray w) {
+    INDArray xs = subsample(x);
+    INDArray y = Tensors.rows(xs).mmul(w.reshape('c', cin, cout));
+    return y.reshape('c', xs.size(0), xs.size(1), xs.size(2), cout);
+  }
+
+  private INDArray pointwiseBackward(INDArray x, INDArray w, INDArray gradOut) {
+    INDArray xs = subsample(x);
+    INDArray g2 = Tensors.rows(gradOut);
+    weight.accumulateGrad(Tensors.rows(xs).transpose().mmul(g2).reshape('c', 1, 1, cin, cout));
+    INDArray dxs = g2.mmul(w.reshape('c', cin, cout).transpose())
+        .reshape('c', xs.size(0), xs.size(1), xs.size(2), cin);
+    if (stride == 1) {
+      return dxs;
+    }
+    INDArray dx = Nd4j.zeros(x.dataType(), x.shape());
+    dx.get(NDArrayIndex.all(), NDArrayIndex.interval(0, stride, x.size(1)),
+        NDArrayIndex.interval(0, stride, x.size(2)), NDArrayIndex.all()).assign(dxs);
+    return dx;
+  }
+
+  private INDArray subsample(INDArray x) {
+    if (stride == 1) {
+      return x;
+    }
+    return x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, stride, x.size(1)),
+        NDArrayIndex.interval(0, stride, x.size(2)), NDArrayIndex.all()).dup('c');
+  }
+
+  /**
+   * Grouped convolution, one group at a time. Forward when {@code grads} is null; otherwise backward with
+   * {@code grads = {gradOut, dx}}, writing dx and accumulating the weight gradient.
+   */
+  private INDArray perGroup(INDArray x, INDArray w, INDArray[] grads) {
+    int gi = cin / groups;
+    int go = cout / groups;
+    INDArray y = grads == null ? Nd4j.createUninitialized(x.dataType(), outShape(x, cout)) : null;
+    INDArray dw = grads == null ? null : Nd4j.createUninitialized(w.dataType(), w.shape());
+    for (int g = 0; g < groups; g++) {
+      INDArray xg = x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
+          NDArrayIndex.interval(g * gi, (g + 1) * gi)).dup('c');
+      INDArray wg = w.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
+          NDArrayIndex.interval(g * go, (g + 1) * go)).dup('c');
+      if (grads == null) {
+        INDArray yg = exec("conv2d", new INDArray[] {xg, wg}, outShape(xg, go));
+        y.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
+            NDArrayIndex.interval(g * go, (g + 1) * go)).assign(yg);
+      } else {
+        INDArray gog = grads[0].get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
+            NDArrayIndex.interval(g * go, (g + 1) * go)).dup('c');
+        INDArray dxg = Nd4j.createUninitialized(xg.dataType(), xg.shape());
+        INDArray dwg = Nd4j.createUninitialized(wg.dataType(), wg.shape());
+        execBp("conv2d_bp", new INDArray[] {xg, wg, gog}, new INDArray[] {dxg, dwg});
+        grads[1].get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
+            NDArrayIndex.interval(g * gi, (g + 1) * gi)).assign(dxg);
+        dw.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
+            NDArrayIndex.interval(g * go, (g + 1) * go)).assign(dwg);
+      }
+    }
+    if (grads != null) {
+      weight.accumulateGrad(dw);
+    }
+    return y;
+  }
+
+  private long[] outShape(INDArray x, int channels) {
+    return new long[] {x.size(0), outSize((int) x.size(1)), outSize((int) x.size(2)), channels};
+  }
+
+  private int[] iArgs() {
+    // kH, kW, sH, sW, pH, pW, dH, dW, isSameMode=0, dataFormat=1 (NHWC), wFormat=0 ([kH, kW, iC, oC])
+    return new int[] {kernel, kernel, stride, stride, padding, padding, 1, 1, 0, 1, 0};
+  }
+
+  private INDArray exec(String op, INDArray[] inputs, long[] outShape) {
+    INDArray out = Nd4j.createUninitialized(inputs[0].dataType(), outShape);
+    Nd4j.exec(DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(out).addIntegerArguments(iArgs()).build());
+    return out;
+  }
+
+  private void execBp(String op, INDArray[] inputs, INDArray[] outputs) {
+    Nd4j.exec(DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(outputs).addIntegerArguments(iArgs()).build());
+  }
+
+  /** Fluent configuration of a {@link Conv2d}. */
+  public static final class Builder {
+    private final String name;
+    private final int cin;
+    private final int cout;
+    private final int kernel;
+    private int stride = 1;
+    private int padding = -1;
+    private int groups = 1;
+    private boolean bias;
+    private SplittableRandom rng = new SplittableRandom(0);
+    private DataType type = DataType.FLOAT;
+
+    private Builder(String name, int cin, int cout, int kernel) {
+      checkArgument(cin > 0 && cout > 0, "channels must be positive, got %s -> %s", cin, cout);
+      checkArgument(kernel > 0, "kernel size must be positive, got %s", kernel);
+      this.name = name;
+      this.cin = cin;
+      this.cout = cout;
+      this.kernel = kernel;
+    }
+
+    public Builder stride(int s) {
+      checkArgument(s > 0, "stride must be positive, got %s", s);
+      this.stride = s;
+      return this;
+    }
+
+    /** Symmetric zero padding; by default (k-1)/2, which keeps the size at stride 1 for odd kernels. */
+    public Builder padding(int p) {
+      checkArgument(p >= 0, "padding must be non-negative, got %s", p);
+      this.padding = p;
+      return this;
+    }
+
+    public Builder groups(int g) {
+      checkArgument(g > 0 && cin % g == 0 && cout % g == 0,
+          "groups must divide both channel counts (%s, %s), got %s", cin, cout, g);
+      this.groups = g;
+      return this;
+    }
+
+    /** Depthwise: one filter per channel (needs cin == cout). */
+    public Builder depthwise() {
+      checkArgument(cin == cout, "a depthwise convolution needs cin == cout, got %s -> %s", cin, cout);
+      return groups(cin);
+    }
+
+    public Builder bias(boolean withBias) {
+      this.bias = withBias;
+      return this;
+    }
+
+    public Builder init(SplittableRandom rng) {
+      this.rng = rng;
+      return this;
+    }
+
+    public Builder dataType(DataType t) {
+      this.type = t;
+      return this;
+    }
+
+    public Conv2d build() {
+      return new Conv2d(this);
+    }
+  }
+}

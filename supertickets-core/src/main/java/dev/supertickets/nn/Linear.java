@@ -1,0 +1,74 @@
+package dev.supertickets.nn;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import com.google.common.collect.ImmutableList;
+import dev.supertickets.tensor.Tensors;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Fully connected layer {@code y = x W_eff + b} with a maskable weight {@code [in, out]}; init U(±1/sqrt(out)). */
+public final class Linear implements Module {
+  private final int in;
+  private final int out;
+  private final Param weight;
+  private final Param bias;
+  private INDArray input;
+
+  public Linear(String name, int in, int out, SplittableRandom rng, DataType type) {
+    checkArgument(in > 0 && out > 0, "linear sizes must be positive, got %s -> %s", in, out);
+    this.in = in;
+    this.out = out;
+    double r = 1.0 / Math.sqrt(out);
+    this.weight = new Param(name + ".weight", Param.Kind.LINEAR_WEIGHT, Tensors.uniform(rng, -r, r, type, in, out));
+    this.bias = new Param(name + ".bias", Param.Kind.BIAS, Nd4j.zeros(type, 1, out));
+  }
+
+  public Param weight() {
+    return weight;
+  }
+
+  public Param bias() {
+    return bias;
+  }
+
+  public int in() {
+    return in;
+  }
+
+  public int out() {
+    return out;
+  }
+
+  @Override
+  public List<Param> ownParams() {
+    return ImmutableList.of(weight, bias);
+  }
+
+  @Override
+  public INDArray forward(INDArray x, Mode mode) {
+    checkArgument(x.rank() == 2 && x.size(1) == in,
+        "%s expects input [batch, %s], got %s", weight.name(), in, java.util.Arrays.toString(x.shape()));
+    if (mode == Mode.TRAIN) {
+      input = x;
+    }
+    return x.mmul(weight.effective()).addiRowVector(bias.value());
+  }
+
+  @Override
+  public INDArray backward(INDArray gradOut) {
+    checkState(input != null, "backward called before a training forward pass on %s", weight.name());
+    weight.accumulateGrad(input.transpose().mmul(gradOut));
+    bias.accumulateGrad(Tensors.columnSums(gradOut));
+    return gradOut.mmul(weight.effective().transpose());
+  }
+
+  @Override
+  public void clearCache() {
+    input = null;
+  }
+}

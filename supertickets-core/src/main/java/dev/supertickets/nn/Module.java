@@ -1,0 +1,50 @@
+package dev.supertickets.nn;
+
+import com.google.common.collect.ImmutableList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A differentiable building block on NHWC activations with a hand-written backward pass.
+ *
+ * <p>{@link #forward} in {@link Mode#TRAIN} caches what {@link #backward} needs; {@code backward} takes the
+ * gradient of the loss with respect to the output, accumulates parameter gradients into {@link Param#grad()}
+ * and returns the gradient with respect to the input. Both run inside the caller's workspace: the returned
+ * arrays live until that workspace closes.
+ */
+public interface Module {
+  INDArray forward(INDArray x, Mode mode);
+
+  INDArray backward(INDArray gradOut);
+
+  /** This module's own parameters, not its children's. */
+  default List<Param> ownParams() {
+    return ImmutableList.of();
+  }
+
+  /** Direct sub-modules. */
+  default List<Module> children() {
+    return ImmutableList.of();
+  }
+
+  /** All parameters of this module and its descendants, depth first. */
+  default List<Param> params() {
+    ImmutableList.Builder<Param> out = ImmutableList.builder();
+    collect(this, out);
+    return out.build();
+  }
+
+  /** Drops cached activations (e.g. after a step, so that no array outlives its workspace). */
+  default void clearCache() {
+    for (Module c : children()) {
+      c.clearCache();
+    }
+  }
+
+  private static void collect(Module m, ImmutableList.Builder<Param> out) {
+    out.addAll(m.ownParams());
+    for (Module c : m.children()) {
+      collect(c, out);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.supertickets.nn;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A trainable tensor with its gradient and, for weights that may be pruned, a binary mask of the same shape.
+ *
+ * <p>The forward pass of a masked parameter uses {@code W_eff = mask ⊙ value}. The stored value of a pruned
+ * weight is kept, so a later mask can reactivate it with its old value; its task gradient is zero (the layer
+ * multiplies the gradient of {@code W_eff} by the mask). Arrays are allocated outside any workspace and updated
+ * in place, so references to them stay valid across steps.
+ */
+public final class Param {
+  /** What a parameter is, which decides the defaults for pruning and weight decay. */
+  public enum Kind {
+    CONV_WEIGHT,
+    LINEAR_WEIGHT,
+    BIAS,
+    BN_SCALE,
+    BN_SHIFT
+  }
+
+  private final String name;
+  private final Kind kind;
+  private INDArray value;
+  private INDArray grad;
+  private INDArray mask;
+
+  public Param(String name, Kind kind, INDArray value) {
+    checkArgument(!name.isBlank(), "parameter name must not be blank");
+    this.name = name;
+    this.kind = kind;
+    this.value = value;
+    this.grad = Nd4j.zeros(value.dataType(), value.shape());
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** Whether this is a convolution or linear weight (the tensors that carry masks and weight decay). */
+  public boolean isWeight() {
+    return kind == Kind.CONV_WEIGHT || kind == Kind.LINEAR_WEIGHT;
+  }
+
+  /** The raw stored values (masked entries keep theirs). */
+  public INDArray value() {
+    return value;
+  }
+
+  /** The gradient of the loss with respect to the raw value; already multiplied by the mask. */
+  public INDArray grad() {
+    return grad;
+  }
+
+  /** The binary mask, or {@code null} when this parameter is dense. */
+  public INDArray mask() {
+    return mask;
+  }
+
+  public boolean isMasked() {
+    return mask != null;
+  }
+
+  /** Installs a mask (copied). Values must be 0 or 1 and the shape must match. */
+  public void setMask(INDArray newMask) {
+    checkArgument(
+        Arrays.equals(newMask.shape(), value.shape()),
+        "mask shape %s must equal the shape %s of parameter %s",
+        Arrays.toString(newMask.shape()),
+        Arrays.toString(value.shape()),
+        name);
+    INDArray m = newMask.castTo(value.dataType());
+    double ones = m.sumNumber().doubleValue();
+    double squares = m.mul(m).sumNumber().doubleValue();
+    checkArgument(ones == squares && m.minNumber().doubleValue() >= 0,
+        "mask of %s must hold only 0 and 1; pass a binary mask", name);
+    if (mask == null) {
+      mask = m.detach();
+    } else {
+      mask.assign(m);
+    }
+  }
+
+  /** Removes the mask: every weight is active again with its stored value. */
+  public void clearMask() {
+    mask = null;
+  }
+
+  /** The tensor the forward pass uses: {@code mask ⊙ value}, or the value itself when dense. */
+  public INDArray effective() {
+    return mask == null ? value : value.mul(mask);
+  }
+
+  /** Number of entries. */
+  public long size() {
+    return value.length();
+  }
+
+  /** Number of active (unmasked) entries. */
+  public long activeCount() {
+    return mask == null ? value.length() : Math.round(mask.sumNumber().doubleValue());
+  }
+
+  /** Replaces value, gradient and mask with new arrays, e.g. after channels were cut out. */
+  public void replace(INDArray newValue, INDArray newMask) {
+    this.value = newValue.detach();
+    this.grad = Nd4j.zeros(newValue.dataType(), newValue.shape());
+    this.mask = newMask == null ? null : newMask.castTo(newValue.dataType()).detach();
+  }
+
+  /** Sets the gradient to zero in place. */
+  public void zeroGrad() {
+    grad.assign(0);
+  }
+
+  /**
+   * Stores the gradient of {@code W_eff}: multiplies it by the mask and accumulates it into {@link #grad()}.
+   */
+  public void accumulateGrad(INDArray gradOfEffective) {
+    if (mask == null) {
+      grad.addi(gradOfEffective);
+    } else {
+      grad.addi(gradOfEffective.mul(mask));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + Arrays.toString(value.shape()) + (mask == null ? "" : " masked");
+  }
+}

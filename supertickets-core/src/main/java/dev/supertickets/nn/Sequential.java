@@ -1,0 +1,41 @@
+package dev.supertickets.nn;
+
+import com.google.common.collect.ImmutableList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Modules applied one after another. */
+public final class Sequential implements Module {
+  private final ImmutableList<Module> layers;
+
+  public Sequential(List<? extends Module> layers) {
+    this.layers = ImmutableList.copyOf(layers);
+  }
+
+  public static Sequential of(Module... layers) {
+    return new Sequential(List.of(layers));
+  }
+
+  @Override
+  public INDArray forward(INDArray x, Mode mode) {
+    INDArray h = x;
+    for (Module m : layers) {
+      h = m.forward(h, mode);
+    }
+    return h;
+  }
+
+  @Override
+  public INDArray backward(INDArray gradOut) {
+    INDArray g = gradOut;
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      g = layers.get(i).backward(g);
+    }
+    return g;
+  }
+
+  @Override
+  public List<Module> children() {
+    return layers;
+  }
+}

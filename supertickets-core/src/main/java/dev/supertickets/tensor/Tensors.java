@@ -1,0 +1,52 @@
+package dev.supertickets.tensor;
+
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Small tensor helpers shared by the layers: seeded initialisation and fast reductions over rows. */
+public final class Tensors {
+  private Tensors() {}
+
+  /** A detached array of N(0, std²) values drawn from {@code rng} (deterministic for a given stream). */
+  public static INDArray gaussian(SplittableRandom rng, double std, DataType type, long... shape) {
+    double[] v = new double[Math.toIntExact(length(shape))];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = rng.nextGaussian() * std;
+    }
+    return Nd4j.create(v, shape, DataType.DOUBLE).castTo(type).detach();
+  }
+
+  /** A detached array of U(lo, hi) values drawn from {@code rng}. */
+  public static INDArray uniform(SplittableRandom rng, double lo, double hi, DataType type, long... shape) {
+    double[] v = new double[Math.toIntExact(length(shape))];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = lo + (hi - lo) * rng.nextDouble();
+    }
+    return Nd4j.create(v, shape, DataType.DOUBLE).castTo(type).detach();
+  }
+
+  public static long length(long... shape) {
+    long n = 1;
+    for (long s : shape) {
+      n = Math.multiplyExact(n, s);
+    }
+    return n;
+  }
+
+  /**
+   * Column sums of a 2-D array {@code [m, c]} as {@code [1, c]}, via a GEMV with a ones vector: ND4J's reductions
+   * along a non-last axis are several times slower on CPU.
+   */
+  public static INDArray columnSums(INDArray x2d) {
+    INDArray ones = Nd4j.ones(x2d.dataType(), 1, x2d.size(0));
+    return ones.mmul(x2d);
+  }
+
+  /** Views an NHWC array as {@code [N*H*W, C]} (copies only if it is not contiguous). */
+  public static INDArray rows(INDArray nhwc) {
+    long c = nhwc.size(nhwc.rank() - 1);
+    return nhwc.reshape('c', nhwc.length() / c, c);
+  }
+}
