@@ -25,6 +25,14 @@ public final class SoftmaxCrossEntropy {
   }
 
   /** Plain cross-entropy without smoothing or ignore label. */
+  public int ignoreLabel() {
+    return ignoreLabel;
+  }
+
+  public double smoothing() {
+    return smoothing;
+  }
+
   public SoftmaxCrossEntropy() {
     this(0, NO_IGNORE);
   }

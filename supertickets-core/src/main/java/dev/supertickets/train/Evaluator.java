@@ -1,0 +1,46 @@
+package dev.supertickets.train;
+
+import dev.supertickets.data.Batch;
+import dev.supertickets.data.BatchIterator;
+import dev.supertickets.data.Loader;
+import dev.supertickets.nn.Mode;
+import dev.supertickets.nn.Module;
+import dev.supertickets.nn.loss.SoftmaxCrossEntropy;
+import dev.supertickets.tensor.Workspaces;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Evaluates a classifier (or a dense predictor) on every batch of a loader, in eval mode. */
+public final class Evaluator {
+  private Evaluator() {}
+
+  public static Metrics evaluate(Module model, Loader loader, SoftmaxCrossEntropy loss) {
+    double lossSum = 0;
+    long correct = 0;
+    long counted = 0;
+    BatchIterator it = loader.epoch(0);
+    while (it.hasNext()) {
+      Batch b = it.next();
+      try (MemoryWorkspace ignored = Workspaces.step()) {
+        INDArray logits = model.forward(b.x(), Mode.EVAL);
+        SoftmaxCrossEntropy.Result r = loss.compute(logits, b.y());
+        lossSum += r.loss() * r.counted();
+        counted += r.counted();
+        correct += countCorrect(logits, b.y(), loss.ignoreLabel());
+      }
+    }
+    return new Metrics(counted == 0 ? 0 : lossSum / counted, counted == 0 ? 0 : (double) correct / counted, counted);
+  }
+
+  static long countCorrect(INDArray logits, int[] labels, int ignore) {
+    long k = logits.size(logits.rank() - 1);
+    int[] pred = logits.reshape('c', logits.length() / k, k).argMax(1).toIntVector();
+    long c = 0;
+    for (int i = 0; i < pred.length; i++) {
+      if (labels[i] != ignore && pred[i] == labels[i]) {
+        c++;
+      }
+    }
+    return c;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.supertickets.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.supertickets.nn.Param;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** SGD with (optionally Nesterov) momentum, PyTorch's formulation: {@code b = μb + g; w -= lr·(g + μb | b)}. */
+public final class Sgd extends AbstractOptimizer {
+  private final double momentum;
+  private final boolean nesterov;
+
+  public Sgd(double momentum, boolean nesterov) {
+    super(momentum == 0 ? 0 : 1);
+    checkArgument(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got %s", momentum);
+    this.momentum = momentum;
+    this.nesterov = nesterov;
+  }
+
+  @Override
+  void update(Param p, List<INDArray> s, double lr, long t) {
+    INDArray g = p.grad();
+    if (momentum == 0) {
+      p.value().subi(g.mul(lr));
+      return;
+    }
+    INDArray buf = s.get(0);
+    buf.muli(momentum).addi(g);
+    INDArray d = nesterov ? g.add(buf.mul(momentum)) : buf;
+    p.value().subi(d.mul(lr));
+  }
+}

@@ -1,0 +1,253 @@
+package dev.supertickets.train;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.collect.ImmutableList;
+import dev.supertickets.data.Batch;
+import dev.supertickets.data.BatchIterator;
+import dev.supertickets.data.Loader;
+import dev.supertickets.nn.BatchNorm;
+import dev.supertickets.nn.Mode;
+import dev.supertickets.nn.Module;
+import dev.supertickets.nn.Modules;
+import dev.supertickets.nn.Param;
+import dev.supertickets.nn.loss.SoftmaxCrossEntropy;
+import dev.supertickets.tensor.Workspaces;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The step loop: forward, loss (task loss + explicit L2 + regularizers), hand-written backward, optimizer update
+ * and EMA, each step inside a reused workspace; evaluation with EMA weights and BN re-calibration at the end of
+ * chosen epochs. Masks are honoured by the layers themselves, so the same loop trains dense and masked models.
+ */
+public final class Trainer {
+  private final Module model;
+  private final SoftmaxCrossEntropy loss;
+  private final Optimizer optimizer;
+  private final LrSchedule schedule;
+  private final L2Penalty l2;
+  private final ImmutableList<Regularizer> regularizers;
+  private final ImmutableList<TrainingListener> listeners;
+  private final Ema ema;
+  private final int calibrationBatches;
+  private long globalStep;
+
+  private Trainer(Builder b) {
+    this.model = b.model;
+    this.loss = b.loss;
+    this.optimizer = b.optimizer;
+    this.schedule = b.schedule;
+    this.l2 = b.l2;
+    this.regularizers = ImmutableList.copyOf(b.regularizers);
+    this.listeners = ImmutableList.copyOf(b.listeners);
+    this.ema = b.emaDecay > 0 ? new Ema(model, b.emaDecay) : null;
+    this.calibrationBatches = b.calibrationBatches;
+  }
+
+  public static Builder builder(Module model) {
+    return new Builder(model);
+  }
+
+  public Module model() {
+    return model;
+  }
+
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  /** The EMA, or null when the trainer keeps none. */
+  public Ema ema() {
+    return ema;
+  }
+
+  public long globalStep() {
+    return globalStep;
+  }
+
+  /** Continues the learning-rate schedule from a given step (resumed runs). */
+  public void setGlobalStep(long step) {
+    checkArgument(step >= 0, "global step must be non-negative, got %s", step);
+    this.globalStep = step;
+  }
+
+  /** The outcome of one step: total loss and correctly classified samples (or pixels). */
+  public record StepResult(double loss, long correct, long counted) {}
+
+  /** One training step on a batch. Throws {@link NonFiniteException} if the loss is not finite. */
+  public StepResult step(Batch batch, int epoch) {
+    List<Param> params = model.params();
+    double lr = schedule.lr(globalStep);
+    StepResult result;
+    try (MemoryWorkspace ignored = Workspaces.step()) {
+      for (Param p : params) {
+        p.zeroGrad();
+      }
+      INDArray logits = model.forward(batch.x(), Mode.TRAIN);
+      SoftmaxCrossEntropy.Result r = loss.compute(logits, batch.y());
+      long correct = Evaluator.countCorrect(logits, batch.y(), loss.ignoreLabel());
+      model.backward(r.gradLogits());
+      double total = r.loss() + l2.apply(params, true);
+      for (Regularizer reg : regularizers) {
+        total += reg.apply(model, globalStep);
+      }
+      if (!Double.isFinite(total)) {
+        model.clearCache();
+        throw new NonFiniteException(epoch, globalStep, total, lr);
+      }
+      optimizer.step(params, lr);
+      model.clearCache();
+      result = new StepResult(total, correct, r.counted());
+    }
+    if (ema != null) {
+      ema.update();
+    }
+    globalStep++;
+    return result;
+  }
+
+  /** Trains one epoch over {@code train}; returns mean loss and accuracy over it. */
+  public double[] epoch(Loader train, int epoch) {
+    BatchIterator it = train.epoch(epoch);
+    int batches = train.batchesPerEpoch();
+    double lossSum = 0;
+    long correct = 0;
+    long counted = 0;
+    int i = 0;
+    while (it.hasNext()) {
+      StepResult r = step(it.next(), epoch);
+      lossSum += r.loss();
+      correct += r.correct();
+      counted += r.counted();
+      TrainingListener.StepEvent e = new TrainingListener.StepEvent(
+          epoch, i, batches, globalStep, r.loss(), schedule.lr(globalStep - 1));
+      for (TrainingListener l : listeners) {
+        l.onStep(e);
+      }
+      i++;
+    }
+    return new double[] {i == 0 ? 0 : lossSum / i, counted == 0 ? 0 : (double) correct / counted};
+  }
+
+  /**
+   * Evaluates with the EMA weights when the trainer keeps an EMA, after re-calibrating BN on
+   * {@code calibrationBatches} batches of {@code calibration}; the live model is left exactly as it was.
+   */
+  public Metrics evaluate(Loader test, Loader calibration, int epoch) {
+    if (ema != null) {
+      ema.swap();
+    }
+    List<INDArray[]> saved = new ArrayList<>();
+    List<BatchNorm> bns = Modules.ofType(model, BatchNorm.class);
+    try {
+      if (calibrationBatches > 0 && calibration != null) {
+        try (MemoryWorkspace ignored = Workspaces.outside()) {
+          for (BatchNorm bn : bns) {
+            saved.add(new INDArray[] {bn.runningMean().dup(), bn.runningVar().dup()});
+          }
+        }
+        BnCalibration.recalibrate(model, calibration, calibrationBatches, epoch);
+      }
+      return Evaluator.evaluate(model, test, loss);
+    } finally {
+      for (int i = 0; i < saved.size(); i++) {
+        bns.get(i).runningMean().assign(saved.get(i)[0]);
+        bns.get(i).runningVar().assign(saved.get(i)[1]);
+      }
+      if (ema != null) {
+        ema.swap();
+      }
+    }
+  }
+
+  /** Trains for {@code epochs} epochs and evaluates on {@code test} after the last one (and every evalEvery). */
+  public Metrics fit(Loader train, Loader test, int epochs, int evalEvery) {
+    checkArgument(epochs > 0, "epochs must be positive, got %s", epochs);
+    checkArgument(evalEvery > 0, "evaluation interval must be positive, got %s", evalEvery);
+    long start = System.currentTimeMillis();
+    Metrics last = null;
+    for (int e = 0; e < epochs; e++) {
+      double[] tr = epoch(train, e);
+      Metrics m = null;
+      if (test != null && ((e + 1) % evalEvery == 0 || e == epochs - 1)) {
+        m = evaluate(test, train, e);
+        last = m;
+      }
+      TrainingListener.EpochEvent ev = new TrainingListener.EpochEvent(
+          e, epochs, tr[0], tr[1], m, System.currentTimeMillis() - start);
+      for (TrainingListener l : listeners) {
+        l.onEpoch(ev);
+      }
+    }
+    return last;
+  }
+
+  /** Fluent configuration of a {@link Trainer}. */
+  public static final class Builder {
+    private final Module model;
+    private SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+    private Optimizer optimizer = new Sgd(0.9, false);
+    private LrSchedule schedule = LrSchedule.constant(0.01);
+    private L2Penalty l2 = L2Penalty.none();
+    private final List<Regularizer> regularizers = new ArrayList<>();
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private double emaDecay;
+    private int calibrationBatches;
+
+    private Builder(Module model) {
+      this.model = checkNotNull(model, "model must not be null");
+    }
+
+    public Builder loss(SoftmaxCrossEntropy l) {
+      this.loss = checkNotNull(l, "loss must not be null");
+      return this;
+    }
+
+    public Builder optimizer(Optimizer o) {
+      this.optimizer = checkNotNull(o, "optimizer must not be null");
+      return this;
+    }
+
+    public Builder schedule(LrSchedule s) {
+      this.schedule = checkNotNull(s, "schedule must not be null");
+      return this;
+    }
+
+    public Builder l2(L2Penalty p) {
+      this.l2 = checkNotNull(p, "l2 penalty must not be null; use L2Penalty.none()");
+      return this;
+    }
+
+    public Builder regularizer(Regularizer r) {
+      regularizers.add(checkNotNull(r, "regularizer must not be null"));
+      return this;
+    }
+
+    public Builder listener(TrainingListener l) {
+      listeners.add(checkNotNull(l, "listener must not be null"));
+      return this;
+    }
+
+    /** Keeps an EMA of the weights with this decay (0 disables it) and evaluates with it. */
+    public Builder ema(double decay) {
+      checkArgument(decay == 0 || (decay > 0 && decay < 1), "ema decay must be 0 (off) or in (0, 1), got %s", decay);
+      this.emaDecay = decay;
+      return this;
+    }
+
+    /** Re-calibrates BN on this many training batches before each evaluation (0 disables it). */
+    public Builder bnCalibration(int batches) {
+      checkArgument(batches >= 0, "calibration batches must be non-negative, got %s", batches);
+      this.calibrationBatches = batches;
+      return this;
+    }
+
+    public Trainer build() {
+      return new Trainer(this);
+    }
+  }
+}
