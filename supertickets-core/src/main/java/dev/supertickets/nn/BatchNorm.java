@@ -18,7 +18,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * libnd4j's {@code batchnorm_bp} and reductions along non-last axes are many times slower on CPU.
  */
 public final class BatchNorm implements Module {
-  private final int channels;
+  private int channels;
   private final double momentum;
   private final double eps;
   private final Param gamma;
@@ -78,6 +78,14 @@ public final class BatchNorm implements Module {
     runningMean.assign(0);
     runningVar.assign(1);
     calibrationBatches = 0;
+  }
+
+  /** Keeps only channels {@code keep} (scale, shift and running statistics). Returns the parameter cuts made. */
+  public List<ChannelCut> keep(int[] keep) {
+    runningMean = ChannelCut.take(runningMean, 1, keep);
+    runningVar = ChannelCut.take(runningVar, 1, keep);
+    channels = keep.length;
+    return ImmutableList.of(gamma.cut(1, keep), beta.cut(1, keep));
   }
 
   @Override

@@ -22,12 +22,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Initialisation follows the reference (mnas): N(0, 2/fan_out), fan_out = k*k*cOut/groups.
  */
 public final class Conv2d implements Module {
-  private final int cin;
-  private final int cout;
+  private int cin;
+  private int cout;
   private final int kernel;
   private final int stride;
   private final int padding;
-  private final int groups;
+  private int groups;
   private final Param weight;
   private final Param bias;
   private INDArray input;
@@ -85,6 +85,34 @@ public final class Conv2d implements Module {
   /** Output spatial size for an input of size {@code in}. */
   public int outSize(int in) {
     return (in + 2 * padding - kernel) / stride + 1;
+  }
+
+  /**
+   * Keeps only output channels {@code keep} (for a depthwise convolution, input and output channels together).
+   * Returns the parameter cuts made.
+   */
+  public List<ChannelCut> keepOutputs(int[] keep) {
+    checkArgument(groups == 1 || isDepthwise(), "only dense or depthwise convolutions can be cut, %s has %s groups",
+        weight.name(), groups);
+    boolean dw = isDepthwise();
+    ImmutableList.Builder<ChannelCut> cuts = ImmutableList.builder();
+    cuts.add(weight.cut(3, keep));
+    if (bias != null) {
+      cuts.add(bias.cut(1, keep));
+    }
+    cout = keep.length;
+    if (dw) {
+      cin = keep.length;
+      groups = Math.max(1, keep.length);
+    }
+    return cuts.build();
+  }
+
+  /** Keeps only input channels {@code keep} of a dense (groups = 1) convolution. Returns the cuts made. */
+  public List<ChannelCut> keepInputs(int[] keep) {
+    checkArgument(groups == 1, "only a dense convolution's inputs can be cut, %s has %s groups", weight.name(), groups);
+    cin = keep.length;
+    return ImmutableList.of(weight.cut(2, keep));
   }
 
   @Override

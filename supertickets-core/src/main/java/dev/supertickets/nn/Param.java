@@ -117,6 +117,18 @@ public final class Param {
     this.mask = newMask == null ? null : newMask.castTo(newValue.dataType()).detach();
   }
 
+  /**
+   * Keeps only the entries {@code keep} along {@code axis} of value, mask and gradient (a physical channel cut) and
+   * returns the cut, which the caller applies to optimizer state and EMA shadows as well.
+   */
+  public ChannelCut cut(int axis, int[] keep) {
+    ChannelCut c = new ChannelCut(this, axis, keep);
+    INDArray newValue = c.apply(value);
+    INDArray newMask = mask == null ? null : c.apply(mask);
+    replace(newValue, newMask);
+    return c;
+  }
+
   /** Sets the gradient to zero in place. */
   public void zeroGrad() {
     grad.assign(0);

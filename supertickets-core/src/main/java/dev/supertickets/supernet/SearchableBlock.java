@@ -1,0 +1,249 @@
+package dev.supertickets.supernet;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.math.IntMath;
+import dev.supertickets.nn.Activation;
+import dev.supertickets.nn.BatchNorm;
+import dev.supertickets.nn.ChannelCut;
+import dev.supertickets.nn.Conv2d;
+import dev.supertickets.nn.Mode;
+import dev.supertickets.nn.Module;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The searchable block of HR-NAS and SuperTickets ({@code InvertedResidualChannels}): parallel MobileNetV2 paths,
+ * one per kernel size, each {@code 1x1 conv → BN → act → depthwise kxk → BN → act → 1x1 conv}; their sum goes
+ * through one shared BN; then the identity (stride 1, inp = oup) or a 1x1 residual convolution with
+ * {@code groups = gcd(inp, oup)} is added. The search unit is a hidden channel of a path, scored by the scale of
+ * the BN after its depthwise convolution; {@link #keep} cuts channels out physically and drops empty paths. A block
+ * with no path left computes its residual alone.
+ */
+public final class SearchableBlock implements Module {
+  private final String name;
+  private final int inp;
+  private final int oup;
+  private final int stride;
+  private final List<Path> paths = new ArrayList<>();
+  private final BatchNorm sumBn;
+  private final Conv2d residual;
+  private final double bnMomentum;
+  private final double bnEps;
+
+  /** One parallel path of a block. */
+  public static final class Path {
+    final int kernel;
+    final Conv2d pw;
+    final BatchNorm pwBn;
+    final Activation act1;
+    final Conv2d dw;
+    final BatchNorm dwBn;
+    final Activation act2;
+    final Conv2d pwl;
+
+    Path(String name, int inp, int oup, int hidden, int kernel, int stride, boolean relu6, double mom, double eps,
+        SplittableRandom rng, DataType type) {
+      this.kernel = kernel;
+      this.pw = Conv2d.builder(name + ".pw", inp, hidden, 1).init(rng).dataType(type).build();
+      this.pwBn = new BatchNorm(name + ".pw.bn", hidden, mom, eps, type);
+      this.act1 = relu6 ? Activation.relu6() : Activation.relu();
+      this.dw = Conv2d.builder(name + ".dw", hidden, hidden, kernel).depthwise().stride(stride).init(rng)
+          .dataType(type).build();
+      this.dwBn = new BatchNorm(name + ".dw.bn", hidden, mom, eps, type);
+      this.act2 = relu6 ? Activation.relu6() : Activation.relu();
+      this.pwl = Conv2d.builder(name + ".pwl", hidden, oup, 1).init(rng).dataType(type).build();
+    }
+
+    public int kernel() {
+      return kernel;
+    }
+
+    public int hidden() {
+      return dwBn.channels();
+    }
+
+    /** The BN after the depthwise convolution, whose scales rank this path's hidden channels. */
+    public BatchNorm importanceBn() {
+      return dwBn;
+    }
+
+    List<Module> layers() {
+      return ImmutableList.of(pw, pwBn, act1, dw, dwBn, act2, pwl);
+    }
+
+    INDArray forward(INDArray x, Mode mode) {
+      INDArray h = x;
+      for (Module m : layers()) {
+        h = m.forward(h, mode);
+      }
+      return h;
+    }
+
+    INDArray backward(INDArray g) {
+      List<Module> ls = layers();
+      INDArray d = g;
+      for (int i = ls.size() - 1; i >= 0; i--) {
+        d = ls.get(i).backward(d);
+      }
+      return d;
+    }
+
+    List<ChannelCut> keep(int[] idx) {
+      List<ChannelCut> cuts = new ArrayList<>();
+      cuts.addAll(pw.keepOutputs(idx));
+      cuts.addAll(pwBn.keep(idx));
+      cuts.addAll(dw.keepOutputs(idx));
+      cuts.addAll(dwBn.keep(idx));
+      cuts.addAll(pwl.keepInputs(idx));
+      return cuts;
+    }
+  }
+
+  /**
+   * A block from {@code inp} to {@code oup} channels with one path per kernel size and {@code hidden[i]} hidden
+   * channels in path i.
+   */
+  public SearchableBlock(String name, int inp, int oup, int stride, int[] kernels, int[] hidden, boolean relu6,
+      double bnMomentum, double bnEps, SplittableRandom rng, DataType type) {
+    checkArgument(kernels.length == hidden.length, "block %s: %s kernel sizes but %s hidden widths", name,
+        kernels.length, hidden.length);
+    checkArgument(stride == 1 || stride == 2, "block %s: stride must be 1 or 2, got %s", name, stride);
+    this.name = name;
+    this.inp = inp;
+    this.oup = oup;
+    this.stride = stride;
+    this.bnMomentum = bnMomentum;
+    this.bnEps = bnEps;
+    for (int i = 0; i < kernels.length; i++) {
+      if (hidden[i] > 0) {
+        paths.add(new Path(name + ".k" + kernels[i], inp, oup, hidden[i], kernels[i], stride, relu6, bnMomentum,
+            bnEps, rng, type));
+      }
+    }
+    this.sumBn = new BatchNorm(name + ".bn", oup, bnMomentum, bnEps, type);
+    this.residual = stride == 1 && inp == oup ? null
+        : Conv2d.builder(name + ".residual", inp, oup, 1).stride(stride).groups(IntMath.gcd(inp, oup)).init(rng)
+            .dataType(type).build();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public int inp() {
+    return inp;
+  }
+
+  public int oup() {
+    return oup;
+  }
+
+  public int stride() {
+    return stride;
+  }
+
+  public List<Path> paths() {
+    return ImmutableList.copyOf(paths);
+  }
+
+  /** Total hidden channels over all paths. */
+  public int hiddenChannels() {
+    return paths.stream().mapToInt(Path::hidden).sum();
+  }
+
+  @Override
+  public INDArray forward(INDArray x, Mode mode) {
+    INDArray shortcut = residual == null ? x : residual.forward(x, mode);
+    if (paths.isEmpty()) {
+      return shortcut;
+    }
+    INDArray sum = null;
+    for (Path p : paths) {
+      INDArray y = p.forward(x, mode);
+      sum = sum == null ? y : sum.addi(y);
+    }
+    return sumBn.forward(sum, mode).addi(shortcut);
+  }
+
+  @Override
+  public INDArray backward(INDArray gradOut) {
+    INDArray dx = residual == null ? gradOut.dup() : residual.backward(gradOut);
+    if (paths.isEmpty()) {
+      return dx;
+    }
+    INDArray gSum = sumBn.backward(gradOut);
+    for (Path p : paths) {
+      dx.addi(p.backward(gSum));
+    }
+    return dx;
+  }
+
+  @Override
+  public List<Module> children() {
+    ImmutableList.Builder<Module> b = ImmutableList.builder();
+    for (Path p : paths) {
+      b.addAll(p.layers());
+    }
+    if (!paths.isEmpty()) {
+      b.add(sumBn);
+    }
+    if (residual != null) {
+      b.add(residual);
+    }
+    return b.build();
+  }
+
+  /**
+   * Keeps, in path i, only the hidden channels where {@code keep[i][c]} is true; paths left with no channel vanish.
+   * Returns every parameter cut so the caller can cut optimizer state and EMA shadows the same way.
+   */
+  public List<ChannelCut> keep(boolean[][] keep) {
+    checkArgument(keep.length == paths.size(), "block %s has %s paths, got %s keep vectors", name, paths.size(),
+        keep.length);
+    List<ChannelCut> cuts = new ArrayList<>();
+    List<Path> survivors = new ArrayList<>();
+    for (int i = 0; i < keep.length; i++) {
+      Path p = paths.get(i);
+      checkArgument(keep[i].length == p.hidden(), "path %s has %s channels, got %s flags", i, p.hidden(),
+          keep[i].length);
+      int[] idx = indices(keep[i]);
+      if (idx.length == p.hidden()) {
+        survivors.add(p);
+      } else if (idx.length > 0) {
+        cuts.addAll(p.keep(idx));
+        survivors.add(p);
+      }
+    }
+    paths.clear();
+    paths.addAll(survivors);
+    return cuts;
+  }
+
+  private static int[] indices(boolean[] flags) {
+    int n = 0;
+    for (boolean f : flags) {
+      n += f ? 1 : 0;
+    }
+    int[] out = new int[n];
+    int j = 0;
+    for (int i = 0; i < flags.length; i++) {
+      if (flags[i]) {
+        out[j++] = i;
+      }
+    }
+    return out;
+  }
+
+  double bnMomentum() {
+    return bnMomentum;
+  }
+
+  double bnEps() {
+    return bnEps;
+  }
+}
