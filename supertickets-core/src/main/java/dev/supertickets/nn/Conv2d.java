@@ -31,6 +31,7 @@ public final class Conv2d implements Module {
   private final Param weight;
   private final Param bias;
   private INDArray input;
+  private long lastOutPixels = -1;
 
   private Conv2d(Builder b) {
     this.cin = b.cin;
@@ -115,6 +116,21 @@ public final class Conv2d implements Module {
     return ImmutableList.of(weight.cut(2, keep));
   }
 
+  /** Output pixels (H·W) of the last forward pass, or -1 before the first. */
+  public long lastOutputPixels() {
+    return lastOutPixels;
+  }
+
+  /** Multiply-accumulates per image of the last forward pass: {@code H_out·W_out·k²·cIn·cOut/groups}. */
+  public long macs() {
+    return lastOutPixels * weight.size();
+  }
+
+  /** Multiply-accumulates per image counting only active (unmasked) weights. */
+  public long sparseMacs() {
+    return lastOutPixels * weight.activeCount();
+  }
+
   @Override
   public List<Param> ownParams() {
     return bias == null ? ImmutableList.of(weight) : ImmutableList.of(weight, bias);
@@ -128,6 +144,7 @@ public final class Conv2d implements Module {
     if (mode == Mode.TRAIN) {
       input = x;
     }
+    lastOutPixels = (long) outSize((int) x.size(1)) * outSize((int) x.size(2));
     INDArray w = weight.effective();
     INDArray y;
     if (kernel == 1 && padding == 0 && groups == 1) {

@@ -1,0 +1,106 @@
+package dev.supertickets.io;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * NumPy's {@code .npy} format (version 1.0, little-endian float32 or float64, C order), so that tensors written by
+ * SuperTickets-J load in Python with {@code numpy.load}. Reading accepts only what writing produces.
+ */
+public final class Npy {
+  private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+  private static final Pattern HEADER = Pattern.compile(
+      "\\{'descr': '(<f4|<f8)', 'fortran_order': False, 'shape': \\(([0-9, ]*)\\), \\}\\s*");
+
+  private Npy() {}
+
+  /** Serialises a float or double array. */
+  public static byte[] write(INDArray a) {
+    checkArgument(a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE,
+        "npy export supports float and double arrays, got %s; cast it first", a.dataType());
+    boolean f4 = a.dataType() == DataType.FLOAT;
+    StringBuilder shape = new StringBuilder();
+    for (long s : a.shape()) {
+      shape.append(s).append(", ");
+    }
+    if (a.rank() > 1) {
+      shape.setLength(shape.length() - 2);
+    } else if (a.rank() == 1) {
+      shape.setLength(shape.length() - 1);
+    }
+    String dict = "{'descr': '" + (f4 ? "<f4" : "<f8") + "', 'fortran_order': False, 'shape': (" + shape + "), }";
+    int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
+    int pad = (64 - unpadded % 64) % 64;
+    String header = dict + " ".repeat(pad) + "\n";
+    int width = f4 ? 4 : 8;
+    ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + 4 + header.length() + (int) a.length() * width)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+    buf.put(header.getBytes(StandardCharsets.US_ASCII));
+    INDArray c = a.dup('c');
+    if (f4) {
+      for (float v : c.data().asFloat()) {
+        buf.putFloat(v);
+      }
+    } else {
+      for (double v : c.data().asDouble()) {
+        buf.putDouble(v);
+      }
+    }
+    return buf.array();
+  }
+
+  /** Parses an array written by {@link #write}; {@code file} and {@code entry} name the source in errors. */
+  public static INDArray read(byte[] bytes, Path file, String entry) throws FileFormatException {
+    if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
+      throw new FileFormatException(file, entry + " is not a .npy array (bad magic)");
+    }
+    ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    buf.position(6);
+    if (buf.get() != 1) {
+      throw new FileFormatException(file, entry + " uses a .npy version other than 1.0");
+    }
+    buf.get();
+    int headerLen = Short.toUnsignedInt(buf.getShort());
+    if (10 + headerLen > bytes.length) {
+      throw new FileFormatException(file, entry + " is truncated inside its .npy header");
+    }
+    String header = new String(bytes, 10, headerLen, StandardCharsets.US_ASCII);
+    Matcher m = HEADER.matcher(header);
+    if (!m.matches()) {
+      throw new FileFormatException(file, entry + " has an unsupported .npy header: " + header.trim());
+    }
+    boolean f4 = m.group(1).equals("<f4");
+    String[] dims = m.group(2).replace(" ", "").split(",");
+    long[] shape = Arrays.stream(dims).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
+    long n = 1;
+    for (long s : shape) {
+      n = Math.multiplyExact(n, s);
+    }
+    int width = f4 ? 4 : 8;
+    long expected = 10L + headerLen + n * width;
+    if (expected != bytes.length) {
+      throw new FileFormatException(file, entry + " holds " + (bytes.length - 10 - headerLen)
+          + " data bytes but its shape " + Arrays.toString(shape) + " needs " + n * width);
+    }
+    buf.position(10 + headerLen);
+    if (f4) {
+      float[] v = new float[(int) n];
+      buf.asFloatBuffer().get(v);
+      return Nd4j.create(v, shape, 'c');
+    }
+    double[] v = new double[(int) n];
+    buf.asDoubleBuffer().get(v);
+    return Nd4j.create(v, shape, 'c');
+  }
+}
