@@ -14,14 +14,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Properties of the searchable block: correct gradients, and cuts of dead channels preserve the function. */
-class SearchableBlockProperties {
+class InvertedResidualChannelsProperties {
   @BeforeContainer
   static void backend() {
     Backend.init();
   }
 
-  private static SearchableBlock block(int inp, int oup, int stride, int hidden, long seed) {
-    return new SearchableBlock("b", inp, oup, stride, new int[] {3, 5}, new int[] {hidden, hidden + 1}, false,
+  private static InvertedResidualChannels block(int inp, int oup, int stride, int hidden, long seed) {
+    return new InvertedResidualChannels("b", inp, oup, stride, new int[] {3, 5}, new int[] {hidden, hidden + 1}, false,
         0.1, 1e-3, new SplittableRandom(seed), DataType.DOUBLE);
   }
 
@@ -29,7 +29,7 @@ class SearchableBlockProperties {
   void gradientsMatchFiniteDifferences(@ForAll @IntRange(min = 1, max = 3) int inp,
       @ForAll @IntRange(min = 1, max = 3) int oup, @ForAll @IntRange(min = 1, max = 2) int stride,
       @ForAll long seed) {
-    SearchableBlock b = block(inp, oup, stride, 2, seed);
+    InvertedResidualChannels b = block(inp, oup, stride, 2, seed);
     INDArray x = Tensors.gaussian(new SplittableRandom(seed), 1, DataType.DOUBLE, 2, 5, 5, inp);
     assertThat(dev.supertickets.nn.GradientCheckerAccess.maxRelativeError(b, x, seed, 4)).isLessThan(1e-5);
   }
@@ -38,11 +38,11 @@ class SearchableBlockProperties {
   void cuttingChannelsWithZeroScaleAndShiftLeavesOutputUnchanged(@ForAll @IntRange(min = 1, max = 4) int inp,
       @ForAll @IntRange(min = 1, max = 4) int oup, @ForAll @IntRange(min = 1, max = 2) int stride,
       @ForAll @IntRange(min = 1, max = 5) int hidden, @ForAll boolean train, @ForAll long seed) {
-    SearchableBlock b = block(inp, oup, stride, hidden, seed);
+    InvertedResidualChannels b = block(inp, oup, stride, hidden, seed);
     SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
     boolean[][] keep = new boolean[b.paths().size()][];
     for (int i = 0; i < keep.length; i++) {
-      SearchableBlock.Path p = b.paths().get(i);
+      InvertedResidualChannels.Path p = b.paths().get(i);
       keep[i] = new boolean[p.hidden()];
       for (int c = 0; c < keep[i].length; c++) {
         keep[i][c] = rng.nextBoolean();

@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the BN after its depthwise convolution; {@link #keep} cuts channels out physically and drops empty paths. A block
  * with no path left computes its residual alone.
  */
-public final class SearchableBlock implements Module {
+public final class InvertedResidualChannels implements Module {
   private final String name;
   private final int inp;
   private final int oup;
@@ -108,7 +108,7 @@ public final class SearchableBlock implements Module {
    * A block from {@code inp} to {@code oup} channels with one path per kernel size and {@code hidden[i]} hidden
    * channels in path i.
    */
-  public SearchableBlock(String name, int inp, int oup, int stride, int[] kernels, int[] hidden, boolean relu6,
+  public InvertedResidualChannels(String name, int inp, int oup, int stride, int[] kernels, int[] hidden, boolean relu6,
       double bnMomentum, double bnEps, SplittableRandom rng, DataType type) {
     checkArgument(kernels.length == hidden.length, "block %s: %s kernel sizes but %s hidden widths", name,
         kernels.length, hidden.length);
