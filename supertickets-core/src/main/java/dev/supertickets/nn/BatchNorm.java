@@ -104,14 +104,15 @@ public final class BatchNorm implements Module {
     if (mode == Mode.EVAL) {
       INDArray scale = gamma.value().div(Transforms.sqrt(runningVar.add(eps), false));
       INDArray shift = beta.value().sub(runningMean.mul(scale));
-      y = x2.mulRowVector(scale).addiRowVector(shift);
+      y = x2.mul(scale).addi(shift);
     } else {
+      // implicit broadcasting (x.mul(row)) is faster here than the *RowVector ops
       INDArray mean = Tensors.columnSums(x2).divi(m);
-      INDArray xc = x2.subRowVector(mean);
+      INDArray xc = x2.sub(mean);
       INDArray var = Tensors.columnSums(xc.mul(xc)).divi(m);
       INDArray inv = Transforms.pow(var.add(eps), -0.5, false);
-      INDArray xh = xc.muliRowVector(inv);
-      y = xh.mulRowVector(gamma.value()).addiRowVector(beta.value());
+      INDArray xh = xc.muli(inv);
+      y = xh.mul(gamma.value()).addi(beta.value());
       INDArray unbiased = m > 1 ? var.mul((double) m / (m - 1)) : var;
       if (mode == Mode.CALIBRATE) {
         calibrationBatches++;
@@ -138,8 +139,8 @@ public final class BatchNorm implements Module {
     gamma.accumulateGrad(dgamma);
     beta.accumulateGrad(dbeta);
     // dx = gamma * invStd / m * (m * dy - dbeta - xhat * dgamma)
-    INDArray dx = g2.mul(m).subiRowVector(dbeta).subi(xhat.mulRowVector(dgamma));
-    dx.muliRowVector(gamma.value().mul(invStd).divi(m));
+    INDArray k = gamma.value().mul(invStd);
+    INDArray dx = g2.mul(k).subi(xhat.mul(k.mul(dgamma).divi(m))).subi(k.mul(dbeta).divi(m));
     return dx.reshape('c', gradOut.shape());
   }
 

@@ -200,15 +200,15 @@ public final class Conv2d implements Module {
   /** 1x1 convolution (any stride) as one GEMM on the [N*H*W, C] view of the (subsampled) input. */
   private INDArray pointwise(INDArray x, INDArray w) {
     INDArray xs = subsample(x);
-    INDArray y = Tensors.rows(xs).mmul(w.reshape('c', cin, cout));
+    INDArray y = Tensors.matmul(Tensors.rows(xs), w.reshape('c', cin, cout), false, false);
     return y.reshape('c', xs.size(0), xs.size(1), xs.size(2), cout);
   }
 
   private INDArray pointwiseBackward(INDArray x, INDArray w, INDArray gradOut) {
     INDArray xs = subsample(x);
     INDArray g2 = Tensors.rows(gradOut);
-    weight.accumulateGrad(Tensors.rows(xs).transpose().mmul(g2).reshape('c', 1, 1, cin, cout));
-    INDArray dxs = g2.mmul(w.reshape('c', cin, cout).transpose())
+    weight.accumulateGrad(Tensors.matmul(Tensors.rows(xs), g2, true, false).reshape('c', 1, 1, cin, cout));
+    INDArray dxs = Tensors.matmul(g2, w.reshape('c', cin, cout), false, true)
         .reshape('c', xs.size(0), xs.size(1), xs.size(2), cin);
     if (stride == 1) {
       return dxs;

@@ -56,15 +56,15 @@ public final class Linear implements Module {
     if (mode == Mode.TRAIN) {
       input = x;
     }
-    return x.mmul(weight.effective()).addiRowVector(bias.value());
+    return Tensors.matmul(x, weight.effective(), false, false).addiRowVector(bias.value());
   }
 
   @Override
   public INDArray backward(INDArray gradOut) {
     checkState(input != null, "backward called before a training forward pass on %s", weight.name());
-    weight.accumulateGrad(input.transpose().mmul(gradOut));
+    weight.accumulateGrad(Tensors.matmul(input, gradOut, true, false));
     bias.accumulateGrad(Tensors.columnSums(gradOut));
-    return gradOut.mmul(weight.effective().transpose());
+    return Tensors.matmul(gradOut, weight.effective(), false, true);
   }
 
   @Override

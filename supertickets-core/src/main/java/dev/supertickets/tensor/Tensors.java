@@ -41,7 +41,18 @@ public final class Tensors {
    */
   public static INDArray columnSums(INDArray x2d) {
     INDArray ones = Nd4j.ones(x2d.dataType(), 1, x2d.size(0));
-    return ones.mmul(x2d);
+    return matmul(ones, x2d, false, false);
+  }
+
+  /**
+   * {@code op(a) · op(b)} into a new C-ordered array through BLAS GEMM. {@code INDArray.mmul} allocates an
+   * F-ordered result and was 4 to 10 times slower here for the tall-skinny products of 1x1 convolutions.
+   */
+  public static INDArray matmul(INDArray a, INDArray b, boolean transA, boolean transB) {
+    long m = transA ? a.size(1) : a.size(0);
+    long n = transB ? b.size(0) : b.size(1);
+    INDArray out = Nd4j.createUninitialized(a.dataType(), new long[] {m, n}, 'c');
+    return Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
   }
 
   /** Views an NHWC array as {@code [N*H*W, C]} (copies only if it is not contiguous). */

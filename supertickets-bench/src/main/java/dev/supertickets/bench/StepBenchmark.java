@@ -1,0 +1,163 @@
+package dev.supertickets.bench;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A minimal step-timing harness: runs {@code warmup} untimed steps, then {@code steps} timed ones, and
+ * reports mean, median and minimum milliseconds per step.
+ */
+public final class StepBenchmark {
+
+    /** Default number of untimed warm-up steps. */
+    public static final int DEFAULT_WARMUP = 3;
+
+    /** Default number of timed steps. */
+    public static final int DEFAULT_STEPS = 20;
+
+    private final int warmup;
+    private final int steps;
+
+    /**
+     * Creates a harness.
+     *
+     * @param warmup untimed warm-up steps, at least 0
+     * @param steps timed steps, at least 1
+     */
+    public StepBenchmark(int warmup, int steps) {
+        if (warmup < 0) {
+            throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);
+        }
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+        }
+        this.warmup = warmup;
+        this.steps = steps;
+    }
+
+    /** Creates a harness with {@link #DEFAULT_WARMUP} warm-up and {@link #DEFAULT_STEPS} timed steps. */
+    public StepBenchmark() {
+        this(DEFAULT_WARMUP, DEFAULT_STEPS);
+    }
+
+    /** @return the number of warm-up steps */
+    public int warmup() {
+        return warmup;
+    }
+
+    /** @return the number of timed steps */
+    public int steps() {
+        return steps;
+    }
+
+    /**
+     * Warms up and times {@code step}.
+     *
+     * @param name a label for the result
+     * @param step the step to time
+     * @return the timing
+     */
+    public Result run(String name, TimedStep step) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(step, "step");
+        for (int i = 0; i < warmup; i++) {
+            step.step();
+        }
+        double[] ms = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            long t0 = System.nanoTime();
+            step.step();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        return Result.of(name, warmup, step.batchSize(), ms);
+    }
+
+    /**
+     * The timing of one benchmarked step.
+     *
+     * @param name the label given to {@link #run}
+     * @param warmup the number of untimed warm-up steps
+     * @param batchSize examples per step (0 when unknown)
+     * @param meanMs mean milliseconds per timed step
+     * @param medianMs median milliseconds per timed step
+     * @param minMs fastest timed step in milliseconds
+     * @param maxMs slowest timed step in milliseconds
+     * @param samplesMs every timed step, in order
+     */
+    public record Result(
+            String name,
+            int warmup,
+            int batchSize,
+            double meanMs,
+            double medianMs,
+            double minMs,
+            double maxMs,
+            double[] samplesMs) {
+
+        /** Canonical constructor: copies the samples. */
+        public Result {
+            Objects.requireNonNull(name, "name");
+            samplesMs = samplesMs.clone();
+        }
+
+        /**
+         * Summarises raw per-step timings.
+         *
+         * @param name label
+         * @param warmup warm-up steps that were run
+         * @param batchSize examples per step (0 when unknown)
+         * @param samplesMs per-step milliseconds, at least one
+         * @return the summary
+         */
+        public static Result of(String name, int warmup, int batchSize, double[] samplesMs) {
+            if (samplesMs.length == 0) {
+                throw new IllegalArgumentException("no samples");
+            }
+            double[] sorted = samplesMs.clone();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            double median = (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+            double mean = Arrays.stream(sorted).sum() / n;
+            return new Result(name, warmup, batchSize, mean, median, sorted[0], sorted[n - 1], samplesMs);
+        }
+
+        /** @return the number of timed steps */
+        public int steps() {
+            return samplesMs.length;
+        }
+
+        /** @return the samples (a copy) */
+        @Override
+        public double[] samplesMs() {
+            return samplesMs.clone();
+        }
+
+        /** @return examples per second at the median step time, or NaN when the batch size is unknown */
+        public double imagesPerSecond() {
+            return batchSize > 0 ? batchSize * 1000.0 / medianMs : Double.NaN;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "%s: mean %.1f ms, median %.1f ms, min %.1f ms, max %.1f ms over %d steps (%d warm-up)%s",
+                    name, meanMs, medianMs, minMs, maxMs, samplesMs.length, warmup,
+                    batchSize > 0 ? String.format(java.util.Locale.ROOT, ", %.0f images/s", imagesPerSecond()) : "");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Result r
+                    && name.equals(r.name)
+                    && warmup == r.warmup
+                    && batchSize == r.batchSize
+                    && Arrays.equals(samplesMs, r.samplesMs);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, warmup, batchSize, Arrays.hashCode(samplesMs));
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.supertickets.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class StepBenchmarkTest {
+
+    @Test
+    void runsWarmupPlusTimedSteps() {
+        AtomicInteger calls = new AtomicInteger();
+        StepBenchmark.Result r = new StepBenchmark(2, 5).run("count", calls::incrementAndGet);
+        assertEquals(7, calls.get());
+        assertEquals(5, r.steps());
+        assertEquals(2, r.warmup());
+        assertTrue(r.minMs() <= r.medianMs() && r.medianMs() <= r.maxMs());
+        assertTrue(Double.isNaN(r.imagesPerSecond()), "batch size unknown");
+    }
+
+    @Test
+    void statistics() {
+        StepBenchmark.Result odd = StepBenchmark.Result.of("odd", 0, 128, new double[] {30, 10, 20});
+        assertEquals(20, odd.medianMs(), 1e-12);
+        assertEquals(20, odd.meanMs(), 1e-12);
+        assertEquals(10, odd.minMs(), 1e-12);
+        assertEquals(30, odd.maxMs(), 1e-12);
+        assertEquals(128 * 1000.0 / 20, odd.imagesPerSecond(), 1e-9);
+        StepBenchmark.Result even = StepBenchmark.Result.of("even", 0, 0, new double[] {4, 1, 3, 2});
+        assertEquals(2.5, even.medianMs(), 1e-12);
+        assertEquals(4, even.samplesMs()[0], 0, "samples keep their order");
+    }
+
+    @Test
+    void rejectsBadCounts() {
+        assertThrows(IllegalArgumentException.class, () -> new StepBenchmark(-1, 5));
+        assertThrows(IllegalArgumentException.class, () -> new StepBenchmark(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> StepBenchmark.Result.of("x", 0, 0, new double[0]));
+    }
+}
