@@ -175,11 +175,9 @@ public final class Conv2d implements Module {
     if (kernel == 1 && padding == 0 && groups == 1) {
       dx = pointwiseBackward(x, w, gradOut);
     } else if (isDepthwise()) {
-      INDArray dw = Nd4j.createUninitialized(w.dataType(), kernel, kernel, cin, 1);
-      dx = Nd4j.createUninitialized(x.dataType(), x.shape());
-      execBp("depthwise_conv2d_bp", new INDArray[] {x, w.reshape('c', kernel, kernel, cin, 1), gradOut},
-          new INDArray[] {dx, dw});
-      weight.accumulateGrad(dw.reshape('c', kernel, kernel, 1, cout));
+      INDArray[] g = DepthwiseBackward.compute(x, w, gradOut, kernel, stride, padding);
+      dx = g[0];
+      weight.accumulateGrad(g[1]);
     } else if (groups == 1) {
       INDArray dw = Nd4j.createUninitialized(w.dataType(), w.shape());
       dx = Nd4j.createUninitialized(x.dataType(), x.shape());

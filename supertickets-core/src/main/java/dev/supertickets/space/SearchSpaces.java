@@ -1,0 +1,154 @@
+package dev.supertickets.space;
+
+import java.util.List;
+
+/**
+ * Ready-made search spaces. MACs and parameters below are computed by {@link SearchSpace#cost()} (dense,
+ * batch 1; parameters in the reference profiler's convention, BN excluded, with the BN γ/β count beside) and
+ * pinned by tests.
+ */
+public final class SearchSpaces {
+  private SearchSpaces() {}
+
+  /** The SuperTickets/HR-NAS stage setting: {@code [branches, blocks per branch, channels per branch]}. */
+  private static SearchSpace.Builder hrnasBody(SearchSpace.Builder b) {
+    return b.stemLayer(24, 3, 2)
+        .stemLayer(24, 3, 2)
+        .stage(List.of(1), List.of(24))
+        .stage(List.of(2, 2), List.of(18, 36))
+        .stage(List.of(2, 2, 3), List.of(18, 36, 72))
+        .stage(List.of(2, 2, 3, 4), List.of(18, 36, 72, 144))
+        .stage(List.of(2, 2, 3, 4), List.of(18, 36, 72, 144))
+        .block(BlockSpec.DEFAULT)
+        .batchNorm(BatchNormSpec.DEFAULT);
+  }
+
+  /**
+   * A very small space for tests: 1x28x28 input, 10 classes; stem conv 1->8 stride 2 (branches at 14x14 and
+   * 7x7); stages {@code [1 branch: 1 block, 4 ch]}, {@code [2 branches: 1+1 blocks, 4/8 ch]}; kernels 3, 5;
+   * expand 2; head channels 8/16, last 32, no dropout.
+   *
+   * <p>802,744 MACs; 7,706 params (+1,056 BN γ/β); 9 blocks, 18 paths, 208 searchable hidden channels.
+   */
+  public static SearchSpace tiny28() {
+    return SearchSpace.builder()
+        .name("tiny28")
+        .input(1, 28, 28)
+        .stemLayer(8, 3, 2)
+        .stage(List.of(1), List.of(4))
+        .stage(List.of(1, 1), List.of(4, 8))
+        .kernelSizes(3, 5)
+        .expandRatio(2)
+        .classificationHead(List.of(8, 16), 32, 0.0, 10)
+        .build();
+  }
+
+  /**
+   * The space of the examples, for 1x28x28 Fashion-MNIST (10 classes): stem conv 1->16 stride 1, conv
+   * 16->16 stride 2 (input stride 2: branches at 14x14, 7x7, 4x4); stages {@code [1: 1 block, 16]},
+   * {@code [2: 1+1, 12/24]}, {@code [3: 1+1+2, 12/24/48]}; kernels 3, 5, 7; expand 2; head channels 24/48/96,
+   * last 384, dropout 0.2.
+   *
+   * <p>15,753,336 MACs; 340,378 params (+13,688 BN γ/β); 20 blocks, 60 paths, 2,880 searchable hidden
+   * channels.
+   */
+  public static SearchSpace default28() {
+    return SearchSpace.builder()
+        .name("default28")
+        .input(1, 28, 28)
+        .stemLayer(16, 3, 1)
+        .stemLayer(16, 3, 2)
+        .stage(List.of(1), List.of(16))
+        .stage(List.of(1, 1), List.of(12, 24))
+        .stage(List.of(1, 1, 2), List.of(12, 24, 48))
+        .kernelSizes(3, 5, 7)
+        .expandRatio(2)
+        .classificationHead(List.of(24, 48, 96), 384, 0.2, 10)
+        .build();
+  }
+
+  /**
+   * An HR-NAS-like space for 3x32x32 images (CIFAR-10, 10 classes): stem conv 3->24 stride 1, conv 24->24
+   * stride 2 (branches at 16x16, 8x8, 4x4); the first three HR-NAS stages ({@code [1: 1, 24]},
+   * {@code [2: 2+2, 18/36]}, {@code [3: 2+2+3, 18/36/72]}); kernels 3, 5, 7; expand 4; head channels 36/72/144,
+   * last 512, dropout 0.2.
+   *
+   * <p>90,438,272 MACs; 1,563,138 params (+46,684 BN γ/β); 25 blocks, 75 paths, 10,800 searchable hidden
+   * channels.
+   */
+  public static SearchSpace cifar32() {
+    return SearchSpace.builder()
+        .name("cifar32")
+        .input(3, 32, 32)
+        .stemLayer(24, 3, 1)
+        .stemLayer(24, 3, 2)
+        .stage(List.of(1), List.of(24))
+        .stage(List.of(2, 2), List.of(18, 36))
+        .stage(List.of(2, 2, 3), List.of(18, 36, 72))
+        .kernelSizes(3, 5, 7)
+        .expandRatio(4)
+        .classificationHead(List.of(36, 72, 144), 512, 0.2, 10)
+        .build();
+  }
+
+  /**
+   * The SuperTickets/HR-NAS ImageNet supernet ({@code cls_imagenet_g_*.yml}): 3x224x224, stem two 3x3
+   * stride-2 convs to 24 channels (input stride 4), stages {@code [1: 1, 24]}, {@code [2: 2+2, 18/36]},
+   * {@code [3: 2+2+3, 18/36/72]}, {@code [4: 2+2+3+4, 18/36/72/144]} twice, kernels 3, 5, 7, expand 4, ReLU, BN
+   * (0.01, 1e-3), head channels 36/72/144/320, last 1600, dropout 0.2, 1000 classes.
+   *
+   * <p>2,422,799,760 MACs and 13,039,360 params (+204,508 BN γ/β): exactly the reference's profiled numbers;
+   * 67 blocks, 201 paths, 47,952 searchable hidden channels; 11,438,360 prunable conv weights in 629 tensors;
+   * penalty norm 49,437.9, penalties 0.223 to 6.534.
+   */
+  public static SearchSpace imagenet224() {
+    return hrnasBody(SearchSpace.builder().name("imagenet224").input(3, 224, 224))
+        .classificationHead(List.of(36, 72, 144, 320), 1600, 0.2, 1000)
+        .build();
+  }
+
+  /**
+   * The SuperTickets/HR-NAS dense-prediction supernet: the ImageNet body ({@link #imagenet224()}) with a
+   * {@link DenseHead}. The reference configurations: Cityscapes {@code (lastChannel 90, 19 classes)}, COCO
+   * keypoints {@code (90, 17)}, ADE20K {@code (180, 150)}. The reference profiles MACs at 224x224 and scales them
+   * by {@code H*W/224^2}; every resolution of this body divides evenly there, so the count at 1024x512 is exactly
+   * that scaled number.
+   *
+   * <p>At 224x224: Cityscapes 5,917,958,928 MACs, 9,923,059 params (+187,176 BN γ/β); COCO 5,917,394,448 MACs,
+   * 9,922,877 params; ADE20K 6,912,572,688 MACs, 10,240,350 params; each 61 blocks, 183 paths, 44,928 hidden
+   * channels. Cityscapes at 1024x512: 61,836,632,064 MACs.
+   *
+   * @param name the space's name
+   * @param height input height (the reference profiles at 224)
+   * @param width input width
+   * @param lastChannel output channels of the transform block
+   * @param numClasses output maps
+   */
+  public static SearchSpace hrnasDense(String name, int height, int width, int lastChannel, int numClasses) {
+    return hrnasBody(SearchSpace.builder().name(name).input(3, height, width))
+        .denseHead(lastChannel, numClasses)
+        .build();
+  }
+
+  /**
+   * A single-branch, MobileNetV2-style chain for 1x28x28 (10 classes): stem conv 1->16 stride 1; chain
+   * stages {@code (16, 1 block, s1)}, {@code (24, 2, s2)}, {@code (32, 2, s2)}, {@code (64, 2, s2)} (28x28 down to
+   * 4x4); kernels 3, 5, 7; expand 3; no head channels, last 256, dropout 0.2.
+   *
+   * <p>18,846,648 MACs; 223,738 params (+8,544 BN γ/β); 7 blocks, 21 paths, 1,872 searchable hidden channels.
+   */
+  public static SearchSpace mobileNetV2Chain28() {
+    return SearchSpace.builder()
+        .name("mobilenetv2-chain28")
+        .input(1, 28, 28)
+        .stemLayer(16, 3, 1)
+        .chainStage(16, 1, 1)
+        .chainStage(24, 2, 2)
+        .chainStage(32, 2, 2)
+        .chainStage(64, 2, 2)
+        .kernelSizes(3, 5, 7)
+        .expandRatio(3)
+        .classificationHead(List.of(), 256, 0.2, 10)
+        .build();
+  }
+}
