@@ -27,7 +27,7 @@ public final class Networks {
         new BatchNorm("bn3", 2 * width, 0.1, 1e-5, DataType.FLOAT),
         Activation.relu(),
         new Flatten(),
-        new Linear("fc", s * s * 2 * width, classes, rng, DataType.FLOAT));
+        new Linear("classifier", s * s * 2 * width, classes, rng, DataType.FLOAT));
   }
 
   /**
@@ -53,7 +53,7 @@ public final class Networks {
           new BatchNorm(n + ".pwl.bn", 16, 0.1, 1e-5, DataType.FLOAT))));
     }
     layers.add(new GlobalAvgPool());
-    layers.add(new Linear("fc", 16, classes, rng, DataType.FLOAT));
+    layers.add(new Linear("classifier", 16, classes, rng, DataType.FLOAT));
     return new Sequential(layers);
   }
 }

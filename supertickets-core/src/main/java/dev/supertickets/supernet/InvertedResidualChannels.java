@@ -38,6 +38,7 @@ public final class InvertedResidualChannels implements Module {
   /** One parallel path of a block. */
   public static final class Path {
     final int kernel;
+    double penalty = 1;
     final Conv2d pw;
     final BatchNorm pwBn;
     final Activation act1;
@@ -61,6 +62,15 @@ public final class InvertedResidualChannels implements Module {
 
     public int kernel() {
       return kernel;
+    }
+
+    /** The resource-aware weight of this path's L1 term ({@code f_p / norm}), fixed when the supernet is built. */
+    public double penalty() {
+      return penalty;
+    }
+
+    void setPenalty(double p) {
+      this.penalty = p;
     }
 
     public int hidden() {
