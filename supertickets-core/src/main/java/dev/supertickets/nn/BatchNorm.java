@@ -38,8 +38,8 @@ public final class BatchNorm implements Module {
     this.eps = eps;
     this.gamma = new Param(name + ".gamma", Param.Kind.BN_SCALE, Nd4j.ones(type, 1, channels));
     this.beta = new Param(name + ".beta", Param.Kind.BN_SHIFT, Nd4j.zeros(type, 1, channels));
-    this.runningMean = Nd4j.zeros(type, 1, channels);
-    this.runningVar = Nd4j.ones(type, 1, channels);
+    this.runningMean = Nd4j.zeros(type, 1, channels).detach();
+    this.runningVar = Nd4j.ones(type, 1, channels).detach();
   }
 
   /** The reference's settings for classification and segmentation: momentum 0.01, eps 1e-3. */

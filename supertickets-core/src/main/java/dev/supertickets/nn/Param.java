@@ -34,8 +34,8 @@ public final class Param {
     checkArgument(!name.isBlank(), "parameter name must not be blank");
     this.name = name;
     this.kind = kind;
-    this.value = value;
-    this.grad = Nd4j.zeros(value.dataType(), value.shape());
+    this.value = value.isAttached() ? value.detach() : value;
+    this.grad = Nd4j.zeros(value.dataType(), value.shape()).detach();
   }
 
   public String name() {
@@ -113,7 +113,7 @@ public final class Param {
   /** Replaces value, gradient and mask with new arrays, e.g. after channels were cut out. */
   public void replace(INDArray newValue, INDArray newMask) {
     this.value = newValue.detach();
-    this.grad = Nd4j.zeros(newValue.dataType(), newValue.shape());
+    this.grad = Nd4j.zeros(newValue.dataType(), newValue.shape()).detach();
     this.mask = newMask == null ? null : newMask.castTo(newValue.dataType()).detach();
   }
 

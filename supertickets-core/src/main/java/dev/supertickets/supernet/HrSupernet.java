@@ -58,6 +58,11 @@ public final class HrSupernet implements Supernet {
   }
 
   public HrSupernet(SearchSpace space, SplittableRandom rng, DataType type) {
+    this(space, Architecture.full(space), rng, type);
+  }
+
+  /** Builds the network of a searched architecture (cut channels and removed paths left out). */
+  public HrSupernet(SearchSpace space, Architecture arch, SplittableRandom rng, DataType type) {
     this.space = space;
     this.layout = space.layout();
     this.type = type;
@@ -76,13 +81,13 @@ public final class HrSupernet implements Supernet {
     this.stem = new Sequential(stemLayers);
     for (SearchableBlock b : layout.blocks()) {
       int[] kernels = b.paths().stream().mapToInt(p -> p.kernelSize()).toArray();
-      int[] hidden = b.paths().stream().mapToInt(p -> p.hiddenChannels()).toArray();
+      int[] hidden = arch.of(b.name()).stream().mapToInt(Integer::intValue).toArray();
       blocks.put(b.name(), new InvertedResidualChannels(b.name(), b.inp(), b.oup(), b.stride(), kernels, hidden,
           relu6, bn.momentum(), bn.epsilon(), rng, type));
     }
     for (PathPenalty p : space.cost().penalties()) {
       InvertedResidualChannels blk = blocks.get(layout.blocks().get(p.blockIndex()).name());
-      blk.paths().get(p.pathIndex()).setPenalty(p.penalty());
+      blk.paths().stream().filter(q -> q.kernel() == p.kernelSize()).forEach(q -> q.setPenalty(p.penalty()));
     }
     if (space.isChain()) {
       for (SearchableBlock b : layout.blocks(SearchableBlock.Role.CHAIN)) {

@@ -82,6 +82,11 @@ public final class InvertedResidualChannels implements Module {
       return dwBn;
     }
 
+    /** The weights of the path's three convolutions (pointwise, depthwise, pointwise-linear). */
+    public List<dev.supertickets.nn.Param> convWeights() {
+      return ImmutableList.of(pw.weight(), dw.weight(), pwl.weight());
+    }
+
     List<Module> layers() {
       return ImmutableList.of(pw, pwBn, act1, dw, dwBn, act2, pwl);
     }

@@ -1,0 +1,429 @@
+package dev.supertickets.draw;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.google.common.collect.ImmutableList;
+import dev.supertickets.data.Augmentation;
+import dev.supertickets.data.Dataset;
+import dev.supertickets.data.Loader;
+import dev.supertickets.data.Normalization;
+import dev.supertickets.mask.MaskContext;
+import dev.supertickets.mask.MaskPolicies;
+import dev.supertickets.mask.MaskPolicy;
+import dev.supertickets.mask.Masks;
+import dev.supertickets.mask.Selector;
+import dev.supertickets.nn.ChannelCut;
+import dev.supertickets.nn.Param;
+import dev.supertickets.nn.Profiler;
+import dev.supertickets.space.PathPenalty;
+import dev.supertickets.space.SearchSpace;
+import dev.supertickets.supernet.HrSupernet;
+import dev.supertickets.supernet.InvertedResidualChannels;
+import dev.supertickets.supernet.Supernet;
+import dev.supertickets.tensor.Backend;
+import dev.supertickets.tensor.RandomStreams;
+import dev.supertickets.ticket.Provenance;
+import dev.supertickets.ticket.SuperTicket;
+import dev.supertickets.train.AdamW;
+import dev.supertickets.train.Ema;
+import dev.supertickets.train.L2Penalty;
+import dev.supertickets.train.LrSchedule;
+import dev.supertickets.train.Metrics;
+import dev.supertickets.train.Optimizer;
+import dev.supertickets.train.Trainer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The two-in-one loop of SuperTickets (§7 of the algorithm spec): train the supernet with the resource-aware L1
+ * penalty on BN scales; at evaluation epochs evaluate with EMA weights and re-calibrated BN and cut the channels
+ * whose EMA scale fell below the threshold (when the cut saves enough MACs, and always at the last epoch, where the
+ * EMA alone decides); at prune epochs re-score every prunable weight and re-prune to the scheduled sparsity
+ * (+{@code sparsityStep} per event up to the target). A final prune at the target closes the run; the ticket is the
+ * supernet then, with its EMA weights, masks and re-calibrated BN. With target sparsity 0 the same loop is the
+ * search-only baseline (HR-NAS).
+ */
+public final class SuperTicketsDrawer implements TicketDrawer {
+  private final Builder cfg;
+
+  private SuperTicketsDrawer(Builder b) {
+    this.cfg = b;
+  }
+
+  public static Builder builder(SearchSpace space) {
+    return new Builder(space);
+  }
+
+  @Override
+  public SuperTicket draw(Dataset train, Dataset test) {
+    checkNotNull(train, "training data must not be null");
+    checkArgument(train.size() >= cfg.batchSize, "training set has %s samples, fewer than one batch of %s; use a "
+        + "smaller batch size", train.size(), cfg.batchSize);
+    checkArgument(train.height() == cfg.space.input().height() && train.width() == cfg.space.input().width()
+            && train.channels() == cfg.space.input().channels(),
+        "data is %sx%sx%s but the space expects %sx%sx%s; build the space with withInputSize or resize the data",
+        train.height(), train.width(), train.channels(), cfg.space.input().height(), cfg.space.input().width(),
+        cfg.space.input().channels());
+    Backend.init();
+    long start = System.currentTimeMillis();
+    RandomStreams seeds = new RandomStreams(cfg.seed);
+    HrSupernet net = new HrSupernet(cfg.space, seeds.stream("init"));
+    Normalization norm = cfg.normalization != null ? cfg.normalization : Normalization.of(train);
+    Loader trainLoader = Loader.builder(train).batchSize(cfg.batchSize).shuffle(true).augmentation(cfg.augmentation)
+        .normalization(norm).seed(seeds.stream("data").nextLong()).build();
+    Loader testLoader = test == null ? null : Loader.forEvaluation(test, 256, norm);
+    int steps = trainLoader.batchesPerEpoch();
+    Optimizer opt = new AdamW(0.9, 0.999, 1e-3, 0);
+    Trainer trainer = Trainer.builder(net)
+        .optimizer(opt)
+        .schedule(LrSchedule.oneCycle(cfg.learningRate, (long) cfg.epochs * steps))
+        .l2(L2Penalty.onWeights(cfg.weightDecay))
+        .regularizer(new ResourcePenalty(net, cfg.rho, (long) Math.round(cfg.rhoWarmupEpochs * steps)))
+        .ema(cfg.emaDecay)
+        .bnCalibration(cfg.calibrationBatches)
+        .build();
+    Map<String, Long> macsPerChannel = macsPerChannel(cfg.space);
+    long denseMacs = net.cost().macs();
+    long minShrink = Math.round(cfg.minShrinkFraction * denseMacs);
+    int events = 0;
+    double sparsity = 0;
+    Metrics last = null;
+    for (int e = 0; e < cfg.epochs; e++) {
+      double[] tr = trainer.epoch(trainLoader, e);
+      boolean lastEpoch = e == cfg.epochs - 1;
+      boolean shrunk = false;
+      double testAcc = Double.NaN;
+      if ((e + 1) % cfg.evalInterval == 0 || lastEpoch) {
+        if (testLoader != null) {
+          last = trainer.evaluate(testLoader, trainLoader, e);
+          testAcc = last.accuracy();
+        }
+        if (cfg.search) {
+          shrunk = shrink(net, trainer, macsPerChannel, minShrink, lastEpoch);
+        }
+      }
+      boolean pruned = false;
+      if (cfg.targetSparsity > 0 && ((e + 1) % cfg.pruneInterval == 0 || lastEpoch)) {
+        events++;
+        sparsity = lastEpoch ? cfg.targetSparsity : Math.min(events * cfg.sparsityStep, cfg.targetSparsity);
+        prune(net, sparsity, trainLoader, seeds.stream("prune", e).nextLong());
+        pruned = true;
+        if (cfg.reactivation == Reactivation.RESET && !lastEpoch) {
+          Masks.clear(prunable(net));
+        }
+      }
+      Profiler.Cost cost = Profiler.lastCost(net);
+      DrawListener.DrawEvent ev = new DrawListener.DrawEvent(e, cfg.epochs, tr[0], tr[1], testAcc,
+          Masks.sparsity(prunable(net)), cost.macs(), cost.sparseMacs(), net.hiddenChannels(), shrunk, pruned,
+          System.currentTimeMillis() - start);
+      for (DrawListener l : cfg.listeners) {
+        l.onEpoch(ev);
+      }
+    }
+    // the ticket: EMA weights with the live masks, BN re-calibrated, as the reference evaluates pruned_checkpoint
+    trainer.ema().swap();
+    dev.supertickets.train.BnCalibration.recalibrate(net, trainLoader, cfg.calibrationBatches, cfg.epochs);
+    Profiler.Cost cost = net.cost();
+    Map<String, Object> settings = cfg.settings();
+    settings.put("draw.wallMillis", System.currentTimeMillis() - start);
+    settings.put("draw.testAccuracy", last == null ? "n/a" : last.accuracy());
+    settings.put("draw.macs", cost.macs());
+    settings.put("draw.sparseMacs", cost.sparseMacs());
+    settings.put("data.train", train.name() + " (" + train.size() + ")");
+    settings.put("data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
+    return SuperTicket.of(net, norm, Provenance.of(settings));
+  }
+
+  private List<Param> prunable(Supernet net) {
+    return cfg.selector.select(net.params());
+  }
+
+  private void prune(Supernet net, double sparsity, Loader data, long seed) {
+    MaskContext ctx = MaskContext.builder(net).selector(cfg.selector).data(data).seed(seed).build();
+    Masks.install(cfg.policy.masks(ctx, sparsity));
+  }
+
+  /** One architecture-search step (§2.3); returns whether channels were cut. */
+  private boolean shrink(Supernet net, Trainer trainer, Map<String, Long> macsPerChannel, long minShrink,
+      boolean lastEpoch) {
+    Ema ema = trainer.ema();
+    long deadMacs = 0;
+    Map<String, boolean[][]> keep = new LinkedHashMap<>();
+    boolean anyCut = false;
+    for (Map.Entry<String, InvertedResidualChannels> b : net.blocks().entrySet()) {
+      List<InvertedResidualChannels.Path> paths = b.getValue().paths();
+      boolean[][] k = new boolean[paths.size()][];
+      for (int i = 0; i < paths.size(); i++) {
+        Param gamma = paths.get(i).importanceBn().gamma();
+        float[] live = gamma.value().dup().data().asFloat();
+        float[] avg = ema == null ? live : ema.shadow(gamma).dup().data().asFloat();
+        long f = macsPerChannel.getOrDefault(b.getKey() + "@" + paths.get(i).kernel(), 0L);
+        k[i] = new boolean[live.length];
+        for (int c = 0; c < live.length; c++) {
+          boolean emaAlive = Math.abs(avg[c]) > cfg.shrinkThreshold;
+          if (!emaAlive) {
+            deadMacs += f;
+          }
+          k[i][c] = lastEpoch ? emaAlive : emaAlive || Math.abs(live[c]) > cfg.shrinkThreshold;
+          anyCut |= !k[i][c];
+        }
+      }
+      keep.put(b.getKey(), k);
+    }
+    if (!anyCut || (deadMacs < minShrink && !lastEpoch)) {
+      return false;
+    }
+    Map<Param, INDArray> shadows = new HashMap<>();
+    List<ChannelCut> cuts = new ArrayList<>();
+    // EMA shadows and optimizer state are sliced exactly like the parameters they follow
+    Map<Param, List<INDArray>> optState = new HashMap<>();
+    for (Param p : net.params()) {
+      if (ema != null && ema.shadow(p) != null) {
+        shadows.put(p, ema.shadow(p));
+      }
+      optState.put(p, trainer.optimizer().state(p));
+    }
+    cuts.addAll(net.keep(keep));
+    for (ChannelCut c : cuts) {
+      if (shadows.containsKey(c.param())) {
+        ema.setShadow(c.param(), c.apply(shadows.get(c.param())));
+      }
+      List<INDArray> st = optState.get(c.param());
+      if (st != null && !st.isEmpty()) {
+        List<INDArray> sliced = new ArrayList<>();
+        for (INDArray a : st) {
+          sliced.add(c.apply(a));
+        }
+        trainer.optimizer().setState(c.param(), sliced);
+      }
+    }
+    if (ema != null) {
+      ema.retain(net.params());
+      ema.sync();
+    }
+    if (cfg.reactivation == Reactivation.REFERENCE) {
+      for (InvertedResidualChannels b : net.blocks().values()) {
+        for (InvertedResidualChannels.Path p : b.paths()) {
+          for (Param w : p.convWeights()) {
+            w.clearMask();
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  private static Map<String, Long> macsPerChannel(SearchSpace space) {
+    Map<String, Long> m = new HashMap<>();
+    for (PathPenalty p : space.cost().penalties()) {
+      m.put(space.blocks().get(p.blockIndex()).name() + "@" + p.kernelSize(), p.macsPerChannel());
+    }
+    return m;
+  }
+
+  /** Fluent configuration; every setting is recorded in the ticket's provenance. */
+  public static final class Builder {
+    private final SearchSpace space;
+    private long seed = 1995;
+    private int epochs = 10;
+    private int batchSize = 128;
+    private double learningRate = 0.01;
+    private double weightDecay = 1e-5;
+    private double rho = 1.4e-4;
+    private double rhoWarmupEpochs = -1;
+    private double emaDecay = -1;
+    private int calibrationBatches = 10;
+    private int evalInterval = 1;
+    private int pruneInterval = 1;
+    private double targetSparsity = 0.9;
+    private double sparsityStep = 0.1;
+    private double shrinkThreshold = 1e-3;
+    private double minShrinkFraction = 1e6 / 2_422_799_760.0;
+    private boolean search = true;
+    private Reactivation reactivation = Reactivation.REFERENCE;
+    private MaskPolicy policy = MaskPolicies.referenceMagnitude();
+    private Selector selector = Selector.prunableWeights();
+    private Normalization normalization;
+    private Augmentation augmentation = Augmentation.none();
+    private final List<DrawListener> listeners = new ArrayList<>();
+
+    private Builder(SearchSpace space) {
+      this.space = checkNotNull(space, "search space must not be null");
+    }
+
+    public Builder seed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    public Builder epochs(int n) {
+      checkArgument(n > 0, "epochs must be positive, got %s", n);
+      this.epochs = n;
+      return this;
+    }
+
+    public Builder batchSize(int n) {
+      checkArgument(n > 0, "batch size must be positive, got %s", n);
+      this.batchSize = n;
+      return this;
+    }
+
+    /** Peak learning rate of the one-cycle AdamW schedule (the reference's segmentation recipe). */
+    public Builder learningRate(double lr) {
+      checkArgument(lr > 0 && Double.isFinite(lr), "learning rate must be positive and finite, got %s", lr);
+      this.learningRate = lr;
+      return this;
+    }
+
+    /** Explicit L2 on raw conv and linear weights, masked entries included (reference: 1e-5). */
+    public Builder weightDecay(double wd) {
+      checkArgument(wd >= 0, "weight decay must be non-negative, got %s", wd);
+      this.weightDecay = wd;
+      return this;
+    }
+
+    /** Maximum weight of the resource-aware L1 penalty (reference: 1.4e-4 segmentation, 1.8e-4 ImageNet). */
+    public Builder rho(double r) {
+      checkArgument(r >= 0, "rho must be non-negative, got %s", r);
+      this.rho = r;
+      return this;
+    }
+
+    /** Epochs over which rho rises linearly from 0 (default: a quarter of the epochs). */
+    public Builder rhoWarmupEpochs(double epochs) {
+      checkArgument(epochs >= 0, "rho warm-up must be non-negative, got %s", epochs);
+      this.rhoWarmupEpochs = epochs;
+      return this;
+    }
+
+    /** EMA decay (default: the reference's 0.9999^(batch/4096) is too slow for short runs; 0.999 here). */
+    public Builder emaDecay(double d) {
+      checkArgument(d > 0 && d < 1, "ema decay must be in (0, 1), got %s", d);
+      this.emaDecay = d;
+      return this;
+    }
+
+    public Builder calibrationBatches(int n) {
+      checkArgument(n > 0, "calibration batches must be positive, got %s", n);
+      this.calibrationBatches = n;
+      return this;
+    }
+
+    /** Evaluate (and consider shrinking) every this many epochs. */
+    public Builder evalInterval(int n) {
+      checkArgument(n > 0, "evaluation interval must be positive, got %s", n);
+      this.evalInterval = n;
+      return this;
+    }
+
+    /** Re-prune every this many epochs. */
+    public Builder pruneInterval(int n) {
+      checkArgument(n > 0, "prune interval must be positive, got %s", n);
+      this.pruneInterval = n;
+      return this;
+    }
+
+    /** Final unstructured sparsity over the prunable weights; 0 turns pruning off (search only). */
+    public Builder targetSparsity(double s) {
+      checkArgument(s >= 0 && s < 1, "target sparsity must be in [0, 1), got %s", s);
+      this.targetSparsity = s;
+      return this;
+    }
+
+    /** Sparsity added at each prune event until the target (reference: 0.1). */
+    public Builder sparsityStep(double s) {
+      checkArgument(s > 0 && s <= 1, "sparsity step must be in (0, 1], got %s", s);
+      this.sparsityStep = s;
+      return this;
+    }
+
+    /** |γ| at or below which a channel is dead (reference: 1e-3). */
+    public Builder shrinkThreshold(double t) {
+      checkArgument(t >= 0, "shrink threshold must be non-negative, got %s", t);
+      this.shrinkThreshold = t;
+      return this;
+    }
+
+    /** Turns the architecture search (shrinking) on or off; off with pruning on is sparse training alone. */
+    public Builder search(boolean on) {
+      this.search = on;
+      return this;
+    }
+
+    public Builder reactivation(Reactivation r) {
+      this.reactivation = checkNotNull(r, "reactivation must not be null");
+      return this;
+    }
+
+    public Builder maskPolicy(MaskPolicy p) {
+      this.policy = checkNotNull(p, "mask policy must not be null");
+      return this;
+    }
+
+    public Builder selector(Selector s) {
+      this.selector = checkNotNull(s, "selector must not be null");
+      return this;
+    }
+
+    public Builder normalization(Normalization n) {
+      this.normalization = checkNotNull(n, "normalization must not be null");
+      return this;
+    }
+
+    public Builder augmentation(Augmentation a) {
+      this.augmentation = checkNotNull(a, "augmentation must not be null");
+      return this;
+    }
+
+    public Builder listener(DrawListener l) {
+      listeners.add(checkNotNull(l, "listener must not be null"));
+      return this;
+    }
+
+    public SuperTicketsDrawer build() {
+      if (rhoWarmupEpochs < 0) {
+        rhoWarmupEpochs = epochs / 4.0;
+      }
+      if (emaDecay < 0) {
+        emaDecay = 0.999;
+      }
+      return new SuperTicketsDrawer(this);
+    }
+
+    Map<String, Object> settings() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("method", search ? (targetSparsity > 0 ? "supertickets" : "search-only") : "sparse-training");
+      m.put("seed", seed);
+      m.put("space", space.name());
+      m.put("epochs", epochs);
+      m.put("batchSize", batchSize);
+      m.put("optimizer", "AdamW(0.9, 0.999, eps 1e-3), one-cycle");
+      m.put("learningRate", learningRate);
+      m.put("weightDecay", weightDecay);
+      m.put("rho", rho);
+      m.put("rhoWarmupEpochs", rhoWarmupEpochs);
+      m.put("emaDecay", emaDecay);
+      m.put("calibrationBatches", calibrationBatches);
+      m.put("evalInterval", evalInterval);
+      m.put("pruneInterval", pruneInterval);
+      m.put("targetSparsity", targetSparsity);
+      m.put("sparsityStep", sparsityStep);
+      m.put("shrinkThreshold", shrinkThreshold);
+      m.put("reactivation", reactivation);
+      m.put("maskPolicy", policy);
+      m.put("selector", selector);
+      m.put("augmentation", augmentation);
+      return m;
+    }
+  }
+
+  /** The listeners, for tests. */
+  List<DrawListener> listeners() {
+    return ImmutableList.copyOf(cfg.listeners);
+  }
+}

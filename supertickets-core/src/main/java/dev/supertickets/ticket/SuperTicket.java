@@ -1,0 +1,183 @@
+package dev.supertickets.ticket;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableMap;
+import dev.supertickets.data.Dataset;
+import dev.supertickets.data.Loader;
+import dev.supertickets.data.Normalization;
+import dev.supertickets.mask.MaskContext;
+import dev.supertickets.mask.MaskPolicy;
+import dev.supertickets.mask.Masks;
+import dev.supertickets.nn.Mode;
+import dev.supertickets.nn.NetworkState;
+import dev.supertickets.nn.Param;
+import dev.supertickets.nn.Profiler;
+import dev.supertickets.nn.loss.SoftmaxCrossEntropy;
+import dev.supertickets.space.SearchSpace;
+import dev.supertickets.supernet.Architecture;
+import dev.supertickets.supernet.HrSupernet;
+import dev.supertickets.supernet.Supernet;
+import dev.supertickets.tensor.Workspaces;
+import dev.supertickets.train.Evaluator;
+import dev.supertickets.train.Metrics;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A drawn ticket: the searched architecture (a cut of its {@link SearchSpace}), the weight masks, the trained
+ * weights and BN statistics, the input normalisation, and its provenance. Immutable: operations that change
+ * weights or masks ({@link #prune}, retraining) return a new ticket. Predictions may run from many threads at once;
+ * each thread gets its own copy of the network.
+ */
+public final class SuperTicket {
+  private final SearchSpace space;
+  private final Architecture architecture;
+  private final NetworkState state;
+  private final Normalization normalization;
+  private final Provenance provenance;
+  private final ThreadLocal<Supernet> networks = ThreadLocal.withInitial(this::network);
+
+  public SuperTicket(SearchSpace space, Architecture architecture, NetworkState state, Normalization normalization,
+      Provenance provenance) {
+    checkArgument(normalization.channels() == space.input().channels(),
+        "normalisation has %s channels but the space's input has %s", normalization.channels(),
+        space.input().channels());
+    this.space = space;
+    this.architecture = architecture;
+    this.state = state;
+    this.normalization = normalization;
+    this.provenance = provenance;
+  }
+
+  /** Captures a trained network as a ticket. */
+  public static SuperTicket of(Supernet net, Normalization normalization, Provenance provenance) {
+    return new SuperTicket(net.space(), Architecture.of(net), NetworkState.capture(net), normalization, provenance);
+  }
+
+  public SearchSpace space() {
+    return space;
+  }
+
+  public Architecture architecture() {
+    return architecture;
+  }
+
+  public NetworkState state() {
+    return state;
+  }
+
+  public Normalization normalization() {
+    return normalization;
+  }
+
+  public Provenance provenance() {
+    return provenance;
+  }
+
+  /** A fresh, independent network holding this ticket's architecture, weights, masks and statistics. */
+  public Supernet network() {
+    // built outside any workspace: the network outlives the caller's step
+    try (MemoryWorkspace ignored = Workspaces.outside()) {
+      HrSupernet net = new HrSupernet(space, architecture, new SplittableRandom(0),
+          org.nd4j.linalg.api.buffer.DataType.FLOAT);
+      state.restore(net);
+      return net;
+    }
+  }
+
+  /**
+   * A dense network without masks whose predictions equal this ticket's: cut channels are already absent, and each
+   * mask is folded into its weights ({@code W ← M ⊙ W}).
+   */
+  public Supernet compact() {
+    Supernet net = network();
+    for (Param p : net.params()) {
+      if (p.isMasked()) {
+        p.value().muli(p.mask());
+        p.clearMask();
+      }
+    }
+    return net;
+  }
+
+  /** Fraction of masked weights that are pruned (over all weights that carry a mask). */
+  public double sparsity() {
+    long total = 0;
+    long active = 0;
+    for (Map.Entry<String, INDArray> e : state.masks().entrySet()) {
+      total += e.getValue().length();
+      active += Math.round(e.getValue().sumNumber().doubleValue());
+    }
+    return total == 0 ? 0 : 1 - (double) active / total;
+  }
+
+  /** MACs and parameters of one image, dense and counting active weights only. */
+  public Profiler.Cost cost() {
+    return networks.get().cost();
+  }
+
+  /** Logits for images in [0, 1], NHWC {@code [N, H, W, C]}; the ticket applies its own normalisation. */
+  public INDArray predict(INDArray images) {
+    INDArray x = images.dup();
+    for (int c = 0; c < normalization.channels(); c++) {
+      INDArray ch = x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+          org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(c));
+      ch.subi(normalization.mean()[c]).divi(normalization.std()[c]);
+    }
+    try (MemoryWorkspace ignored = Workspaces.step()) {
+      INDArray logits = networks.get().forward(x, Mode.EVAL);
+      try (MemoryWorkspace out = Workspaces.outside()) {
+        return logits.dup();
+      }
+    }
+  }
+
+  /** Accuracy and loss on a data set (per pixel for dense prediction). */
+  public Metrics evaluate(Dataset data) {
+    Loader loader = Loader.forEvaluation(data, 256, normalization);
+    return Evaluator.evaluate(networks.get(), loader, new SoftmaxCrossEntropy(0,
+        data.isDense() ? data.ignoreLabel() : SoftmaxCrossEntropy.NO_IGNORE));
+  }
+
+  /**
+   * A new ticket whose masks come from {@code policy} at {@code sparsity}, computed on this ticket's weights (the
+   * search-then-prune baseline, without retraining); {@code data} feeds data-dependent scores and may be null.
+   */
+  public SuperTicket prune(MaskPolicy policy, double sparsity, Dataset data, long seed) {
+    Supernet net = network();
+    MaskContext.Builder ctx = MaskContext.builder(net).seed(seed);
+    if (data != null) {
+      ctx.data(Loader.builder(data).batchSize(128).normalization(normalization).seed(seed).build());
+    }
+    ImmutableMap<Param, INDArray> masks = policy.masks(ctx.build(), sparsity);
+    Masks.install(masks);
+    return new SuperTicket(space, architecture, NetworkState.capture(net), normalization,
+        provenance.with(Map.of("pruned.policy", policy.toString(), "pruned.sparsity", sparsity)));
+  }
+
+  /** A new ticket with other numbers (same architecture), e.g. after retraining with fixed masks. */
+  public SuperTicket withState(NetworkState newState, Map<String, ?> moreProvenance) {
+    return new SuperTicket(space, architecture, newState, normalization, provenance.with(moreProvenance));
+  }
+
+  /** Saves this ticket atomically in the versioned, checksummed ticket format ({@link TicketFile}). */
+  public void save(Path file) throws IOException {
+    TicketFile.write(this, file);
+  }
+
+  /** Loads a ticket written by {@link #save}; refuses damaged or foreign files with a FileFormatException. */
+  public static SuperTicket load(Path file) throws IOException {
+    return TicketFile.read(file);
+  }
+
+  @Override
+  public String toString() {
+    return String.format(java.util.Locale.ROOT, "SuperTicket[%s, %d hidden channels in %d paths, sparsity %.3f]",
+        space.name(), architecture.totalHidden(), architecture.livePaths(), sparsity());
+  }
+}

@@ -1,0 +1,120 @@
+package dev.supertickets.ticket;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import dev.supertickets.data.Normalization;
+import dev.supertickets.io.Archive;
+import dev.supertickets.io.FileFormatException;
+import dev.supertickets.io.Json;
+import dev.supertickets.io.Npy;
+import dev.supertickets.nn.NetworkState;
+import dev.supertickets.space.SearchSpace;
+import dev.supertickets.supernet.Architecture;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The ticket file, format version {@value #VERSION}: an {@link Archive} of kind {@value #KIND} (a ZIP that NumPy
+ * opens as an {@code .npz}) holding {@code ticket.json} (search space, architecture, normalisation, provenance) and
+ * one {@code .npy} array per tensor under {@code values/}, {@code masks/} and {@code stats/}, named by parameter.
+ * In Python: {@code numpy.load("t.stkt")["masks/stage0.branch0.block0.k3.pw.weight.npy"]}.
+ *
+ * <p>Stability promise: every later version of the library reads files of version 1.
+ */
+public final class TicketFile {
+  public static final String KIND = "ticket";
+  public static final int VERSION = 1;
+
+  private TicketFile() {}
+
+  static void write(SuperTicket t, Path file) throws IOException {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("space", t.space().toJsonTree());
+    Map<String, Object> arch = new LinkedHashMap<>();
+    t.architecture().hidden().forEach((k, v) -> arch.put(k, new ArrayList<Object>(v.stream().map(Long::valueOf)
+        .toList())));
+    json.put("architecture", arch);
+    json.put("normalization", Map.of("mean", floats(t.normalization().mean()), "std",
+        floats(t.normalization().std())));
+    json.put("provenance", new LinkedHashMap<String, Object>(t.provenance().entries()));
+    json.put("values", new ArrayList<Object>(t.state().values().keySet()));
+    json.put("masks", new ArrayList<Object>(t.state().masks().keySet()));
+    json.put("stats", new ArrayList<Object>(t.state().stats().keySet()));
+    entries.put("ticket.json", Json.writePretty(json).getBytes(StandardCharsets.UTF_8));
+    put(entries, "values/", t.state().values());
+    put(entries, "masks/", t.state().masks());
+    put(entries, "stats/", t.state().stats());
+    new Archive(KIND, VERSION, entries).write(file);
+  }
+
+  static SuperTicket read(Path file) throws IOException {
+    Archive a = Archive.read(file, KIND, VERSION);
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> json = (Map<String, Object>) Json.parse(
+          new String(a.entry("ticket.json", file), StandardCharsets.UTF_8));
+      SearchSpace space = SearchSpace.fromJsonTree(json.get("space"));
+      Map<String, ImmutableList<Integer>> arch = new LinkedHashMap<>();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> archJson = (Map<String, Object>) json.get("architecture");
+      archJson.forEach((k, v) -> arch.put(k, ((List<?>) v).stream().map(o -> ((Number) o).intValue())
+          .collect(ImmutableList.toImmutableList())));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> norm = (Map<String, Object>) json.get("normalization");
+      Normalization n = new Normalization(toFloats(norm.get("mean")), toFloats(norm.get("std")));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> prov = (Map<String, Object>) json.get("provenance");
+      Map<String, String> p = new LinkedHashMap<>();
+      prov.forEach((k, v) -> p.put(k, String.valueOf(v)));
+      NetworkState state = new NetworkState(tensors(a, file, "values/", json.get("values")),
+          tensors(a, file, "masks/", json.get("masks")), tensors(a, file, "stats/", json.get("stats")));
+      SuperTicket t = new SuperTicket(space, new Architecture(ImmutableMap.copyOf(arch)), state, n,
+          new Provenance(ImmutableMap.copyOf(p)));
+      t.network(); // checks that every tensor fits the architecture now, not at the first prediction
+      return t;
+    } catch (FileFormatException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new FileFormatException(file, "ticket content is inconsistent: " + e.getMessage(), e);
+    }
+  }
+
+  private static void put(Map<String, byte[]> entries, String prefix, Map<String, INDArray> tensors) {
+    tensors.forEach((name, arr) -> entries.put(prefix + name + ".npy", Npy.write(arr)));
+  }
+
+  private static ImmutableMap<String, INDArray> tensors(Archive a, Path file, String prefix, Object names)
+      throws FileFormatException {
+    ImmutableMap.Builder<String, INDArray> b = ImmutableMap.builder();
+    for (Object o : (List<?>) names) {
+      String name = (String) o;
+      String entry = prefix + name + ".npy";
+      b.put(name, Npy.read(a.entry(entry, file), file, entry));
+    }
+    return b.build();
+  }
+
+  private static List<Object> floats(float[] v) {
+    List<Object> out = new ArrayList<>();
+    for (float f : v) {
+      out.add((double) f);
+    }
+    return out;
+  }
+
+  private static float[] toFloats(Object list) {
+    List<?> l = (List<?>) list;
+    float[] out = new float[l.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ((Number) l.get(i)).floatValue();
+    }
+    return out;
+  }
+}

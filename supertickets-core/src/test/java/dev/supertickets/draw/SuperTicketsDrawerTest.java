@@ -1,0 +1,101 @@
+package dev.supertickets.draw;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.supertickets.data.Dataset;
+import dev.supertickets.data.EmbeddedFashionMnist;
+import dev.supertickets.io.FileFormatException;
+import dev.supertickets.mask.Masks;
+import dev.supertickets.mask.Selector;
+import dev.supertickets.nn.Mode;
+import dev.supertickets.space.SearchSpaces;
+import dev.supertickets.supernet.Supernet;
+import dev.supertickets.tensor.Backend;
+import dev.supertickets.ticket.SuperTicket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** A short draw on the embedded subset: exact sparsity, a cut architecture, a file round trip. */
+class SuperTicketsDrawerTest {
+  private static Dataset train;
+  private static Dataset test;
+  private static SuperTicket ticket;
+  private static final List<DrawListener.DrawEvent> events = new ArrayList<>();
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void draw() throws Exception {
+    Backend.init();
+    train = EmbeddedFashionMnist.train().subset(0, 1024);
+    test = EmbeddedFashionMnist.test().subset(0, 256);
+    ticket = SuperTicketsDrawer.builder(SearchSpaces.tiny28()).listener(new ConsoleProgress())
+        .seed(5).epochs(4).batchSize(64).targetSparsity(0.5).sparsityStep(0.2).rho(0.5).learningRate(0.05).rhoWarmupEpochs(0)
+        .shrinkThreshold(0.05).listener(events::add).build()
+        .draw(train, test);
+  }
+
+  @Test
+  void reachesTheTargetSparsityExactlyAndCutsChannels() {
+    Supernet net = ticket.network();
+    long pruned = Masks.prunedCount(Selector.prunableWeights().select(net.params()));
+    long total = Selector.prunableWeights().select(net.params()).stream().mapToLong(p -> p.size()).sum();
+    assertThat(pruned).isEqualTo((long) Math.floor(0.5 * total));
+    assertThat(events).hasSize(4);
+    assertThat(events.get(0).sparsity()).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-3));
+    assertThat(events.stream().anyMatch(DrawListener.DrawEvent::shrunk)).as("some channels were cut").isTrue();
+    assertThat(ticket.architecture().totalHidden()).isLessThan(SearchSpaces.tiny28().cost().hiddenChannels());
+    assertThat(ticket.cost().macs()).isLessThan(SearchSpaces.tiny28().cost().macs());
+    assertThat(ticket.provenance().get("seed")).isEqualTo("5");
+    assertThat(ticket.provenance().get("method")).isEqualTo("supertickets");
+    assertThat(ticket.evaluate(test).accuracy()).isGreaterThan(0.3);
+  }
+
+  @Test
+  void savedTicketsLoadWithIdenticalPredictionsAndCompactMatches() throws Exception {
+    Path f = dir.resolve("t.stkt");
+    ticket.save(f);
+    SuperTicket back = SuperTicket.load(f);
+    INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 8, 28, 28, 1);
+    assertThat(back.predict(x)).isEqualTo(ticket.predict(x));
+    assertThat(back.architecture()).isEqualTo(ticket.architecture());
+    assertThat(back.provenance()).isEqualTo(ticket.provenance());
+    assertThat(back.sparsity()).isEqualTo(ticket.sparsity());
+    INDArray normalized = x.sub(ticket.normalization().mean()[0]).divi(ticket.normalization().std()[0]);
+    INDArray compact = ticket.compact().forward(normalized, Mode.EVAL);
+    assertThat(compact.sub(ticket.predict(x)).amaxNumber().doubleValue()).isLessThan(1e-4);
+    byte[] bytes = Files.readAllBytes(f);
+    bytes[bytes.length / 2] ^= 0x5A;
+    Files.write(f, bytes);
+    assertThatThrownBy(() -> SuperTicket.load(f)).isInstanceOf(FileFormatException.class)
+        .hasMessageContaining("t.stkt");
+  }
+
+  @Test
+  void sameSeedDrawsTheSameTicket() {
+    SuperTicket again = SuperTicketsDrawer.builder(SearchSpaces.tiny28())
+        .seed(5).epochs(4).batchSize(64).targetSparsity(0.5).sparsityStep(0.2).rho(0.5).learningRate(0.05).rhoWarmupEpochs(0)
+        .shrinkThreshold(0.05).build().draw(train, test);
+    assertThat(again.architecture()).isEqualTo(ticket.architecture());
+    ticket.state().values().forEach((k, v) ->
+        assertThat(again.state().values().get(k).data().asFloat()).as(k).containsExactly(v.data().asFloat()));
+    assertThat(again.state().masks()).isEqualTo(ticket.state().masks());
+  }
+
+  @Test
+  void badSettingsAndDataAreRefusedWithClearMessages() {
+    assertThatThrownBy(() -> SuperTicketsDrawer.builder(SearchSpaces.tiny28()).targetSparsity(1.0))
+        .hasMessageContaining("target sparsity must be in [0, 1), got 1.0");
+    Dataset wrong = Dataset.classification("w", new float[32 * 32 * 200], new int[200], 32, 32, 1, 10);
+    assertThatThrownBy(() -> SuperTicketsDrawer.builder(SearchSpaces.tiny28()).build().draw(wrong, null))
+        .hasMessageContaining("32x32x1").hasMessageContaining("28x28x1");
+  }
+}
