@@ -96,26 +96,26 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     for (int e = 0; e < cfg.epochs; e++) {
       double[] tr = trainer.epoch(trainLoader, e);
       boolean lastEpoch = e == cfg.epochs - 1;
-      boolean shrunk = false;
-      double testAcc = Double.NaN;
-      if ((e + 1) % cfg.evalInterval == 0 || lastEpoch) {
-        if (testLoader != null) {
-          last = trainer.evaluate(testLoader, trainLoader, e);
-          testAcc = last.accuracy();
-        }
-        if (cfg.search) {
-          shrunk = shrink(net, trainer, macsPerChannel, minShrink, lastEpoch);
-        }
-      }
+      boolean evalEpoch = (e + 1) % cfg.evalInterval == 0 || lastEpoch;
+      boolean shrunk = evalEpoch && cfg.search && shrink(net, trainer, macsPerChannel, minShrink, lastEpoch);
       boolean pruned = false;
       if (cfg.targetSparsity > 0 && ((e + 1) % cfg.pruneInterval == 0 || lastEpoch)) {
         events++;
-        sparsity = lastEpoch ? cfg.targetSparsity : Math.min(events * cfg.sparsityStep, cfg.targetSparsity);
+        sparsity = Math.min(events * cfg.sparsityStep, cfg.targetSparsity);
+        if (lastEpoch) {
+          sparsity = cfg.targetSparsity;
+        }
         prune(net, sparsity, trainLoader, seeds.stream("prune", e).nextLong());
         pruned = true;
-        if (cfg.reactivation == Reactivation.RESET && !lastEpoch) {
-          Masks.clear(prunable(net));
-        }
+      }
+      // evaluated after this epoch's shrink and prune, as the reference evaluates its pruned checkpoint
+      double testAcc = Double.NaN;
+      if (testLoader != null && (evalEpoch || pruned)) {
+        last = trainer.evaluate(testLoader, trainLoader, e);
+        testAcc = last.accuracy();
+      }
+      if (pruned && cfg.reactivation == Reactivation.RESET && !lastEpoch) {
+        Masks.clear(prunable(net));
       }
       Profiler.Cost cost = Profiler.lastCost(net);
       DrawListener.DrawEvent ev = new DrawListener.DrawEvent(e, cfg.epochs, tr[0], tr[1], testAcc,
@@ -127,7 +127,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     }
     // the ticket: EMA weights with the live masks, BN re-calibrated, as the reference evaluates pruned_checkpoint
     trainer.ema().swap();
-    dev.supertickets.train.BnCalibration.recalibrate(net, trainLoader, cfg.calibrationBatches, cfg.epochs);
+    dev.supertickets.train.BnCalibration.recalibrate(net, trainLoader, cfg.calibrationBatches, cfg.epochs - 1);
     Profiler.Cost cost = net.cost();
     Map<String, Object> settings = cfg.settings();
     settings.put("draw.wallMillis", System.currentTimeMillis() - start);

@@ -1,0 +1,79 @@
+package dev.supertickets.examples;
+
+import dev.supertickets.data.Dataset;
+import dev.supertickets.data.EmbeddedFashionMnist;
+import dev.supertickets.data.FashionMnist;
+import dev.supertickets.data.Loader;
+import dev.supertickets.nn.Networks;
+import dev.supertickets.nn.Param;
+import dev.supertickets.nn.Sequential;
+import dev.supertickets.tensor.Backend;
+import dev.supertickets.tensor.RandomStreams;
+import dev.supertickets.train.AdamW;
+import dev.supertickets.train.LrSchedule;
+import dev.supertickets.train.Metrics;
+import dev.supertickets.train.Trainer;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains a small CNN whose conv and linear weights are half pruned (random masks, held at
+ * zero in {@code W_eff}) on the embedded Fashion-MNIST subset, and prints its test accuracy and sparsity.
+ * Pass {@code --full} to use the full data set from /usr/share/datasets/fashion-mnist.
+ */
+public final class MaskedCnnExample {
+  public static void main(String[] args) throws Exception {
+    Backend.init();
+    boolean full = args.length > 0 && args[0].equals("--full");
+    Dataset train = full ? FashionMnist.train() : EmbeddedFashionMnist.train();
+    Dataset test = full ? FashionMnist.test() : EmbeddedFashionMnist.test();
+    RandomStreams seeds = new RandomStreams(42);
+
+
+    Sequential model = Networks.smallCnn(1, 16, 28, 10, seeds.stream("init"));
+    SplittableRandom maskRng = seeds.stream("masks");
+    for (Param p : model.params()) {
+      if (p.isWeight()) {
+        p.setMask(randomHalf(p.value(), maskRng)); // W_eff = mask ⊙ W in every forward pass
+      }
+    }
+    Loader trainLoader = Loader.builder(train).batchSize(128).normalization(FashionMnist.NORMALIZATION)
+        .seed(seeds.stream("data").nextLong()).build();
+    Loader testLoader = Loader.forEvaluation(test, 500, FashionMnist.NORMALIZATION);
+    Trainer trainer = Trainer.builder(model)
+        .optimizer(new AdamW())
+        .schedule(LrSchedule.oneCycle(0.01, 3L * trainLoader.batchesPerEpoch()))
+        .build();
+    Metrics metrics = trainer.fit(trainLoader, testLoader, 3, 1);
+
+
+    long active = 0;
+    long total = 0;
+    for (Param p : model.params()) {
+      if (p.isWeight()) {
+        active += p.activeCount();
+        total += p.size();
+      }
+    }
+    System.out.println(Backend.describe());
+    System.out.printf("data: %s (%d train, %d test)%n", full ? "Fashion-MNIST" : "embedded Fashion-MNIST subset",
+        train.size(), test.size());
+    System.out.printf("weights: %d of %d active (sparsity %.2f)%n", active, total, 1 - (double) active / total);
+    System.out.printf("test accuracy after 3 epochs: %.4f (loss %.4f)%n", metrics.accuracy(), metrics.loss());
+  }
+
+  private static INDArray randomHalf(INDArray like, SplittableRandom rng) {
+    float[] m = new float[Math.toIntExact(like.length())];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = i % 2;
+    }
+    for (int i = m.length - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      float t = m[i];
+      m[i] = m[j];
+      m[j] = t;
+    }
+    return Nd4j.create(m, like.shape(), 'c');
+  }
+}
