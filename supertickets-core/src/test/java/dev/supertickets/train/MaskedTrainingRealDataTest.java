@@ -3,11 +3,16 @@ package dev.supertickets.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.supertickets.data.Augmentation;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.FashionMnist;
 import dev.supertickets.data.Loader;
 import dev.supertickets.data.Normalization;
+import dev.supertickets.mask.MaskContext;
+import dev.supertickets.mask.Masks;
+import dev.supertickets.mask.Scope;
+import dev.supertickets.mask.ScoredPolicy;
+import dev.supertickets.mask.Scorers;
+import dev.supertickets.mask.Selector;
 import dev.supertickets.nn.Param;
 import dev.supertickets.nn.Sequential;
 import dev.supertickets.nn.Networks;
@@ -31,12 +36,9 @@ class MaskedTrainingRealDataTest {
     Dataset test = FashionMnist.test();
     Normalization norm = Normalization.of(train);
     Sequential model = Networks.smallCnn(1, 16, 28, 10, new SplittableRandom(7));
-    SplittableRandom maskRng = new SplittableRandom(11);
-    for (Param p : model.params()) {
-      if (p.isWeight()) {
-        p.setMask(TestMasks.random(p.value(), 0.5, maskRng));
-      }
-    }
+    // half of every conv and linear weight (the classifier included), chosen at random per layer
+    Masks.install(ScoredPolicy.of(Scorers.random(11)).scope(Scope.PER_LAYER)
+        .masks(MaskContext.builder(model).selector(Selector.weights()).build(), 0.5));
     Loader trainLoader = Loader.builder(train).batchSize(128).shuffle(true).normalization(norm).seed(3).build();
     Loader testLoader = Loader.forEvaluation(test, 500, norm);
     Trainer trainer = Trainer.builder(model)
@@ -49,7 +51,7 @@ class MaskedTrainingRealDataTest {
     for (Param p : model.params()) {
       if (p.isWeight()) {
         INDArray eff = p.effective();
-        assertThat(p.activeCount()).isEqualTo(p.size() / 2);
+        assertThat(p.activeCount()).isEqualTo(p.size() - p.size() / 2);
         assertThat(eff.mul(p.mask().rsub(1)).amaxNumber().doubleValue()).isZero();
         // pruned weights keep their stored values (they are not zeroed), so they can be reactivated later
         assertThat(p.value().mul(p.mask().rsub(1)).amaxNumber().doubleValue()).isGreaterThan(0);
