@@ -3,7 +3,6 @@ package dev.supertickets.draw;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import com.google.common.collect.ImmutableList;
 import dev.supertickets.data.Augmentation;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.Loader;
@@ -420,10 +419,5 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       m.put("augmentation", augmentation);
       return m;
     }
-  }
-
-  /** The listeners, for tests. */
-  List<DrawListener> listeners() {
-    return ImmutableList.copyOf(cfg.listeners);
   }
 }

@@ -26,9 +26,9 @@ final class DepthwiseBackward {
     if (dbl) {
       return computeDouble(x, w, dy, k, stride, pad, n, h, wd, c, oh, ow);
     }
-    float[] xs = x.dup('c').data().asFloat();
-    float[] ws = w.dup('c').data().asFloat();
-    float[] gs = dy.dup('c').data().asFloat();
+    float[] xs = contiguous(x).data().asFloat();
+    float[] ws = contiguous(w).data().asFloat();
+    float[] gs = contiguous(dy).data().asFloat();
     // stride 1 with 'same' padding: dx is a depthwise convolution of dy with the flipped kernel (the fast op)
     boolean viaOp = stride == 1 && k % 2 == 1 && pad == (k - 1) / 2;
     float[] dx = viaOp ? null : new float[xs.length];
@@ -76,6 +76,12 @@ final class DepthwiseBackward {
     return new INDArray[] {dxArr, Nd4j.create(dwSum, new long[] {k, k, 1, c}, 'c')};
   }
 
+  /** The array itself when its buffer is exactly its C-ordered content, else a C-ordered copy. */
+  private static INDArray contiguous(INDArray a) {
+    boolean exact = !a.isView() && a.ordering() == 'c' && a.data().length() == a.length() && a.offset() == 0;
+    return exact ? a : a.dup('c');
+  }
+
   private static INDArray flippedForward(INDArray dy, INDArray w, int k, int c) {
     INDArray wf = w.reshape('c', k, k, c).dup('c');
     INDArray flipped = Nd4j.createUninitialized(w.dataType(), k, k, c);
@@ -97,9 +103,9 @@ final class DepthwiseBackward {
 
   private static INDArray[] computeDouble(INDArray x, INDArray w, INDArray dy, int k, int stride, int pad, int n,
       int h, int wd, int c, int oh, int ow) {
-    double[] xs = x.dup('c').data().asDouble();
-    double[] ws = w.dup('c').data().asDouble();
-    double[] gs = dy.dup('c').data().asDouble();
+    double[] xs = contiguous(x).data().asDouble();
+    double[] ws = contiguous(w).data().asDouble();
+    double[] gs = contiguous(dy).data().asDouble();
     double[] dx = new double[xs.length];
     double[] dw = new double[k * k * c];
     for (int img = 0; img < n; img++) {

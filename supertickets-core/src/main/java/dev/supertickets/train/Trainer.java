@@ -100,11 +100,11 @@ public final class Trainer {
         throw new NonFiniteException(epoch, globalStep, total, lr);
       }
       optimizer.step(params, lr);
+      if (ema != null) {
+        ema.update(); // inside the workspace: its temporaries are reused, not allocated afresh every step
+      }
       model.clearCache();
       result = new StepResult(total, correct, r.counted());
-    }
-    if (ema != null) {
-      ema.update();
     }
     globalStep++;
     return result;

@@ -4,6 +4,12 @@ import dev.supertickets.data.Dataset;
 import dev.supertickets.data.EmbeddedFashionMnist;
 import dev.supertickets.data.FashionMnist;
 import dev.supertickets.data.Loader;
+import dev.supertickets.mask.MaskContext;
+import dev.supertickets.mask.Masks;
+import dev.supertickets.mask.Scope;
+import dev.supertickets.mask.ScoredPolicy;
+import dev.supertickets.mask.Scorers;
+import dev.supertickets.mask.Selector;
 import dev.supertickets.nn.Networks;
 import dev.supertickets.nn.Param;
 import dev.supertickets.nn.Sequential;
@@ -13,9 +19,6 @@ import dev.supertickets.train.AdamW;
 import dev.supertickets.train.LrSchedule;
 import dev.supertickets.train.Metrics;
 import dev.supertickets.train.Trainer;
-import java.util.SplittableRandom;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Trains a small CNN whose conv and linear weights are half pruned (random masks, held at
@@ -32,12 +35,9 @@ public final class MaskedCnnExample {
 
 
     Sequential model = Networks.smallCnn(1, 16, 28, 10, seeds.stream("init"));
-    SplittableRandom maskRng = seeds.stream("masks");
-    for (Param p : model.params()) {
-      if (p.isWeight()) {
-        p.setMask(randomHalf(p.value(), maskRng)); // W_eff = mask ⊙ W in every forward pass
-      }
-    }
+    // half of every conv and linear weight, at random per layer: W_eff = mask ⊙ W in every forward pass
+    Masks.install(ScoredPolicy.of(Scorers.random(seeds.stream("masks").nextLong())).scope(Scope.PER_LAYER)
+        .masks(MaskContext.builder(model).selector(Selector.weights()).build(), 0.5));
     Loader trainLoader = Loader.builder(train).batchSize(128).normalization(FashionMnist.NORMALIZATION)
         .seed(seeds.stream("data").nextLong()).build();
     Loader testLoader = Loader.forEvaluation(test, 500, FashionMnist.NORMALIZATION);
@@ -61,19 +61,5 @@ public final class MaskedCnnExample {
         train.size(), test.size());
     System.out.printf("weights: %d of %d active (sparsity %.2f)%n", active, total, 1 - (double) active / total);
     System.out.printf("test accuracy after 3 epochs: %.4f (loss %.4f)%n", metrics.accuracy(), metrics.loss());
-  }
-
-  private static INDArray randomHalf(INDArray like, SplittableRandom rng) {
-    float[] m = new float[Math.toIntExact(like.length())];
-    for (int i = 0; i < m.length; i++) {
-      m[i] = i % 2;
-    }
-    for (int i = m.length - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      float t = m[i];
-      m[i] = m[j];
-      m[j] = t;
-    }
-    return Nd4j.create(m, like.shape(), 'c');
   }
 }
