@@ -28,6 +28,10 @@ public final class BatchNorm implements Module {
   private long calibrationBatches;
   private INDArray xhat;
   private INDArray invStd;
+  // single precision keeps the input and per-channel statistics instead of x-hat (fused kernels)
+  private INDArray input;
+  private float[] batchMean;
+  private float[] batchInv;
 
   public BatchNorm(String name, int channels, double momentum, double eps, DataType type) {
     checkArgument(channels > 0, "channels must be positive, got %s", channels);
@@ -104,7 +108,11 @@ public final class BatchNorm implements Module {
     if (mode == Mode.EVAL) {
       INDArray scale = gamma.value().div(Transforms.sqrt(runningVar.add(eps), false));
       INDArray shift = beta.value().sub(runningMean.mul(scale));
-      y = x2.mul(scale).addi(shift);
+      y = ChannelKernels.applies(x2)
+          ? ChannelKernels.affine(x2, channels, scale.data().asFloat(), shift.data().asFloat())
+          : x2.mul(scale).addi(shift);
+    } else if (ChannelKernels.applies(x2)) {
+      return trainForwardFloat(x, x2, m, mode);
     } else {
       // implicit broadcasting (x.mul(row)) is faster here than the *RowVector ops
       INDArray mean = Tensors.columnSums(x2).divi(m);
@@ -113,15 +121,8 @@ public final class BatchNorm implements Module {
       INDArray inv = Transforms.pow(var.add(eps), -0.5, false);
       INDArray xh = xc.muli(inv);
       y = xh.mul(gamma.value()).addi(beta.value());
-      INDArray unbiased = m > 1 ? var.mul((double) m / (m - 1)) : var;
-      if (mode == Mode.CALIBRATE) {
-        calibrationBatches++;
-        double f = 1.0 / calibrationBatches;
-        runningMean.muli(1 - f).addi(mean.mul(f));
-        runningVar.muli(1 - f).addi(unbiased.mul(f));
-      } else {
-        runningMean.muli(1 - momentum).addi(mean.mul(momentum));
-        runningVar.muli(1 - momentum).addi(unbiased.mul(momentum));
+      updateRunningStats(mean, var, m, mode);
+      if (mode == Mode.TRAIN) {
         xhat = xh;
         invStd = inv;
       }
@@ -129,8 +130,51 @@ public final class BatchNorm implements Module {
     return y.reshape('c', x.shape());
   }
 
+  private INDArray trainForwardFloat(INDArray x, INDArray x2, long m, Mode mode) {
+    float[] mean = new float[channels];
+    double[] s = ChannelKernels.sums(x2, channels, null)[0];
+    for (int c = 0; c < channels; c++) {
+      mean[c] = (float) (s[c] / m);
+    }
+    double[] sq = ChannelKernels.sums(x2, channels, mean)[1];
+    float[] var = new float[channels];
+    float[] inv = new float[channels];
+    float[] scale = new float[channels];
+    float[] shift = new float[channels];
+    float[] g = gamma.value().data().asFloat();
+    float[] b = beta.value().data().asFloat();
+    for (int c = 0; c < channels; c++) {
+      var[c] = (float) (sq[c] / m);
+      inv[c] = (float) (1 / Math.sqrt(sq[c] / m + eps));
+      scale[c] = g[c] * inv[c];
+      shift[c] = b[c] - mean[c] * scale[c];
+    }
+    updateRunningStats(row(mean), row(var), m, mode);
+    if (mode == Mode.TRAIN) {
+      input = x2;
+      batchMean = mean;
+      batchInv = inv;
+    }
+    return ChannelKernels.affine(x2, channels, scale, shift).reshape('c', x.shape());
+  }
+
+  private static INDArray row(float[] v) {
+    return Nd4j.create(v, new long[] {1, v.length}, 'c');
+  }
+
+  /** PyTorch's update with the unbiased variance; a cumulative average while calibrating. */
+  private void updateRunningStats(INDArray mean, INDArray var, long m, Mode mode) {
+    INDArray unbiased = m > 1 ? var.mul((double) m / (m - 1)) : var;
+    double f = mode == Mode.CALIBRATE ? 1.0 / ++calibrationBatches : momentum;
+    runningMean.muli(1 - f).addi(mean.castTo(runningMean.dataType()).mul(f));
+    runningVar.muli(1 - f).addi(unbiased.castTo(runningVar.dataType()).mul(f));
+  }
+
   @Override
   public INDArray backward(INDArray gradOut) {
+    if (input != null) {
+      return backwardFloat(gradOut);
+    }
     checkState(xhat != null, "backward called before a training forward pass on %s", gamma.name());
     INDArray g2 = Tensors.rows(gradOut);
     long m = g2.size(0);
@@ -144,9 +188,38 @@ public final class BatchNorm implements Module {
     return dx.reshape('c', gradOut.shape());
   }
 
+  /** dx = k (dy - dβ/m - x̂ dγ/m) with k = γ/σ, as one pass {@code dy*a + x*b + d} per channel. */
+  private INDArray backwardFloat(INDArray gradOut) {
+    INDArray g2 = Tensors.rows(gradOut);
+    long m = g2.size(0);
+    double[][] s = ChannelKernels.gradSums(g2, input, channels, batchMean);
+    float[] g = gamma.value().data().asFloat();
+    float[] dgamma = new float[channels];
+    float[] dbeta = new float[channels];
+    float[] a = new float[channels];
+    float[] b = new float[channels];
+    float[] d = new float[channels];
+    for (int c = 0; c < channels; c++) {
+      double inv = batchInv[c];
+      double dg = s[1][c] * inv;
+      double k = g[c] * inv;
+      dgamma[c] = (float) dg;
+      dbeta[c] = (float) s[0][c];
+      a[c] = (float) k;
+      b[c] = (float) (-inv * k * dg / m);
+      d[c] = (float) (batchMean[c] * inv * k * dg / m - k * s[0][c] / m);
+    }
+    gamma.accumulateGrad(row(dgamma));
+    beta.accumulateGrad(row(dbeta));
+    return ChannelKernels.affine2(g2, input, channels, a, b, d).reshape('c', gradOut.shape());
+  }
+
   @Override
   public void clearCache() {
     xhat = null;
     invStd = null;
+    input = null;
+    batchMean = null;
+    batchInv = null;
   }
 }

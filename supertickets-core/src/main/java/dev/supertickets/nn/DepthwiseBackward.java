@@ -1,5 +1,6 @@
 package dev.supertickets.nn;
 
+import dev.supertickets.tensor.Tensors;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
@@ -29,7 +30,7 @@ final class DepthwiseBackward {
     if (x.dataType() == DataType.DOUBLE) {
       return reference(x, w, dy, k, stride, pad);
     }
-    return new Geometry(x.shape(), dy.shape(), k, stride, pad).run(contiguous(x), contiguous(w), contiguous(dy));
+    return new Geometry(x.shape(), dy.shape(), k, stride, pad).run(Tensors.contiguous(x), Tensors.contiguous(w), Tensors.contiguous(dy));
   }
 
   /** Shapes of one call and the padded, phase-split row layout derived from them. */
@@ -142,12 +143,6 @@ final class DepthwiseBackward {
     }
   }
 
-  /** The array itself when its buffer is exactly its C-ordered content, else a C-ordered copy. */
-  private static INDArray contiguous(INDArray a) {
-    boolean exact = !a.isView() && a.ordering() == 'c' && a.data().length() == a.length() && a.offset() == 0;
-    return exact ? a : a.dup('c');
-  }
-
   /** The direct loops, in double precision. */
   static INDArray[] reference(INDArray x, INDArray w, INDArray dy, int k, int stride, int pad) {
     int n = (int) x.size(0);
@@ -156,9 +151,9 @@ final class DepthwiseBackward {
     int c = (int) x.size(3);
     int oh = (int) dy.size(1);
     int ow = (int) dy.size(2);
-    double[] xs = contiguous(x).data().asDouble();
-    double[] ws = contiguous(w).data().asDouble();
-    double[] gs = contiguous(dy).data().asDouble();
+    double[] xs = Tensors.contiguous(x).data().asDouble();
+    double[] ws = Tensors.contiguous(w).data().asDouble();
+    double[] gs = Tensors.contiguous(dy).data().asDouble();
     double[] dx = new double[xs.length];
     double[] dw = new double[k * k * c];
     for (int img = 0; img < n; img++) {

@@ -36,6 +36,16 @@ public final class Tensors {
   }
 
   /**
+   * The array itself when its buffer holds exactly its C-ordered content (reshaped views included), else a
+   * C-ordered copy: what code that reads the raw buffer needs.
+   */
+  public static INDArray contiguous(INDArray a) {
+    boolean exact = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
+        && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a);
+    return exact ? a : a.dup('c');
+  }
+
+  /**
    * Column sums of a 2-D array {@code [m, c]} as {@code [1, c]}, via a GEMV with a ones vector: ND4J's reductions
    * along a non-last axis are several times slower on CPU.
    */
