@@ -38,7 +38,7 @@ public final class Activation implements Module {
   @Override
   public INDArray forward(INDArray x, Mode mode) {
     INDArray y = kind == Kind.RELU ? Transforms.relu(x, true) : Transforms.relu6(x, true);
-    if (mode == Mode.TRAIN) {
+    if (mode.cachesForBackward()) {
       output = y;
     }
     return y;

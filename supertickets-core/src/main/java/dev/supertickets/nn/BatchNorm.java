@@ -32,6 +32,9 @@ public final class BatchNorm implements Module {
   private INDArray input;
   private float[] batchMean;
   private float[] batchInv;
+  // Mode.FROZEN: x-hat under the running statistics, and gamma / sigma
+  private INDArray frozenXhat;
+  private INDArray frozenScale;
 
   public BatchNorm(String name, int channels, double momentum, double eps, DataType type) {
     checkArgument(channels > 0, "channels must be positive, got %s", channels);
@@ -102,12 +105,20 @@ public final class BatchNorm implements Module {
     checkArgument(x.size(x.rank() - 1) == channels,
         "%s expects %s channels in the last axis, got shape %s", gamma.name(), channels,
         java.util.Arrays.toString(x.shape()));
+    if (mode.cachesForBackward()) {
+      clearCache(); // what a TRAIN pass keeps must not survive into a FROZEN backward, and the other way round
+    }
     INDArray x2 = Tensors.rows(x);
     long m = x2.size(0);
     INDArray y;
-    if (mode == Mode.EVAL) {
-      INDArray scale = gamma.value().div(Transforms.sqrt(runningVar.add(eps), false));
+    if (mode == Mode.EVAL || mode == Mode.FROZEN) {
+      INDArray inv = Transforms.pow(runningVar.add(eps), -0.5, false);
+      INDArray scale = gamma.value().mul(inv);
       INDArray shift = beta.value().sub(runningMean.mul(scale));
+      if (mode == Mode.FROZEN) {
+        frozenXhat = x2.sub(runningMean).muli(inv);
+        frozenScale = scale;
+      }
       y = ChannelKernels.applies(x2)
           ? ChannelKernels.affine(x2, channels, scale.data().asFloat(), shift.data().asFloat())
           : x2.mul(scale).addi(shift);
@@ -172,6 +183,12 @@ public final class BatchNorm implements Module {
 
   @Override
   public INDArray backward(INDArray gradOut) {
+    if (frozenXhat != null) {
+      INDArray g2 = Tensors.rows(gradOut);
+      gamma.accumulateGrad(Tensors.columnSums(g2.mul(frozenXhat)));
+      beta.accumulateGrad(Tensors.columnSums(g2));
+      return g2.mul(frozenScale).reshape('c', gradOut.shape());
+    }
     if (input != null) {
       return backwardFloat(gradOut);
     }
@@ -221,5 +238,7 @@ public final class BatchNorm implements Module {
     input = null;
     batchMean = null;
     batchInv = null;
+    frozenXhat = null;
+    frozenScale = null;
   }
 }

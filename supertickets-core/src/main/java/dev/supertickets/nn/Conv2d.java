@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -141,7 +142,7 @@ public final class Conv2d implements Module {
     checkArgument(x.rank() == 4 && x.size(3) == cin,
         "%s expects NHWC input with %s channels, got shape %s", weight.name(), cin,
         java.util.Arrays.toString(x.shape()));
-    if (mode == Mode.TRAIN) {
+    if (mode.cachesForBackward()) {
       input = x;
     }
     lastOutPixels = (long) outSize((int) x.size(1)) * outSize((int) x.size(2));
@@ -217,8 +218,7 @@ public final class Conv2d implements Module {
       return dxs;
     }
     INDArray dx = Nd4j.zeros(x.dataType(), x.shape());
-    dx.get(NDArrayIndex.all(), NDArrayIndex.interval(0, stride, x.size(1)),
-        NDArrayIndex.interval(0, stride, x.size(2)), NDArrayIndex.all()).assign(dxs);
+    dx.get(NDArrayIndex.all(), every(x.size(1)), every(x.size(2)), NDArrayIndex.all()).assign(dxs);
     return dx;
   }
 
@@ -263,8 +263,12 @@ public final class Conv2d implements Module {
     if (stride == 1) {
       return x;
     }
-    return x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, stride, x.size(1)),
-        NDArrayIndex.interval(0, stride, x.size(2)), NDArrayIndex.all()).dup('c');
+    return x.get(NDArrayIndex.all(), every(x.size(1)), every(x.size(2)), NDArrayIndex.all()).dup('c');
+  }
+
+  /** Every stride-th index of an axis; ND4J refuses a strided interval over an axis of one element. */
+  private INDArrayIndex every(long size) {
+    return size == 1 ? NDArrayIndex.all() : NDArrayIndex.interval(0, stride, size);
   }
 
   /**

@@ -15,6 +15,7 @@ public final class Dropout implements Module {
   private final double p;
   private final SplittableRandom rng;
   private INDArray keep;
+  private boolean frozen;
 
   public Dropout(double p, SplittableRandom rng) {
     checkArgument(p >= 0 && p < 1, "dropout probability must be in [0, 1), got %s", p);
@@ -28,6 +29,9 @@ public final class Dropout implements Module {
 
   @Override
   public INDArray forward(INDArray x, Mode mode) {
+    if (mode.cachesForBackward()) {
+      frozen = mode == Mode.FROZEN; // evaluation passes in between leave a pending backward alone
+    }
     if (mode != Mode.TRAIN || p == 0) {
       return x;
     }
@@ -42,7 +46,7 @@ public final class Dropout implements Module {
 
   @Override
   public INDArray backward(INDArray gradOut) {
-    if (p == 0) {
+    if (p == 0 || frozen) {
       return gradOut;
     }
     checkState(keep != null, "backward called before a training forward pass");
@@ -52,5 +56,6 @@ public final class Dropout implements Module {
   @Override
   public void clearCache() {
     keep = null;
+    frozen = false;
   }
 }

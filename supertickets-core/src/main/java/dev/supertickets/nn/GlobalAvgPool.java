@@ -12,7 +12,7 @@ public final class GlobalAvgPool implements Module {
 
   @Override
   public INDArray forward(INDArray x, Mode mode) {
-    if (mode == Mode.TRAIN) {
+    if (mode.cachesForBackward()) {
       inputShape = x.shape();
     }
     long n = x.size(0);

@@ -53,7 +53,7 @@ public final class Linear implements Module {
   public INDArray forward(INDArray x, Mode mode) {
     checkArgument(x.rank() == 2 && x.size(1) == in,
         "%s expects input [batch, %s], got %s", weight.name(), in, java.util.Arrays.toString(x.shape()));
-    if (mode == Mode.TRAIN) {
+    if (mode.cachesForBackward()) {
       input = x;
     }
     return Tensors.matmul(x, weight.effective(), false, false).addiRowVector(bias.value());

@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A differentiable building block on NHWC activations with a hand-written backward pass.
  *
- * <p>{@link #forward} in {@link Mode#TRAIN} caches what {@link #backward} needs; {@code backward} takes the
+ * <p>{@link #forward} in {@link Mode#TRAIN} or {@link Mode#FROZEN} caches what {@link #backward} needs; {@code backward} takes the
  * gradient of the loss with respect to the output, accumulates parameter gradients into {@link Param#grad()}
  * and returns the gradient with respect to the input. Both run inside the caller's workspace: the returned
  * arrays live until that workspace closes.

@@ -20,7 +20,6 @@ import dev.supertickets.space.DenseHead;
 import dev.supertickets.space.HeadSpec;
 import dev.supertickets.space.InputSpec;
 import dev.supertickets.space.PathSpec;
-import dev.supertickets.space.Resolution;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.space.SearchableBlock;
 import dev.supertickets.space.StageSpec;
@@ -165,41 +164,9 @@ public final class TicketArbitraries {
         .as((arch, seed, sparsity) -> ticket(space, arch, seed, sparsity));
   }
 
-  /**
-   * Untrained tickets ({@link #tickets(SearchSpace)}) of spaces with inputs up to 12x12 and up to 8 channels. Spaces
-   * that put a strided, ungrouped 1x1 convolution on a 1-pixel-wide input are left out: the engine cannot run those
-   * yet.
-   */
+  /** Untrained tickets ({@link #tickets(SearchSpace)}) of spaces with inputs up to 12x12 and up to 8 channels. */
   public static Arbitrary<SuperTicket> tickets() {
-    return searchSpaces(TICKET_INPUT_SIZE, TICKET_CHANNELS).filter(TicketArbitraries::runsOnThisEngine)
-        .flatMap(TicketArbitraries::tickets);
-  }
-
-  /**
-   * Whether the engine can run a forward pass of {@code space}: with ND4J 1.0.0-M2.1 an ungrouped 1x1 convolution
-   * of stride 2 fails on an input 1 pixel high or wide (its strided view of that axis is refused), and such layers
-   * arise in valid spaces and their cuts (a 1x1 stride-2 stem layer, a strided block's residual convolution with
-   * {@code gcd(inp, oup) = 1}, the depthwise convolution of a strided kernel-1 path left with one channel). Remove
-   * this filter once {@code Conv2d} handles it.
-   */
-  static boolean runsOnThisEngine(SearchSpace space) {
-    Resolution in = space.input().resolution();
-    for (int i = 0; i < space.stem().size(); i++) {
-      StemLayer l = space.stem().get(i);
-      if (l.kernelSize() == 1 && l.stride() == 2 && (in.height() == 1 || in.width() == 1)) {
-        return false;
-      }
-      in = space.layout().stemResolutions().get(i);
-    }
-    for (SearchableBlock b : space.blocks()) {
-      Resolution r = b.inputResolution();
-      // a path of kernel 1 cut to one hidden channel makes its depthwise convolution an ungrouped 1x1 one
-      boolean ungrouped = b.residualGroups() == 1 || b.kernelSizes().contains(1);
-      if (b.stride() == 2 && ungrouped && (r.height() == 1 || r.width() == 1)) {
-        return false;
-      }
-    }
-    return true;
+    return searchSpaces(TICKET_INPUT_SIZE, TICKET_CHANNELS).flatMap(TicketArbitraries::tickets);
   }
 
   private static SuperTicket ticket(SearchSpace space, Architecture arch, long seed, double sparsity) {

@@ -13,6 +13,8 @@ import dev.supertickets.nn.Modules;
 import dev.supertickets.nn.Param;
 import dev.supertickets.nn.Residual;
 import dev.supertickets.nn.Sequential;
+import dev.supertickets.space.SearchSpaces;
+import dev.supertickets.supernet.HrSupernet;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.tensor.Tensors;
 import java.util.Arrays;
@@ -82,5 +84,53 @@ class DifferentiatorTest {
       assertThat(after[i]).as("array %s", i).containsExactly(before[i]);
     }
     assertThat(Arrays.deepEquals(after, before)).isTrue();
+  }
+
+  @Test
+  void frozenModeDifferentiatesTheWholeSupernetAsItPredicts() {
+    SplittableRandom rng = new SplittableRandom(9);
+    DataType d = DataType.DOUBLE;
+    HrSupernet net = new HrSupernet(SearchSpaces.tiny28(), rng, d);
+    for (BatchNorm bn : Modules.ofType(net, BatchNorm.class)) {
+      int c = bn.channels();
+      bn.setRunningStats(Tensors.gaussian(rng, 0.3, d, 1, c), Tensors.uniform(rng, 0.5, 2, d, 1, c));
+      bn.beta().value().assign(Tensors.gaussian(rng, 0.2, d, 1, c));
+    }
+    INDArray x = Tensors.gaussian(rng, 1, d, 2, 28, 28, 1);
+    INDArray weights = Tensors.gaussian(rng, 1, d, 2, 10);
+    INDArray eval = net.forward(x, Mode.EVAL);
+    double[] runningBefore = Fixtures.doubles(Modules.ofType(net, BatchNorm.class).get(0).runningMean());
+
+    net.params().forEach(Param::zeroGrad);
+    Differentiator diff = new Differentiator(net, BnStatistics.RUNNING);
+    assertThat(Fixtures.doubles(diff.forward(x))).containsExactly(Fixtures.doubles(eval),
+        org.assertj.core.data.Offset.offset(1e-12));
+    diff.backward(weights);
+    net.clearCache();
+    assertThat(Fixtures.doubles(Modules.ofType(net, BatchNorm.class).get(0).runningMean()))
+        .containsExactly(runningBefore);
+
+    double h = 1e-6;
+    int checked = 0;
+    for (Param p : net.params()) {
+      if (!p.name().contains(".k5.") && !p.name().startsWith("stem") && !p.name().contains("classifier")) {
+        continue;
+      }
+      INDArray v = p.value().reshape(p.size());
+      double[] analytic = Fixtures.doubles(p.grad());
+      for (int i = 0; i < p.size(); i += Math.max(1, (int) p.size() / 3)) {
+        double orig = v.getDouble(i);
+        v.putScalar(i, orig + h);
+        double up = net.forward(x, Mode.EVAL).mul(weights).sumNumber().doubleValue();
+        v.putScalar(i, orig - h);
+        double down = net.forward(x, Mode.EVAL).mul(weights).sumNumber().doubleValue();
+        v.putScalar(i, orig);
+        double numeric = (up - down) / (2 * h);
+        assertThat(analytic[i]).as("%s[%s]", p.name(), i)
+            .isCloseTo(numeric, org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(numeric))));
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(30);
   }
 }

@@ -147,16 +147,18 @@ class GradientScorersTest {
   }
 
   @Test
-  void evalModeRejectsUnknownContainersWithBatchNormAndBatchStatisticsWork() {
-    Module model = new Opaque(Networks.smallCnn(1, 4, 28, 10, new SplittableRandom(3)));
+  void userContainersScoreInBothModesAndLeaveTheModelUnchanged() {
+    Sequential inner = Networks.smallCnn(1, 4, 28, 10, new SplittableRandom(3));
+    Module model = new Opaque(inner);
     MaskContext context = MaskContext.builder(model).data(loader).build();
     double[][] before = Fixtures.bits(model);
-    assertThatThrownBy(() -> MaskPolicies.snip().masks(context, 0.5))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("cannot differentiate")
-        .hasMessageContaining("Opaque")
-        .hasMessageContaining("bnStatistics(BnStatistics.BATCH)");
+    ImmutableMap<Param, INDArray> viaContainer = MaskPolicies.snip().masks(context, 0.5);
     assertThat(Arrays.deepEquals(Fixtures.bits(model), before)).isTrue();
+    ImmutableMap<Param, INDArray> direct = MaskPolicies.snip()
+        .masks(MaskContext.builder(inner).data(loader).build(), 0.5);
+    for (Param p : direct.keySet()) {
+      assertThat(Fixtures.doubles(viaContainer.get(p))).as(p.name()).containsExactly(Fixtures.doubles(direct.get(p)));
+    }
     ImmutableMap<Param, INDArray> masks = ScoredPolicy.of(Scorers.snip().bnStatistics(BnStatistics.BATCH))
         .masks(context, 0.5);
     assertThat(Masks.prunedCountOf(masks)).isEqualTo(Ranking.pruneCount(0.5, context.prunableCount()));

@@ -6,6 +6,7 @@ import dev.supertickets.tensor.Backend;
 import dev.supertickets.tensor.Tensors;
 import java.util.List;
 import java.util.SplittableRandom;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -47,6 +48,16 @@ class GradientCheckProperties {
     Conv2d c = conv(channels, channels, k, stride, channels, false, seed);
     assertThat(GradientChecker.maxRelativeError(c, input(seed, 2, size, size, channels), seed, 6))
         .isLessThan(TOL);
+  }
+
+  @Example
+  void stridedPointwiseOnOnePixelWideInputs() {
+    for (long[] shape : new long[][] {{2, 1, 1, 3}, {2, 1, 4, 3}, {2, 3, 1, 3}}) {
+      for (int groups : new int[] {1, 3}) {
+        Conv2d c = conv(3, 6, 1, 2, groups, false, shape[2]);
+        assertThat(GradientChecker.maxRelativeError(c, input(7, shape), 7, 6)).isLessThan(TOL);
+      }
+    }
   }
 
   @Property(tries = 8)
