@@ -3,7 +3,10 @@ package dev.supertickets.draw;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** Prints one progress line per epoch: a bar, loss, accuracy, sparsity, MACs, elapsed and remaining time. */
+/**
+ * Prints one progress line per epoch (a bar, loss, accuracy, sparsity, MACs, elapsed and remaining time) and a
+ * closing line with the ticket's figures and whether a MACs budget was met.
+ */
 public final class ConsoleProgress implements DrawListener {
   private final PrintStream out;
 
@@ -26,5 +29,20 @@ public final class ConsoleProgress implements DrawListener {
         Double.isNaN(e.testAccuracy()) ? "" : String.format(Locale.ROOT, "  test acc %.4f", e.testAccuracy()),
         e.sparsity(), e.macs() / 1e6, e.sparseMacs() / 1e6, e.hiddenChannels(), e.shrunk() ? "  shrunk" : "",
         e.pruned() ? "  pruned" : "", e.elapsedMillis() / 1000, e.remainingMillis() / 1000);
+  }
+
+  @Override
+  public void onFinish(DrawSummary s) {
+    String budget = "";
+    if (s.hasMacsBudget()) {
+      budget = s.macsBudgetMet()
+          ? String.format(Locale.ROOT, "  MACs budget %.2fM met %s", s.macsBudget() / 1e6,
+              s.macsBudgetMetEpoch() == 0 ? "before training" : "after epoch " + s.macsBudgetMetEpoch())
+          : String.format(Locale.ROOT, "  MACs budget %.2fM NOT met", s.macsBudget() / 1e6);
+    }
+    out.printf(Locale.ROOT, "done: MACs %.2fM (sparse %.2fM)  sparsity %.3f  channels %d%s  %ds%s%n",
+        s.macs() / 1e6, s.sparseMacs() / 1e6, s.sparsity(), s.hiddenChannels(),
+        Double.isNaN(s.testAccuracy()) ? "" : String.format(Locale.ROOT, "  test acc %.4f", s.testAccuracy()),
+        s.elapsedMillis() / 1000, budget);
   }
 }

@@ -1,8 +1,11 @@
 package dev.supertickets.draw;
 
-/** Progress of a draw, one event per epoch; listeners replace log output. */
+/** Progress of a draw, one event per epoch and a summary at the end; listeners replace log output. */
 public interface DrawListener {
   void onEpoch(DrawEvent e);
+
+  /** Once, after the last epoch, with the finished ticket's figures. */
+  default void onFinish(DrawSummary s) {}
 
   /**
    * The state after an epoch. {@code testAccuracy} is NaN when the epoch did not evaluate; {@code sparsity} is
@@ -14,6 +17,20 @@ public interface DrawListener {
     /** Estimated time left, from the mean epoch time so far. */
     public long remainingMillis() {
       return (long) ((double) elapsedMillis / (epoch + 1) * (epochs - epoch - 1));
+    }
+  }
+
+  /**
+   * The end of a draw. {@code testAccuracy} is the last evaluation's (NaN without test data). {@code macsBudget}
+   * is 0 when none was set; otherwise {@code macsBudgetMet} tells whether the dense MACs ended at or below it, and
+   * {@code macsBudgetMetEpoch} after which epoch's shrink (1-based; 0: the dense supernet already fitted; -1:
+   * never).
+   */
+  record DrawSummary(long macs, long sparseMacs, double sparsity, long hiddenChannels, double testAccuracy,
+      long macsBudget, boolean macsBudgetMet, int macsBudgetMetEpoch, long elapsedMillis) {
+    /** Whether a MACs budget was set. */
+    public boolean hasMacsBudget() {
+      return macsBudget > 0;
     }
   }
 }

@@ -22,6 +22,7 @@ import dev.supertickets.supernet.InvertedResidualChannels;
 import dev.supertickets.supernet.Supernet;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.tensor.RandomStreams;
+import dev.supertickets.ticket.DataChecks;
 import dev.supertickets.ticket.Provenance;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.train.AdamW;
@@ -45,7 +46,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * EMA alone decides); at prune epochs re-score every prunable weight and re-prune to the scheduled sparsity
  * (+{@code sparsityStep} per event up to the target). A final prune at the target closes the run; the ticket is the
  * supernet then, with its EMA weights, masks and re-calibrated BN. With target sparsity 0 the same loop is the
- * search-only baseline (HR-NAS).
+ * search-only baseline (HR-NAS). An optional {@linkplain Builder#macsBudget(long) MACs budget} ends the search
+ * early, once the cut supernet fits it.
  */
 public final class SuperTicketsDrawer implements TicketDrawer {
   private final Builder cfg;
@@ -60,14 +62,10 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
   @Override
   public SuperTicket draw(Dataset train, Dataset test) {
-    checkNotNull(train, "training data must not be null");
-    checkArgument(train.size() >= cfg.batchSize, "training set has %s samples, fewer than one batch of %s; use a "
-        + "smaller batch size", train.size(), cfg.batchSize);
-    checkArgument(train.height() == cfg.space.input().height() && train.width() == cfg.space.input().width()
-            && train.channels() == cfg.space.input().channels(),
-        "data is %sx%sx%s but the space expects %sx%sx%s; build the space with withInputSize or resize the data",
-        train.height(), train.width(), train.channels(), cfg.space.input().height(), cfg.space.input().width(),
-        cfg.space.input().channels());
+    DataChecks.checkFits(cfg.space, train, "training", cfg.batchSize);
+    if (test != null) {
+      DataChecks.checkFits(cfg.space, test, "test", 1);
+    }
     Backend.init();
     long start = System.currentTimeMillis();
     RandomStreams seeds = new RandomStreams(cfg.seed);
@@ -78,16 +76,19 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     Loader testLoader = test == null ? null : Loader.forEvaluation(test, 256, norm);
     int steps = trainLoader.batchesPerEpoch();
     Optimizer opt = new AdamW(0.9, 0.999, 1e-3, 0);
+    long denseMacs = net.cost().macs();
+    Budget budget = new Budget(cfg.macsBudget, denseMacs);
+    ResourcePenalty penalty = new ResourcePenalty(net, cfg.rho, (long) Math.round(cfg.rhoWarmupEpochs * steps));
     Trainer trainer = Trainer.builder(net)
         .optimizer(opt)
         .schedule(LrSchedule.oneCycle(cfg.learningRate, (long) cfg.epochs * steps))
         .l2(L2Penalty.onWeights(cfg.weightDecay))
-        .regularizer(new ResourcePenalty(net, cfg.rho, (long) Math.round(cfg.rhoWarmupEpochs * steps)))
+        // the search's penalty ends with the search: once the budget is met no channel can be cut any more
+        .regularizer((model, step) -> budget.met() ? 0 : penalty.apply(model, step))
         .ema(cfg.emaDecay)
         .bnCalibration(cfg.calibrationBatches)
         .build();
     Map<String, Long> macsPerChannel = macsPerChannel(cfg.space);
-    long denseMacs = net.cost().macs();
     long minShrink = Math.round(cfg.minShrinkFraction * denseMacs);
     int events = 0;
     double sparsity = 0;
@@ -96,7 +97,11 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       double[] tr = trainer.epoch(trainLoader, e);
       boolean lastEpoch = e == cfg.epochs - 1;
       boolean evalEpoch = (e + 1) % cfg.evalInterval == 0 || lastEpoch;
-      boolean shrunk = evalEpoch && cfg.search && shrink(net, trainer, macsPerChannel, minShrink, lastEpoch);
+      boolean shrunk = evalEpoch && cfg.search && !budget.met()
+          && shrink(net, trainer, macsPerChannel, minShrink, lastEpoch);
+      if (shrunk && budget.isSet()) {
+        budget.check(net.cost().macs(), e + 1);
+      }
       boolean pruned = false;
       if (cfg.targetSparsity > 0 && ((e + 1) % cfg.pruneInterval == 0 || lastEpoch)) {
         events++;
@@ -128,14 +133,54 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     trainer.ema().swap();
     dev.supertickets.train.BnCalibration.recalibrate(net, trainLoader, cfg.calibrationBatches, cfg.epochs - 1);
     Profiler.Cost cost = net.cost();
+    long wall = System.currentTimeMillis() - start;
     Map<String, Object> settings = cfg.settings();
-    settings.put("draw.wallMillis", System.currentTimeMillis() - start);
+    settings.put("draw.wallMillis", wall);
     settings.put("draw.testAccuracy", last == null ? "n/a" : last.accuracy());
     settings.put("draw.macs", cost.macs());
     settings.put("draw.sparseMacs", cost.sparseMacs());
+    settings.put("draw.macsBudgetMet", budget.isSet() ? budget.met() : "n/a");
+    settings.put("draw.macsBudgetMetAtEpoch", budget.met() ? budget.metEpoch() : budget.isSet() ? "never" : "n/a");
     settings.put("data.train", train.name() + " (" + train.size() + ")");
     settings.put("data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
+    DrawListener.DrawSummary summary = new DrawListener.DrawSummary(cost.macs(), cost.sparseMacs(),
+        Masks.sparsity(prunable(net)), net.hiddenChannels(), last == null ? Double.NaN : last.accuracy(),
+        cfg.macsBudget, budget.met(), budget.met() ? budget.metEpoch() : -1, wall);
+    for (DrawListener l : cfg.listeners) {
+      l.onFinish(summary);
+    }
     return SuperTicket.of(net, norm, Provenance.of(settings));
+  }
+
+  /** Whether the MACs budget (0: none) has been met, and after which epoch's shrink (0: before training). */
+  private static final class Budget {
+    private final long macs;
+    private boolean met;
+    private int metEpoch = -1;
+
+    Budget(long macs, long denseMacs) {
+      this.macs = macs;
+      check(denseMacs, 0);
+    }
+
+    boolean isSet() {
+      return macs > 0;
+    }
+
+    boolean met() {
+      return met;
+    }
+
+    int metEpoch() {
+      return metEpoch;
+    }
+
+    void check(long currentMacs, int epoch) {
+      if (isSet() && !met && currentMacs <= macs) {
+        met = true;
+        metEpoch = epoch;
+      }
+    }
   }
 
   private List<Param> prunable(Supernet net) {
@@ -243,6 +288,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     private double sparsityStep = 0.1;
     private double shrinkThreshold = 1e-3;
     private double minShrinkFraction = 1e6 / 2_422_799_760.0;
+    private long macsBudget;
     private boolean search = true;
     private Reactivation reactivation = Reactivation.REFERENCE;
     private MaskPolicy policy = MaskPolicies.referenceMagnitude();
@@ -348,6 +394,27 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return this;
     }
 
+    /**
+     * Caps the ticket's dense MACs per image (at the space's input size, every weight of the cut architecture
+     * counted, masks ignored, as {@code SuperTicket.cost().macs()}); optional, off by default.
+     *
+     * <p>Semantics: the search runs as usual until a shrink leaves the supernet at or below the budget. From then
+     * on the search is over: no further channel cuts (the last epoch's EMA-only shrink included) and the
+     * resource-aware L1 penalty is switched off, since it could only weaken channels that are no longer removed;
+     * training and progressive pruning go on to the target sparsity as without a budget. One shrink removes every
+     * dead channel at once, so the ticket may end below the budget. A budget at or above the dense supernet's MACs
+     * means no search at all. If no shrink ever reaches the budget (rho too small, too few epochs), the draw does
+     * not fail: the ticket is what the search reached, its provenance says {@code draw.macsBudgetMet=false} and
+     * listeners see it in {@link DrawListener.DrawSummary}. Recorded in provenance as {@code macsBudget},
+     * {@code draw.macsBudgetMet} and {@code draw.macsBudgetMetAtEpoch}.
+     */
+    public Builder macsBudget(long macs) {
+      checkArgument(macs > 0, "macs budget must be positive, got %s; pass the most dense MACs per image the ticket "
+          + "may have (e.g. half of space.cost().macs())", macs);
+      this.macsBudget = macs;
+      return this;
+    }
+
     /** Turns the architecture search (shrinking) on or off; off with pruning on is sparse training alone. */
     public Builder search(boolean on) {
       this.search = on;
@@ -413,6 +480,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       m.put("targetSparsity", targetSparsity);
       m.put("sparsityStep", sparsityStep);
       m.put("shrinkThreshold", shrinkThreshold);
+      m.put("macsBudget", macsBudget > 0 ? macsBudget : "none");
       m.put("reactivation", reactivation);
       m.put("maskPolicy", policy);
       m.put("selector", selector);

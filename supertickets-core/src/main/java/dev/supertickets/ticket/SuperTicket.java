@@ -1,6 +1,7 @@
 package dev.supertickets.ticket;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableMap;
 import dev.supertickets.data.Dataset;
@@ -19,6 +20,7 @@ import dev.supertickets.supernet.Architecture;
 import dev.supertickets.supernet.HrSupernet;
 import dev.supertickets.supernet.Supernet;
 import dev.supertickets.tensor.Workspaces;
+import dev.supertickets.train.BnCalibration;
 import dev.supertickets.train.Evaluator;
 import dev.supertickets.train.Metrics;
 import java.io.IOException;
@@ -31,8 +33,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A drawn ticket: the searched architecture (a cut of its {@link SearchSpace}), the weight masks, the trained
  * weights and BN statistics, the input normalisation, and its provenance. Immutable: operations that change
- * weights or masks ({@link #prune}, retraining) return a new ticket. Predictions may run from many threads at once;
- * each thread gets its own copy of the network.
+ * weights or masks ({@link #prune}, {@link #retrain}) return a new ticket. Predictions may run from many threads
+ * at once; each thread gets its own copy of the network.
  */
 public final class SuperTicket {
   private final SearchSpace space;
@@ -158,6 +160,33 @@ public final class SuperTicket {
     Masks.install(masks);
     return new SuperTicket(space, architecture, NetworkState.capture(net), normalization,
         provenance.with(Map.of("pruned.policy", policy.toString(), "pruned.sparsity", sparsity)));
+  }
+
+  /**
+   * A new ticket with the same weights and masks whose BN running statistics were re-estimated (cumulative average,
+   * masks applied) on {@code batches} shuffled batches of 128 from {@code data}, as the reference does before it
+   * evaluates any ticket: after {@link #prune} the stored statistics describe the unpruned network and are stale.
+   * Adds {@code recalibrated.*} provenance.
+   */
+  public SuperTicket recalibrate(Dataset data, int batches, long seed) {
+    checkArgument(batches > 0, "calibration batches must be positive, got %s; e.g. 10", batches);
+    DataChecks.checkFits(space, data, "calibration", 1);
+    Supernet net = network();
+    Loader loader = Loader.builder(data).batchSize(128).normalization(normalization).seed(seed).build();
+    BnCalibration.recalibrate(net, loader, batches, 0);
+    return new SuperTicket(space, architecture, NetworkState.capture(net), normalization,
+        provenance.with(Map.of("recalibrated.batches", batches, "recalibrated.batchSize", 128,
+            "recalibrated.data", data.name() + " (" + data.size() + ")", "recalibrated.seed", seed)));
+  }
+
+  /**
+   * A new ticket with the same architecture and masks whose weights {@code retrainer} retrained on {@code train}
+   * with the masks enforced, BN re-calibrated and {@code retrained.*} provenance added; {@code test} (may be
+   * null) is evaluated along the way. The search, prune, then retrain baseline; see {@link Retrainer}.
+   */
+  public SuperTicket retrain(Dataset train, Dataset test, Retrainer retrainer) {
+    checkNotNull(retrainer, "retrainer must not be null; use Retrainer.builder().build() for the defaults");
+    return retrainer.retrain(this, train, test);
   }
 
   /** A new ticket with other numbers (same architecture), e.g. after retraining with fixed masks. */

@@ -1,0 +1,263 @@
+package dev.supertickets.ticket;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.supertickets.data.Augmentation;
+import dev.supertickets.data.Dataset;
+import dev.supertickets.data.Loader;
+import dev.supertickets.nn.NetworkState;
+import dev.supertickets.nn.loss.SoftmaxCrossEntropy;
+import dev.supertickets.supernet.HrSupernet;
+import dev.supertickets.supernet.Supernet;
+import dev.supertickets.tensor.Backend;
+import dev.supertickets.tensor.RandomStreams;
+import dev.supertickets.tensor.Workspaces;
+import dev.supertickets.train.AdamW;
+import dev.supertickets.train.BnCalibration;
+import dev.supertickets.train.L2Penalty;
+import dev.supertickets.train.LrSchedule;
+import dev.supertickets.train.Metrics;
+import dev.supertickets.train.Trainer;
+import dev.supertickets.train.TrainingListener;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+
+/**
+ * Retrains a ticket's weights with its masks and architecture fixed: the last stage of the search, prune, then
+ * retrain baseline, and the reference's {@code retrain.py} (SuperTickets §5). The result is a new ticket with the
+ * same architecture and the same masks; only weights and BN statistics change.
+ *
+ * <p>What it does: rebuilds the ticket's network (the layers apply {@code W_eff = M ⊙ W} and mask the task
+ * gradient, so pruned weights stay inactive), trains it with a fresh AdamW (β 0.9/0.999, eps 1e-3, as the drawer),
+ * explicit L2 on the raw weights, a fresh EMA, no shrinking and no re-pruning, then takes the EMA weights and
+ * re-calibrates BN on training batches, as the drawer finishes a ticket. Deviations from the reference: the
+ * optimizer, EMA and schedule start afresh (the ticket file holds no optimizer state), and the resource penalty on
+ * BN scales is left out (nothing is cut any more, so it would only shrink live channels).
+ *
+ * <p>Defaults: 10 epochs, batch 128, one-cycle to a peak of 0.01, weight decay 1e-5, EMA decay 0.999, 10
+ * calibration batches, evaluation every epoch, no augmentation, seed 1995. Immutable and reusable: every call
+ * starts from the seed, so the same seed gives the same weights on the same backend.
+ */
+public final class Retrainer {
+  /** The learning-rate schedule over the retraining steps, peaking at (or starting from) the learning rate. */
+  public enum Schedule {
+    /** PyTorch's OneCycleLR defaults: warm up from lr/25 over 30% of the steps, then cosine down to near 0. */
+    ONE_CYCLE,
+    /** Cosine from lr down to 0: fine-tuning from the trained weights, as the tail of the reference schedule. */
+    COSINE,
+    /** The learning rate throughout. */
+    CONSTANT;
+
+    LrSchedule of(double lr, long steps) {
+      return switch (this) {
+        case ONE_CYCLE -> steps > 1 ? LrSchedule.oneCycle(lr, steps) : LrSchedule.constant(lr);
+        case COSINE -> LrSchedule.cosine(lr, 0, steps);
+        case CONSTANT -> LrSchedule.constant(lr);
+      };
+    }
+  }
+
+  private final int epochs;
+  private final int batchSize;
+  private final double learningRate;
+  private final Schedule schedule;
+  private final double weightDecay;
+  private final double emaDecay;
+  private final int calibrationBatches;
+  private final int evalInterval;
+  private final long seed;
+  private final Augmentation augmentation;
+  private final List<TrainingListener> listeners;
+
+  private Retrainer(Builder b) {
+    this.epochs = b.epochs;
+    this.batchSize = b.batchSize;
+    this.learningRate = b.learningRate;
+    this.schedule = b.schedule;
+    this.weightDecay = b.weightDecay;
+    this.emaDecay = b.emaDecay;
+    this.calibrationBatches = b.calibrationBatches;
+    this.evalInterval = b.evalInterval;
+    this.seed = b.seed;
+    this.augmentation = b.augmentation;
+    this.listeners = List.copyOf(b.listeners);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Retrains {@code ticket} on {@code train} and returns the new ticket; {@code test} (may be null) is evaluated
+   * with EMA weights and re-calibrated BN every {@code evalInterval} epochs and after the last. The input ticket
+   * is not changed.
+   */
+  public SuperTicket retrain(SuperTicket ticket, Dataset train, Dataset test) {
+    checkNotNull(ticket, "ticket must not be null");
+    DataChecks.checkFits(ticket.space(), train, "training", batchSize);
+    if (test != null) {
+      DataChecks.checkFits(ticket.space(), test, "test", 1);
+    }
+    Backend.init();
+    long start = System.currentTimeMillis();
+    RandomStreams seeds = new RandomStreams(seed);
+    Supernet net;
+    // built outside any workspace (the network outlives every step); "init" seeds dropout, the values are restored
+    try (MemoryWorkspace ignored = Workspaces.outside()) {
+      net = new HrSupernet(ticket.space(), ticket.architecture(), seeds.stream("init"), DataType.FLOAT);
+      ticket.state().restore(net);
+    }
+    Loader trainLoader = Loader.builder(train).batchSize(batchSize).shuffle(true).augmentation(augmentation)
+        .normalization(ticket.normalization()).seed(seeds.stream("data").nextLong()).build();
+    Loader testLoader = test == null ? null : Loader.forEvaluation(test, 256, ticket.normalization());
+    long steps = (long) epochs * trainLoader.batchesPerEpoch();
+    Trainer.Builder tb = Trainer.builder(net)
+        .loss(new SoftmaxCrossEntropy(0, train.isDense() ? train.ignoreLabel() : SoftmaxCrossEntropy.NO_IGNORE))
+        .optimizer(new AdamW(0.9, 0.999, 1e-3, 0))
+        .schedule(schedule.of(learningRate, steps))
+        .l2(L2Penalty.onWeights(weightDecay))
+        .ema(emaDecay)
+        .bnCalibration(calibrationBatches);
+    listeners.forEach(tb::listener);
+    Trainer trainer = tb.build();
+    Metrics last = trainer.fit(trainLoader, testLoader, epochs, evalInterval);
+    // the same finish as a draw: EMA weights, BN re-calibrated on the batches the last evaluation used
+    if (trainer.ema() != null) {
+      trainer.ema().swap();
+    }
+    BnCalibration.recalibrate(net, trainLoader, calibrationBatches, epochs - 1);
+    Map<String, Object> p = settings();
+    p.put("retrained.from", ticket.provenance().get("method") == null ? "unknown"
+        : ticket.provenance().get("method"));
+    p.put("retrained.data.train", train.name() + " (" + train.size() + ")");
+    p.put("retrained.data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
+    p.put("retrained.testAccuracy", last == null ? "n/a" : last.accuracy());
+    p.put("retrained.wallMillis", System.currentTimeMillis() - start);
+    return ticket.withState(NetworkState.capture(net), p);
+  }
+
+  /** The settings as {@code retrained.*} provenance entries. */
+  public Map<String, Object> settings() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("retrained.epochs", epochs);
+    m.put("retrained.batchSize", batchSize);
+    m.put("retrained.optimizer", "AdamW(0.9, 0.999, eps 1e-3), fresh");
+    m.put("retrained.learningRate", learningRate);
+    m.put("retrained.schedule", schedule.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    m.put("retrained.weightDecay", weightDecay);
+    m.put("retrained.emaDecay", emaDecay);
+    m.put("retrained.calibrationBatches", calibrationBatches);
+    m.put("retrained.seed", seed);
+    m.put("retrained.augmentation", augmentation);
+    m.put("retrained.masks", "fixed");
+    return m;
+  }
+
+  public int epochs() {
+    return epochs;
+  }
+
+  @Override
+  public String toString() {
+    return "Retrainer" + settings();
+  }
+
+  /** Fluent configuration of a {@link Retrainer}; see the class for the defaults. */
+  public static final class Builder {
+    private int epochs = 10;
+    private int batchSize = 128;
+    private double learningRate = 0.01;
+    private Schedule schedule = Schedule.ONE_CYCLE;
+    private double weightDecay = 1e-5;
+    private double emaDecay = 0.999;
+    private int calibrationBatches = 10;
+    private int evalInterval = 1;
+    private long seed = 1995;
+    private Augmentation augmentation = Augmentation.none();
+    private final List<TrainingListener> listeners = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder epochs(int n) {
+      checkArgument(n > 0, "retraining epochs must be positive, got %s; pass at least 1", n);
+      this.epochs = n;
+      return this;
+    }
+
+    public Builder batchSize(int n) {
+      checkArgument(n > 0, "retraining batch size must be positive, got %s; e.g. 128", n);
+      this.batchSize = n;
+      return this;
+    }
+
+    /** Peak (one-cycle), starting (cosine) or constant learning rate. */
+    public Builder learningRate(double lr) {
+      checkArgument(lr > 0 && Double.isFinite(lr),
+          "retraining learning rate must be positive and finite, got %s; e.g. 0.01", lr);
+      this.learningRate = lr;
+      return this;
+    }
+
+    public Builder schedule(Schedule s) {
+      this.schedule = checkNotNull(s, "schedule must not be null; use Schedule.ONE_CYCLE");
+      return this;
+    }
+
+    /** Explicit L2 on raw conv and linear weights, masked entries included, as in the draw. */
+    public Builder weightDecay(double wd) {
+      checkArgument(wd >= 0 && Double.isFinite(wd),
+          "retraining weight decay must be finite and non-negative, got %s; use 0 to turn it off", wd);
+      this.weightDecay = wd;
+      return this;
+    }
+
+    /** EMA decay in (0, 1), or 0 to keep no EMA (the ticket then holds the last live weights). */
+    public Builder emaDecay(double d) {
+      checkArgument(d == 0 || (d > 0 && d < 1),
+          "retraining ema decay must be 0 (off) or in (0, 1), got %s; e.g. 0.999", d);
+      this.emaDecay = d;
+      return this;
+    }
+
+    /** Training batches over which BN statistics are re-estimated before evaluations and at the end. */
+    public Builder calibrationBatches(int n) {
+      checkArgument(n > 0, "calibration batches must be positive, got %s; e.g. 10", n);
+      this.calibrationBatches = n;
+      return this;
+    }
+
+    /** Evaluate the test data every this many epochs (and always after the last). */
+    public Builder evalInterval(int n) {
+      checkArgument(n > 0, "evaluation interval must be positive, got %s; pass the epochs to evaluate only at "
+          + "the end", n);
+      this.evalInterval = n;
+      return this;
+    }
+
+    /** Seeds data order, augmentation and dropout. */
+    public Builder seed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    public Builder augmentation(Augmentation a) {
+      this.augmentation = checkNotNull(a, "augmentation must not be null; use Augmentation.none()");
+      return this;
+    }
+
+    public Builder listener(TrainingListener l) {
+      listeners.add(checkNotNull(l, "listener must not be null"));
+      return this;
+    }
+
+    public Retrainer build() {
+      return new Retrainer(this);
+    }
+  }
+}

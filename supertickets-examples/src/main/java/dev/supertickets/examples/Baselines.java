@@ -1,0 +1,266 @@
+package dev.supertickets.examples;
+
+import dev.supertickets.data.Dataset;
+import dev.supertickets.data.DatasetNotFoundException;
+import dev.supertickets.data.EmbeddedFashionMnist;
+import dev.supertickets.data.FashionMnist;
+import dev.supertickets.draw.ConsoleProgress;
+import dev.supertickets.draw.SuperTicketsDrawer;
+import dev.supertickets.mask.MaskPolicies;
+import dev.supertickets.mask.MaskPolicy;
+import dev.supertickets.mask.ScoredPolicy;
+import dev.supertickets.tensor.Backend;
+import dev.supertickets.tensor.RandomStreams;
+import dev.supertickets.ticket.Provenance;
+import dev.supertickets.ticket.Retrainer;
+import dev.supertickets.ticket.SuperTicket;
+import dev.supertickets.train.TrainingListener;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * SuperTickets against the search-then-prune pipelines (SuperTickets §4), from one command, on one search space,
+ * one target sparsity and one data set:
+ * <ol>
+ *   <li>{@code supertickets}: the drawer searching and pruning to the target in one run;
+ *   <li>{@code search-only}: the same drawer with target sparsity 0 (HR-NAS), a dense ticket;
+ *   <li>{@code search+<policy>}: the search-only ticket pruned one-shot to the target by magnitude, random, SNIP,
+ *       GraSP and SynFlow (the paper's iterative 100 rounds; the gradient scores in eval mode, as the reference),
+ *       then BN re-calibrated on 10 training batches, without retraining (the reference's {@code prune.py}
+ *       evaluates with re-calibrated BN too);
+ *   <li>{@code search+magnitude+retrain}: that magnitude-pruned ticket retrained with fixed masks for
+ *       {@code --retrain-epochs} epochs (default: as many as the draw, so the retraining stage gets the search's
+ *       epoch budget and the whole pipeline twice the SuperTickets run's).
+ * </ol>
+ * Every draw and retraining uses one-cycle AdamW at {@code --lr} with the search's rho {@code --rho}, as the quick
+ * start does for 28x28 data; the draw re-prunes every epoch and reaches the target at 60% of its epochs (the
+ * reference reaches 0.9 at 225 of 350); every mask policy, the drawer's included, spreads its budget with
+ * {@code --scope} (ERK by default: global magnitude at 90% emptied tiny28's 72-weight stem convolution, which no
+ * retraining revives).
+ *
+ * <p>Prints progress and a Markdown table to stdout and writes {@code baselines.md} and {@code baselines.json}
+ * atomically to {@code --out}. A failing pruning policy or retraining becomes a row marked failed; the run goes
+ * on. Options: {@link BaselineOptions#USAGE}.
+ */
+public final class Baselines {
+  /** Batches of 128 over which the one-shot rows re-estimate BN statistics, as many as the drawer uses. */
+  static final int CALIBRATION_BATCHES = 10;
+
+  private Baselines() {}
+
+  public static void main(String[] args) throws Exception {
+    if (BaselineOptions.wantsHelp(args)) {
+      System.out.println(BaselineOptions.USAGE);
+      return;
+    }
+    BaselineOptions options;
+    try {
+      options = BaselineOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(BaselineOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    Backend.init();
+    BaselineReport report;
+    try {
+      report = run(options, System.out);
+    } catch (DatasetNotFoundException e) {
+      System.err.println(e.getMessage() + "\nor run on the bundled subset with --data embedded");
+      System.exit(1);
+      return;
+    }
+    System.out.println();
+    System.out.print(report.markdown());
+    System.out.println();
+    System.out.println("written: " + options.out().resolve(BaselineReport.MARKDOWN_FILE) + ", "
+        + options.out().resolve(BaselineReport.JSON_FILE));
+  }
+
+  /** Runs every row, writes the report to {@code options.out()} and returns it; progress goes to {@code log}. */
+  public static BaselineReport run(BaselineOptions o, PrintStream log) throws IOException {
+    Backend.init();
+    Instant started = Instant.now();
+    long t0 = System.nanoTime();
+    Dataset train = limit(o.data().equals("full") ? FashionMnist.train() : EmbeddedFashionMnist.train(),
+        o.trainLimit(), o.seed(), "train-limit");
+    Dataset test = limit(o.data().equals("full") ? FashionMnist.test() : EmbeddedFashionMnist.test(),
+        o.testLimit(), o.seed(), "test-limit");
+    log.printf(Locale.ROOT, "baselines: %s on %s / %s, %s%n", o.space(), train, test, Backend.describe());
+    List<BaselineRow> rows = new ArrayList<>();
+
+    log.printf(Locale.ROOT, "== supertickets: search and prune to %s in one run%n", o.sparsity());
+    Timed<SuperTicket> st = timed(() -> drawer(o, o.sparsity(), log).draw(train, test));
+    rows.add(measure(o, log, "supertickets", "SuperTickets (search + prune in one run)", st.value(), test,
+        st.seconds(), st.seconds()));
+
+    log.println("== search-only: the same draw with target sparsity 0");
+    Timed<SuperTicket> so = timed(() -> drawer(o, 0, log).draw(train, test));
+    rows.add(measure(o, log, "search-only", "search only (HR-NAS), dense", so.value(), test, so.seconds(),
+        so.seconds()));
+
+    Timed<SuperTicket> magnitude = null;
+    for (Map.Entry<String, MaskPolicy> p : policies(o).entrySet()) {
+      String method = "search+" + p.getKey();
+      String description = "search, " + p.getKey() + " prune, no retraining";
+      log.printf(Locale.ROOT, "== %s: %s%n", method, p.getValue());
+      long s0 = System.nanoTime();
+      try {
+        // BN re-calibrated after the prune, as the reference evaluates its one-shot baselines
+        Timed<SuperTicket> pr = timed(() -> so.value().prune(p.getValue(), o.sparsity(), train, o.seed())
+            .recalibrate(train, CALIBRATION_BATCHES, o.seed()));
+        rows.add(measure(o, log, method, description, pr.value(), test, pr.seconds(),
+            so.seconds() + pr.seconds()));
+        if (p.getKey().equals("magnitude")) {
+          magnitude = pr;
+        }
+      } catch (RuntimeException e) {
+        log.println("   failed: " + e);
+        rows.add(BaselineRow.failed(method, description, e, seconds(s0)));
+      }
+    }
+
+    String method = "search+magnitude+retrain";
+    String description = "search, magnitude prune, retrain " + o.retrainEpochs() + " ep";
+    if (magnitude != null) {
+      SuperTicket pruned = magnitude.value();
+      log.printf(Locale.ROOT, "== %s: %d epochs with fixed masks%n", method, o.retrainEpochs());
+      long s0 = System.nanoTime();
+      try {
+        Timed<SuperTicket> rt = timed(() -> pruned.retrain(train, test, retrainer(o, log)));
+        rows.add(measure(o, log, method, description, rt.value(), test, rt.seconds(),
+            so.seconds() + magnitude.seconds() + rt.seconds()));
+      } catch (RuntimeException e) {
+        log.println("   failed: " + e);
+        rows.add(BaselineRow.failed(method, description, e, seconds(s0)));
+      }
+    } else {
+      rows.add(BaselineRow.failed(method, description,
+          new IllegalStateException("the magnitude prune failed, so there is nothing to retrain"), 0));
+    }
+
+    Map<String, Object> settings = o.asMap();
+    settings.put("sparsityStep", sparsityStep(o, o.sparsity()));
+    settings.put("retrainBudget", "search-only draw (" + o.epochs() + " epochs) + one-shot magnitude prune + "
+        + o.retrainEpochs() + " epochs of fixed-mask retraining");
+    Map<String, Object> env = new LinkedHashMap<>();
+    env.put("trainData", train.name());
+    env.put("trainImages", train.size());
+    env.put("testData", test.name());
+    env.put("testImages", test.size());
+    env.put("backend", Backend.describe());
+    env.put("java", System.getProperty("java.version"));
+    env.put("library", Provenance.LIBRARY_VERSION);
+    env.put("started", started.toString());
+    env.put("wallSeconds", seconds(t0));
+    BaselineReport report = new BaselineReport(settings, env, rows);
+    report.write(o.out());
+    return report;
+  }
+
+  /** The drawer of rows (a) and (b): the quick start's settings for 28x28 data, at a target sparsity. */
+  static SuperTicketsDrawer drawer(BaselineOptions o, double targetSparsity, PrintStream log) {
+    SuperTicketsDrawer.Builder b = SuperTicketsDrawer.builder(o.searchSpace())
+        .seed(o.seed())
+        .epochs(o.epochs())
+        .batchSize(o.batchSize())
+        .targetSparsity(targetSparsity)
+        .rho(o.rho())
+        .learningRate(o.learningRate())
+        .maskPolicy(MaskPolicies.magnitude().scope(o.scope()))
+        .listener(new ConsoleProgress(log));
+    if (targetSparsity > 0) {
+      b.sparsityStep(sparsityStep(o, targetSparsity));
+    }
+    return b.build();
+  }
+
+  /** The prune step that reaches the target after 60% of the epochs (one prune event per epoch). */
+  static double sparsityStep(BaselineOptions o, double target) {
+    return Math.min(1, target / Math.ceil(0.6 * o.epochs()));
+  }
+
+  /** The one-shot policies of rows (c), in table order, all in the run's scope. */
+  static Map<String, MaskPolicy> policies(BaselineOptions o) {
+    Map<String, ScoredPolicy> m = new LinkedHashMap<>();
+    m.put("magnitude", MaskPolicies.magnitude());
+    m.put("random", MaskPolicies.random(o.seed()));
+    m.put("snip", MaskPolicies.snip());
+    m.put("grasp", MaskPolicies.grasp());
+    m.put("synflow", MaskPolicies.synflow());
+    Map<String, MaskPolicy> out = new LinkedHashMap<>();
+    m.forEach((k, v) -> out.put(k, v.scope(o.scope())));
+    return out;
+  }
+
+  /** The fixed-mask retraining of row (d): the draw's optimiser settings, evaluated once at the end. */
+  static Retrainer retrainer(BaselineOptions o, PrintStream log) {
+    return Retrainer.builder()
+        .epochs(o.retrainEpochs())
+        .batchSize(o.batchSize())
+        .learningRate(o.learningRate())
+        .schedule(Retrainer.Schedule.ONE_CYCLE)
+        .seed(o.seed())
+        .evalInterval(o.retrainEpochs())
+        .listener(new TrainingListener() {
+          @Override
+          public void onEpoch(EpochEvent e) {
+            log.printf(Locale.ROOT, "retrain epoch %d/%d  loss %.4f  train acc %.4f%s  %ds%n", e.epoch() + 1,
+                e.epochs(), e.trainLoss(), e.trainAccuracy(), e.eval() == null ? ""
+                    : String.format(Locale.ROOT, "  test acc %.4f", e.eval().accuracy()),
+                e.elapsedMillis() / 1000);
+          }
+        })
+        .build();
+  }
+
+  /** Measures a ticket into a row and, with {@code --save-tickets}, saves it as {@code <method>.stkt}. */
+  private static BaselineRow measure(BaselineOptions o, PrintStream log, String method, String description,
+      SuperTicket ticket, Dataset test, double stageSeconds, double totalSeconds) throws IOException {
+    BaselineRow row = BaselineRow.of(method, description, ticket, test, stageSeconds, totalSeconds);
+    log.println("   " + row.markdown()); // the table at the end repeats it; long runs show progress
+    if (o.saveTickets()) {
+      ticket.save(o.out().resolve(method + ".stkt"));
+    }
+    return row;
+  }
+
+  /** A seeded random subset of {@code n} samples (all when n is 0 or at least the set's size). */
+  static Dataset limit(Dataset d, int n, long seed, String purpose) {
+    if (n == 0 || n >= d.size()) {
+      return d;
+    }
+    SplittableRandom r = new RandomStreams(seed).stream(purpose);
+    int[] idx = new int[d.size()];
+    Arrays.setAll(idx, i -> i);
+    for (int i = 0; i < n; i++) {
+      int j = i + r.nextInt(d.size() - i);
+      int t = idx[i];
+      idx[i] = idx[j];
+      idx[j] = t;
+    }
+    return d.subset(Arrays.copyOf(idx, n));
+  }
+
+  private record Timed<T>(T value, double seconds) {}
+
+  private static <T> Timed<T> timed(Supplier<T> stage) {
+    long s0 = System.nanoTime();
+    T v = stage.get();
+    return new Timed<>(v, seconds(s0));
+  }
+
+  private static double seconds(long fromNanos) {
+    return (System.nanoTime() - fromNanos) / 1e9;
+  }
+}

@@ -1,0 +1,105 @@
+package dev.supertickets.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.supertickets.io.Json;
+import dev.supertickets.mask.Scope;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The baselines command end to end on a tiny run, and its argument parsing. */
+class BaselinesTest {
+  private static final List<String> METHODS = List.of("supertickets", "search-only", "search+magnitude",
+      "search+random", "search+snip", "search+grasp", "search+synflow", "search+magnitude+retrain");
+
+  @TempDir Path dir;
+
+  @Test
+  void oneCommandRunsEveryRowAndWritesTheTable() throws Exception {
+    Path out = dir.resolve("out");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    BaselineOptions o = BaselineOptions.parse("--space tiny28 --data embedded --train-limit 512",
+        "--test-limit", "256", "--epochs=2", "--batch-size", "64", "--out", out.toString());
+    BaselineReport report = Baselines.run(o, new PrintStream(log, true, StandardCharsets.UTF_8));
+
+    assertThat(report.rows()).extracting(BaselineRow::method).containsExactlyElementsOf(METHODS);
+    assertThat(report.rows()).noneMatch(BaselineRow::failed);
+    for (BaselineRow r : report.rows()) {
+      assertThat(r.testAccuracy()).as(r.method()).isBetween(0.0, 1.0);
+      assertThat(r.sparseMacs()).as(r.method()).isLessThanOrEqualTo(r.macs());
+      assertThat(r.sparseParams()).as(r.method()).isLessThanOrEqualTo(r.params());
+      assertThat(r.totalSeconds()).as(r.method()).isGreaterThanOrEqualTo(r.stageSeconds());
+      assertThat(r.prunable()).as(r.method()).isPositive();
+      if (r.method().equals("search-only")) {
+        assertThat(r.pruned()).isZero();
+        assertThat(r.sparsity()).isZero();
+        assertThat(r.sparseParams()).isEqualTo(r.params());
+        assertThat(r.markdown()).contains("| 0.000 |");
+      } else {
+        // exactly the target: floor(0.9 N) of the N prunable weights
+        assertThat(r.pruned()).as(r.method()).isEqualTo((long) Math.floor(0.9 * r.prunable()));
+        assertThat(r.sparsity()).as(r.method()).isCloseTo(0.9, within(1e-3));
+        assertThat(r.markdown()).as(r.method()).contains("| 0.900 |");
+      }
+    }
+    // the one-shot rows and the retrained row keep the search-only architecture
+    long searchMacs = report.row("search-only").macs();
+    report.rows().stream().filter(r -> r.method().startsWith("search+"))
+        .forEach(r -> assertThat(r.macs()).as(r.method()).isEqualTo(searchMacs));
+    assertThat(report.row("search+magnitude+retrain").sparseParams())
+        .isEqualTo(report.row("search+magnitude").sparseParams());
+
+    String md = Files.readString(out.resolve(BaselineReport.MARKDOWN_FILE));
+    assertThat(md).isEqualTo(report.markdown()).contains(BaselineRow.markdownHeader());
+    assertThat(md.lines().filter(l -> l.startsWith("| ")).count()).isEqualTo(1 + METHODS.size());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> json = (Map<String, Object>) Json.parse(
+        Files.readString(out.resolve(BaselineReport.JSON_FILE)));
+    assertThat((List<?>) json.get("rows")).hasSize(METHODS.size());
+    assertThat(((Map<?, ?>) json.get("settings")).get("space")).isEqualTo("tiny28");
+    assertThat(((Map<?, ?>) json.get("environment")).get("trainImages")).isEqualTo(512L);
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("== search+synflow").contains("retrain epoch 2/2");
+  }
+
+  @Test
+  void argumentsParseOverTheDefaults() {
+    BaselineOptions d = BaselineOptions.parse();
+    assertThat(d).isEqualTo(BaselineOptions.defaults());
+    assertThat(d.space()).isEqualTo("default28");
+    assertThat(d.data()).isEqualTo("full");
+    // Maven's exec:exec passes -Dst.args as one argument, an empty one when unset
+    BaselineOptions o = BaselineOptions.parse("--space tiny28  --epochs 3 --sparsity=0.8 --scope global", "");
+    assertThat(o.space()).isEqualTo("tiny28");
+    assertThat(o.epochs()).isEqualTo(3);
+    assertThat(o.retrainEpochs()).isEqualTo(3);
+    assertThat(o.sparsity()).isEqualTo(0.8);
+    assertThat(o.scope()).isEqualTo(Scope.GLOBAL);
+    assertThat(BaselineOptions.parse("--epochs", "4", "--retrain-epochs", "2").retrainEpochs()).isEqualTo(2);
+    assertThat(BaselineOptions.wantsHelp("--space tiny28 --help")).isTrue();
+  }
+
+  @Test
+  void badArgumentsNameTheOptionTheValueAndAFix() {
+    assertThatThrownBy(() -> BaselineOptions.parse("--sparsity", "1.5"))
+        .hasMessage("--sparsity must be in (0, 1), got 1.5; e.g. --sparsity 0.9");
+    assertThatThrownBy(() -> BaselineOptions.parse("--epochs", "ten"))
+        .hasMessage("--epochs must be an integer, got ten; e.g. --epochs 10");
+    assertThatThrownBy(() -> BaselineOptions.parse("--epochs"))
+        .hasMessage("option --epochs needs a value, e.g. --epochs 10");
+    assertThatThrownBy(() -> BaselineOptions.parse("--data", "mnist"))
+        .hasMessage("--data must be full or embedded, got mnist");
+    assertThatThrownBy(() -> BaselineOptions.parse("--frobnicate", "1"))
+        .hasMessageStartingWith("unknown option --frobnicate; the options are [--space");
+    assertThatThrownBy(() -> BaselineOptions.parse("--train-limit", "10"))
+        .hasMessage("--train-limit 10 is smaller than one batch of 128; raise it or lower --batch-size");
+  }
+}
