@@ -11,10 +11,7 @@ import dev.supertickets.space.SearchSpaces;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.testing.TicketArbitraries;
 import dev.supertickets.ticket.SuperTicket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -73,28 +70,13 @@ class TicketPropertiesExampleTest {
   // end ticket test
 
   @Test
-  void theDocumentShowsThisCodeAndItsImports() throws Exception {
-    Path root = Path.of("").toAbsolutePath().getParent();
-    List<String> source = Files.readAllLines(root.resolve(
-        "supertickets-examples/src/test/java/dev/supertickets/examples/TicketPropertiesExampleTest.java"));
-    int from = indexOf(source, "// begin ticket test") + 1;
-    int to = indexOf(source, "// end ticket test");
-    String code = source.subList(from, to).stream()
-        .map(l -> l.startsWith("  ") ? l.substring(2) : l)
-        .collect(Collectors.joining("\n"));
-    String doc = Files.readString(root.resolve("docs/testing-your-tickets.md"));
+  void theDocumentShowsThisCodeAndItsImports() {
+    String file = "supertickets-examples/src/test/java/dev/supertickets/examples/TicketPropertiesExampleTest.java";
+    String code = Snippets.between(file, "ticket test", 2);
+    String doc = Snippets.read("docs/testing-your-tickets.md");
     assertThat(doc).contains("```java\n" + code + "\n```");
     List<String> docImports = doc.lines().filter(l -> l.startsWith("import ")).toList();
     assertThat(docImports).isNotEmpty();
-    assertThat(source).containsAll(docImports);
-  }
-
-  private static int indexOf(List<String> lines, String marker) {
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).trim().equals(marker)) {
-        return i;
-      }
-    }
-    throw new AssertionError("marker not found: " + marker);
+    assertThat(Snippets.lines(file)).containsAll(docImports);
   }
 }
