@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkPositionIndexes;
 import static com.google.common.base.Preconditions.checkState;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /**
  * An immutable in-memory image data set. Every image is stored once, as floats already scaled to [0, 1], in one
@@ -192,6 +193,12 @@ public final class Dataset {
     return new Dataset(name + "[" + from + ":" + to + "]", Arrays.copyOfRange(images, from * len, to * len),
         Arrays.copyOfRange(labels, from * per, to * per), to - from, height, width, channels, numClasses, dense,
         ignoreLabel);
+  }
+
+  /** {@code n} distinct samples drawn uniformly at random by {@code random}, e.g. for a smoke run; copies them. */
+  public Dataset sample(int n, SplittableRandom random) {
+    checkArgument(n >= 0 && n <= size, "cannot sample %s of %s samples; ask for 0 to %s", n, size, size);
+    return subset(Arrays.copyOf(Loader.permutation(size, random), n));
   }
 
   /** The given samples in the given order (repeats allowed), e.g. for a class-balanced subset; copies them. */

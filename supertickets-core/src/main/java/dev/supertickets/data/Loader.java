@@ -54,19 +54,20 @@ public final class Loader {
 
   /** The sample order of one epoch, before dropping a short last batch. */
   int[] order(int epoch) {
-    int n = data.size();
+    return permutation(data.size(), shuffle ? streams.stream("data-order", epoch) : null);
+  }
+
+  /** {@code 0 .. n-1} shuffled by Fisher-Yates with {@code random}, or in order when it is null. */
+  static int[] permutation(int n, SplittableRandom random) {
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    if (shuffle) {
-      SplittableRandom random = streams.stream("data-order", epoch);
-      for (int i = n - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
+    for (int i = n - 1; i > 0 && random != null; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
     }
     return order;
   }

@@ -1,5 +1,7 @@
 package dev.supertickets.mask;
 
+import dev.supertickets.nn.Mode;
+
 /**
  * Which batch-norm statistics the gradient-based scorers (SNIP, GraSP, SynFlow) differentiate through.
  *
@@ -14,5 +16,10 @@ public enum BnStatistics {
    * Training-mode forward: statistics of the scoring batch. Running statistics are restored afterwards; a dropout
    * layer's random stream is advanced and cannot be restored.
    */
-  BATCH
+  BATCH;
+
+  /** The engine mode of the scoring passes: {@link Mode#FROZEN} or {@link Mode#TRAIN}. */
+  public Mode mode() {
+    return this == BATCH ? Mode.TRAIN : Mode.FROZEN;
+  }
 }

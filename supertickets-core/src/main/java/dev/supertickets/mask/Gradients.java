@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableMap;
 import dev.supertickets.data.Batch;
+import dev.supertickets.nn.Mode;
 import dev.supertickets.nn.Module;
 import dev.supertickets.nn.Param;
 import dev.supertickets.nn.loss.SoftmaxCrossEntropy;
@@ -38,12 +39,12 @@ public final class Gradients {
   public static ImmutableMap<Param, INDArray> ofLoss(MaskContext context, int batches, BnStatistics statistics) {
     checkArgument(batches > 0, "batch count must be positive, got %s; pass e.g. 1", batches);
     checkNotNull(statistics, "batch-norm statistics must not be null; use BnStatistics.RUNNING");
-    Differentiator d = new Differentiator(context.model(), statistics);
+    Mode mode = statistics.mode();
     ModelState state = ModelState.capture(context.model());
     try {
       state.exposeEffectiveGradients();
       state.zeroGrads();
-      accumulateLoss(context, d, batches, 1);
+      accumulateLoss(context, mode, batches, 1);
       return copyGrads(context.params());
     } finally {
       state.restore();
@@ -55,7 +56,7 @@ public final class Gradients {
    *
    * @return the number of batches used
    */
-  static int accumulateLoss(MaskContext context, Differentiator d, int batches, double temperature) {
+  static int accumulateLoss(MaskContext context, Mode mode, int batches, double temperature) {
     Module model = context.model();
     SoftmaxCrossEntropy loss = context.loss();
     Iterator<Batch> it = context.batches();
@@ -64,10 +65,10 @@ public final class Gradients {
     while (used < batches && it.hasNext()) {
       Batch b = it.next();
       try (MemoryWorkspace ignored = Workspaces.step()) {
-        INDArray out = d.forward(b.x());
+        INDArray out = context.model().forward(b.x(), mode);
         INDArray z = temperature == 1 ? out : out.div(temperature);
         INDArray g = loss.compute(z, b.y()).gradLogits();
-        d.backward(temperature == 1 ? g : g.div(temperature));
+        context.model().backward(temperature == 1 ? g : g.div(temperature));
       } finally {
         model.clearCache();
       }

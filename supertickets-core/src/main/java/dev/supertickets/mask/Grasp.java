@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableMap;
+import dev.supertickets.nn.Mode;
 import dev.supertickets.nn.Param;
 import dev.supertickets.tensor.Workspaces;
 import java.util.IdentityHashMap;
@@ -118,12 +119,12 @@ public final class Grasp implements Scorer {
   /** {@code H (mask ⊙ g)} with respect to {@code W_eff}, unmasked; the model is restored afterwards. */
   ImmutableMap<Param, INDArray> hessianGradient(MaskContext context) {
     List<Param> params = context.params();
-    Differentiator d = new Differentiator(context.model(), statistics);
+    Mode mode = statistics.mode();
     ModelState state = ModelState.capture(context.model());
     try {
       state.exposeEffectiveGradients();
       state.zeroGrads();
-      Gradients.accumulateLoss(context, d, batches, temperature);
+      Gradients.accumulateLoss(context, mode, batches, temperature);
       Map<Param, INDArray> v = new IdentityHashMap<>();
       Map<Param, INDArray> base = new IdentityHashMap<>();
       double vv = 0;
@@ -145,8 +146,8 @@ public final class Grasp implements Scorer {
         return zerosLike(params);
       }
       double eps = hvpStep * (1 + Math.sqrt(ww)) / Math.sqrt(vv);
-      ImmutableMap<Param, INDArray> plus = gradientAt(context, d, state, params, base, v, eps);
-      ImmutableMap<Param, INDArray> minus = gradientAt(context, d, state, params, base, v, -eps);
+      ImmutableMap<Param, INDArray> plus = gradientAt(context, mode, state, params, base, v, eps);
+      ImmutableMap<Param, INDArray> minus = gradientAt(context, mode, state, params, base, v, -eps);
       ImmutableMap.Builder<Param, INDArray> out = ImmutableMap.builderWithExpectedSize(params.size());
       try (MemoryWorkspace ignored = Workspaces.outside()) {
         for (Param p : params) {
@@ -159,13 +160,13 @@ public final class Grasp implements Scorer {
     }
   }
 
-  private ImmutableMap<Param, INDArray> gradientAt(MaskContext context, Differentiator d, ModelState state,
+  private ImmutableMap<Param, INDArray> gradientAt(MaskContext context, Mode mode, ModelState state,
       List<Param> params, Map<Param, INDArray> base, Map<Param, INDArray> v, double eps) {
     for (Param p : params) {
       p.value().assign(base.get(p)).addi(v.get(p).mul(eps));
     }
     state.zeroGrads();
-    Gradients.accumulateLoss(context, d, batches, temperature);
+    Gradients.accumulateLoss(context, mode, batches, temperature);
     return Gradients.copyGrads(params);
   }
 

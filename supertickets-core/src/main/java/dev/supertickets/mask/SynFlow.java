@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableMap;
 import dev.supertickets.nn.BatchNorm;
+import dev.supertickets.nn.Mode;
 import dev.supertickets.nn.Module;
 import dev.supertickets.nn.Param;
 import dev.supertickets.tensor.Workspaces;
@@ -66,7 +67,7 @@ public final class SynFlow implements Scorer {
     long[] shape = context.inputShape().orElseThrow(() -> new IllegalStateException(
         "synflow needs the input shape; call MaskContext.Builder.inputShape(height, width, channels) or give data"));
     Module model = context.model();
-    Differentiator d = new Differentiator(model, statistics);
+    Mode mode = statistics.mode();
     ModelState state = ModelState.capture(model);
     ImmutableMap<Param, INDArray> grads;
     try {
@@ -81,8 +82,8 @@ public final class SynFlow implements Scorer {
       }
       DataType type = context.params().get(0).value().dataType();
       try (MemoryWorkspace ignored = Workspaces.step()) {
-        INDArray out = d.forward(Nd4j.ones(type, 1, shape[0], shape[1], shape[2]));
-        d.backward(Nd4j.ones(out.dataType(), out.shape()));
+        INDArray out = model.forward(Nd4j.ones(type, 1, shape[0], shape[1], shape[2]), mode);
+        model.backward(Nd4j.ones(out.dataType(), out.shape()));
       } finally {
         model.clearCache();
       }

@@ -20,7 +20,7 @@ final class ChannelKernels {
 
   private ChannelKernels() {}
 
-  /** Per-channel sums of {@code x} and, if {@code center} is given, of {@code (x - center)^2}. */
+  /** Per-channel sums of {@code x} ([0]), or, if {@code center} is given, of {@code (x - center)^2} ([1]). */
   static double[][] sums(INDArray x, int c, float[] center) {
     return reduce(x, null, c, center, false);
   }
@@ -89,7 +89,7 @@ final class ChannelKernels {
         if (product) {
           gradLane(s1, s2, ca, cb, centerRep, n);
         } else if (centerRep != null) {
-          squareLane(s1, s2, ca, centerRep, n);
+          squareLane(s2, ca, centerRep, n);
         } else {
           sumLane(s1, ca, n);
         }
@@ -112,10 +112,9 @@ final class ChannelKernels {
     }
   }
 
-  private static void squareLane(float[] s1, float[] s2, float[] x, float[] center, int n) {
+  private static void squareLane(float[] s2, float[] x, float[] center, int n) {
     for (int u = 0; u < n; u++) {
       float d = x[u] - center[u];
-      s1[u] += x[u];
       s2[u] += d * d;
     }
   }

@@ -32,6 +32,8 @@ public final class Conv2d implements Module {
   private final Param weight;
   private final Param bias;
   private INDArray input;
+  // grouped 1x1: the block-diagonal matrix of the forward pass, reused by backward
+  private INDArray dense;
   private long lastOutPixels = -1;
 
   private Conv2d(Builder b) {
@@ -151,7 +153,11 @@ public final class Conv2d implements Module {
     if (kernel == 1 && padding == 0 && groups == 1) {
       y = pointwise(x, w.reshape('c', cin, cout));
     } else if (isGroupedPointwise()) {
-      y = pointwise(x, blockDiagonal(w));
+      INDArray d = blockDiagonal(w);
+      if (mode.cachesForBackward()) {
+        dense = d;
+      }
+      y = pointwise(x, d);
     } else if (isDepthwise()) {
       y = exec("depthwise_conv2d", new INDArray[] {x, w.reshape('c', kernel, kernel, cin, 1)},
           outShape(x, cout));
@@ -178,7 +184,7 @@ public final class Conv2d implements Module {
     if (kernel == 1 && padding == 0 && groups == 1) {
       dx = pointwiseBackward(x, w.reshape('c', cin, cout), gradOut, false);
     } else if (isGroupedPointwise()) {
-      dx = pointwiseBackward(x, blockDiagonal(w), gradOut, true);
+      dx = pointwiseBackward(x, dense, gradOut, true);
     } else if (isDepthwise()) {
       INDArray[] g = DepthwiseBackward.compute(x, w, gradOut, kernel, stride, padding);
       dx = g[0];
@@ -198,6 +204,7 @@ public final class Conv2d implements Module {
   @Override
   public void clearCache() {
     input = null;
+    dense = null;
   }
 
   /** 1x1 convolution (any stride) as one GEMM of the [N*H*W, C] view of the (subsampled) input by w2 [cin, cout]. */

@@ -7,12 +7,9 @@ import dev.supertickets.data.Augmentation;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.Loader;
 import dev.supertickets.nn.NetworkState;
-import dev.supertickets.nn.loss.SoftmaxCrossEntropy;
-import dev.supertickets.supernet.HrSupernet;
 import dev.supertickets.supernet.Supernet;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.tensor.RandomStreams;
-import dev.supertickets.tensor.Workspaces;
 import dev.supertickets.train.AdamW;
 import dev.supertickets.train.BnCalibration;
 import dev.supertickets.train.L2Penalty;
@@ -25,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
 /**
  * Retrains a ticket's weights with its masks and architecture fixed: the last stage of the search, prune, then
@@ -107,18 +102,13 @@ public final class Retrainer {
     Backend.init();
     long start = System.currentTimeMillis();
     RandomStreams seeds = new RandomStreams(seed);
-    Supernet net;
-    // built outside any workspace (the network outlives every step); "init" seeds dropout, the values are restored
-    try (MemoryWorkspace ignored = Workspaces.outside()) {
-      net = new HrSupernet(ticket.space(), ticket.architecture(), seeds.stream("init"), DataType.FLOAT);
-      ticket.state().restore(net);
-    }
+    Supernet net = ticket.network(seeds.stream("init")); // "init" seeds dropout; the values are restored
     Loader trainLoader = Loader.builder(train).batchSize(batchSize).shuffle(true).augmentation(augmentation)
         .normalization(ticket.normalization()).seed(seeds.stream("data").nextLong()).build();
     Loader testLoader = test == null ? null : Loader.forEvaluation(test, 256, ticket.normalization());
     long steps = (long) epochs * trainLoader.batchesPerEpoch();
     Trainer.Builder tb = Trainer.builder(net)
-        .loss(new SoftmaxCrossEntropy(0, train.isDense() ? train.ignoreLabel() : SoftmaxCrossEntropy.NO_IGNORE))
+        .loss(SuperTicket.lossFor(train))
         .optimizer(new AdamW(0.9, 0.999, 1e-3, 0))
         .schedule(schedule.of(learningRate, steps))
         .l2(L2Penalty.onWeights(weightDecay))

@@ -83,10 +83,14 @@ public final class SuperTicket {
 
   /** A fresh, independent network holding this ticket's architecture, weights, masks and statistics. */
   public Supernet network() {
+    return network(new SplittableRandom(0));
+  }
+
+  /** {@link #network()} whose dropout layers draw from {@code rng} (the restored values do not depend on it). */
+  Supernet network(SplittableRandom rng) {
     // built outside any workspace: the network outlives the caller's step
     try (MemoryWorkspace ignored = Workspaces.outside()) {
-      HrSupernet net = new HrSupernet(space, architecture, new SplittableRandom(0),
-          org.nd4j.linalg.api.buffer.DataType.FLOAT);
+      HrSupernet net = new HrSupernet(space, architecture, rng, org.nd4j.linalg.api.buffer.DataType.FLOAT);
       state.restore(net);
       return net;
     }
@@ -142,8 +146,12 @@ public final class SuperTicket {
   /** Accuracy and loss on a data set (per pixel for dense prediction). */
   public Metrics evaluate(Dataset data) {
     Loader loader = Loader.forEvaluation(data, 256, normalization);
-    return Evaluator.evaluate(networks.get(), loader, new SoftmaxCrossEntropy(0,
-        data.isDense() ? data.ignoreLabel() : SoftmaxCrossEntropy.NO_IGNORE));
+    return Evaluator.evaluate(networks.get(), loader, lossFor(data));
+  }
+
+  /** The task loss of a data set: per sample, or per pixel with its ignore label. */
+  static SoftmaxCrossEntropy lossFor(Dataset data) {
+    return new SoftmaxCrossEntropy(0, data.isDense() ? data.ignoreLabel() : SoftmaxCrossEntropy.NO_IGNORE);
   }
 
   /**

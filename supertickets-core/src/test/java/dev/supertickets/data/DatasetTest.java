@@ -43,6 +43,25 @@ class DatasetTest {
   }
 
   @Test
+  void samplesDistinctSamplesReproducibly() {
+    Dataset d = tiny();
+    Dataset s = d.sample(3, new java.util.SplittableRandom(5));
+    assertThat(s.size()).isEqualTo(3);
+    java.util.Set<Float> firstPixels = new java.util.HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      firstPixels.add(s.image(i)[0]);
+    }
+    assertThat(firstPixels).as("distinct samples").hasSize(3);
+    Dataset again = d.sample(3, new java.util.SplittableRandom(5));
+    for (int i = 0; i < 3; i++) {
+      assertThat(again.image(i)).isEqualTo(s.image(i));
+    }
+    assertThat(d.sample(4, new java.util.SplittableRandom(1)).classCounts()).isEqualTo(d.classCounts());
+    assertThatThrownBy(() -> d.sample(5, new java.util.SplittableRandom(1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot sample 5 of 4");
+  }
+
+  @Test
   void subsetsByRangeAndByIndices() {
     Dataset d = tiny();
     Dataset range = d.subset(1, 3);

@@ -50,15 +50,7 @@ class MacsBudgetTest {
     List<DrawListener.DrawEvent> events = new ArrayList<>();
     List<DrawListener.DrawSummary> summaries = new ArrayList<>();
     SuperTicket t = drawer(4).macsBudget(budget).listener(events::add)
-        .listener(new DrawListener() {
-          @Override
-          public void onEpoch(DrawEvent e) {}
-
-          @Override
-          public void onFinish(DrawSummary s) {
-            summaries.add(s);
-          }
-        }).build().draw(train, test);
+        .listener(collecting(summaries)).build().draw(train, test);
 
     assertThat(t.cost().macs()).isLessThanOrEqualTo(budget).isEqualTo(first.macs())
         .isNotEqualTo(unbudgeted.cost().macs());
@@ -96,15 +88,7 @@ class MacsBudgetTest {
     List<DrawListener.DrawSummary> summaries = new ArrayList<>();
     java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
     SuperTicket t = drawer(2).macsBudget(1).listener(new ConsoleProgress(new java.io.PrintStream(console, true)))
-        .listener(new DrawListener() {
-          @Override
-          public void onEpoch(DrawEvent e) {}
-
-          @Override
-          public void onFinish(DrawSummary s) {
-            summaries.add(s);
-          }
-        }).build().draw(train, test);
+        .listener(collecting(summaries)).build().draw(train, test);
     assertThat(t.cost().macs()).isGreaterThan(1);
     assertThat(t.provenance().get("draw.macsBudgetMet")).isEqualTo("false");
     assertThat(t.provenance().get("draw.macsBudgetMetAtEpoch")).isEqualTo("never");
@@ -120,5 +104,18 @@ class MacsBudgetTest {
   void aNonPositiveBudgetIsRefused() {
     assertThatThrownBy(() -> SuperTicketsDrawer.builder(SearchSpaces.tiny28()).macsBudget(0))
         .hasMessageContaining("macs budget must be positive, got 0").hasMessageContaining("space.cost().macs()");
+  }
+
+  /** A listener that only keeps the draw's summary. */
+  private static DrawListener collecting(List<DrawListener.DrawSummary> summaries) {
+    return new DrawListener() {
+      @Override
+      public void onEpoch(DrawEvent e) {}
+
+      @Override
+      public void onFinish(DrawSummary s) {
+        summaries.add(s);
+      }
+    };
   }
 }

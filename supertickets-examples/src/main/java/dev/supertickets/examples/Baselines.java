@@ -19,12 +19,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
@@ -237,19 +235,7 @@ public final class Baselines {
 
   /** A seeded random subset of {@code n} samples (all when n is 0 or at least the set's size). */
   static Dataset limit(Dataset d, int n, long seed, String purpose) {
-    if (n == 0 || n >= d.size()) {
-      return d;
-    }
-    SplittableRandom r = new RandomStreams(seed).stream(purpose);
-    int[] idx = new int[d.size()];
-    Arrays.setAll(idx, i -> i);
-    for (int i = 0; i < n; i++) {
-      int j = i + r.nextInt(d.size() - i);
-      int t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-    return d.subset(Arrays.copyOf(idx, n));
+    return n == 0 || n >= d.size() ? d : d.sample(n, new RandomStreams(seed).stream(purpose));
   }
 
   private record Timed<T>(T value, double seconds) {}

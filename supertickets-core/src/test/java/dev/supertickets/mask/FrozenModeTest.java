@@ -26,7 +26,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The eval-mode pass (running BN statistics, no dropout) matches finite differences of Mode.EVAL outputs. */
-class DifferentiatorTest {
+class FrozenModeTest {
   @BeforeAll
   static void backend() {
     Backend.init();
@@ -56,11 +56,10 @@ class DifferentiatorTest {
     double[][] before = Fixtures.bits(model);
 
     model.params().forEach(Param::zeroGrad);
-    Differentiator diff = new Differentiator(model, BnStatistics.RUNNING);
-    INDArray y = diff.forward(x);
+    INDArray y = model.forward(x, BnStatistics.RUNNING.mode());
     assertThat(Fixtures.doubles(y)).containsExactly(Fixtures.doubles(model.forward(x, Mode.EVAL)),
         org.assertj.core.data.Offset.offset(1e-12));
-    diff.backward(weights);
+    model.backward(weights);
     model.clearCache();
 
     assertThat(checkAgainstEvalDifferences(model, model.params(), x, weights, 7, 1e-6)).isPositive();
@@ -88,10 +87,9 @@ class DifferentiatorTest {
     double[] runningBefore = Fixtures.doubles(Modules.ofType(net, BatchNorm.class).get(0).runningMean());
 
     net.params().forEach(Param::zeroGrad);
-    Differentiator diff = new Differentiator(net, BnStatistics.RUNNING);
-    assertThat(Fixtures.doubles(diff.forward(x))).containsExactly(Fixtures.doubles(eval),
+    assertThat(Fixtures.doubles(net.forward(x, BnStatistics.RUNNING.mode()))).containsExactly(Fixtures.doubles(eval),
         org.assertj.core.data.Offset.offset(1e-12));
-    diff.backward(weights);
+    net.backward(weights);
     net.clearCache();
     assertThat(Fixtures.doubles(Modules.ofType(net, BatchNorm.class).get(0).runningMean()))
         .containsExactly(runningBefore);
