@@ -1,5 +1,7 @@
 package dev.supertickets.data;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import dev.supertickets.data.Augmentation.Transform;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -44,6 +46,23 @@ public final class BatchIterator implements Iterator<Batch> {
   public int remainingBatches() {
     int b = loader.batchSize();
     return (end - position + b - 1) / b;
+  }
+
+  /**
+   * Passes over the next {@code batches} batches without building them, drawing their augmentations so that the
+   * batches after them are exactly those of an uninterrupted pass (resumed runs).
+   */
+  public void skip(int batches) {
+    checkArgument(batches >= 0 && batches <= remainingBatches(), "can skip 0 to %s batches, got %s",
+        remainingBatches(), batches);
+    int samples = Math.min(end - position, batches * loader.batchSize());
+    Augmentation augmentation = loader.augmentation();
+    if (!augmentation.isNone()) {
+      for (int j = 0; j < samples; j++) {
+        augmentation.draw(augmentRandom);
+      }
+    }
+    position += samples;
   }
 
   @Override

@@ -4,6 +4,15 @@ package dev.supertickets.draw;
 public interface DrawListener {
   void onEpoch(DrawEvent e);
 
+  /** After every training step (progress bars); most listeners ignore it. */
+  default void onStep(dev.supertickets.train.TrainingListener.StepEvent e) {}
+
+  /**
+   * Once, before training goes on, when a draw resumes from a checkpoint: the events of the epochs finished
+   * before it, so that a listener that keeps a history can restore it.
+   */
+  default void onResume(java.util.List<DrawEvent> history) {}
+
   /** Once, after the last epoch, with the finished ticket's figures. */
   default void onFinish(DrawSummary s) {}
 

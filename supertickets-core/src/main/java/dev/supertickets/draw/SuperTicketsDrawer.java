@@ -32,6 +32,12 @@ import dev.supertickets.train.LrSchedule;
 import dev.supertickets.train.Metrics;
 import dev.supertickets.train.Optimizer;
 import dev.supertickets.train.Trainer;
+import dev.supertickets.nn.BatchNorm;
+import dev.supertickets.nn.Dropout;
+import dev.supertickets.nn.Modules;
+import dev.supertickets.train.TrainingListener;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,39 +68,100 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
   @Override
   public SuperTicket draw(Dataset train, Dataset test) {
+    return run(train, test, null);
+  }
+
+  /**
+   * Continues a draw from its checkpoint (see {@link Builder#checkpoint(Path, int)}) to the end, with this drawer
+   * configured as the one that wrote it and the same data: the ticket is then the one the uninterrupted draw would
+   * have drawn, bit for bit on the same backend. Settings that decide the ticket are compared with those recorded
+   * in the checkpoint and a mismatch is refused; the mask policy, selector and augmentation are taken on trust.
+   * Listeners first get {@link DrawListener#onResume} with the finished epochs' events.
+   *
+   * @throws dev.supertickets.io.FileFormatException if the checkpoint (and its {@code .prev}) is damaged
+   */
+  public SuperTicket resume(Path checkpoint, Dataset train, Dataset test) throws IOException {
+    checkNotNull(checkpoint, "checkpoint path must not be null");
+    DrawCheckpoint c = DrawCheckpoint.read(checkpoint);
+    Map<String, Object> mine = checkpointSettings(train, test);
+    for (Map.Entry<String, Object> e : mine.entrySet()) {
+      String recorded = c.settings().get(e.getKey());
+      checkArgument(String.valueOf(e.getValue()).equals(recorded), "checkpoint %s was written by a draw with "
+          + "%s=%s, this drawer has %s; configure the drawer (and the data) as the checkpointed draw to resume it",
+          checkpoint, e.getKey(), recorded, e.getValue());
+    }
+    return run(train, test, c);
+  }
+
+  private Map<String, Object> checkpointSettings(Dataset train, Dataset test) {
+    Map<String, Object> m = cfg.settings();
+    // user objects whose toString may not be stable across JVMs
+    m.remove("maskPolicy");
+    m.remove("selector");
+    m.remove("augmentation");
+    m.put("data.train", train.name() + " (" + train.size() + ")");
+    m.put("data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
+    return m;
+  }
+
+  private SuperTicket run(Dataset train, Dataset test, DrawCheckpoint from) {
     DataChecks.checkFits(cfg.space, train, "training", cfg.batchSize);
     if (test != null) {
       DataChecks.checkFits(cfg.space, test, "test", 1);
     }
     Backend.init();
-    long start = System.currentTimeMillis();
+    long start = System.currentTimeMillis() - (from == null ? 0 : from.position.elapsedMillis());
     RandomStreams seeds = new RandomStreams(cfg.seed);
-    HrSupernet net = new HrSupernet(cfg.space, seeds.stream("init"));
-    Normalization norm = cfg.normalization != null ? cfg.normalization : Normalization.of(train);
+    HrSupernet net = from == null ? new HrSupernet(cfg.space, seeds.stream("init"))
+        : new HrSupernet(cfg.space, from.net.architecture(), seeds.stream("init"), org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    Normalization norm = from != null ? from.net.normalization()
+        : cfg.normalization != null ? cfg.normalization : Normalization.of(train);
     Loader trainLoader = Loader.builder(train).batchSize(cfg.batchSize).shuffle(true).augmentation(cfg.augmentation)
         .normalization(norm).seed(seeds.stream("data").nextLong()).build();
     Loader testLoader = test == null ? null : Loader.forEvaluation(test, 256, norm);
     int steps = trainLoader.batchesPerEpoch();
     Optimizer opt = new AdamW(0.9, 0.999, 1e-3, 0);
-    long denseMacs = net.cost().macs();
+    long denseMacs = cfg.space.cost().macs();
     Budget budget = new Budget(cfg.macsBudget, denseMacs);
     ResourcePenalty penalty = new ResourcePenalty(net, cfg.rho, (long) Math.round(cfg.rhoWarmupEpochs * steps));
-    Trainer trainer = Trainer.builder(net)
+    Trainer.Builder tb = Trainer.builder(net)
         .optimizer(opt)
         .schedule(LrSchedule.oneCycle(cfg.learningRate, (long) cfg.epochs * steps))
         .l2(L2Penalty.onWeights(cfg.weightDecay))
         // the search's penalty ends with the search: once the budget is met no channel can be cut any more
         .regularizer((model, step) -> budget.met() ? 0 : penalty.apply(model, step))
         .ema(cfg.emaDecay)
-        .bnCalibration(cfg.calibrationBatches)
-        .build();
+        .bnCalibration(cfg.calibrationBatches);
+    for (DrawListener l : cfg.listeners) {
+      tb.listener(new TrainingListener() {
+        @Override
+        public void onStep(StepEvent e) {
+          l.onStep(e);
+        }
+      });
+    }
+    Trainer trainer = tb.build();
     Map<String, Long> macsPerChannel = macsPerChannel(cfg.space);
     long minShrink = Math.round(cfg.minShrinkFraction * denseMacs);
-    int events = 0;
-    double sparsity = 0;
-    Metrics last = null;
-    for (int e = 0; e < cfg.epochs; e++) {
-      double[] tr = trainer.epoch(trainLoader, e);
+    State st = new State();
+    st.progress = new Trainer.EpochProgress();
+    if (from != null) {
+      restore(from, net, trainer, st, budget);
+      for (DrawListener l : cfg.listeners) {
+        l.onResume(from.history);
+      }
+    }
+    Map<String, Object> ckptSettings = checkpointSettings(train, test);
+    for (int e = st.epoch; e < cfg.epochs; e++) {
+      final int epoch = e;
+      Runnable afterStep = () -> {
+        if (cfg.checkpoint != null && cfg.checkpointSteps > 0 && trainer.globalStep() % cfg.checkpointSteps == 0) {
+          st.epoch = epoch;
+          checkpoint(net, norm, trainer, st, budget, ckptSettings, start);
+        }
+      };
+      trainer.epoch(trainLoader, e, st.progress, afterStep);
+      double[] tr = st.progress.means();
       boolean lastEpoch = e == cfg.epochs - 1;
       boolean evalEpoch = (e + 1) % cfg.evalInterval == 0 || lastEpoch;
       boolean shrunk = evalEpoch && cfg.search && !budget.met()
@@ -104,19 +171,19 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       }
       boolean pruned = false;
       if (cfg.targetSparsity > 0 && ((e + 1) % cfg.pruneInterval == 0 || lastEpoch)) {
-        events++;
-        sparsity = Math.min(events * cfg.sparsityStep, cfg.targetSparsity);
+        st.events++;
+        st.sparsity = Math.min(st.events * cfg.sparsityStep, cfg.targetSparsity);
         if (lastEpoch) {
-          sparsity = cfg.targetSparsity;
+          st.sparsity = cfg.targetSparsity;
         }
-        prune(net, sparsity, trainLoader, seeds.stream("prune", e).nextLong());
+        prune(net, st.sparsity, trainLoader, seeds.stream("prune", e).nextLong());
         pruned = true;
       }
       // evaluated after this epoch's shrink and prune, as the reference evaluates its pruned checkpoint
       double testAcc = Double.NaN;
       if (testLoader != null && (evalEpoch || pruned)) {
-        last = trainer.evaluate(testLoader, trainLoader, e);
-        testAcc = last.accuracy();
+        st.last = trainer.evaluate(testLoader, trainLoader, e);
+        testAcc = st.last.accuracy();
       }
       if (pruned && cfg.reactivation == Reactivation.RESET && !lastEpoch) {
         Masks.clear(prunable(net));
@@ -125,8 +192,14 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       DrawListener.DrawEvent ev = new DrawListener.DrawEvent(e, cfg.epochs, tr[0], tr[1], testAcc,
           Masks.sparsity(prunable(net)), cost.macs(), cost.sparseMacs(), net.hiddenChannels(), shrunk, pruned,
           System.currentTimeMillis() - start);
+      st.history.add(ev);
       for (DrawListener l : cfg.listeners) {
         l.onEpoch(ev);
+      }
+      st.epoch = e + 1;
+      st.progress = new Trainer.EpochProgress();
+      if (cfg.checkpoint != null && !lastEpoch) {
+        checkpoint(net, norm, trainer, st, budget, ckptSettings, start);
       }
     }
     // the ticket: EMA weights with the live masks, BN re-calibrated, as the reference evaluates pruned_checkpoint
@@ -134,6 +207,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     dev.supertickets.train.BnCalibration.recalibrate(net, trainLoader, cfg.calibrationBatches, cfg.epochs - 1);
     Profiler.Cost cost = net.cost();
     long wall = System.currentTimeMillis() - start;
+    Metrics last = st.last;
     Map<String, Object> settings = cfg.settings();
     settings.put("draw.wallMillis", wall);
     settings.put("draw.testAccuracy", last == null ? "n/a" : last.accuracy());
@@ -143,6 +217,10 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     settings.put("draw.macsBudgetMetAtEpoch", budget.met() ? budget.metEpoch() : budget.isSet() ? "never" : "n/a");
     settings.put("data.train", train.name() + " (" + train.size() + ")");
     settings.put("data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
+    if (from != null) {
+      settings.put("draw.resumedFrom", "epoch " + from.epoch() + ", batch " + from.batches() + ", step "
+          + from.globalStep());
+    }
     DrawListener.DrawSummary summary = new DrawListener.DrawSummary(cost.macs(), cost.sparseMacs(),
         Masks.sparsity(prunable(net)), net.hiddenChannels(), last == null ? Double.NaN : last.accuracy(),
         cfg.macsBudget, budget.met(), budget.met() ? budget.metEpoch() : -1, wall);
@@ -150,6 +228,101 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       l.onFinish(summary);
     }
     return SuperTicket.of(net, norm, Provenance.of(settings));
+  }
+
+  /** The loop's own bookkeeping, all of which a checkpoint records. */
+  private static final class State {
+    int epoch;
+    Trainer.EpochProgress progress;
+    int events;
+    double sparsity;
+    Metrics last;
+    final List<DrawListener.DrawEvent> history = new ArrayList<>();
+  }
+
+  private void checkpoint(HrSupernet net, Normalization norm, Trainer trainer, State st, Budget budget,
+      Map<String, Object> settings, long start) {
+    Map<String, List<INDArray>> opt = new LinkedHashMap<>();
+    Map<String, INDArray> shadows = new LinkedHashMap<>();
+    Map<String, INDArray> stats = new LinkedHashMap<>();
+    Ema ema = trainer.ema();
+    for (Param p : net.params()) {
+      List<INDArray> s = trainer.optimizer().state(p);
+      if (!s.isEmpty()) {
+        opt.put(p.name(), s);
+      }
+      if (ema != null && ema.shadow(p) != null) {
+        shadows.put(p.name(), ema.shadow(p));
+      }
+    }
+    if (ema != null) {
+      for (BatchNorm bn : Modules.ofType(net, BatchNorm.class)) {
+        INDArray[] s = ema.statsShadow(bn);
+        if (s != null) {
+          stats.put(bn.gamma().name() + ".mean", s[0]);
+          stats.put(bn.gamma().name() + ".var", s[1]);
+        }
+      }
+    }
+    List<long[]> drop = new ArrayList<>();
+    for (Dropout d : Modules.ofType(net, Dropout.class)) {
+      drop.add(new long[] {d.seed(), d.calls()});
+    }
+    Trainer.EpochProgress p = st.progress;
+    Metrics last = st.last;
+    DrawCheckpoint.Position pos = new DrawCheckpoint.Position(st.epoch, p.batches(), p.lossSum(), p.correct(),
+        p.counted(), trainer.globalStep(), st.events, st.sparsity, budget.met(), budget.metEpoch(),
+        last == null ? Double.NaN : last.loss(), last == null ? Double.NaN : last.accuracy(),
+        last == null ? -1 : last.counted(), System.currentTimeMillis() - start);
+    DrawCheckpoint c = new DrawCheckpoint(SuperTicket.of(net, norm, Provenance.of(settings)), opt,
+        trainer.optimizer().steps(), shadows, stats, ema == null ? 0 : ema.updates(), drop, pos, st.history);
+    try {
+      c.write(cfg.checkpoint);
+    } catch (IOException e) {
+      throw DrawCheckpoint.failure(cfg.checkpoint, e);
+    }
+  }
+
+  private static void restore(DrawCheckpoint c, HrSupernet net, Trainer trainer, State st, Budget budget) {
+    c.net.state().restore(net);
+    Ema ema = trainer.ema();
+    for (Param p : net.params()) {
+      List<INDArray> s = c.optimizer.get(p.name());
+      if (s != null) {
+        trainer.optimizer().setState(p, s);
+      }
+      INDArray shadow = c.emaShadows.get(p.name());
+      if (ema != null && shadow != null) {
+        ema.setShadow(p, shadow);
+      }
+    }
+    if (ema != null) {
+      for (BatchNorm bn : Modules.ofType(net, BatchNorm.class)) {
+        INDArray mean = c.emaStats.get(bn.gamma().name() + ".mean");
+        INDArray var = c.emaStats.get(bn.gamma().name() + ".var");
+        if (mean != null && var != null) {
+          ema.statsShadow(bn)[0].assign(mean);
+          ema.statsShadow(bn)[1].assign(var);
+        }
+      }
+      ema.setUpdates(c.emaUpdates);
+    }
+    trainer.optimizer().setSteps(c.optimizerSteps);
+    List<Dropout> drops = Modules.ofType(net, Dropout.class);
+    checkArgument(drops.size() == c.dropouts.size(), "checkpoint records %s dropout layers, the network has %s",
+        c.dropouts.size(), drops.size());
+    for (int i = 0; i < drops.size(); i++) {
+      drops.get(i).restore(c.dropouts.get(i)[0], c.dropouts.get(i)[1]);
+    }
+    DrawCheckpoint.Position pos = c.position;
+    trainer.setGlobalStep(pos.globalStep());
+    st.epoch = pos.epoch();
+    st.progress = pos.progress();
+    st.events = pos.events();
+    st.sparsity = pos.sparsity();
+    st.last = pos.lastCounted() < 0 ? null : new Metrics(pos.lastLoss(), pos.lastAccuracy(), pos.lastCounted());
+    st.history.addAll(c.history);
+    budget.restore(pos.budgetMet(), pos.budgetMetEpoch());
   }
 
   /** Whether the MACs budget (0: none) has been met, and after which epoch's shrink (0: before training). */
@@ -173,6 +346,11 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
     int metEpoch() {
       return metEpoch;
+    }
+
+    void restore(boolean wasMet, int atEpoch) {
+      this.met = wasMet;
+      this.metEpoch = atEpoch;
     }
 
     void check(long currentMacs, int epoch) {
@@ -296,6 +474,8 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     private Normalization normalization;
     private Augmentation augmentation = Augmentation.none();
     private final List<DrawListener> listeners = new ArrayList<>();
+    private Path checkpoint;
+    private int checkpointSteps;
 
     private Builder(SearchSpace space) {
       this.space = checkNotNull(space, "search space must not be null");
@@ -443,6 +623,21 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
     public Builder augmentation(Augmentation a) {
       this.augmentation = checkNotNull(a, "augmentation must not be null");
+      return this;
+    }
+
+    /**
+     * Writes a checkpoint to {@code file} at the end of every epoch and, when {@code everySteps > 0}, after every
+     * that many training steps, atomically and keeping the previous good one as {@code NAME.prev};
+     * {@link SuperTicketsDrawer#resume} continues from it. A failed write (full disk, unwritable folder) stops the
+     * draw with an {@link java.io.UncheckedIOException} naming the file, and leaves the previous checkpoint intact.
+     */
+    public Builder checkpoint(Path file, int everySteps) {
+      checkNotNull(file, "checkpoint file must not be null");
+      checkArgument(everySteps >= 0, "checkpoint interval must be 0 (epoch ends only) or a positive number of "
+          + "steps, got %s", everySteps);
+      this.checkpoint = file;
+      this.checkpointSteps = everySteps;
       return this;
     }
 

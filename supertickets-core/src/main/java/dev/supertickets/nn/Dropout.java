@@ -9,22 +9,41 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Inverted dropout: in training, zero each activation with probability p and scale the rest by 1/(1-p). The
- * drop pattern comes from this layer's own seeded stream, so a run is reproducible without a global RNG.
+ * drop pattern comes from this layer's own seed and a count of its training passes, so a run is reproducible
+ * without a global RNG and a checkpoint can resume it exactly from {@link #seed()} and {@link #calls()}.
  */
 public final class Dropout implements Module {
   private final double p;
-  private final SplittableRandom rng;
+  private long seed;
+  private long calls;
   private INDArray keep;
   private boolean frozen;
 
   public Dropout(double p, SplittableRandom rng) {
     checkArgument(p >= 0 && p < 1, "dropout probability must be in [0, 1), got %s", p);
     this.p = p;
-    this.rng = rng;
+    this.seed = rng.nextLong();
   }
 
   public double probability() {
     return p;
+  }
+
+  /** The seed the drop patterns derive from. */
+  public long seed() {
+    return seed;
+  }
+
+  /** Training passes so far; pass {@code n} draws its pattern from {@code (seed, n)}. */
+  public long calls() {
+    return calls;
+  }
+
+  /** Continues another layer's sequence of drop patterns (resumed runs): its seed and pass count. */
+  public void restore(long seed, long calls) {
+    checkArgument(calls >= 0, "dropout pass count must be non-negative, got %s", calls);
+    this.seed = seed;
+    this.calls = calls;
   }
 
   @Override
@@ -37,6 +56,7 @@ public final class Dropout implements Module {
     }
     float[] k = new float[Math.toIntExact(x.length())];
     float scale = (float) (1 / (1 - p));
+    SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * ++calls));
     for (int i = 0; i < k.length; i++) {
       k[i] = rng.nextDouble() < p ? 0f : scale;
     }

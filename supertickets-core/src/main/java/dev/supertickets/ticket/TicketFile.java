@@ -34,6 +34,11 @@ public final class TicketFile {
   private TicketFile() {}
 
   static void write(SuperTicket t, Path file) throws IOException {
+    archive(t).write(file);
+  }
+
+  /** The archive a ticket is saved as; other files (checkpoints) embed its entries. */
+  public static Archive archive(SuperTicket t) {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("space", t.space().toJsonTree());
@@ -51,11 +56,15 @@ public final class TicketFile {
     put(entries, "values/", t.state().values());
     put(entries, "masks/", t.state().masks());
     put(entries, "stats/", t.state().stats());
-    new Archive(KIND, VERSION, entries).write(file);
+    return new Archive(KIND, VERSION, entries);
   }
 
   static SuperTicket read(Path file) throws IOException {
-    Archive a = Archive.read(file, KIND, VERSION);
+    return read(Archive.read(file, KIND, VERSION), file);
+  }
+
+  /** The ticket held by an archive of this kind and version, read from {@code file} (named in errors). */
+  public static SuperTicket read(Archive a, Path file) throws FileFormatException {
     try {
       @SuppressWarnings("unchecked")
       Map<String, Object> json = (Map<String, Object>) Json.parse(

@@ -76,6 +76,7 @@ abstract class AbstractOptimizer implements Optimizer {
   }
 
   /** Restores the update counter (checkpoints). */
+  @Override
   public void setSteps(long steps) {
     this.steps = steps;
   }

@@ -75,6 +75,17 @@ public final class Ema {
     }
   }
 
+  /** The averaged running mean and variance of a BN layer, {@code {mean, var}} (live arrays), or null. */
+  public INDArray[] statsShadow(BatchNorm bn) {
+    return stats.get(bn);
+  }
+
+  /** Continues from a recorded number of updates (resumed runs); the decay warm-up depends on it. */
+  public void setUpdates(long n) {
+    checkArgument(n >= 0, "ema update count must be non-negative, got %s", n);
+    this.updates = n;
+  }
+
   /** One EMA update after an optimizer step. */
   public void update() {
     updates++;

@@ -1,12 +1,41 @@
 package dev.supertickets.train;
 
-/** The loss became NaN or infinite; the message names the epoch, the step and the likely causes. */
+import java.util.Locale;
+
+/**
+ * A training step produced a NaN or infinite loss, gradient or weight. The step is refused at once: the message
+ * names the epoch, the step, what went bad and the likely causes, and the weights are the last good ones (a bad
+ * gradient is caught before the update; a bad weight only after it).
+ */
 public final class NonFiniteException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
-  public NonFiniteException(int epoch, long step, double loss, double lr) {
-    super(String.format(java.util.Locale.ROOT,
-        "loss became %s at epoch %d, step %d (learning rate %.3g); lower the learning rate, or check the data "
-            + "for NaN or unnormalised values", loss, epoch, step, lr));
+  private final int epoch;
+  private final long step;
+  private final String what;
+
+  public NonFiniteException(int epoch, long step, String what, double value, double lr) {
+    super(String.format(Locale.ROOT,
+        "%s became %s at epoch %d, step %d (learning rate %.3g); lower the learning rate, or check the data "
+            + "for NaN or unnormalised values", what, Double.isNaN(value) ? "NaN or infinite" : value, epoch, step,
+        lr));
+    this.epoch = epoch;
+    this.step = step;
+    this.what = what;
+  }
+
+  /** The 0-based epoch of the refused step. */
+  public int epoch() {
+    return epoch;
+  }
+
+  /** The global step (0-based) that was refused. */
+  public long step() {
+    return step;
+  }
+
+  /** What became non-finite: {@code loss}, {@code gradient of <param>} or {@code weight <param>}. */
+  public String what() {
+    return what;
   }
 }

@@ -20,4 +20,7 @@ public interface Optimizer {
 
   /** Number of updates done so far. */
   long steps();
+
+  /** Continues from a recorded number of updates (resumed runs); bias corrections depend on it. */
+  void setSteps(long steps);
 }

@@ -97,9 +97,20 @@ public final class Trainer {
       }
       if (!Double.isFinite(total)) {
         model.clearCache();
-        throw new NonFiniteException(epoch, globalStep, total, lr);
+        throw new NonFiniteException(epoch, globalStep, "loss", total, lr);
+      }
+      // checked before the update so that the weights stay the last good ones when the step is refused
+      Param badGrad = firstNonFinite(params, true);
+      if (badGrad != null) {
+        model.clearCache();
+        throw new NonFiniteException(epoch, globalStep, "gradient of " + badGrad.name(), Double.NaN, lr);
       }
       optimizer.step(params, lr);
+      Param badWeight = firstNonFinite(params, false);
+      if (badWeight != null) {
+        model.clearCache();
+        throw new NonFiniteException(epoch, globalStep, "weight " + badWeight.name(), Double.NaN, lr);
+      }
       if (ema != null) {
         ema.update(); // inside the workspace: its temporaries are reused, not allocated afresh every step
       }
@@ -112,25 +123,87 @@ public final class Trainer {
 
   /** Trains one epoch over {@code train}; returns mean loss and accuracy over it. */
   public double[] epoch(Loader train, int epoch) {
+    EpochProgress progress = new EpochProgress();
+    epoch(train, epoch, progress, () -> {});
+    return progress.means();
+  }
+
+  /**
+   * Trains the rest of an epoch: skips the {@link EpochProgress#batches() batches} already done (drawing their
+   * augmentations, so that what follows is exactly an uninterrupted epoch), then runs the others, adding each
+   * step to {@code progress} and calling {@code afterStep} once it is counted (for checkpoints).
+   */
+  public void epoch(Loader train, int epoch, EpochProgress progress, Runnable afterStep) {
+    checkNotNull(progress, "epoch progress must not be null; pass new EpochProgress() for a fresh epoch");
+    checkNotNull(afterStep, "after-step action must not be null; pass () -> {} for none");
     BatchIterator it = train.epoch(epoch);
     int batches = train.batchesPerEpoch();
-    double lossSum = 0;
-    long correct = 0;
-    long counted = 0;
-    int i = 0;
+    checkArgument(progress.batches() <= batches, "epoch progress says %s batches are done, but an epoch has %s; "
+        + "resume with the loader the progress was recorded on", progress.batches(), batches);
+    it.skip(progress.batches());
     while (it.hasNext()) {
       StepResult r = step(it.next(), epoch);
-      lossSum += r.loss();
-      correct += r.correct();
-      counted += r.counted();
+      int i = progress.batches();
+      progress.add(r);
       TrainingListener.StepEvent e = new TrainingListener.StepEvent(
           epoch, i, batches, globalStep, r.loss(), schedule.lr(globalStep - 1));
       for (TrainingListener l : listeners) {
         l.onStep(e);
       }
-      i++;
+      afterStep.run();
     }
-    return new double[] {i == 0 ? 0 : lossSum / i, counted == 0 ? 0 : (double) correct / counted};
+  }
+
+  /**
+   * The sums of an epoch in progress: batches done, loss summed over them, correct and counted samples. Mutable,
+   * so that a checkpoint can record it mid-epoch and a resumed run can carry on from it.
+   */
+  public static final class EpochProgress {
+    private int batches;
+    private double lossSum;
+    private long correct;
+    private long counted;
+
+    /** A fresh epoch. */
+    public EpochProgress() {}
+
+    /** An epoch recorded part-way (resumed runs). */
+    public EpochProgress(int batches, double lossSum, long correct, long counted) {
+      checkArgument(batches >= 0 && correct >= 0 && counted >= correct, "epoch progress must have batches >= 0 "
+          + "and 0 <= correct <= counted, got %s batches, %s correct of %s", batches, correct, counted);
+      this.batches = batches;
+      this.lossSum = lossSum;
+      this.correct = correct;
+      this.counted = counted;
+    }
+
+    void add(StepResult r) {
+      batches++;
+      lossSum += r.loss();
+      correct += r.correct();
+      counted += r.counted();
+    }
+
+    public int batches() {
+      return batches;
+    }
+
+    public double lossSum() {
+      return lossSum;
+    }
+
+    public long correct() {
+      return correct;
+    }
+
+    public long counted() {
+      return counted;
+    }
+
+    /** Mean loss per batch and accuracy so far: {@code {loss, accuracy}}. */
+    public double[] means() {
+      return new double[] {batches == 0 ? 0 : lossSum / batches, counted == 0 ? 0 : (double) correct / counted};
+    }
   }
 
   /**
@@ -162,6 +235,18 @@ public final class Trainer {
         ema.swap();
       }
     }
+  }
+
+  /** The first parameter whose gradient ({@code grads}) or value is NaN or infinite, or null. */
+  private static Param firstNonFinite(List<Param> params, boolean grads) {
+    for (Param p : params) {
+      INDArray a = grads ? p.grad() : p.value();
+      // a sum is NaN or infinite when any element is (overflow of finite floats aside, which is as bad)
+      if (a != null && !Double.isFinite(a.sumNumber().doubleValue())) {
+        return p;
+      }
+    }
+    return null;
   }
 
   /** Trains for {@code epochs} epochs and evaluates on {@code test} after the last one (and every evalEvery). */
