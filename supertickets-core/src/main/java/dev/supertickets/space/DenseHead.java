@@ -7,7 +7,8 @@ import static com.google.common.base.Preconditions.checkArgument;
  * ({@code align_corners=false}) to branch 0's resolution, the results are concatenated in branch order, a
  * searchable {@code transform} block maps the sum of the branch channels to {@code lastChannel} (stride 1), and
  * a 1x1 conv <em>with bias</em> (neither searched nor pruned) gives {@code numClasses} maps at branch 0's
- * resolution. A segmentation loss then upsamples them bilinearly to the label size.
+ * resolution, which the supernet up-samples bilinearly to the input size (as the reference's loss does to the label
+ * size), so the network's output holds one score vector per input pixel.
  *
  * @param lastChannel output channels of the transform block (HR-NAS: 90 for Cityscapes and COCO, 180 for ADE20K)
  * @param numClasses output maps: classes, or keypoint heat maps

@@ -393,12 +393,17 @@ public final class HrSupernet implements Supernet {
     final Concat concat = new Concat();
     final InvertedResidualChannels transform;
     final Conv2d classifier;
+    /** Bilinear up-sampling of the class maps to the input size, so that there is a map value per label. */
+    final Resize toInput;
 
     DenseHeadModule(DenseHead spec, SplittableRandom rng) {
       Resolution r0 = layout.finalResolutions().get(0);
       for (Resolution r : layout.finalResolutions()) {
         fits.add(r.equals(r0) ? null : new Resize(Resize.Interpolation.BILINEAR, r0.height(), r0.width()));
       }
+      int h = space.input().height();
+      int w = space.input().width();
+      toInput = r0.height() == h && r0.width() == w ? null : new Resize(Resize.Interpolation.BILINEAR, h, w);
       transform = blocks.get("transform");
       classifier = Conv2d.builder(CLASSIFIER, spec.lastChannel(), spec.numClasses(), 1).bias(true).init(rng)
           .dataType(type).build();
@@ -410,12 +415,14 @@ public final class HrSupernet implements Supernet {
       for (int i = 0; i < ys.size(); i++) {
         parts.add(fits.get(i) == null ? ys.get(i) : fits.get(i).forward(ys.get(i), mode));
       }
-      return classifier.forward(transform.forward(concat.forward(parts), mode), mode);
+      INDArray maps = classifier.forward(transform.forward(concat.forward(parts), mode), mode);
+      return toInput == null ? maps : toInput.forward(maps, mode);
     }
 
     @Override
     public List<INDArray> backwardAll(INDArray gradOut) {
-      INDArray[] g = concat.backward(transform.backward(classifier.backward(gradOut)));
+      INDArray g0 = toInput == null ? gradOut : toInput.backward(gradOut);
+      INDArray[] g = concat.backward(transform.backward(classifier.backward(g0)));
       for (int i = 0; i < g.length; i++) {
         if (fits.get(i) != null) {
           g[i] = fits.get(i).backward(g[i]);

@@ -94,6 +94,12 @@ public final class Retrainer {
    * is not changed.
    */
   public SuperTicket retrain(SuperTicket ticket, Dataset train, Dataset test) {
+    return retrain(ticket, train, test, null);
+  }
+
+  /** {@link #retrain(SuperTicket, Dataset, Dataset)} updating only the parameters {@code trainable} accepts. */
+  SuperTicket retrain(SuperTicket ticket, Dataset train, Dataset test,
+      java.util.function.Predicate<dev.supertickets.nn.Param> trainable) {
     checkNotNull(ticket, "ticket must not be null");
     DataChecks.checkFits(ticket.space(), train, "training", batchSize);
     if (test != null) {
@@ -115,6 +121,9 @@ public final class Retrainer {
         .ema(emaDecay)
         .bnCalibration(calibrationBatches);
     listeners.forEach(tb::listener);
+    if (trainable != null) {
+      tb.trainable(trainable);
+    }
     Trainer trainer = tb.build();
     Metrics last = trainer.fit(trainLoader, testLoader, epochs, evalInterval);
     // the same finish as a draw: EMA weights, BN re-calibrated on the batches the last evaluation used

@@ -21,6 +21,7 @@ import dev.supertickets.supernet.HrSupernet;
 import dev.supertickets.supernet.Supernet;
 import dev.supertickets.tensor.Workspaces;
 import dev.supertickets.train.BnCalibration;
+import dev.supertickets.train.Confusion;
 import dev.supertickets.train.Evaluator;
 import dev.supertickets.train.Metrics;
 import java.io.IOException;
@@ -149,6 +150,15 @@ public final class SuperTicket {
     return Evaluator.evaluate(networks.get(), loader, lossFor(data));
   }
 
+  /** The confusion matrix on a data set: mean IoU and pixel accuracy for segmentation, accuracy per class. */
+  public Confusion confusion(Dataset data) {
+    checkNotNull(data, "data must not be null");
+    DataChecks.checkFits(space, data, "evaluation", 1);
+    Loader loader = Loader.forEvaluation(data, 64, normalization);
+    return Evaluator.confusion(networks.get(), loader, data.numClasses(),
+        data.isDense() ? data.ignoreLabel() : Dataset.NO_IGNORE_LABEL);
+  }
+
   /** The task loss of a data set: per sample, or per pixel with its ignore label. */
   static SoftmaxCrossEntropy lossFor(Dataset data) {
     return new SoftmaxCrossEntropy(0, data.isDense() ? data.ignoreLabel() : SoftmaxCrossEntropy.NO_IGNORE);
@@ -195,6 +205,15 @@ public final class SuperTicket {
   public SuperTicket retrain(Dataset train, Dataset test, Retrainer retrainer) {
     checkNotNull(retrainer, "retrainer must not be null; use Retrainer.builder().build() for the defaults");
     return retrainer.retrain(this, train, test);
+  }
+
+  /**
+   * This ticket carried to another task: backbone kept (architecture, masks, weights), a new head for the target,
+   * fine-tuned with masks and architecture fixed; see {@link Transfer}.
+   */
+  public SuperTicket transferTo(Transfer transfer) {
+    checkNotNull(transfer, "transfer must not be null; use Transfer.to(train, test).build()");
+    return transfer.apply(this);
   }
 
   /** A new ticket with other numbers (same architecture), e.g. after retraining with fixed masks. */

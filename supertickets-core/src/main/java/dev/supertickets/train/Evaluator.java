@@ -32,6 +32,30 @@ public final class Evaluator {
     return new Metrics(counted == 0 ? 0 : lossSum / counted, counted == 0 ? 0 : (double) correct / counted, counted);
   }
 
+  /**
+   * The confusion matrix of a model's arg-max predictions over every labelled pixel (or sample) of a loader,
+   * skipping {@code ignore}; the basis of mean IoU and pixel accuracy.
+   */
+  public static Confusion confusion(Module model, Loader loader, int numClasses, int ignore) {
+    Confusion m = Confusion.empty(numClasses);
+    BatchIterator it = loader.epoch(0);
+    while (it.hasNext()) {
+      Batch b = it.next();
+      try (MemoryWorkspace ignored = Workspaces.step()) {
+        INDArray logits = model.forward(b.x(), Mode.EVAL);
+        long k = logits.size(logits.rank() - 1);
+        int[] pred = logits.reshape('c', logits.length() / k, k).argMax(1).toIntVector();
+        int[] y = b.y();
+        for (int i = 0; i < pred.length; i++) {
+          if (y[i] != ignore) {
+            m.add(y[i], pred[i]);
+          }
+        }
+      }
+    }
+    return m;
+  }
+
   static long countCorrect(INDArray logits, int[] labels, int ignore) {
     long k = logits.size(logits.rank() - 1);
     int[] pred = logits.reshape('c', logits.length() / k, k).argMax(1).toIntVector();

@@ -34,6 +34,7 @@ public final class Trainer {
   private final ImmutableList<TrainingListener> listeners;
   private final Ema ema;
   private final int calibrationBatches;
+  private final java.util.function.Predicate<Param> trainable;
   private long globalStep;
 
   private Trainer(Builder b) {
@@ -46,6 +47,11 @@ public final class Trainer {
     this.listeners = ImmutableList.copyOf(b.listeners);
     this.ema = b.emaDecay > 0 ? new Ema(model, b.emaDecay) : null;
     this.calibrationBatches = b.calibrationBatches;
+    this.trainable = b.trainable;
+    if (ema != null && trainable != null) {
+      // frozen weights are constants: averaging them would only add rounding
+      ema.retain(model.params().stream().filter(trainable).toList());
+    }
   }
 
   public static Builder builder(Module model) {
@@ -80,11 +86,12 @@ public final class Trainer {
 
   /** One training step on a batch. Throws {@link NonFiniteException} if the loss is not finite. */
   public StepResult step(Batch batch, int epoch) {
-    List<Param> params = model.params();
+    List<Param> all = model.params();
+    List<Param> params = trainable == null ? all : all.stream().filter(trainable).toList();
     double lr = schedule.lr(globalStep);
     StepResult result;
     try (MemoryWorkspace ignored = Workspaces.step()) {
-      for (Param p : params) {
+      for (Param p : all) {
         p.zeroGrad();
       }
       INDArray logits = model.forward(batch.x(), Mode.TRAIN);
@@ -282,6 +289,7 @@ public final class Trainer {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private double emaDecay;
     private int calibrationBatches;
+    private java.util.function.Predicate<Param> trainable;
 
     private Builder(Module model) {
       this.model = checkNotNull(model, "model must not be null");
@@ -328,6 +336,15 @@ public final class Trainer {
     public Builder bnCalibration(int batches) {
       checkArgument(batches >= 0, "calibration batches must be non-negative, got %s", batches);
       this.calibrationBatches = batches;
+      return this;
+    }
+
+    /**
+     * Updates only the parameters this accepts (e.g. a new head on a frozen backbone); the others keep their
+     * values, and neither L2 nor regularizers' gradients move them. Default: every parameter.
+     */
+    public Builder trainable(java.util.function.Predicate<Param> which) {
+      this.trainable = checkNotNull(which, "trainable-parameter filter must not be null");
       return this;
     }
 
