@@ -1,0 +1,318 @@
+package dev.supertickets.examples;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import dev.supertickets.data.Dataset;
+import dev.supertickets.data.DatasetNotFoundException;
+import dev.supertickets.data.EmbeddedFashionMnist;
+import dev.supertickets.data.FashionMnist;
+import dev.supertickets.data.SegmentationScenes;
+import dev.supertickets.draw.ConsoleProgress;
+import dev.supertickets.draw.SuperTicketsDrawer;
+import dev.supertickets.io.AtomicFiles;
+import dev.supertickets.io.Json;
+import dev.supertickets.mask.MaskPolicies;
+import dev.supertickets.mask.Scope;
+import dev.supertickets.nn.Profiler;
+import dev.supertickets.space.SearchSpace;
+import dev.supertickets.space.SearchSpaces;
+import dev.supertickets.tensor.Backend;
+import dev.supertickets.ticket.Retrainer;
+import dev.supertickets.ticket.SuperTicket;
+import dev.supertickets.ticket.Transfer;
+import dev.supertickets.train.Confusion;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Do SuperTickets transfer across tasks? (SuperTickets §5.) One command, both directions, on Fashion-MNIST
+ * classification and on segmentation of composite Fashion-MNIST scenes ({@link SegmentationScenes}: training
+ * scenes from the training images, test scenes from the test images). For each sparsity, in each direction
+ * (source task to target task):
+ * <ol>
+ *   <li>{@code transferred}: a SuperTicket drawn on the source task, transferred to the target (backbone kept, new
+ *       head, fine-tuned with masks and architecture fixed);
+ *   <li>{@code direct}: a SuperTicket drawn on the target task itself, the reference for transfer;
+ *   <li>{@code dense}: the dense supernet trained on the target (no search, no pruning), once per direction;
+ *   <li>{@code search+prune transferred}: the search-only ticket of the source task, magnitude-pruned one-shot to
+ *       the sparsity (BN re-calibrated), transferred the same way.
+ * </ol>
+ * The target metric is mean IoU for segmentation and accuracy for classification. Every draw uses the same
+ * search space backbone ({@code tiny28} by default) with the head of its task, one-cycle AdamW, the drawer's
+ * progressive magnitude pruning with an ERK budget, and the same epochs; every transfer fine-tunes for
+ * {@code --finetune-epochs}. Writes {@code transfer.md} and {@code transfer.json} atomically to {@code --out}.
+ */
+public final class TransferComparison {
+  private TransferComparison() {}
+
+  /** The settings of a comparison; {@link #parse} reads them from {@code --name value} pairs. */
+  public record Options(String data, int epochs, int finetuneEpochs, List<Double> sparsities, int trainLimit,
+      int testLimit, int scenes, int testScenes, int canvas, int batchSize, double learningRate, double rho,
+      long seed, Path out) {
+    public static final String USAGE = """
+        usage: TransferComparison [--data full|embedded] [--epochs N] [--finetune-epochs N] [--sparsities 0.5,0.8,0.9]
+                                  [--train-limit N] [--test-limit N] [--scenes N] [--test-scenes N] [--canvas PX]
+                                  [--batch-size N] [--lr X] [--rho X] [--seed N] [--out DIR]
+          --data             full: Fashion-MNIST from /usr/share/datasets/fashion-mnist; embedded: the bundled subset
+          --epochs           epochs of every draw (default 3)
+          --finetune-epochs  epochs of every transfer's fine-tuning (default 1)
+          --train-limit      classification training samples, drawn at random (0: all; default 0)
+          --test-limit       classification test samples (0: all; default 0)
+          --scenes           segmentation training scenes, made of training images (default 6000)
+          --test-scenes      segmentation test scenes, made of test images (default 1000)
+          --canvas           scene size in pixels, square (default 56)
+          --out              report folder (default target/transfer)
+        """;
+
+    public Options {
+      checkArgument(data.equals("full") || data.equals("embedded"), "--data must be full or embedded, got %s",
+          data);
+      checkArgument(epochs > 0 && finetuneEpochs > 0, "--epochs and --finetune-epochs must be positive, got %s "
+          + "and %s", epochs, finetuneEpochs);
+      checkArgument(!sparsities.isEmpty(), "--sparsities must list at least one sparsity, e.g. 0.5,0.8,0.9");
+      for (double s : sparsities) {
+        checkArgument(s > 0 && s < 1, "every sparsity must be in (0, 1), got %s; e.g. --sparsities 0.5,0.8,0.9", s);
+      }
+      checkArgument(trainLimit >= 0 && testLimit >= 0, "--train-limit and --test-limit must be 0 (all) or "
+          + "positive, got %s and %s", trainLimit, testLimit);
+      checkArgument(scenes > 0 && testScenes > 0, "--scenes and --test-scenes must be positive, got %s and %s",
+          scenes, testScenes);
+      checkArgument(canvas >= 28, "--canvas must hold a 28x28 item, got %s; use 28 or more", canvas);
+      checkArgument(batchSize > 0, "--batch-size must be positive, got %s", batchSize);
+      checkArgument(learningRate > 0 && rho >= 0, "--lr must be positive and --rho non-negative, got %s and %s",
+          learningRate, rho);
+      sparsities = List.copyOf(sparsities);
+    }
+
+    /**
+     * Reads {@code --name value} pairs; unknown names and malformed values are refused with the usage. Arguments
+     * are also split at white space, because Maven's exec:exec passes {@code -Dst.args} as one argument.
+     */
+    public static Options parse(String... raw) {
+      String[] args = java.util.Arrays.stream(raw).flatMap(a -> java.util.Arrays.stream(a.trim().split("\\s+")))
+          .filter(a -> !a.isEmpty()).toArray(String[]::new);
+      Map<String, String> v = new LinkedHashMap<>();
+      List<String> names = List.of("--data", "--epochs", "--finetune-epochs", "--sparsities", "--train-limit",
+          "--test-limit", "--scenes", "--test-scenes", "--canvas", "--batch-size", "--lr", "--rho", "--seed",
+          "--out");
+      for (int i = 0; i < args.length; i++) {
+        checkArgument(names.contains(args[i]), "unknown option %s; the options are %s", args[i], names);
+        checkArgument(i + 1 < args.length, "option %s needs a value", args[i]);
+        v.put(args[i], args[++i]);
+      }
+      try {
+        List<Double> sp = new ArrayList<>();
+        for (String s : v.getOrDefault("--sparsities", "0.5,0.8,0.9").split(",")) {
+          sp.add(Double.parseDouble(s.trim()));
+        }
+        return new Options(v.getOrDefault("--data", "full"), Integer.parseInt(v.getOrDefault("--epochs", "3")),
+            Integer.parseInt(v.getOrDefault("--finetune-epochs", "1")), sp,
+            Integer.parseInt(v.getOrDefault("--train-limit", "0")),
+            Integer.parseInt(v.getOrDefault("--test-limit", "0")),
+            Integer.parseInt(v.getOrDefault("--scenes", "6000")),
+            Integer.parseInt(v.getOrDefault("--test-scenes", "1000")),
+            Integer.parseInt(v.getOrDefault("--canvas", "56")),
+            Integer.parseInt(v.getOrDefault("--batch-size", "128")),
+            Double.parseDouble(v.getOrDefault("--lr", "0.02")), Double.parseDouble(v.getOrDefault("--rho", "1e-3")),
+            Long.parseLong(v.getOrDefault("--seed", "1995")), Path.of(v.getOrDefault("--out", "target/transfer")));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("a numeric option has a malformed value: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * One measured ticket. {@code metric} is mean IoU for a segmentation target and accuracy for classification;
+   * {@code pixelAccuracy} is NaN for classification. MACs and parameters are per image at the target's input size;
+   * {@code seconds} is the whole pipeline's time (source draw included for transferred rows).
+   */
+  public record Row(String direction, String method, double sparsity, double metric, double pixelAccuracy,
+      long macs, long sparseMacs, long params, long sparseParams, double seconds) {
+    String markdown() {
+      return String.format(Locale.ROOT, "| %s | %s | %.2f | %.4f | %s | %,d | %,d | %,d | %,d | %.1f |", direction,
+          method, sparsity, metric, Double.isNaN(pixelAccuracy) ? "" : String.format(Locale.ROOT, "%.4f",
+              pixelAccuracy), macs, sparseMacs, params, sparseParams, seconds);
+    }
+
+    Map<String, Object> asMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("direction", direction);
+      m.put("method", method);
+      m.put("sparsity", sparsity);
+      m.put("metric", metric);
+      m.put("pixelAccuracy", Double.isNaN(pixelAccuracy) ? null : pixelAccuracy);
+      m.put("macs", macs);
+      m.put("sparseMacs", sparseMacs);
+      m.put("params", params);
+      m.put("sparseParams", sparseParams);
+      m.put("seconds", seconds);
+      return m;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.println(Options.USAGE);
+      return;
+    }
+    Options o;
+    try {
+      o = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.println(Options.USAGE);
+      System.exit(2);
+      return;
+    }
+    try {
+      List<Row> rows = run(o, System.out);
+      System.out.println();
+      System.out.print(markdown(o, rows));
+      System.out.println("written: " + o.out().resolve("transfer.md") + ", " + o.out().resolve("transfer.json"));
+    } catch (DatasetNotFoundException e) {
+      System.err.println(e.getMessage() + "\nor run on the bundled subset with --data embedded");
+      System.exit(1);
+    }
+  }
+
+  /** Runs every row, writes the report to {@code o.out()} and returns the rows; progress goes to {@code log}. */
+  public static List<Row> run(Options o, PrintStream log) throws IOException {
+    Backend.init();
+    long t0 = System.nanoTime();
+    boolean full = o.data().equals("full");
+    Dataset trainImages = full ? FashionMnist.train() : EmbeddedFashionMnist.train();
+    Dataset testImages = full ? FashionMnist.test() : EmbeddedFashionMnist.test();
+    Dataset clsTrain = Baselines.limit(trainImages, o.trainLimit(), o.seed(), "train-limit");
+    Dataset clsTest = Baselines.limit(testImages, o.testLimit(), o.seed(), "test-limit");
+    // scenes keep Fashion-MNIST's split: training scenes hold training images only, test scenes test images only
+    Dataset segTrain = SegmentationScenes.builder(trainImages).canvas(o.canvas(), o.canvas()).scenes(o.scenes())
+        .seed(o.seed()).build();
+    Dataset segTest = SegmentationScenes.builder(testImages).canvas(o.canvas(), o.canvas()).scenes(o.testScenes())
+        .seed(o.seed() + 1).build();
+    SearchSpace clsSpace = SearchSpaces.tiny28();
+    SearchSpace segSpace = clsSpace.toBuilder().input(1, o.canvas(), o.canvas())
+        .denseHead(32, segTrain.numClasses()).build();
+    Task cls = new Task("classification", clsSpace, clsTrain, clsTest);
+    Task seg = new Task("segmentation", segSpace, segTrain, segTest);
+    log.printf(Locale.ROOT, "transfer: %s / %s and %s / %s, %s%n", clsTrain, clsTest, segTrain, segTest,
+        Backend.describe());
+
+    Map<String, Timed> draws = new LinkedHashMap<>();
+    for (Task t : List.of(cls, seg)) {
+      for (double s : o.sparsities()) {
+        log.printf(Locale.ROOT, "== draw on %s at sparsity %.2f%n", t.name, s);
+        draws.put(t.name + "@" + s, timed(() -> drawer(o, t.space, s, true, log).draw(t.train, t.test)));
+      }
+      log.printf(Locale.ROOT, "== search only on %s%n", t.name);
+      draws.put(t.name + "@search", timed(() -> drawer(o, t.space, 0, true, log).draw(t.train, t.test)));
+      log.printf(Locale.ROOT, "== dense supernet on %s%n", t.name);
+      draws.put(t.name + "@dense", timed(() -> drawer(o, t.space, 0, false, log).draw(t.train, t.test)));
+    }
+
+    List<Row> rows = new ArrayList<>();
+    for (Task[] dir : List.of(new Task[] {cls, seg}, new Task[] {seg, cls})) {
+      Task src = dir[0];
+      Task dst = dir[1];
+      String direction = src.name + " -> " + dst.name;
+      Timed dense = draws.get(dst.name + "@dense");
+      rows.add(measure(direction, "dense supernet trained on the target", 0, dense.ticket, dst, dense.seconds));
+      for (double s : o.sparsities()) {
+        Timed source = draws.get(src.name + "@" + s);
+        log.printf(Locale.ROOT, "== %s: transfer the %.2f ticket%n", direction, s);
+        Timed tr = timed(() -> source.ticket.transferTo(transfer(o, dst)));
+        rows.add(measure(direction, "SuperTicket drawn on the source, transferred", s, tr.ticket, dst,
+            source.seconds + tr.seconds));
+        Timed direct = draws.get(dst.name + "@" + s);
+        rows.add(measure(direction, "SuperTicket drawn on the target", s, direct.ticket, dst, direct.seconds));
+        Timed search = draws.get(src.name + "@search");
+        log.printf(Locale.ROOT, "== %s: search, prune to %.2f, transfer%n", direction, s);
+        Timed sp = timed(() -> search.ticket.prune(MaskPolicies.magnitude().scope(Scope.ERK), s, src.train, o.seed())
+            .recalibrate(src.train, Baselines.CALIBRATION_BATCHES, o.seed()).transferTo(transfer(o, dst)));
+        rows.add(measure(direction, "search, magnitude prune, transferred", s, sp.ticket, dst,
+            search.seconds + sp.seconds));
+        log.println(rows.get(rows.size() - 1).markdown());
+      }
+    }
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("data", o.data());
+    settings.put("classification", clsTrain + " / " + clsTest);
+    settings.put("segmentation", segTrain + " / " + segTest);
+    settings.put("space", clsSpace.name() + " backbone; classification head / dense head (last 32) at "
+        + o.canvas() + "x" + o.canvas());
+    settings.put("epochs", o.epochs());
+    settings.put("finetuneEpochs", o.finetuneEpochs());
+    settings.put("sparsities", o.sparsities());
+    settings.put("batchSize", o.batchSize());
+    settings.put("learningRate", o.learningRate());
+    settings.put("rho", o.rho());
+    settings.put("seed", o.seed());
+    settings.put("backend", Backend.describe());
+    settings.put("wallSeconds", (System.nanoTime() - t0) / 1e9);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("settings", settings);
+    json.put("rows", rows.stream().map(Row::asMap).toList());
+    AtomicFiles.write(o.out().resolve("transfer.json"), (Json.writePretty(json) + "\n")
+        .getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(o.out().resolve("transfer.md"), markdown(o, rows).getBytes(StandardCharsets.UTF_8));
+    log.printf(Locale.ROOT, "transfer comparison done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    return rows;
+  }
+
+  static String markdown(Options o, List<Row> rows) {
+    StringBuilder b = new StringBuilder();
+    b.append("| direction | method | sparsity | mIoU / acc | pixel acc | MACs (dense) | MACs (sparse) "
+        + "| params (dense) | params (sparse) | total s |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      b.append(r.markdown()).append('\n');
+    }
+    return b.toString();
+  }
+
+  private record Task(String name, SearchSpace space, Dataset train, Dataset test) {}
+
+  private record Timed(SuperTicket ticket, double seconds) {}
+
+  private static Timed timed(Supplier<SuperTicket> stage) {
+    long s0 = System.nanoTime();
+    SuperTicket t = stage.get();
+    return new Timed(t, (System.nanoTime() - s0) / 1e9);
+  }
+
+  private static SuperTicketsDrawer drawer(Options o, SearchSpace space, double sparsity, boolean search,
+      PrintStream log) {
+    SuperTicketsDrawer.Builder b = SuperTicketsDrawer.builder(space).seed(o.seed()).epochs(o.epochs())
+        .batchSize(o.batchSize()).learningRate(o.learningRate()).rho(o.rho()).search(search)
+        .targetSparsity(sparsity).maskPolicy(MaskPolicies.magnitude().scope(Scope.ERK))
+        .listener(new ConsoleProgress(log));
+    if (sparsity > 0) {
+      // the target at 60% of the epochs, as the baselines command
+      int events = Math.max(1, (int) Math.ceil(0.6 * o.epochs()));
+      b.sparsityStep(Math.min(1, sparsity / events + 1e-9));
+    }
+    return b.build();
+  }
+
+  private static Transfer transfer(Options o, Task target) {
+    return Transfer.to(target.train, target.test).seed(o.seed()).retrainer(Retrainer.builder()
+        .epochs(o.finetuneEpochs()).batchSize(o.batchSize()).learningRate(o.learningRate()).seed(o.seed())
+        .evalInterval(o.finetuneEpochs()).build()).build();
+  }
+
+  private static Row measure(String direction, String method, double sparsity, SuperTicket t, Task target,
+      double seconds) {
+    Profiler.Cost cost = t.cost();
+    Confusion c = t.confusion(target.test);
+    boolean dense = target.train.isDense();
+    return new Row(direction, method, sparsity, dense ? c.meanIoU() : c.pixelAccuracy(),
+        dense ? c.pixelAccuracy() : Double.NaN, cost.macs(), cost.sparseMacs(), cost.params(), cost.sparseParams(),
+        seconds);
+  }
+}
