@@ -19,7 +19,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class DrawAndSave {
   private DrawAndSave() {}
 
+  /** Draws, saves and predicts into {@code DIR}, the only argument. */
   public static void main(String[] args) throws Exception {
+    if (args.length != 1) {
+      System.err.println("usage: DrawAndSave DIR");
+      System.exit(2);
+    }
     Path dir = Files.createDirectories(Path.of(args[0]));
     Backend.init(); // before anything touches ND4J: picks the fastest CPU build
     long start = System.nanoTime();
@@ -34,12 +39,12 @@ public final class DrawAndSave {
         .learningRate(0.02)
         .build()
         .draw(train, test);
-    ticket.save(dir.resolve(Probe.TICKET));
+    Path file = dir.resolve("ticket.stkt");
+    ticket.save(file); // atomically; a ZIP that NumPy opens as .npz
 
     INDArray logits = ticket.predict(Probe.images());
     Probe.write(dir.resolve(Probe.PREDICTIONS), List.of(ticket.toString()), Probe.lines(logits));
     System.out.printf("JVM 1: drew %s in %.1f s, test accuracy %.3f; saved %s with %d predictions%n", ticket,
-        (System.nanoTime() - start) / 1e9, ticket.evaluate(test).accuracy(), dir.resolve(Probe.TICKET),
-        logits.rows());
+        (System.nanoTime() - start) / 1e9, ticket.evaluate(test).accuracy(), file, logits.rows());
   }
 }

@@ -5,6 +5,7 @@ import dev.supertickets.ticket.SuperTicket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * JVM 2, a fresh process: loads the ticket that {@link DrawAndSave} saved, predicts the same probe images and
@@ -14,12 +15,21 @@ import java.util.List;
 public final class LoadAndPredict {
   private LoadAndPredict() {}
 
+  /** Loads and checks the ticket in {@code DIR}, the only argument. */
   public static void main(String[] args) throws Exception {
+    if (args.length != 1) {
+      System.err.println("usage: LoadAndPredict DIR");
+      System.exit(2);
+    }
     Path dir = Path.of(args[0]);
-    Backend.init();
-    SuperTicket ticket = SuperTicket.load(dir.resolve(Probe.TICKET));
+    // begin load and predict
+    Backend.init(); // once, before anything touches ND4J
+    SuperTicket ticket = SuperTicket.load(dir.resolve("ticket.stkt")); // FileFormatException if damaged or newer
+    INDArray images = Probe.images(); // NHWC [N, 28, 28, 1], pixels in [0, 1]
+    INDArray logits = ticket.predict(images); // [N, 10]; the ticket applies its own normalisation
+    // end load and predict
     List<String> expected = Files.readAllLines(dir.resolve(Probe.PREDICTIONS));
-    List<String> actual = Probe.lines(ticket.predict(Probe.images()));
+    List<String> actual = Probe.lines(logits);
 
     String problem = compare(expected, ticket.toString(), actual);
     if (problem != null) {

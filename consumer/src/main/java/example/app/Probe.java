@@ -12,8 +12,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /** What both JVMs share: the images they predict and the file the predictions are written to. */
 final class Probe {
-  /** The ticket file, beside {@link #PREDICTIONS}. */
-  static final String TICKET = "ticket.stkt";
   /** One line per probe image: its index, the predicted class and the ten logits. */
   static final String PREDICTIONS = "predictions.tsv";
   /** The first 200 images of the embedded test subset (every class appears). */
