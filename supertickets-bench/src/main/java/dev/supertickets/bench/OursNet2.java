@@ -22,10 +22,12 @@ public final class OursNet2 implements TimedStep {
   private final Trainer trainer;
   private final Batch batch;
 
+  /** The dense step. */
   public OursNet2() {
     this(false);
   }
 
+  /** The step with every weight masked by all-ones masks when {@code masked}, else dense. */
   public OursNet2(boolean masked) {
     Backend.init();
     SplittableRandom rng = new SplittableRandom(1);

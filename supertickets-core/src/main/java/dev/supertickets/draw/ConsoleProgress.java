@@ -10,10 +10,12 @@ import java.util.Locale;
 public final class ConsoleProgress implements DrawListener {
   private final PrintStream out;
 
+  /** Prints to {@code out}. */
   public ConsoleProgress(PrintStream out) {
     this.out = out;
   }
 
+  /** Prints to {@code System.out}. */
   public ConsoleProgress() {
     this(System.out);
   }

@@ -2,6 +2,7 @@ package dev.supertickets.draw;
 
 /** Progress of a draw, one event per epoch and a summary at the end; listeners replace log output. */
 public interface DrawListener {
+  /** After every epoch, with its figures. */
   void onEpoch(DrawEvent e);
 
   /** After every training step (progress bars); most listeners ignore it. */

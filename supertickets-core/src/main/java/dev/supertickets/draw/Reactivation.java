@@ -12,7 +12,10 @@ package dev.supertickets.draw;
  * </ul>
  */
 public enum Reactivation {
+  /** As the official code: shrinks reset the masks of the rebuilt blocks; the next prune event re-selects globally. */
   REFERENCE,
+  /** All masks return to 1 after every prune event but the last. */
   RESET,
+  /** Masks survive shrinks and change only at prune events. */
   REUSE
 }

@@ -20,6 +20,10 @@ public final class ResourcePenalty implements Regularizer {
   private final double rho;
   private final long warmupSteps;
 
+  /**
+   * The penalty on {@code net}'s searchable BN scales with maximum weight {@code rho} (finite, non-negative), reached
+   * after {@code warmupSteps} steps (0: at once).
+   */
   public ResourcePenalty(Supernet net, double rho, long warmupSteps) {
     checkArgument(rho >= 0 && Double.isFinite(rho), "rho must be finite and non-negative, got %s", rho);
     checkArgument(warmupSteps >= 0, "warm-up steps must be non-negative, got %s", warmupSteps);

@@ -62,6 +62,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     this.cfg = b;
   }
 
+  /** Starts configuring a draw from the supernet of {@code space}; every setting has a default (see each setter). */
   public static Builder builder(SearchSpace space) {
     return new Builder(space);
   }
@@ -481,17 +482,20 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       this.space = checkNotNull(space, "search space must not be null");
     }
 
+    /** The one seed behind initialisation, data order, augmentation, dropout and pruning; default 1995. */
     public Builder seed(long s) {
       this.seed = s;
       return this;
     }
 
+    /** Training epochs, positive; default 10. */
     public Builder epochs(int n) {
       checkArgument(n > 0, "epochs must be positive, got %s", n);
       this.epochs = n;
       return this;
     }
 
+    /** Mini-batch size, positive; default 128. */
     public Builder batchSize(int n) {
       checkArgument(n > 0, "batch size must be positive, got %s", n);
       this.batchSize = n;
@@ -533,6 +537,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return this;
     }
 
+    /** Batches of 128 on which BN statistics are re-estimated before each evaluation and at the end; default 10. */
     public Builder calibrationBatches(int n) {
       checkArgument(n > 0, "calibration batches must be positive, got %s", n);
       this.calibrationBatches = n;
@@ -601,31 +606,40 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return this;
     }
 
+    /** How pruned weights come back during the draw; default {@link Reactivation#REFERENCE}. */
     public Builder reactivation(Reactivation r) {
       this.reactivation = checkNotNull(r, "reactivation must not be null");
       return this;
     }
 
+    /** How weights are scored and pruned at each prune event; default the reference's global magnitude pruning. */
     public Builder maskPolicy(MaskPolicy p) {
       this.policy = checkNotNull(p, "mask policy must not be null");
       return this;
     }
 
+    /**
+     * Which parameters may be pruned; default {@link Selector#prunableWeights()} (conv and linear weights, the
+     * classifier excluded).
+     */
     public Builder selector(Selector s) {
       this.selector = checkNotNull(s, "selector must not be null");
       return this;
     }
 
+    /** Input normalisation; default the training data's per-channel mean and standard deviation. */
     public Builder normalization(Normalization n) {
       this.normalization = checkNotNull(n, "normalization must not be null");
       return this;
     }
 
+    /** Training-time augmentation; default none. */
     public Builder augmentation(Augmentation a) {
       this.augmentation = checkNotNull(a, "augmentation must not be null");
       return this;
     }
 
+<<<<<<< HEAD
     /**
      * Writes a checkpoint to {@code file} at the end of every epoch and, when {@code everySteps > 0}, after every
      * that many training steps, atomically and keeping the previous good one as {@code NAME.prev};
@@ -641,11 +655,15 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return this;
     }
 
+=======
+    /** Adds a progress listener (may be called several times). */
+>>>>>>> issue8docs
     public Builder listener(DrawListener l) {
       listeners.add(checkNotNull(l, "listener must not be null"));
       return this;
     }
 
+    /** The drawer; reusable, every {@code draw} starts from the seed. */
     public SuperTicketsDrawer build() {
       if (rhoWarmupEpochs < 0) {
         rhoWarmupEpochs = epochs / 4.0;

@@ -8,5 +8,9 @@ import dev.supertickets.ticket.SuperTicket;
  * result. Implementations are configured by their builders and are reusable: every call starts from the seed.
  */
 public interface TicketDrawer {
+  /**
+   * Draws a ticket trained on {@code train}; {@code test} (may be null) is evaluated along the way and never trained
+   * on.
+   */
   SuperTicket draw(Dataset train, Dataset test);
 }

@@ -33,6 +33,10 @@ public final class Archive {
   private final int version;
   private final ImmutableMap<String, byte[]> entries;
 
+  /**
+   * An archive of {@code kind} (lower-case letters and dashes) at format {@code version} (positive) holding {@code
+   * entries}, name to bytes; the manifest is added on {@link #write}.
+   */
   public Archive(String kind, int version, Map<String, byte[]> entries) {
     checkArgument(kind.matches("[a-z-]+"), "archive kind must be lower-case letters and dashes, got %s", kind);
     checkArgument(version > 0, "format version must be positive, got %s", version);
@@ -42,14 +46,17 @@ public final class Archive {
     this.entries = ImmutableMap.copyOf(entries);
   }
 
+  /** What the file holds, e.g. {@code ticket}; readers refuse other kinds. */
   public String kind() {
     return kind;
   }
 
+  /** The format version of this kind the file was written in. */
   public int version() {
     return version;
   }
 
+  /** Every entry but the manifest, name to bytes, in file order. */
   public ImmutableMap<String, byte[]> entries() {
     return entries;
   }

@@ -17,6 +17,10 @@ import java.nio.file.StandardOpenOption;
 public final class AtomicFiles {
   private AtomicFiles() {}
 
+  /**
+   * Writes {@code bytes} to {@code target} atomically, creating its folder if needed and keeping the old file as {@code
+   * NAME.prev}.
+   */
   public static void write(Path target, byte[] bytes) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);

@@ -13,11 +13,13 @@ public final class FileFormatException extends IOException {
 
   private final transient Path file;
 
+  /** Refuses {@code file}; {@code problem} completes the sentence "FILE: ...". */
   public FileFormatException(Path file, String problem) {
     super(file + ": " + problem);
     this.file = file;
   }
 
+  /** Refuses {@code file} because of {@code cause}; {@code problem} completes the sentence "FILE: ...". */
   public FileFormatException(Path file, String problem, Throwable cause) {
     super(file + ": " + problem, cause);
     this.file = file;

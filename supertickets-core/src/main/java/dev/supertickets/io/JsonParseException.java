@@ -8,8 +8,11 @@ package dev.supertickets.io;
 public final class JsonParseException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /** Index from 0 of the offending char. */
   private final int offset;
+  /** Line from 1 of the offending char. */
   private final int line;
+  /** Column from 1 of the offending char. */
   private final int column;
 
   JsonParseException(String problem, int offset, int line, int column) {

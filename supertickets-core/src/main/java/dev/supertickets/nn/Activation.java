@@ -12,25 +12,31 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class Activation implements Module {
   /** The supported activation functions. */
   public enum Kind {
+    /** {@code max(0, x)}. */
     RELU,
+    /** {@code min(max(0, x), 6)}, as in MobileNetV2. */
     RELU6
   }
 
   private final Kind kind;
   private INDArray output;
 
+  /** An activation layer of the given kind. */
   public Activation(Kind kind) {
     this.kind = kind;
   }
 
+  /** A ReLU layer. */
   public static Activation relu() {
     return new Activation(Kind.RELU);
   }
 
+  /** A ReLU6 layer (clipped at 6). */
   public static Activation relu6() {
     return new Activation(Kind.RELU6);
   }
 
+  /** Which function this layer applies. */
   public Kind kind() {
     return kind;
   }

@@ -36,6 +36,10 @@ public final class BatchNorm implements Module {
   private INDArray frozenXhat;
   private INDArray frozenScale;
 
+  /**
+   * Batch norm over {@code channels} channels; {@code momentum} in (0, 1] weighs each batch in the running statistics
+   * (PyTorch's convention), {@code eps} is added to the variance.
+   */
   public BatchNorm(String name, int channels, double momentum, double eps, DataType type) {
     checkArgument(channels > 0, "channels must be positive, got %s", channels);
     checkArgument(momentum > 0 && momentum <= 1, "momentum must be in (0, 1], got %s", momentum);
@@ -54,22 +58,27 @@ public final class BatchNorm implements Module {
     this(name, channels, 0.01, 1e-3, DataType.FLOAT);
   }
 
+  /** The per-channel scale, shape {@code [1, C]}; the search cuts channels whose |gamma| is small. */
   public Param gamma() {
     return gamma;
   }
 
+  /** The per-channel shift, shape {@code [1, C]}. */
   public Param beta() {
     return beta;
   }
 
+  /** The current number of channels (channel cuts reduce it). */
   public int channels() {
     return channels;
   }
 
+  /** The running mean used in {@link Mode#EVAL}, shape {@code [1, C]}. */
   public INDArray runningMean() {
     return runningMean;
   }
 
+  /** The running (unbiased) variance used in {@link Mode#EVAL}, shape {@code [1, C]}. */
   public INDArray runningVar() {
     return runningVar;
   }

@@ -13,6 +13,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * their cuts instead of hiding them.
  */
 public record ChannelCut(Param param, int axis, int[] keep) {
+  /** Copies {@code keep}, the kept indices along {@code axis} in increasing order. */
   public ChannelCut {
     keep = keep.clone();
   }

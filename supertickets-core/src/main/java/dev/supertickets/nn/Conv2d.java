@@ -54,34 +54,42 @@ public final class Conv2d implements Module {
     return new Builder(name, cin, cout, kernel);
   }
 
+  /** The maskable kernel, shape {@code [kH, kW, cIn/groups, cOut]}. */
   public Param weight() {
     return weight;
   }
 
+  /** Input channels (reduced by channel cuts). */
   public int inChannels() {
     return cin;
   }
 
+  /** Output channels (reduced by channel cuts). */
   public int outChannels() {
     return cout;
   }
 
+  /** The square kernel's side. */
   public int kernel() {
     return kernel;
   }
 
+  /** The stride in both spatial directions. */
   public int stride() {
     return stride;
   }
 
+  /** The symmetric zero padding in pixels. */
   public int padding() {
     return padding;
   }
 
+  /** The number of groups; equal to the channel count for a depthwise convolution. */
   public int groups() {
     return groups;
   }
 
+  /** Whether every channel has its own filter (groups equal to both channel counts, more than one). */
   public boolean isDepthwise() {
     return groups == cin && cin == cout && groups > 1;
   }
@@ -355,6 +363,7 @@ public final class Conv2d implements Module {
       this.kernel = kernel;
     }
 
+    /** Stride in both directions; default 1. */
     public Builder stride(int s) {
       checkArgument(s > 0, "stride must be positive, got %s", s);
       this.stride = s;
@@ -368,6 +377,7 @@ public final class Conv2d implements Module {
       return this;
     }
 
+    /** Grouped convolution; {@code g} must divide both channel counts; default 1. */
     public Builder groups(int g) {
       checkArgument(g > 0 && cin % g == 0 && cout % g == 0,
           "groups must divide both channel counts (%s, %s), got %s", cin, cout, g);
@@ -381,21 +391,25 @@ public final class Conv2d implements Module {
       return groups(cin);
     }
 
+    /** Whether to add a (never pruned) bias; default none, as BN usually follows. */
     public Builder bias(boolean withBias) {
       this.bias = withBias;
       return this;
     }
 
+    /** The random stream that draws the initial weights; default a fixed seed 0. */
     public Builder init(SplittableRandom rng) {
       this.rng = rng;
       return this;
     }
 
+    /** The parameters' data type; default FLOAT. */
     public Builder dataType(DataType t) {
       this.type = t;
       return this;
     }
 
+    /** A convolution with freshly initialised weights. */
     public Conv2d build() {
       return new Conv2d(this);
     }

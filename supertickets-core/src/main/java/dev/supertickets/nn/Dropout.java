@@ -19,12 +19,14 @@ public final class Dropout implements Module {
   private INDArray keep;
   private boolean frozen;
 
+  /** Dropout with probability {@code p} in [0, 1), drawing its masks from {@code rng}. */
   public Dropout(double p, SplittableRandom rng) {
     checkArgument(p >= 0 && p < 1, "dropout probability must be in [0, 1), got %s", p);
     this.p = p;
     this.seed = rng.nextLong();
   }
 
+  /** The probability that an activation is zeroed in training. */
   public double probability() {
     return p;
   }

@@ -19,6 +19,7 @@ public final class Linear implements Module {
   private final Param bias;
   private INDArray input;
 
+  /** A layer from {@code in} to {@code out} features, weights drawn from {@code rng}, bias zero. */
   public Linear(String name, int in, int out, SplittableRandom rng, DataType type) {
     checkArgument(in > 0 && out > 0, "linear sizes must be positive, got %s -> %s", in, out);
     this.in = in;
@@ -28,18 +29,22 @@ public final class Linear implements Module {
     this.bias = new Param(name + ".bias", Param.Kind.BIAS, Nd4j.zeros(type, 1, out));
   }
 
+  /** The maskable weight, shape {@code [in, out]}. */
   public Param weight() {
     return weight;
   }
 
+  /** The bias, shape {@code [1, out]}; never pruned. */
   public Param bias() {
     return bias;
   }
 
+  /** Input features. */
   public int in() {
     return in;
   }
 
+  /** Output features. */
   public int out() {
     return out;
   }

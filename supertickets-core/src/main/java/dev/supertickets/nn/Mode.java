@@ -2,7 +2,9 @@ package dev.supertickets.nn;
 
 /** Whether a forward pass trains (batch statistics, dropout active, activations cached for backward). */
 public enum Mode {
+  /** Training: batch statistics in BN (running statistics updated), dropout active, activations cached. */
   TRAIN,
+  /** Prediction: running BN statistics, no dropout, nothing cached. */
   EVAL,
   /** Train-mode BN statistics accumulated as a cumulative average, no caching: BN re-calibration. */
   CALIBRATE,

@@ -13,8 +13,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * arrays live until that workspace closes.
  */
 public interface Module {
+  /**
+   * The output for input {@code x} (NHWC for images); in {@link Mode#TRAIN} and {@link Mode#FROZEN} also caches what
+   * {@link #backward} needs.
+   */
   INDArray forward(INDArray x, Mode mode);
 
+  /**
+   * Accumulates parameter gradients and returns the gradient with respect to the last {@link #forward}'s input, given
+   * the gradient with respect to its output.
+   */
   INDArray backward(INDArray gradOut);
 
   /** This module's own parameters, not its children's. */

@@ -17,10 +17,15 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Param {
   /** What a parameter is, which decides the defaults for pruning and weight decay. */
   public enum Kind {
+    /** A convolution kernel; prunable and decayed by default. */
     CONV_WEIGHT,
+    /** A fully connected weight matrix; prunable and decayed by default. */
     LINEAR_WEIGHT,
+    /** A bias vector; never pruned. */
     BIAS,
+    /** A batch-norm scale (gamma), whose magnitude the search reads to cut channels; never pruned. */
     BN_SCALE,
+    /** A batch-norm shift (beta); never pruned. */
     BN_SHIFT
   }
 
@@ -30,6 +35,10 @@ public final class Param {
   private INDArray grad;
   private INDArray mask;
 
+  /**
+   * A dense parameter holding {@code value} (detached from any workspace) with a zero gradient; {@code name} must be
+   * unique within its network.
+   */
   public Param(String name, Kind kind, INDArray value) {
     checkArgument(!name.isBlank(), "parameter name must not be blank");
     this.name = name;
@@ -38,10 +47,12 @@ public final class Param {
     this.grad = Nd4j.zeros(value.dataType(), value.shape()).detach();
   }
 
+  /** The parameter's unique dotted name in its network, e.g. {@code stage0.branch0.block0.k3.pw.weight}. */
   public String name() {
     return name;
   }
 
+  /** What this parameter is. */
   public Kind kind() {
     return kind;
   }
@@ -66,6 +77,7 @@ public final class Param {
     return mask;
   }
 
+  /** Whether a mask is installed. */
   public boolean isMasked() {
     return mask != null;
   }

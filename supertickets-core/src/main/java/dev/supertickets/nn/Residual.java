@@ -9,6 +9,7 @@ public final class Residual implements Module {
   private final Module body;
   private final Module shortcut;
 
+  /** {@code y = body(x) + shortcut(x)}; a null {@code shortcut} means the identity. */
   public Residual(Module body, Module shortcut) {
     this.body = body;
     this.shortcut = shortcut;

@@ -17,7 +17,9 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Resize implements Module {
   /** Interpolation mode. */
   public enum Interpolation {
+    /** Nearest neighbour, as PyTorch's {@code mode='nearest'}. */
     NEAREST,
+    /** Bilinear with {@code align_corners=False}. */
     BILINEAR
   }
 
@@ -28,6 +30,7 @@ public final class Resize implements Module {
   private INDArray aw;
   private long[] inputShape;
 
+  /** Resizes every input to {@code outH x outW} pixels. */
   public Resize(Interpolation mode, int outH, int outW) {
     checkArgument(outH > 0 && outW > 0, "output size must be positive, got %sx%s", outH, outW);
     this.mode = mode;

@@ -8,10 +8,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Sequential implements Module {
   private final ImmutableList<Module> layers;
 
+  /** The layers in order (copied). */
   public Sequential(List<? extends Module> layers) {
     this.layers = ImmutableList.copyOf(layers);
   }
 
+  /** The layers in order. */
   public static Sequential of(Module... layers) {
     return new Sequential(List.of(layers));
   }

@@ -15,6 +15,7 @@ import java.util.Map;
  * kernel order; 0 where the path was removed). Together with its {@link SearchSpace} it rebuilds the cut network.
  */
 public record Architecture(ImmutableMap<String, ImmutableList<Integer>> hidden) {
+  /** Copies {@code hidden}: block name to hidden channels per path. */
   public Architecture {
     hidden = ImmutableMap.copyOf(hidden);
   }

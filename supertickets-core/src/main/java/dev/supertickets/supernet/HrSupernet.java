@@ -57,6 +57,7 @@ public final class HrSupernet implements Supernet {
     this(space, rng, DataType.FLOAT);
   }
 
+  /** Builds the uncut supernet of {@code space} in the given precision, initialised from {@code rng}. */
   public HrSupernet(SearchSpace space, SplittableRandom rng, DataType type) {
     this(space, Architecture.full(space), rng, type);
   }

@@ -60,6 +60,7 @@ public final class InvertedResidualChannels implements Module {
       this.pwl = Conv2d.builder(name + ".pwl", hidden, oup, 1).init(rng).dataType(type).build();
     }
 
+    /** The depthwise kernel size of this path. */
     public int kernel() {
       return kernel;
     }
@@ -73,6 +74,7 @@ public final class InvertedResidualChannels implements Module {
       this.penalty = p;
     }
 
+    /** Hidden channels left in this path (channel cuts reduce it). */
     public int hidden() {
       return dwBn.channels();
     }
@@ -146,22 +148,27 @@ public final class InvertedResidualChannels implements Module {
             .dataType(type).build();
   }
 
+  /** The block's unique name, the prefix of its parameters' names. */
   public String name() {
     return name;
   }
 
+  /** Input channels. */
   public int inp() {
     return inp;
   }
 
+  /** Output channels. */
   public int oup() {
     return oup;
   }
 
+  /** Spatial stride, 1 or 2. */
   public int stride() {
     return stride;
   }
 
+  /** The live paths, one per kernel size that still has hidden channels. */
   public List<Path> paths() {
     return ImmutableList.copyOf(paths);
   }

@@ -9,10 +9,12 @@ import java.util.SplittableRandom;
 public final class RandomStreams {
   private final long seed;
 
+  /** The streams of a run with this seed. */
   public RandomStreams(long seed) {
     this.seed = seed;
   }
 
+  /** The run's seed. */
   public long seed() {
     return seed;
   }

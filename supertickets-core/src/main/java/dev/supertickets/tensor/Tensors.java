@@ -27,6 +27,7 @@ public final class Tensors {
     return Nd4j.create(v, shape, DataType.DOUBLE).castTo(type).detach();
   }
 
+  /** The number of elements of {@code shape}; throws ArithmeticException on overflow. */
   public static long length(long... shape) {
     long n = 1;
     for (long s : shape) {

@@ -14,6 +14,7 @@ public record Provenance(ImmutableMap<String, String> entries) {
   /** The library version this code writes into provenance. */
   public static final String LIBRARY_VERSION = "0.1.0";
 
+  /** Copies {@code entries}, key to value, in insertion order. */
   public Provenance {
     entries = ImmutableMap.copyOf(entries);
   }
@@ -38,6 +39,7 @@ public record Provenance(ImmutableMap<String, String> entries) {
     return new Provenance(ImmutableMap.copyOf(m));
   }
 
+  /** The value of {@code key}, or null when absent. */
   public String get(String key) {
     return entries.get(key);
   }

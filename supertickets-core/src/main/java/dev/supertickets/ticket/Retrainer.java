@@ -84,6 +84,7 @@ public final class Retrainer {
     this.listeners = List.copyOf(b.listeners);
   }
 
+  /** Starts configuring a retrainer; every setting has a default (see the class). */
   public static Builder builder() {
     return new Builder();
   }
@@ -158,6 +159,7 @@ public final class Retrainer {
     return m;
   }
 
+  /** Retraining epochs. */
   public int epochs() {
     return epochs;
   }
@@ -183,12 +185,14 @@ public final class Retrainer {
 
     private Builder() {}
 
+    /** Retraining epochs, positive; default 10. */
     public Builder epochs(int n) {
       checkArgument(n > 0, "retraining epochs must be positive, got %s; pass at least 1", n);
       this.epochs = n;
       return this;
     }
 
+    /** Mini-batch size, positive; default 128. */
     public Builder batchSize(int n) {
       checkArgument(n > 0, "retraining batch size must be positive, got %s; e.g. 128", n);
       this.batchSize = n;
@@ -203,6 +207,7 @@ public final class Retrainer {
       return this;
     }
 
+    /** The learning-rate schedule; default {@link Schedule#ONE_CYCLE}. */
     public Builder schedule(Schedule s) {
       this.schedule = checkNotNull(s, "schedule must not be null; use Schedule.ONE_CYCLE");
       return this;
@@ -245,16 +250,19 @@ public final class Retrainer {
       return this;
     }
 
+    /** Training-time augmentation; default none. */
     public Builder augmentation(Augmentation a) {
       this.augmentation = checkNotNull(a, "augmentation must not be null; use Augmentation.none()");
       return this;
     }
 
+    /** Adds a listener told about every epoch (may be called several times). */
     public Builder listener(TrainingListener l) {
       listeners.add(checkNotNull(l, "listener must not be null"));
       return this;
     }
 
+    /** The retrainer; reusable. */
     public Retrainer build() {
       return new Retrainer(this);
     }

@@ -45,6 +45,10 @@ public final class SuperTicket {
   private final Provenance provenance;
   private final ThreadLocal<Supernet> networks = ThreadLocal.withInitial(this::network);
 
+  /**
+   * A ticket from its parts; the normalisation must have as many channels as the space's input. Prefer {@link #of} or
+   * {@link #load}.
+   */
   public SuperTicket(SearchSpace space, Architecture architecture, NetworkState state, Normalization normalization,
       Provenance provenance) {
     checkArgument(normalization.channels() == space.input().channels(),
@@ -62,22 +66,27 @@ public final class SuperTicket {
     return new SuperTicket(net.space(), Architecture.of(net), NetworkState.capture(net), normalization, provenance);
   }
 
+  /** The search space whose supernet this ticket was cut from. */
   public SearchSpace space() {
     return space;
   }
 
+  /** The searched architecture: hidden channels left in each path. */
   public Architecture architecture() {
     return architecture;
   }
 
+  /** Weights, masks and BN statistics, by parameter name. */
   public NetworkState state() {
     return state;
   }
 
+  /** The per-channel input normalisation {@link #predict} and {@link #evaluate} apply. */
   public Normalization normalization() {
     return normalization;
   }
 
+  /** How the ticket was drawn: method, seed, settings, data, versions, backend. */
   public Provenance provenance() {
     return provenance;
   }

@@ -28,7 +28,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Stability promise: every later version of the library reads files of version 1.
  */
 public final class TicketFile {
+  /** The archive kind of ticket files. */
   public static final String KIND = "ticket";
+  /** The format version this library writes; it reads every version from 1 to this one. */
   public static final int VERSION = 1;
 
   private TicketFile() {}

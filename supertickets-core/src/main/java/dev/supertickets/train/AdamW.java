@@ -17,6 +17,10 @@ public final class AdamW extends AbstractOptimizer {
   private final double eps;
   private final double weightDecay;
 
+  /**
+   * AdamW with moment decays {@code beta1}, {@code beta2} in [0, 1), {@code eps} added to the root of the second
+   * moment, and decoupled weight decay {@code weightDecay} (0 for none).
+   */
   public AdamW(double beta1, double beta2, double eps, double weightDecay) {
     super(2);
     checkArgument(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got %s", beta1);

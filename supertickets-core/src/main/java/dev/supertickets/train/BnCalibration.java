@@ -18,6 +18,10 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 public final class BnCalibration {
   private BnCalibration() {}
 
+  /**
+   * Resets the running statistics of every BN layer in {@code model}, then averages them over the first {@code batches}
+   * batches (at least 1) of {@code loader}'s epoch {@code epochForOrder}, which fixes the batch order.
+   */
   public static void recalibrate(Module model, Loader loader, int batches, int epochForOrder) {
     checkArgument(batches > 0, "calibration needs at least one batch, got %s", batches);
     for (BatchNorm bn : Modules.ofType(model, BatchNorm.class)) {

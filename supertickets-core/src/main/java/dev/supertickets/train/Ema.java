@@ -25,6 +25,10 @@ public final class Ema {
   private final Map<BatchNorm, INDArray[]> stats = new IdentityHashMap<>();
   private long updates;
 
+  /**
+   * Shadows {@code model}'s current values; {@code decay} in (0, 1) is the weight of the old average at each update
+   * (after the warm-up).
+   */
   public Ema(Module model, double decay) {
     checkArgument(decay > 0 && decay < 1, "ema decay must be in (0, 1), got %s", decay);
     this.model = model;
@@ -37,10 +41,12 @@ public final class Ema {
     return Math.pow(0.9999, batchSize / 4096.0);
   }
 
+  /** The decay after the warm-up. */
   public double decay() {
     return decay;
   }
 
+  /** How many updates have been averaged in. */
   public long updates() {
     return updates;
   }

@@ -14,6 +14,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Evaluator {
   private Evaluator() {}
 
+  /**
+   * Mean loss and accuracy of {@code model} in {@link dev.supertickets.nn.Mode#EVAL} over one pass of {@code loader},
+   * counting per sample or, for dense data, per non-ignored pixel.
+   */
   public static Metrics evaluate(Module model, Loader loader, SoftmaxCrossEntropy loss) {
     double lossSum = 0;
     long correct = 0;

@@ -14,6 +14,7 @@ public final class L2Penalty {
   private final double wd;
   private final Predicate<Param> applies;
 
+  /** A penalty with coefficient {@code wd} (finite, non-negative) on the parameters {@code applies} accepts. */
   public L2Penalty(double wd, Predicate<Param> applies) {
     checkArgument(wd >= 0 && Double.isFinite(wd), "weight decay must be finite and non-negative, got %s", wd);
     this.wd = wd;
@@ -25,10 +26,12 @@ public final class L2Penalty {
     return new L2Penalty(wd, Param::isWeight);
   }
 
+  /** No penalty. */
   public static L2Penalty none() {
     return new L2Penalty(0, p -> false);
   }
 
+  /** The coefficient {@code wd}. */
   public double weightDecay() {
     return wd;
   }

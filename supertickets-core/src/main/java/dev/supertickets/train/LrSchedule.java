@@ -11,8 +11,10 @@ import java.util.List;
  */
 @FunctionalInterface
 public interface LrSchedule {
+  /** The learning rate at a 0-based global step. */
   double lr(long step);
 
+  /** The same non-negative rate at every step. */
   static LrSchedule constant(double lr) {
     checkArgument(lr >= 0, "learning rate must be non-negative, got %s", lr);
     return step -> lr;

@@ -8,5 +8,9 @@ import dev.supertickets.nn.Module;
  */
 @FunctionalInterface
 public interface Regularizer {
+  /**
+   * Adds this term's gradient to {@code model}'s parameter gradients at 0-based {@code globalStep} and returns the
+   * term's value.
+   */
   double apply(Module model, long globalStep);
 }

@@ -17,6 +17,10 @@ public final class RmsProp extends AbstractOptimizer {
   private final double eps;
   private final boolean epsInsideSqrt;
 
+  /**
+   * RMSprop with square-average decay {@code alpha} in (0, 1), {@code momentum} in [0, 1) (0 for none) and {@code eps}
+   * positive, added inside or outside the square root.
+   */
   public RmsProp(double alpha, double momentum, double eps, boolean epsInsideSqrt) {
     super(2);
     checkArgument(alpha > 0 && alpha < 1, "alpha must be in (0, 1), got %s", alpha);

@@ -11,6 +11,7 @@ public final class Sgd extends AbstractOptimizer {
   private final double momentum;
   private final boolean nesterov;
 
+  /** SGD with {@code momentum} in [0, 1) (0: plain SGD, no state) and optionally Nesterov's form. */
   public Sgd(double momentum, boolean nesterov) {
     super(momentum == 0 ? 0 : 1);
     checkArgument(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got %s", momentum);

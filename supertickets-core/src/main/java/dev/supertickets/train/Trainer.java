@@ -54,14 +54,20 @@ public final class Trainer {
     }
   }
 
+  /**
+   * Starts configuring a trainer for {@code model}; defaults: plain cross-entropy, SGD with momentum 0.9, constant
+   * learning rate 0.01, no L2, no EMA, no BN re-calibration.
+   */
   public static Builder builder(Module model) {
     return new Builder(model);
   }
 
+  /** The model this trainer updates in place. */
   public Module model() {
     return model;
   }
 
+  /** The optimizer, with its per-parameter state. */
   public Optimizer optimizer() {
     return optimizer;
   }
@@ -71,6 +77,7 @@ public final class Trainer {
     return ema;
   }
 
+  /** Mini-batches trained so far (the learning-rate schedule's step). */
   public long globalStep() {
     return globalStep;
   }
@@ -295,31 +302,37 @@ public final class Trainer {
       this.model = checkNotNull(model, "model must not be null");
     }
 
+    /** The task loss; default plain cross-entropy. */
     public Builder loss(SoftmaxCrossEntropy l) {
       this.loss = checkNotNull(l, "loss must not be null");
       return this;
     }
 
+    /** The optimizer; default SGD with momentum 0.9. */
     public Builder optimizer(Optimizer o) {
       this.optimizer = checkNotNull(o, "optimizer must not be null");
       return this;
     }
 
+    /** The learning rate per global step; default constant 0.01. */
     public Builder schedule(LrSchedule s) {
       this.schedule = checkNotNull(s, "schedule must not be null");
       return this;
     }
 
+    /** Explicit L2 term in the loss; default {@link L2Penalty#none()}. */
     public Builder l2(L2Penalty p) {
       this.l2 = checkNotNull(p, "l2 penalty must not be null; use L2Penalty.none()");
       return this;
     }
 
+    /** Adds an extra loss term (may be called several times; terms add up). */
     public Builder regularizer(Regularizer r) {
       regularizers.add(checkNotNull(r, "regularizer must not be null"));
       return this;
     }
 
+    /** Adds a listener told about every epoch (may be called several times). */
     public Builder listener(TrainingListener l) {
       listeners.add(checkNotNull(l, "listener must not be null"));
       return this;
@@ -348,6 +361,7 @@ public final class Trainer {
       return this;
     }
 
+    /** The trainer. */
     public Trainer build() {
       return new Trainer(this);
     }

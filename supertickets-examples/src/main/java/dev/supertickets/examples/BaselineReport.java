@@ -21,6 +21,7 @@ public record BaselineReport(Map<String, Object> settings, Map<String, Object> e
   /** The JSON file's name in the output directory. */
   public static final String JSON_FILE = "baselines.json";
 
+  /** Copies the settings and environment (keeping their order) and the rows. */
   public BaselineReport {
     // unmodifiable copies that keep the caller's order, so the JSON reads in a stable order
     settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));

@@ -43,6 +43,7 @@ public record BaselineRow(String method, String description, double testAccuracy
     return prunable <= 0 ? Double.NaN : (double) pruned / prunable;
   }
 
+  /** Whether this method failed; {@code error} then says why and the figures are NaN or -1. */
   public boolean failed() {
     return error != null;
   }

@@ -55,6 +55,7 @@ public final class Baselines {
 
   private Baselines() {}
 
+  /** Runs every method and writes the report; {@code --help} lists the options. */
   public static void main(String[] args) throws Exception {
     if (BaselineOptions.wantsHelp(args)) {
       System.out.println(BaselineOptions.USAGE);

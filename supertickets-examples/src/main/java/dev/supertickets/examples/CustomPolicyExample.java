@@ -57,6 +57,7 @@ public final class CustomPolicyExample {
         .draw(train, EmbeddedFashionMnist.test());
   }
 
+  /** Draws a ticket with the {@code TaylorPolicy} above and prints it. */
   public static void main(String[] args) {
     Backend.init();
     SuperTicket ticket = draw(5000, 4);

@@ -26,6 +26,7 @@ import dev.supertickets.train.Trainer;
  * Pass {@code --full} to use the full data set from /usr/share/datasets/fashion-mnist.
  */
 public final class MaskedCnnExample {
+  /** Trains the masked CNN and prints its accuracy and sparsity. */
   public static void main(String[] args) throws Exception {
     Backend.init();
     boolean full = args.length > 0 && args[0].equals("--full");

@@ -19,6 +19,7 @@ import java.nio.file.Path;
  * {@code --full} to draw on the full data set from /usr/share/datasets/fashion-mnist.
  */
 public final class QuickStart {
+  /** Draws, prints and saves the ticket; {@code --full} uses the full data set. */
   public static void main(String[] args) throws Exception {
     Backend.init();
     boolean full = args.length > 0 && args[0].equals("--full");

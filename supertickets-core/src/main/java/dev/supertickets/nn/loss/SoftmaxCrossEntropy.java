@@ -18,28 +18,41 @@ public final class SoftmaxCrossEntropy {
   private final double smoothing;
   private final int ignoreLabel;
 
+  /**
+   * Cross-entropy with label smoothing {@code smoothing} in [0, 1) and an ignore label ({@link #NO_IGNORE} for
+   * none).
+   */
   public SoftmaxCrossEntropy(double smoothing, int ignoreLabel) {
     checkArgument(smoothing >= 0 && smoothing < 1, "label smoothing must be in [0, 1), got %s", smoothing);
     this.smoothing = smoothing;
     this.ignoreLabel = ignoreLabel;
   }
 
-  /** Plain cross-entropy without smoothing or ignore label. */
+  /** The label whose pixels count neither in the loss nor in the mean, or {@link #NO_IGNORE}. */
   public int ignoreLabel() {
     return ignoreLabel;
   }
 
+  /** The label smoothing ε in [0, 1). */
   public double smoothing() {
     return smoothing;
   }
 
+  /** Plain cross-entropy without smoothing or ignore label. */
   public SoftmaxCrossEntropy() {
     this(0, NO_IGNORE);
   }
 
-  /** The loss value and the gradient with respect to the logits (same shape as the logits). */
+  /**
+   * The mean loss, its gradient with respect to the logits (same shape as the logits), and how many rows or pixels
+   * counted (ignored pixels excluded).
+   */
   public record Result(double loss, INDArray gradLogits, long counted) {}
 
+  /**
+   * The mean loss over the counted rows (or pixels) and its gradient; {@code labels} holds one class index in
+   * [0, K) per row of {@code logits} viewed as {@code [rows, K]}.
+   */
   public Result compute(INDArray logits, int[] labels) {
     long k = logits.size(logits.rank() - 1);
     INDArray z = logits.reshape('c', logits.length() / k, k);
