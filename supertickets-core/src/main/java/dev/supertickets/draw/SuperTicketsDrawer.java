@@ -639,7 +639,6 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return this;
     }
 
-<<<<<<< HEAD
     /**
      * Writes a checkpoint to {@code file} at the end of every epoch and, when {@code everySteps > 0}, after every
      * that many training steps, atomically and keeping the previous good one as {@code NAME.prev};
@@ -655,9 +654,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return this;
     }
 
-=======
     /** Adds a progress listener (may be called several times). */
->>>>>>> issue8docs
     public Builder listener(DrawListener l) {
       listeners.add(checkNotNull(l, "listener must not be null"));
       return this;
