@@ -58,7 +58,7 @@ final class DrawCommand implements Callable<Integer> {
   double sparsity;
 
   @Option(names = "--sparsity-step", paramLabel = "S",
-      description = "Sparsity added at each epoch's prune, in (0, 1] (default: reach the target after 60% of the "
+      description = "Sparsity added at each epoch's prune, in (0, 1] (default: reach the target after 60%% of the "
           + "epochs).")
   Double sparsityStep;
 

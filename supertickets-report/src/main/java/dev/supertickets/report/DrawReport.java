@@ -113,8 +113,11 @@ public final class DrawReport {
     md.append("## Training\n\n");
     md.append("![accuracy](").append(ACCURACY_PNG).append(")\n\n");
     md.append("![loss](").append(LOSS_PNG).append(")\n\n");
-    md.append("Train loss and accuracy are means over each epoch's batches (resource penalty excluded); test "
-        + "accuracy is measured with EMA weights and re-calibrated BN after the epoch's cut and prune.\n\n");
+    md.append("Train loss is the objective the optimiser saw (cross-entropy plus L2 and the resource-aware "
+        + "penalty), train accuracy that of the training batches, both means over the epoch; test accuracy is "
+        + "measured with EMA weights and re-calibrated BN after the epoch's cut and prune"
+        + (testMetrics == null ? "" : ", and the final ticket's test cross-entropy is the last point of the loss "
+            + "plot") + ".\n\n");
     md.append("## Pruning and search\n\n");
     md.append("![sparsity](").append(SPARSITY_PNG).append(")\n\n");
     md.append("![MACs](").append(MACS_PNG).append(")\n\n");
@@ -201,8 +204,13 @@ public final class DrawReport {
   }
 
   private XYChart lossChart() {
-    XYChart c = Charts.lines("Training loss", "cross-entropy");
-    Charts.series(c, "train", epochs(false), values(DrawEvent::trainLoss));
+    XYChart c = Charts.lines("Loss", "loss");
+    double[] x = epochs(false);
+    Charts.series(c, "train objective", x, values(DrawEvent::trainLoss));
+    if (testMetrics != null) {
+      Charts.series(c, "test cross-entropy (ticket)", new double[] {x[x.length - 1]},
+          new double[] {testMetrics.loss()});
+    }
     return c;
   }
 
