@@ -43,6 +43,10 @@ public final class SuperTicketsCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    // ND4J's start-up banner would bury the progress on stderr; the draw line names the backend instead
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     String[] split;
     try {
       split = Args.of(args);
