@@ -89,12 +89,21 @@ public final class Baselines {
   /** Runs every row, writes the report to {@code options.out()} and returns it; progress goes to {@code log}. */
   public static BaselineReport run(BaselineOptions o, PrintStream log) throws IOException {
     Backend.init();
+    return run(o, o.data().equals("full") ? FashionMnist.train() : EmbeddedFashionMnist.train(),
+        o.data().equals("full") ? FashionMnist.test() : EmbeddedFashionMnist.test(), log);
+  }
+
+  /**
+   * {@link #run(BaselineOptions, PrintStream)} on data the caller loaded (the command line's {@code compare} reads
+   * any IDX directory); {@code o.data()} is then only recorded, and the limits of {@code o} still apply.
+   */
+  public static BaselineReport run(BaselineOptions o, Dataset fullTrain, Dataset fullTest, PrintStream log)
+      throws IOException {
+    Backend.init();
     Instant started = Instant.now();
     long t0 = System.nanoTime();
-    Dataset train = limit(o.data().equals("full") ? FashionMnist.train() : EmbeddedFashionMnist.train(),
-        o.trainLimit(), o.seed(), "train-limit");
-    Dataset test = limit(o.data().equals("full") ? FashionMnist.test() : EmbeddedFashionMnist.test(),
-        o.testLimit(), o.seed(), "test-limit");
+    Dataset train = limit(fullTrain, o.trainLimit(), o.seed(), "train-limit");
+    Dataset test = limit(fullTest, o.testLimit(), o.seed(), "test-limit");
     log.printf(Locale.ROOT, "baselines: %s on %s / %s, %s%n", o.space(), train, test, Backend.describe());
     List<BaselineRow> rows = new ArrayList<>();
 
@@ -186,7 +195,12 @@ public final class Baselines {
 
   /** The prune step that reaches the target after 60% of the epochs (one prune event per epoch). */
   static double sparsityStep(BaselineOptions o, double target) {
-    return Math.min(1, target / Math.ceil(0.6 * o.epochs()));
+    return sparsityStep(o.epochs(), target);
+  }
+
+  /** The prune step that reaches {@code target} after 60% of {@code epochs} (one prune event per epoch). */
+  public static double sparsityStep(int epochs, double target) {
+    return Math.min(1, target / Math.ceil(0.6 * epochs));
   }
 
   /** The one-shot policies of rows (c), in table order, all in the run's scope. */
@@ -235,7 +249,7 @@ public final class Baselines {
   }
 
   /** A seeded random subset of {@code n} samples (all when n is 0 or at least the set's size). */
-  static Dataset limit(Dataset d, int n, long seed, String purpose) {
+  public static Dataset limit(Dataset d, int n, long seed, String purpose) {
     return n == 0 || n >= d.size() ? d : d.sample(n, new RandomStreams(seed).stream(purpose));
   }
 

@@ -1,0 +1,189 @@
+package dev.supertickets.cli;
+
+import dev.supertickets.cli.IdxDirectory.DataSplits;
+import dev.supertickets.data.Dataset;
+import dev.supertickets.draw.ConsoleProgress;
+import dev.supertickets.draw.SuperTicketsDrawer;
+import dev.supertickets.examples.Baselines;
+import dev.supertickets.mask.MaskPolicies;
+import dev.supertickets.mask.Scope;
+import dev.supertickets.nn.Profiler;
+import dev.supertickets.report.DrawRecorder;
+import dev.supertickets.report.DrawReport;
+import dev.supertickets.space.SearchSpace;
+import dev.supertickets.tensor.Backend;
+import dev.supertickets.ticket.SuperTicket;
+import dev.supertickets.train.Metrics;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code supertickets draw}: one SuperTickets draw (search and prune in one run) with the quick start's recipe
+ * (one-cycle AdamW, resource-aware L1 search, magnitude pruning re-scored every epoch), saved as a ticket file and,
+ * with {@code --report}, written up as a Markdown page with plots.
+ */
+@Command(name = "draw", mixinStandardHelpOptions = true, versionProvider = SuperTicketsCli.Version.class,
+    description = "Searches the architecture and prunes the weights of a supernet in one training run, saves the "
+        + "ticket and prints its test accuracy, loss, MACs and sparsity. Progress goes to stderr.",
+    footer = {"%nExamples:",
+        "  supertickets draw --data embedded --epochs 4 --out t.stkt --report report",
+        "  supertickets draw --space default28 --epochs 10 --sparsity 0.9 --macs-budget 2M --out t.stkt"})
+final class DrawCommand implements Callable<Integer> {
+  @ParentCommand SuperTicketsCli cli;
+  @Spec CommandSpec spec;
+  @Mixin DataOptions data;
+
+  @Option(names = "--space", paramLabel = "NAME|FILE.json", defaultValue = "tiny28",
+      converter = Converters.Space.class, description = "Search space: tiny28, default28, mobilenetv2-chain28, "
+          + "cifar32, imagenet224, or a JSON file from SearchSpace.toJson() (default: ${DEFAULT-VALUE}).")
+  SearchSpace space;
+
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "8",
+      description = "Training epochs (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--sparsity", paramLabel = "S", defaultValue = "0.8",
+      description = "Target sparsity of the prunable weights, in [0, 1); 0 searches without pruning "
+          + "(default: ${DEFAULT-VALUE}).")
+  double sparsity;
+
+  @Option(names = "--sparsity-step", paramLabel = "S",
+      description = "Sparsity added at each epoch's prune, in (0, 1] (default: reach the target after 60%% of the "
+          + "epochs).")
+  Double sparsityStep;
+
+  @Option(names = "--scope", paramLabel = "erk|global|per-layer", defaultValue = "erk",
+      converter = Converters.ScopeName.class,
+      description = "How the magnitude pruning spreads its budget over the layers (default: ${DEFAULT-VALUE}).")
+  Scope scope;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+      description = "The one seed of initialisation, data order and pruning (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
+      description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--lr", paramLabel = "X", defaultValue = "0.02",
+      description = "Peak learning rate of the one-cycle AdamW schedule (default: ${DEFAULT-VALUE}).")
+  double learningRate;
+
+  @Option(names = "--rho", paramLabel = "X", defaultValue = "0.02",
+      description = "Weight of the resource-aware L1 penalty that drives the search (default: ${DEFAULT-VALUE}).")
+  double rho;
+
+  @Option(names = "--macs-budget", paramLabel = "MACS", converter = Converters.Macs.class,
+      description = "Stop the search once the architecture costs at most this many dense MACs per image "
+          + "(400000, 400k, 1.5M); pruning goes on (default: none).")
+  Long macsBudget;
+
+  @Option(names = "--train-limit", paramLabel = "N", defaultValue = "0",
+      description = "Train on a seeded random subset of N images; 0: all (default: ${DEFAULT-VALUE}).")
+  int trainLimit;
+
+  @Option(names = "--test-limit", paramLabel = "N", defaultValue = "0",
+      description = "Evaluate on a seeded random subset of N images; 0: all (default: ${DEFAULT-VALUE}).")
+  int testLimit;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "FILE", defaultValue = "ticket.stkt",
+      description = "Where to save the ticket (default: ${DEFAULT-VALUE}); an existing file is kept as FILE.prev.")
+  Path out;
+
+  @Option(names = "--report", paramLabel = "DIR",
+      description = "Also write a report into DIR: report.md with the settings, curves of accuracy, loss, "
+          + "sparsity and MACs, and the density of every layer, as PNG plots.")
+  Path report;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    check();
+    PrintStream err = cli.err();
+    Backend.init();
+    DataSplits full = data.load();
+    Dataset train = Baselines.limit(full.train(), trainLimit, seed, "train-limit");
+    Dataset test = Baselines.limit(full.test(), testLimit, seed, "test-limit");
+    Checks.fits(spec, space, train, "training", batchSize);
+    Checks.fits(spec, space, test, "test", 1);
+
+    DrawRecorder recorder = new DrawRecorder();
+    SuperTicketsDrawer.Builder b = SuperTicketsDrawer.builder(space)
+        .seed(seed)
+        .epochs(epochs)
+        .batchSize(batchSize)
+        .targetSparsity(sparsity)
+        .rho(rho)
+        .learningRate(learningRate)
+        .maskPolicy(MaskPolicies.magnitude().scope(scope))
+        .listener(recorder);
+    if (sparsity > 0) {
+      b.sparsityStep(sparsityStep != null ? sparsityStep : Baselines.sparsityStep(epochs, sparsity));
+    }
+    if (macsBudget != null) {
+      b.macsBudget(macsBudget);
+    }
+    if (!quiet) {
+      b.listener(new ConsoleProgress(err));
+      err.printf(Locale.ROOT, "drawing %s (%,d MACs) on %s: %d train / %d test images, %d epochs, target sparsity "
+          + "%s, %s%n", space.name(), space.cost().macs(), train.name(), train.size(), test.size(), epochs,
+          sparsity, Backend.describe());
+    }
+    SuperTicket ticket = b.build().draw(train, test);
+    // the command that drew it, so that the ticket file alone tells how to draw it again
+    ticket = ticket.withState(ticket.state(), Map.of("cli.command", "supertickets " + String.join(" ",
+        spec.commandLine().getParseResult().originalArgs())));
+    Metrics m = ticket.evaluate(test);
+    ticket.save(out);
+    Profiler.Cost cost = ticket.cost();
+
+    PrintStream o = cli.out();
+    o.printf(Locale.ROOT, "ticket        %s%n", out.toAbsolutePath());
+    o.printf(Locale.ROOT, "accuracy      %.4f%n", m.accuracy());
+    o.printf(Locale.ROOT, "loss          %.4f%n", m.loss());
+    o.printf(Locale.ROOT, "test          %s (%d images)%n", test.name(), test.size());
+    o.printf(Locale.ROOT, "sparsity      %.4f%n", ticket.sparsity());
+    o.printf(Locale.ROOT, "macs          %d%n", cost.macs());
+    o.printf(Locale.ROOT, "sparse-macs   %d%n", cost.sparseMacs());
+    o.printf(Locale.ROOT, "supernet-macs %d%n", space.cost().macs());
+    o.printf(Locale.ROOT, "params        %d%n", cost.params());
+    o.printf(Locale.ROOT, "sparse-params %d%n", cost.sparseParams());
+    o.printf(Locale.ROOT, "seconds       %.1f%n", Long.parseLong(ticket.provenance().get("draw.wallMillis")) / 1e3);
+    if (report != null) {
+      List<Path> files = DrawReport.builder(recorder.history(), ticket).testMetrics(m)
+          .testData(test.name() + " (" + test.size() + ")").build().write(report);
+      o.printf(Locale.ROOT, "report        %s%n", files.get(0).toAbsolutePath());
+    }
+    return ExitCodes.OK;
+  }
+
+  /** Every value's range, before anything is loaded (the drawer's own checks would not name the options). */
+  private void check() {
+    Checks.option(spec, epochs > 0, "--epochs must be positive, got %s; e.g. --epochs 8", epochs);
+    Checks.option(spec, sparsity >= 0 && sparsity < 1, "--sparsity must be in [0, 1), got %s; e.g. --sparsity 0.8",
+        sparsity);
+    Checks.option(spec, sparsityStep == null || sparsityStep > 0 && sparsityStep <= 1,
+        "--sparsity-step must be in (0, 1], got %s; e.g. --sparsity-step 0.2, or leave it out", sparsityStep);
+    Checks.option(spec, batchSize > 0, "--batch-size must be positive, got %s; e.g. --batch-size 128", batchSize);
+    Checks.option(spec, learningRate > 0 && Double.isFinite(learningRate),
+        "--lr must be positive and finite, got %s; e.g. --lr 0.02", learningRate);
+    Checks.option(spec, rho >= 0 && Double.isFinite(rho), "--rho must be finite and non-negative, got %s; e.g. "
+        + "--rho 0.02", rho);
+    Checks.option(spec, trainLimit >= 0, "--train-limit must be 0 (all) or positive, got %s", trainLimit);
+    Checks.option(spec, testLimit >= 0, "--test-limit must be 0 (all) or positive, got %s", testLimit);
+    Checks.option(spec, trainLimit == 0 || trainLimit >= batchSize,
+        "--train-limit %s is smaller than one batch of %s; raise it or lower --batch-size", trainLimit, batchSize);
+  }
+}

@@ -1,0 +1,244 @@
+package dev.supertickets.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.supertickets.data.IdxArray;
+import dev.supertickets.data.IdxWriter;
+import dev.supertickets.io.Json;
+import dev.supertickets.report.DrawReport;
+import dev.supertickets.report.LayerDensity;
+import dev.supertickets.ticket.SuperTicket;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line end to end: one tiny draw (tiny28, 384 embedded images, 2 epochs) with a report, then
+ * inspect, evaluate and compare on it, and the exit codes of every kind of failure.
+ */
+class SuperTicketsCliTest {
+  @TempDir static Path shared;
+  private static Path ticketFile;
+  private static Path reportDir;
+  private static CliRun draw;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void drawOnce() {
+    ticketFile = shared.resolve("t.stkt");
+    reportDir = shared.resolve("report");
+    draw = CliRun.of("draw", "--space", "tiny28", "--data", "embedded", "--train-limit", "384", "--test-limit",
+        "200", "--epochs", "2", "--batch-size", "64", "--sparsity", "0.6", "--seed", "3", "--out",
+        ticketFile.toString(), "--report", reportDir.toString());
+  }
+
+  @Test
+  void drawSavesTheTicketAndPrintsItsFigures() throws Exception {
+    assertThat(draw.code()).as(draw.err()).isZero();
+    SuperTicket t = SuperTicket.load(ticketFile);
+    assertThat(t.space().name()).isEqualTo("tiny28");
+    assertThat(t.sparsity()).isCloseTo(0.6, org.assertj.core.api.Assertions.within(1e-3));
+    assertThat(t.provenance().get("cli.command")).startsWith("supertickets draw --space tiny28 --data embedded");
+    assertThat(draw.value("ticket")).isEqualTo(ticketFile.toAbsolutePath().toString());
+    assertThat(Double.parseDouble(draw.value("accuracy"))).isBetween(0.0, 1.0);
+    assertThat(Long.parseLong(draw.value("sparse-macs"))).isEqualTo(t.cost().sparseMacs());
+    assertThat(draw.value("test")).isEqualTo("fashion-mnist-embedded-test[200 selected] (200 images)");
+    // progress on stderr, results on stdout
+    assertThat(draw.err()).contains("epoch 1/2").contains("epoch 2/2").contains("drawing tiny28");
+    assertThat(draw.out()).doesNotContain("epoch 1/2");
+  }
+
+  @Test
+  void drawWritesAReportWhosePlotsDecodeAndArLinked() throws Exception {
+    assertThat(draw.code()).as(draw.err()).isZero();
+    assertThat(draw.value("report")).isEqualTo(reportDir.resolve(DrawReport.MARKDOWN).toAbsolutePath().toString());
+    String md = Files.readString(reportDir.resolve(DrawReport.MARKDOWN));
+    for (String png : DrawReport.PLOTS) {
+      BufferedImage image = ImageIO.read(reportDir.resolve(png).toFile());
+      assertThat(image).as(png).isNotNull();
+      assertThat(image.getWidth()).as(png).isPositive();
+      assertThat(md).contains("](" + png + ")");
+    }
+    assertThat(md).contains("| cli.command | supertickets draw --space tiny28");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> json = (Map<String, Object>) Json.parse(
+        Files.readString(reportDir.resolve(DrawReport.HISTORY_JSON)));
+    assertThat((List<?>) ((Map<?, ?>) json.get("history")).get("epochs")).hasSize(2);
+  }
+
+  @Test
+  void inspectPrintsArchitectureLayersCostAndProvenance() throws Exception {
+    SuperTicket t = SuperTicket.load(ticketFile);
+    CliRun r = CliRun.of("inspect", ticketFile.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("space     tiny28 (input 1x28x28")
+        .contains(String.format(Locale.ROOT, "MACs      %,d dense, %,d sparse (supernet 802,744)", t.cost().macs(),
+            t.cost().sparseMacs()))
+        .contains("architecture (hidden channels per path: kept/supernet)")
+        .contains("layers (masked weights)")
+        .contains("provenance")
+        .containsPattern("(?m)^  cli\\.command +supertickets draw")
+        .containsPattern("(?m)^  seed +3$");
+    t.architecture().hidden().keySet().forEach(block -> assertThat(r.out()).containsPattern("(?m)^  " + block
+        + " +\\d+/\\d+"));
+    for (LayerDensity l : LayerDensity.of(t)) {
+      assertThat(r.out()).containsPattern("(?m)^  " + l.shortName().replace(".", "\\.") + " +" + l.shapeText()
+          + " ");
+    }
+  }
+
+  @Test
+  void evaluateGivesTheAccuracyDrawPrintedOnTheSameSubset() {
+    // same seed and purpose as draw's --test-limit, so the same 200 images
+    CliRun r = CliRun.of("evaluate", ticketFile.toString(), "--data", "embedded", "--limit", "200", "--seed", "3");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.value("accuracy")).isEqualTo(draw.value("accuracy"));
+    assertThat(r.value("loss")).isEqualTo(draw.value("loss"));
+    assertThat(r.value("samples")).isEqualTo("200");
+  }
+
+  @Test
+  void compareRunsTheBaselinesTable() throws Exception {
+    Path out = dir.resolve("baselines");
+    CliRun r = CliRun.of("compare", "--space", "tiny28", "--data", "embedded", "--train-limit", "256",
+        "--test-limit", "128", "--epochs", "1", "--batch-size", "64", "--out", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("| method | test acc |").contains("| SuperTickets (search + prune in one run) |")
+        .contains("| search, magnitude prune, retrain 1 ep |");
+    assertThat(out.resolve("baselines.md")).exists();
+    assertThat(r.err()).contains("== search+synflow");
+  }
+
+  @Test
+  void helpAndVersionExitZero() {
+    for (String command : List.of("draw", "evaluate", "compare", "inspect")) {
+      CliRun r = CliRun.of(command, "--help");
+      assertThat(r.code()).as(command).isZero();
+      assertThat(r.out()).as(command).contains("Usage: supertickets " + command).contains("Exit codes:")
+          .contains("  3   input not found");
+    }
+    CliRun v = CliRun.of("--version");
+    assertThat(v.code()).isZero();
+    assertThat(v.out()).startsWith("supertickets 0.1.0");
+    assertThat(CliRun.of("draw", "--version").out()).startsWith("supertickets 0.1.0");
+  }
+
+  @Test
+  void usageErrorsExitTwoWithTheOptionAndWhereHelpIs() {
+    CliRun unknown = CliRun.of("draw", "--frobnicate");
+    assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(unknown.err()).contains("error: Unknown option: '--frobnicate'")
+        .contains("Try 'supertickets draw --help' for the options.");
+    assertThat(unknown.out()).isEmpty();
+
+    assertThat(CliRun.of("draw", "--sparsity", "1.5").err())
+        .contains("error: --sparsity must be in [0, 1), got 1.5; e.g. --sparsity 0.8");
+    assertThat(CliRun.of("draw", "--epochs", "ten").err())
+        .contains("Invalid value for option '--epochs': 'ten' is not an int");
+    CliRun space = CliRun.of("draw", "--space", "huge99");
+    assertThat(space.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(space.err()).contains("unknown search space huge99; use one of [tiny28, default28");
+    assertThat(CliRun.of("draw", "--macs-budget", "lots").err())
+        .contains("MACs budget must be a count such as 400000, 400k or 1.5M, got lots");
+    assertThat(CliRun.of("compare", "--space", "tiny28", "--sparsity", "0").err())
+        .contains("error: --sparsity must be in (0, 1), got 0.0; e.g. --sparsity 0.9");
+    assertThat(CliRun.of("evaluate").err()).contains("Missing required parameter: 'TICKET'");
+    CliRun none = CliRun.of();
+    assertThat(none.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(none.err()).contains("missing command: use draw, evaluate, compare or inspect");
+    assertThat(CliRun.of("drwa").err()).contains("Did you mean: supertickets draw?");
+  }
+
+  @Test
+  void dataThatDoesNotFitTheSpaceIsAUsageError() {
+    CliRun r = CliRun.of("draw", "--space", "cifar32", "--data", "embedded", "--epochs", "1");
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("error: --data fashion-mnist-embedded-train: training data is 28x28x1 but the "
+        + "space cifar32 expects 32x32x3");
+  }
+
+  @Test
+  void aMissingDataDirectoryExitsThreeNamingThePathAndTheFix() {
+    Path missing = dir.resolve("no-such-data");
+    CliRun r = CliRun.of("draw", "--data", missing.toString(), "--epochs", "1");
+    assertThat(r.code()).isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(r.err()).contains("error: data directory " + missing.toAbsolutePath() + " does not exist; pass "
+        + "--data with a directory holding train-images-idx3-ubyte[.gz]").contains("--data embedded")
+        .contains("apt-get install dataset-fashion-mnist").doesNotContain("\tat ");
+  }
+
+  @Test
+  void aDirectoryWithoutTestFilesExitsThreeNamingWhatIsMissing() throws Exception {
+    Path data = dir.resolve("half");
+    Files.createDirectories(data);
+    IdxWriter.writeGzip(data.resolve("train-images-idx3-ubyte.gz"), IdxArray.of(new int[] {2, 28, 28},
+        new byte[2 * 28 * 28]));
+    IdxWriter.writePlain(data.resolve("train-labels-idx1-ubyte"), IdxArray.of(new int[] {2}, new byte[] {0, 9}));
+    CliRun r = CliRun.of("evaluate", ticketFile.toString(), "--data", data.toString());
+    assertThat(r.code()).isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(r.err()).contains("data directory " + data.toAbsolutePath() + " has no test images, test labels "
+        + "file (IDX files found: [train-images-idx3-ubyte.gz, train-labels-idx1-ubyte])");
+  }
+
+  @Test
+  void anyIdxDirectoryLoadsWithItsClassesInferred() throws Exception {
+    Path data = dir.resolve("digits");
+    Files.createDirectories(data);
+    IdxWriter.writeGzip(data.resolve("train-images-idx3-ubyte.gz"), IdxArray.of(new int[] {3, 28, 28},
+        new byte[3 * 28 * 28]));
+    IdxWriter.writePlain(data.resolve("train-labels-idx1-ubyte"), IdxArray.of(new int[] {3}, new byte[] {0, 4, 2}));
+    IdxWriter.writePlain(data.resolve("test-images.idx3-ubyte"), IdxArray.of(new int[] {1, 28, 28},
+        new byte[28 * 28]));
+    IdxWriter.writePlain(data.resolve("test-labels.idx1-ubyte"), IdxArray.of(new int[] {1}, new byte[] {1}));
+    Files.writeString(data.resolve("README.txt"), "not data");
+    IdxDirectory.DataSplits s = IdxDirectory.load(data);
+    assertThat(s.train().name()).isEqualTo("digits-train");
+    assertThat(s.train().size()).isEqualTo(3);
+    assertThat(s.test().size()).isEqualTo(1);
+    assertThat(s.train().numClasses()).isEqualTo(5);
+    // 5 classes do not fit tiny28's 10-class head: a usage error, before any training
+    CliRun r = CliRun.of("evaluate", ticketFile.toString(), "--data", data.toString());
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("evaluation data has 5 classes but the head of space tiny28 predicts 10");
+  }
+
+  @Test
+  void aMissingTicketExitsThreeAndADamagedOneFour() throws Exception {
+    Path missing = dir.resolve("none.stkt");
+    CliRun m = CliRun.of("inspect", missing.toString());
+    assertThat(m.code()).isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(m.err()).contains("error: file not found: " + missing);
+
+    Path damaged = dir.resolve("damaged.stkt");
+    byte[] bytes = Files.readAllBytes(ticketFile);
+    Files.write(damaged, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    CliRun d = CliRun.of("inspect", damaged.toString());
+    assertThat(d.code()).isEqualTo(ExitCodes.BAD_FILE);
+    assertThat(d.err()).startsWith("error: " + damaged).doesNotContain("\tat ");
+    Path foreign = dir.resolve("foreign.stkt");
+    Files.writeString(foreign, "not a ticket");
+    assertThat(CliRun.of("evaluate", foreign.toString(), "--data", "embedded").code())
+        .isEqualTo(ExitCodes.BAD_FILE);
+  }
+
+  @Test
+  void mavenArgumentsAreSplitKeepingQuotes() {
+    assertThat(Args.split("draw --epochs 2", "")).containsExactly("draw", "--epochs", "2");
+    assertThat(Args.split("draw --out 'my runs/t.stkt' --report \"a b\"")).containsExactly("draw", "--out",
+        "my runs/t.stkt", "--report", "a b");
+    assertThat(Args.split("--data=''")).containsExactly("--data=");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Args.split("draw --out 'x"))
+        .hasMessage("unclosed ' quote in arguments draw --out 'x; close it or drop it");
+    assertThat(IdxDirectory.role("t10k-labels-idx1-ubyte.gz")).isEqualTo("test-labels");
+    assertThat(IdxDirectory.role("notes.txt")).isNull();
+  }
+}
