@@ -108,6 +108,20 @@ final class DrawCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
   boolean quiet;
 
+  @Option(names = "--checkpoint", paramLabel = "FILE",
+      description = "Write a checkpoint to FILE at every epoch end (and every --checkpoint-every steps); the "
+          + "previous one is kept as FILE.prev.")
+  Path checkpoint;
+
+  @Option(names = "--checkpoint-every", paramLabel = "STEPS", defaultValue = "0",
+      description = "Also checkpoint after every STEPS training steps; 0: epoch ends only (default: "
+          + "${DEFAULT-VALUE}).")
+  int checkpointEvery;
+
+  @Option(names = "--resume", description = "Continue the draw from --checkpoint (same options and data as the "
+      + "interrupted command): the ticket is the one the uninterrupted draw would have drawn.")
+  boolean resume;
+
   @Override
   public Integer call() throws Exception {
     check();
@@ -135,13 +149,16 @@ final class DrawCommand implements Callable<Integer> {
     if (macsBudget != null) {
       b.macsBudget(macsBudget);
     }
+    if (checkpoint != null) {
+      b.checkpoint(checkpoint, checkpointEvery);
+    }
     if (!quiet) {
       b.listener(new ConsoleProgress(err));
       err.printf(Locale.ROOT, "drawing %s (%,d MACs) on %s: %d train / %d test images, %d epochs, target sparsity "
           + "%s, %s%n", space.name(), space.cost().macs(), train.name(), train.size(), test.size(), epochs,
           sparsity, Backend.describe());
     }
-    SuperTicket ticket = b.build().draw(train, test);
+    SuperTicket ticket = resume ? b.build().resume(checkpoint, train, test) : b.build().draw(train, test);
     // the command that drew it, so that the ticket file alone tells how to draw it again
     ticket = ticket.withState(ticket.state(), Map.of("cli.command", "supertickets " + String.join(" ",
         spec.commandLine().getParseResult().originalArgs())));
@@ -185,5 +202,9 @@ final class DrawCommand implements Callable<Integer> {
     Checks.option(spec, testLimit >= 0, "--test-limit must be 0 (all) or positive, got %s", testLimit);
     Checks.option(spec, trainLimit == 0 || trainLimit >= batchSize,
         "--train-limit %s is smaller than one batch of %s; raise it or lower --batch-size", trainLimit, batchSize);
+    Checks.option(spec, checkpointEvery >= 0, "--checkpoint-every must be 0 (epoch ends only) or positive, got %s",
+        checkpointEvery);
+    Checks.option(spec, !resume || checkpoint != null, "--resume needs --checkpoint FILE, the checkpoint to "
+        + "continue from");
   }
 }

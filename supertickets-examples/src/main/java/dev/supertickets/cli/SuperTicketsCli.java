@@ -25,6 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "Draws SuperTickets: sparse subnetworks found by searching the architecture and pruning the "
         + "weights of a supernet in one training run.",
     subcommands = {DrawCommand.class, EvaluateCommand.class, CompareCommand.class, InspectCommand.class,
+        TransferCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"%nExamples:",
         "  supertickets draw --space tiny28 --data embedded --epochs 4 --out t.stkt --report report",

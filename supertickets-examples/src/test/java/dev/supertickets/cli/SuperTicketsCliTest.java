@@ -119,6 +119,49 @@ class SuperTicketsCliTest {
   }
 
   @Test
+  void transferCarriesTheTicketToSegmentationAndSavesIt() throws Exception {
+    assertThat(draw.code()).as(draw.err()).isZero();
+    Path moved = dir.resolve("seg.stkt");
+    CliRun t = CliRun.of("transfer", ticketFile.toString(), "--data", "embedded", "--segmentation", "--scenes", "48",
+        "--canvas", "28", "--epochs", "1", "--batch-size", "16", "--train-limit", "200", "--freeze-backbone",
+        "--out", moved.toString());
+    assertThat(t.code()).as(t.err()).isZero();
+    SuperTicket s = SuperTicket.load(moved);
+    assertThat(s.provenance().get("source.cli.command")).startsWith("supertickets draw");
+    assertThat(s.provenance().get("transfer.freezeBackbone")).isEqualTo("true");
+    assertThat(s.space().head().numClasses()).isEqualTo(11);
+    assertThat(Double.parseDouble(t.value("mean-iou"))).isBetween(0.0, 1.0);
+  }
+
+  @Test
+  void aDrawResumedFromItsCheckpointSavesTheSameTicket() throws Exception {
+    Path ckpt = dir.resolve("draw.ckpt");
+    String[] common = {"--space", "tiny28", "--data", "embedded", "--train-limit", "128", "--test-limit", "64",
+        "--epochs", "2", "--batch-size", "32", "--sparsity", "0.5", "--seed", "8", "--checkpoint", ckpt.toString(),
+        "-q"};
+    CliRun whole = CliRun.of(concat(new String[] {"draw", "--out", dir.resolve("a.stkt").toString()}, common));
+    assertThat(whole.code()).as(whole.err()).isZero();
+    // the checkpoint left after epoch 1 of 2 is where a killed run would resume
+    CliRun resumed = CliRun.of(concat(new String[] {"draw", "--resume", "--out", dir.resolve("b.stkt").toString()},
+        common));
+    assertThat(resumed.code()).as(resumed.err()).isZero();
+    SuperTicket a = SuperTicket.load(dir.resolve("a.stkt"));
+    SuperTicket b = SuperTicket.load(dir.resolve("b.stkt"));
+    assertThat(b.provenance().get("draw.resumedFrom")).isEqualTo("epoch 1, batch 0, step 4");
+    for (String k : a.state().values().keySet()) {
+      assertThat(b.state().values().get(k).data().asFloat()).as(k)
+          .containsExactly(a.state().values().get(k).data().asFloat());
+    }
+    assertThat(CliRun.of("draw", "--resume", "--data", "embedded").code()).isEqualTo(2);
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void helpAndVersionExitZero() {
     for (String command : List.of("draw", "evaluate", "compare", "inspect")) {
       CliRun r = CliRun.of(command, "--help");

@@ -20,6 +20,13 @@ public final class DrawRecorder implements DrawListener {
     epochs.add(checkNotNull(e, "draw event must not be null"));
   }
 
+  /** A resumed draw hands over the epochs finished before its checkpoint; they start the history. */
+  @Override
+  public synchronized void onResume(List<DrawEvent> history) {
+    epochs.clear();
+    epochs.addAll(history);
+  }
+
   @Override
   public synchronized void onFinish(DrawSummary s) {
     summary = checkNotNull(s, "draw summary must not be null");
