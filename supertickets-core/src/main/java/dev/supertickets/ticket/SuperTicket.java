@@ -207,7 +207,15 @@ public final class SuperTicket {
     TicketFile.write(this, file);
   }
 
-  /** Loads a ticket written by {@link #save}; refuses damaged or foreign files with a FileFormatException. */
+  /**
+   * Loads a ticket written by {@link #save} in ticket format version 1 to {@value TicketFile#VERSION}.
+   *
+   * @throws dev.supertickets.io.FileFormatException the one exception for a file that will not load, naming the
+   *     file and the problem: foreign, truncated, corrupt (whole-file and per-entry SHA-256), inconsistent, or
+   *     written in a newer format version (the message names the versions this library reads and that a newer
+   *     SuperTickets-J is needed)
+   * @throws IOException when the file cannot be read at all (missing, no permission)
+   */
   public static SuperTicket load(Path file) throws IOException {
     return TicketFile.read(file);
   }
