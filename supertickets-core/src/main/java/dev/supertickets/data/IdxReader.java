@@ -1,5 +1,7 @@
 package dev.supertickets.data;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import dev.supertickets.io.FileFormatException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -47,6 +49,7 @@ public final class IdxReader {
    * @throws IOException when the file cannot be read at all (missing, no permission)
    */
   public static IdxArray read(Path file) throws IOException {
+    checkNotNull(file, "idx file must not be null");
     long size = Files.size(file);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       return parse(in, size, file);
@@ -60,6 +63,8 @@ public final class IdxReader {
    * @throws FileFormatException the one exception for content that will not load, as {@link #read(Path)}
    */
   public static IdxArray read(InputStream in, Path name) throws IOException {
+    checkNotNull(in, "idx stream must not be null");
+    checkNotNull(name, "name must not be null; pass the path that error messages should name");
     byte[] all = in.readAllBytes();
     return parse(new ByteArrayInputStream(all), all.length, name);
   }

@@ -1,6 +1,7 @@
 package dev.supertickets.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.supertickets.tensor.RandomStreams;
 import java.util.SplittableRandom;
@@ -129,7 +130,7 @@ public final class Loader {
     private boolean reuseArrays;
 
     private Builder(Dataset data) {
-      checkArgument(data != null, "data set must not be null");
+      checkNotNull(data, "data set must not be null");
       this.data = data;
     }
 
@@ -154,7 +155,7 @@ public final class Loader {
 
     /** The augmentation applied while copying (none by default). */
     public Builder augmentation(Augmentation augmentation) {
-      checkArgument(augmentation != null, "augmentation must not be null; use Augmentation.none()");
+      checkNotNull(augmentation, "augmentation must not be null; use Augmentation.none()");
       this.augmentation = augmentation;
       return this;
     }

@@ -60,10 +60,10 @@ public final class Archive {
    */
   public Archive(String kind, int version, Map<String, byte[]> entries) {
     checkNotNull(kind, "archive kind must not be null; pass e.g. \"ticket\"");
+    checkNotNull(entries, "archive entries must not be null; pass an empty map for none");
     checkArgument(kind.matches("[a-z-]+"),
         "archive kind must be lower-case letters and dashes, got \"%s\"; e.g. \"ticket\" or \"checkpoint\"", kind);
     checkArgument(version > 0, "format version must be positive, got %s; versions start at 1", version);
-    checkNotNull(entries, "archive entries must not be null; pass an empty map for none");
     for (Map.Entry<String, byte[]> e : entries.entrySet()) {
       checkNotNull(e.getKey(), "archive entry names must not be null");
       checkNotNull(e.getValue(), "archive entry %s has null bytes; pass an empty array for an empty entry",
@@ -95,6 +95,7 @@ public final class Archive {
   /** The bytes of an entry (shared: never modify), or a {@link FileFormatException} naming the missing entry. */
   public byte[] entry(String name, Path file) throws FileFormatException {
     checkNotNull(name, "entry name must not be null");
+    checkNotNull(file, "file must not be null; pass the file the archive was read from, for messages");
     byte[] b = entries.get(name);
     if (b == null) {
       throw new FileFormatException(file, "entry " + name + " is missing");

@@ -1,5 +1,7 @@
 package dev.supertickets.io;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -14,12 +16,13 @@ public final class FileFormatException extends IOException {
   private final transient Path file;
 
   public FileFormatException(Path file, String problem) {
-    super(file + ": " + problem);
+    super(checkNotNull(file, "file must not be null") + ": " + checkNotNull(problem, "problem must not be null"));
     this.file = file;
   }
 
   public FileFormatException(Path file, String problem, Throwable cause) {
-    super(file + ": " + problem, cause);
+    super(checkNotNull(file, "file must not be null") + ": " + checkNotNull(problem, "problem must not be null"),
+        checkNotNull(cause, "cause must not be null; use the constructor without a cause"));
     this.file = file;
   }
 

@@ -1,6 +1,7 @@
 package dev.supertickets.io;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,6 +28,7 @@ public final class Npy {
 
   /** Serialises a float or double array. */
   public static byte[] write(INDArray a) {
+    checkNotNull(a, "array must not be null");
     checkArgument(a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE,
         "npy export supports float and double arrays, got %s; cast it first", a.dataType());
     boolean f4 = a.dataType() == DataType.FLOAT;
@@ -69,6 +71,9 @@ public final class Npy {
    *     shape needs
    */
   public static INDArray read(byte[] bytes, Path file, String entry) throws FileFormatException {
+    checkNotNull(bytes, "npy bytes must not be null");
+    checkNotNull(file, "file must not be null; pass the file the bytes came from, for messages");
+    checkNotNull(entry, "entry must not be null; pass the entry name the bytes came from, for messages");
     if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
       throw new FileFormatException(file, entry + " is not a .npy array (bad magic)");
     }

@@ -21,6 +21,8 @@ public final class DataChecks {
    * @param role what the data is for, used in messages ("training", "test")
    */
   public static void checkFits(SearchSpace space, Dataset data, String role, int minSamples) {
+    checkNotNull(space, "search space must not be null");
+    checkNotNull(role, "role must not be null; pass what the data is for, e.g. \"training\"");
     checkNotNull(data, "%s data must not be null", role);
     var in = space.input();
     checkArgument(data.height() == in.height() && data.width() == in.width() && data.channels() == in.channels(),

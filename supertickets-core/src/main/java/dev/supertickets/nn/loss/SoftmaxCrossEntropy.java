@@ -1,6 +1,7 @@
 package dev.supertickets.nn.loss;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,7 +39,11 @@ public final class SoftmaxCrossEntropy {
   }
 
   /** The loss value and the gradient with respect to the logits (same shape as the logits). */
-  public record Result(double loss, INDArray gradLogits, long counted) {}
+  public record Result(double loss, INDArray gradLogits, long counted) {
+    public Result {
+      checkNotNull(gradLogits, "logit gradient must not be null");
+    }
+  }
 
   public Result compute(INDArray logits, int[] labels) {
     long k = logits.size(logits.rank() - 1);
