@@ -82,11 +82,11 @@ public final class Dataset {
         numClasses);
     long sampleLength = (long) height * width * channels;
     checkArgument(images.length == size * sampleLength,
-        "%s samples of %sx%sx%s need %s floats, got %s; pass NHWC images", size, height, width, channels,
-        size * sampleLength, images.length);
+        "%s samples of %sx%sx%s need %s floats, got %s; pass NHWC images, one per label", size, height, width,
+        channels, size * sampleLength, images.length);
     long labelCount = dense ? (long) size * height * width : size;
-    checkArgument(labels.length == labelCount, "%s samples need %s labels (%s), got %s", size, labelCount,
-        dense ? "one per pixel" : "one per sample", labels.length);
+    checkArgument(labels.length == labelCount, "%s samples need %s labels (%s), got %s; pass matching labels", size,
+        labelCount, dense ? "one per pixel" : "one per sample", labels.length);
     for (int i = 0; i < images.length; i++) {
       float v = images[i];
       if (!(v >= 0f && v <= 1f)) { // also catches NaN
@@ -98,7 +98,8 @@ public final class Dataset {
       int l = labels[i];
       if ((l < 0 || l >= numClasses) && !(dense && l == ignoreLabel)) {
         throw new IllegalArgumentException(String.format(
-            "label %s at index %s is outside the classes [0, %s)", l, i, numClasses));
+            "label %s at index %s is outside the classes [0, %s); labels count from 0, so pass numClasses above "
+                + "the largest label", l, i, numClasses));
       }
     }
     return new Dataset(name, images, labels, size, height, width, channels, numClasses, dense, ignoreLabel);

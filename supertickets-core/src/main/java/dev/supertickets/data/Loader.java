@@ -49,7 +49,7 @@ public final class Loader {
 
   /** The batches of one epoch (0-based); each call starts a fresh, independent pass. */
   public BatchIterator epoch(int epoch) {
-    checkArgument(epoch >= 0, "epoch must not be negative, got %s", epoch);
+    checkArgument(epoch >= 0, "epoch must not be negative, got %s; epochs count from 0", epoch);
     return new BatchIterator(this, order(epoch), streams.stream("augment", epoch));
   }
 
@@ -136,7 +136,7 @@ public final class Loader {
 
     /** Samples per batch (the last batch may be shorter unless dropped). */
     public Builder batchSize(int batchSize) {
-      checkArgument(batchSize > 0, "batch size must be positive, got %s", batchSize);
+      checkArgument(batchSize > 0, "batch size must be positive, got %s; e.g. 128", batchSize);
       this.batchSize = batchSize;
       return this;
     }

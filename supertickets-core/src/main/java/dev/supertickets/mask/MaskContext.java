@@ -186,7 +186,8 @@ public final class MaskContext {
 
     /** Which epoch's batch order the scores read (default 0). */
     public Builder dataEpoch(int epoch) {
-      checkArgument(epoch >= 0, "data epoch must not be negative, got %s", epoch);
+      checkArgument(epoch >= 0, "data epoch must not be negative, got %s; epochs count from 0 (the default)",
+          epoch);
       this.dataEpoch = epoch;
       return this;
     }
