@@ -133,7 +133,7 @@ class ArgumentChecksTest {
     SuperTicketsDrawer drawer = SuperTicketsDrawer.builder(space).epochs(1).batchSize(4).build();
     refused(() -> drawer.draw(wrongSize, null), "32x32x1", "28x28x1", "withInputSize");
     refused(() -> drawer.draw(fiveClasses, null), "5 classes", "predicts 10", "use a space with 5 classes");
-    refused(() -> drawer.draw(empty, null), "0 samples", "more data");
+    refused(() -> drawer.draw(empty, null), "0 samples", "at least one sample");
     refused(() -> SuperTicketsDrawer.builder(space).batchSize(16).build().draw(fits, null), "8 samples",
         "batch of 16", "smaller batch size");
     refused(() -> drawer.draw(fits, fiveClasses), "test data", "5 classes");
@@ -178,7 +178,7 @@ class ArgumentChecksTest {
   void ticketEvaluateRecalibrateAndPruneCheckTheirArguments() {
     refused(() -> ticket.evaluate(fiveClasses), "evaluation data has 5 classes", "predicts 10");
     refused(() -> ticket.evaluate(wrongSize), "evaluation data is 32x32x1", "28x28x1");
-    refused(() -> ticket.evaluate(empty), "0 samples");
+    refused(() -> ticket.evaluate(empty), "evaluation data set empty is empty", "at least one sample");
     refused(() -> ticket.recalibrate(fits, 0, 1), "got 0", "e.g. 10");
     refused(() -> ticket.recalibrate(fiveClasses, 1, 1), "calibration data has 5 classes");
     refused(() -> ticket.prune(MaskPolicies.magnitude(), 1, null, 1), "got 1.0", "e.g. 0.9");
