@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
 public record Augmentation(int cropPadding, boolean horizontalFlip) {
   /** Validates the padding. */
   public Augmentation {
-    checkArgument(cropPadding >= 0, "crop padding must not be negative, got %s", cropPadding);
+    checkArgument(cropPadding >= 0, "crop padding must not be negative, got %s; use 0 for no crop", cropPadding);
   }
 
   /** No augmentation: for evaluation and for baselines. */

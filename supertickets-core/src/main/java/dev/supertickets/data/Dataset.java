@@ -2,6 +2,7 @@ package dev.supertickets.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkElementIndex;
+import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkPositionIndexes;
 import static com.google.common.base.Preconditions.checkState;
 
@@ -46,6 +47,9 @@ public final class Dataset {
   /** A classification set (one label per sample, in [0, numClasses)); the arrays are copied. */
   public static Dataset classification(String name, float[] images, int[] labels, int height, int width,
       int channels, int numClasses) {
+    checkNotNull(name, "data set name must not be null; pass e.g. \"fashion-mnist-train\"");
+    checkNotNull(images, "images of data set %s must not be null", name);
+    checkNotNull(labels, "labels of data set %s must not be null", name);
     return create(name, images.clone(), labels.clone(), labels.length, height, width, channels, numClasses,
         false, NO_IGNORE_LABEL);
   }
@@ -56,6 +60,9 @@ public final class Dataset {
    */
   public static Dataset dense(String name, float[] images, int[] labels, int size, int height, int width,
       int channels, int numClasses, int ignoreLabel) {
+    checkNotNull(name, "data set name must not be null; pass e.g. \"segmentation-train\"");
+    checkNotNull(images, "images of data set %s must not be null", name);
+    checkNotNull(labels, "labels of data set %s must not be null", name);
     checkArgument(ignoreLabel < 0 || ignoreLabel >= numClasses,
         "ignore label must lie outside the classes [0, %s), got %s; use e.g. -1 or 255", numClasses, ignoreLabel);
     return create(name, images.clone(), labels.clone(), size, height, width, channels, numClasses, true,
@@ -65,18 +72,21 @@ public final class Dataset {
   /** Validates and takes ownership of the arrays: the loaders of this package hand over fresh arrays. */
   static Dataset create(String name, float[] images, int[] labels, int size, int height, int width, int channels,
       int numClasses, boolean dense, int ignoreLabel) {
-    checkArgument(name != null && !name.isBlank(), "data set name must not be blank");
+    checkArgument(!name.isBlank(), "data set name must not be blank, got \"%s\"; pass e.g. \"fashion-mnist-train\"",
+        name);
     checkArgument(height > 0 && width > 0 && channels > 0,
-        "image height, width and channels must be positive, got %sx%sx%s", height, width, channels);
+        "image height, width and channels must be positive, got %sx%sx%s; pass the shape of one image", height,
+        width, channels);
     checkArgument(size >= 0, "sample count must not be negative, got %s", size);
-    checkArgument(numClasses > 0, "number of classes must be positive, got %s", numClasses);
+    checkArgument(numClasses > 0, "number of classes must be positive, got %s; pass e.g. 10 for fashion-mnist",
+        numClasses);
     long sampleLength = (long) height * width * channels;
     checkArgument(images.length == size * sampleLength,
-        "%s samples of %sx%sx%s need %s floats, got %s; pass NHWC images", size, height, width, channels,
-        size * sampleLength, images.length);
+        "%s samples of %sx%sx%s need %s floats, got %s; pass NHWC images, one per label", size, height, width,
+        channels, size * sampleLength, images.length);
     long labelCount = dense ? (long) size * height * width : size;
-    checkArgument(labels.length == labelCount, "%s samples need %s labels (%s), got %s", size, labelCount,
-        dense ? "one per pixel" : "one per sample", labels.length);
+    checkArgument(labels.length == labelCount, "%s samples need %s labels (%s), got %s; pass matching labels", size,
+        labelCount, dense ? "one per pixel" : "one per sample", labels.length);
     for (int i = 0; i < images.length; i++) {
       float v = images[i];
       if (!(v >= 0f && v <= 1f)) { // also catches NaN
@@ -88,7 +98,8 @@ public final class Dataset {
       int l = labels[i];
       if ((l < 0 || l >= numClasses) && !(dense && l == ignoreLabel)) {
         throw new IllegalArgumentException(String.format(
-            "label %s at index %s is outside the classes [0, %s)", l, i, numClasses));
+            "label %s at index %s is outside the classes [0, %s); labels count from 0, so pass numClasses above "
+                + "the largest label", l, i, numClasses));
       }
     }
     return new Dataset(name, images, labels, size, height, width, channels, numClasses, dense, ignoreLabel);
@@ -197,6 +208,7 @@ public final class Dataset {
 
   /** {@code n} distinct samples drawn uniformly at random by {@code random}, e.g. for a smoke run; copies them. */
   public Dataset sample(int n, SplittableRandom random) {
+    checkNotNull(random, "random stream must not be null; pass e.g. new SplittableRandom(seed)");
     checkArgument(n >= 0 && n <= size, "cannot sample %s of %s samples; ask for 0 to %s", n, size, size);
     return subset(Arrays.copyOf(Loader.permutation(size, random), n));
   }
@@ -218,7 +230,8 @@ public final class Dataset {
 
   /** The same data under another name (shares the arrays: both are immutable). */
   public Dataset withName(String newName) {
-    checkArgument(newName != null && !newName.isBlank(), "data set name must not be blank");
+    checkNotNull(newName, "data set name must not be null; pass e.g. \"fashion-mnist-val\"");
+    checkArgument(!newName.isBlank(), "data set name must not be blank, got \"%s\"", newName);
     return new Dataset(newName, images, labels, size, height, width, channels, numClasses, dense, ignoreLabel);
   }
 

@@ -1,5 +1,7 @@
 package dev.supertickets.data;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -14,7 +16,8 @@ public final class DatasetNotFoundException extends NoSuchFileException {
 
   /** A data set missing from {@code directory}; {@code message} is the whole explanation. */
   public DatasetNotFoundException(Path directory, String message) {
-    super(directory.toString(), null, message);
+    super(checkNotNull(directory, "directory must not be null").toString(), null,
+        checkNotNull(message, "message must not be null; say where the data set was looked for and how to fix it"));
     this.directory = directory;
   }
 

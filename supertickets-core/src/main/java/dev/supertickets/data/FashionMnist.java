@@ -1,6 +1,7 @@
 package dev.supertickets.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,7 +88,7 @@ public final class FashionMnist {
   }
 
   private static Dataset load(Path dir, String origin, String split, String name) throws IOException {
-    checkArgument(dir != null, "fashion-mnist directory must not be null");
+    checkNotNull(dir, "fashion-mnist directory must not be null; pass the folder of the *-ubyte.gz files");
     Path images = require(dir, origin, split + "-images-idx3-ubyte");
     Path labels = require(dir, origin, split + "-labels-idx1-ubyte");
     return IdxDatasets.load(images, labels, NUM_CLASSES, name);

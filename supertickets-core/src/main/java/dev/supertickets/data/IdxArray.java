@@ -2,6 +2,7 @@ package dev.supertickets.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkElementIndex;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,6 +30,8 @@ public final class IdxArray {
 
   /** An array built in memory (for writing files or tests); the arrays are copied. */
   public static IdxArray of(int[] dims, byte[] data) {
+    checkNotNull(dims, "idx dimensions must not be null");
+    checkNotNull(data, "idx data must not be null; pass an empty array for no elements");
     checkArgument(dims.length >= 1 && dims.length <= 255,
         "an idx array must have 1 to 255 dimensions, got %s", dims.length);
     long n = 1;

@@ -1,6 +1,7 @@
 package dev.supertickets.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.supertickets.io.FileFormatException;
 import java.io.IOException;
@@ -19,6 +20,9 @@ public final class IdxDatasets {
 
   /** Loads a classification set: labels {@code [N]}, each in [0, numClasses). */
   public static Dataset load(Path images, Path labels, int numClasses, String name) throws IOException {
+    checkNotNull(images, "image file must not be null");
+    checkNotNull(labels, "label file must not be null");
+    checkNotNull(name, "data set name must not be null");
     return classification(IdxReader.read(images), IdxReader.read(labels), numClasses, name);
   }
 
@@ -28,12 +32,18 @@ public final class IdxDatasets {
    */
   public static Dataset loadDense(Path images, Path labels, int numClasses, int ignoreLabel, String name)
       throws IOException {
+    checkNotNull(images, "image file must not be null");
+    checkNotNull(labels, "label file must not be null");
+    checkNotNull(name, "data set name must not be null");
     return dense(IdxReader.read(images), IdxReader.read(labels), numClasses, ignoreLabel, name);
   }
 
   /** A classification set from IDX arrays already read (e.g. from class-path resources). */
   public static Dataset classification(IdxArray images, IdxArray labels, int numClasses, String name)
       throws FileFormatException {
+    checkNotNull(images, "images must not be null");
+    checkNotNull(labels, "labels must not be null");
+    checkNotNull(name, "data set name must not be null");
     checkArgument(numClasses > 0 && numClasses <= 256, "number of classes must be in [1, 256], got %s", numClasses);
     int[] shape = imageShape(images);
     if (labels.rank() != 1) {
@@ -49,6 +59,9 @@ public final class IdxDatasets {
   /** A dense-prediction set from IDX arrays already read. */
   public static Dataset dense(IdxArray images, IdxArray labels, int numClasses, int ignoreLabel, String name)
       throws FileFormatException {
+    checkNotNull(images, "images must not be null");
+    checkNotNull(labels, "labels must not be null");
+    checkNotNull(name, "data set name must not be null");
     checkArgument(numClasses > 0 && numClasses <= 256, "number of classes must be in [1, 256], got %s", numClasses);
     checkArgument(ignoreLabel < 0 || ignoreLabel >= numClasses,
         "ignore label must lie outside the classes [0, %s), got %s", numClasses, ignoreLabel);

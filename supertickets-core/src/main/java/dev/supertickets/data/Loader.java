@@ -1,6 +1,7 @@
 package dev.supertickets.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.supertickets.tensor.RandomStreams;
 import java.util.SplittableRandom;
@@ -48,7 +49,7 @@ public final class Loader {
 
   /** The batches of one epoch (0-based); each call starts a fresh, independent pass. */
   public BatchIterator epoch(int epoch) {
-    checkArgument(epoch >= 0, "epoch must not be negative, got %s", epoch);
+    checkArgument(epoch >= 0, "epoch must not be negative, got %s; epochs count from 0", epoch);
     return new BatchIterator(this, order(epoch), streams.stream("augment", epoch));
   }
 
@@ -129,13 +130,13 @@ public final class Loader {
     private boolean reuseArrays;
 
     private Builder(Dataset data) {
-      checkArgument(data != null, "data set must not be null");
+      checkNotNull(data, "data set must not be null");
       this.data = data;
     }
 
     /** Samples per batch (the last batch may be shorter unless dropped). */
     public Builder batchSize(int batchSize) {
-      checkArgument(batchSize > 0, "batch size must be positive, got %s", batchSize);
+      checkArgument(batchSize > 0, "batch size must be positive, got %s; e.g. 128", batchSize);
       this.batchSize = batchSize;
       return this;
     }
@@ -154,7 +155,7 @@ public final class Loader {
 
     /** The augmentation applied while copying (none by default). */
     public Builder augmentation(Augmentation augmentation) {
-      checkArgument(augmentation != null, "augmentation must not be null; use Augmentation.none()");
+      checkNotNull(augmentation, "augmentation must not be null; use Augmentation.none()");
       this.augmentation = augmentation;
       return this;
     }

@@ -17,7 +17,8 @@ public record Normalization(float[] mean, float[] std) {
   /** Validates and copies the arrays. */
   public Normalization {
     checkArgument(mean.length > 0 && mean.length == std.length,
-        "mean and std need one value per channel, got %s and %s", mean.length, std.length);
+        "mean and std need one value per channel, got %s and %s; pass one mean and one std per channel",
+        mean.length, std.length);
     for (int c = 0; c < std.length; c++) {
       checkArgument(Float.isFinite(mean[c]), "mean of channel %s must be finite, got %s", c, (Float) mean[c]);
       checkArgument(std[c] > 0 && Float.isFinite(std[c]),
@@ -29,7 +30,7 @@ public record Normalization(float[] mean, float[] std) {
 
   /** The normalisation that changes nothing, for code that always normalises. */
   public static Normalization identity(int channels) {
-    checkArgument(channels > 0, "channels must be positive, got %s", channels);
+    checkArgument(channels > 0, "channels must be positive, got %s; pass 1 for grey or 3 for rgb images", channels);
     float[] ones = new float[channels];
     Arrays.fill(ones, 1f);
     return new Normalization(new float[channels], ones);

@@ -1,5 +1,7 @@
 package dev.supertickets.io;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -8,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 
 /**
  * Writes files so that a crash or a full disk never leaves a half-written file under the final name: the bytes
@@ -15,16 +18,22 @@ import java.nio.file.StandardOpenOption;
  * in one atomic step. The previous version, if any, is kept as {@code NAME.prev}.
  */
 public final class AtomicFiles {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private AtomicFiles() {}
 
   /**
-   * Writes {@code bytes} to {@code target} atomically, creating its folder if needed and keeping the old file as {@code
-   * NAME.prev}.
+   * Replaces {@code target} with {@code bytes} in one atomic rename; the old content, if any, is kept as
+   * {@code NAME.prev}.
    */
   public static void write(Path target, byte[] bytes) throws IOException {
+    checkNotNull(target, "target file must not be null");
+    checkNotNull(bytes, "bytes must not be null; pass an empty array for an empty file");
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+    // not createTempFile: it makes the file private (0600), and a saved ticket should get the umask's permissions
+    Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+    Files.createFile(tmp);
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);

@@ -1,5 +1,7 @@
 package dev.supertickets.io;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -15,13 +17,14 @@ public final class FileFormatException extends IOException {
 
   /** Refuses {@code file}; {@code problem} completes the sentence "FILE: ...". */
   public FileFormatException(Path file, String problem) {
-    super(file + ": " + problem);
+    super(checkNotNull(file, "file must not be null") + ": " + checkNotNull(problem, "problem must not be null"));
     this.file = file;
   }
 
   /** Refuses {@code file} because of {@code cause}; {@code problem} completes the sentence "FILE: ...". */
   public FileFormatException(Path file, String problem, Throwable cause) {
-    super(file + ": " + problem, cause);
+    super(checkNotNull(file, "file must not be null") + ": " + checkNotNull(problem, "problem must not be null"),
+        checkNotNull(cause, "cause must not be null; use the constructor without a cause"));
     this.file = file;
   }
 

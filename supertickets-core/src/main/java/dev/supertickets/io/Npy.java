@@ -1,6 +1,7 @@
 package dev.supertickets.io;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,12 +21,14 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
   private static final Pattern HEADER = Pattern.compile(
-      "\\{'descr': '(<f4|<f8)', 'fortran_order': False, 'shape': \\(([0-9, ]*)\\), \\}\\s*");
+      "\\{'descr': '(<f4|<f8)', 'fortran_order': False, 'shape': \\(((?:[0-9]+, )*[0-9]+|[0-9]+,|)\\), \\}"
+          + " *\n");
 
   private Npy() {}
 
   /** Serialises a float or double array. */
   public static byte[] write(INDArray a) {
+    checkNotNull(a, "array must not be null");
     checkArgument(a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE,
         "npy export supports float and double arrays, got %s; cast it first", a.dataType());
     boolean f4 = a.dataType() == DataType.FLOAT;
@@ -60,8 +63,17 @@ public final class Npy {
     return buf.array();
   }
 
-  /** Parses an array written by {@link #write}; {@code file} and {@code entry} name the source in errors. */
+  /**
+   * Parses an array written by {@link #write}; {@code file} and {@code entry} name the source in errors.
+   *
+   * @throws FileFormatException the only exception for bytes that are not such an array: bad magic, another
+   *     {@code .npy} version or dtype, a truncated or malformed header, or a data length that differs from what the
+   *     shape needs
+   */
   public static INDArray read(byte[] bytes, Path file, String entry) throws FileFormatException {
+    checkNotNull(bytes, "npy bytes must not be null");
+    checkNotNull(file, "file must not be null; pass the file the bytes came from, for messages");
+    checkNotNull(entry, "entry must not be null; pass the entry name the bytes came from, for messages");
     if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
       throw new FileFormatException(file, entry + " is not a .npy array (bad magic)");
     }
@@ -81,17 +93,26 @@ public final class Npy {
       throw new FileFormatException(file, entry + " has an unsupported .npy header: " + header.trim());
     }
     boolean f4 = m.group(1).equals("<f4");
-    String[] dims = m.group(2).replace(" ", "").split(",");
-    long[] shape = Arrays.stream(dims).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong).toArray();
-    long n = 1;
-    for (long s : shape) {
-      n = Math.multiplyExact(n, s);
-    }
     int width = f4 ? 4 : 8;
-    long expected = 10L + headerLen + n * width;
-    if (expected != bytes.length) {
-      throw new FileFormatException(file, entry + " holds " + (bytes.length - 10 - headerLen)
-          + " data bytes but its shape " + Arrays.toString(shape) + " needs " + n * width);
+    long available = bytes.length - 10L - headerLen;
+    long[] shape;
+    long n = 1;
+    try {
+      shape = Arrays.stream(m.group(2).split(",")).map(String::trim).filter(s -> !s.isEmpty())
+          .mapToLong(Long::parseLong).toArray();
+      for (long s : shape) {
+        n = Math.multiplyExact(n, s);
+      }
+      Math.multiplyExact(n, width);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new FileFormatException(file, entry + " declares a shape too large for any array: " + m.group(2));
+    }
+    if (n * width != available) {
+      throw new FileFormatException(file, entry + " holds " + available + " data bytes but its shape "
+          + Arrays.toString(shape) + " needs " + n * width);
+    }
+    if (n == 0) {
+      return Nd4j.create(f4 ? DataType.FLOAT : DataType.DOUBLE, shape);
     }
     buf.position(10 + headerLen);
     if (f4) {

@@ -128,7 +128,8 @@ public final class MaskContext {
 
   /** A fresh generator for a purpose and an index (e.g. the tensor's position), derived from the seed only. */
   public SplittableRandom random(String purpose, long index) {
-    checkArgument(purpose != null && !purpose.isBlank(), "random stream purpose must not be blank");
+    checkNotNull(purpose, "random stream purpose must not be null; pass e.g. \"scores\"");
+    checkArgument(!purpose.isBlank(), "random stream purpose must not be blank; pass e.g. \"scores\"");
     return streams.stream("mask/" + purpose, index);
   }
 
@@ -175,13 +176,18 @@ public final class MaskContext {
 
     /** The loader of data-dependent scores (SNIP, GraSP); its batches of {@link #dataEpoch} are used. */
     public Builder data(Loader loader) {
-      this.data = checkNotNull(loader, "data loader must not be null");
+      checkNotNull(loader, "data loader must not be null; leave data unset for data-free policies");
+      checkArgument(loader.batchesPerEpoch() > 0, "data set %s of the data loader yields no batch (%s samples); "
+          + "pass a loader over at least one batch for data-dependent scores", loader.dataset().name(),
+          loader.dataset().size());
+      this.data = loader;
       return this;
     }
 
     /** Which epoch's batch order the scores read (default 0). */
     public Builder dataEpoch(int epoch) {
-      checkArgument(epoch >= 0, "data epoch must not be negative, got %s", epoch);
+      checkArgument(epoch >= 0, "data epoch must not be negative, got %s; epochs count from 0 (the default)",
+          epoch);
       this.dataEpoch = epoch;
       return this;
     }

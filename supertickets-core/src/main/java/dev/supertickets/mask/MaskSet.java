@@ -101,6 +101,7 @@ public final class MaskSet {
 
   /** Whether a mask for {@code name} is recorded. */
   public boolean contains(String name) {
+    checkNotNull(name, "parameter name must not be null");
     return entries.containsKey(name);
   }
 
@@ -116,6 +117,8 @@ public final class MaskSet {
 
   /** A fresh array of the given type holding the mask of {@code name} (1 = kept). */
   public INDArray mask(String name, DataType type) {
+    checkNotNull(name, "parameter name must not be null");
+    checkNotNull(type, "data type must not be null; use DataType.FLOAT");
     Entry e = get(name);
     float[] m = new float[(int) e.length];
     for (int i = e.kept.nextSetBit(0); i >= 0; i = e.kept.nextSetBit(i + 1)) {
@@ -154,6 +157,7 @@ public final class MaskSet {
 
   /** The number of pruned entries of the mask of {@code name}. */
   public long prunedCount(String name) {
+    checkNotNull(name, "parameter name must not be null");
     Entry e = get(name);
     return e.length - e.kept.cardinality();
   }
@@ -201,6 +205,7 @@ public final class MaskSet {
   }
 
   private Entry get(String name) {
+    checkNotNull(name, "parameter name must not be null");
     Entry e = entries.get(name);
     checkArgument(e != null, "mask set has no mask for %s; it has %s", name, entries.keySet());
     return e;

@@ -71,6 +71,8 @@ public final class Ranking {
    */
   public static ImmutableMap<Param, INDArray> select(List<Param> params, Map<Param, ? extends INDArray> scores,
       double sparsity, Scope scope, boolean referenceTies) {
+        checkNotNull(params, "parameters must not be null");
+        checkNotNull(scores, "scores must not be null; pass one score array per parameter");
     checkSparsity(sparsity);
     checkNotNull(scope, "scope must not be null; use Scope.GLOBAL");
     checkArgument(!params.isEmpty(), "need at least one parameter to prune");

@@ -98,6 +98,7 @@ public final class ScoredPolicy implements MaskPolicy {
 
   /** The sparsity after round {@code round} (1-based) of {@code rounds} towards {@code sparsity}. */
   public static double roundSparsity(double sparsity, int round, int rounds, Schedule schedule) {
+    checkNotNull(schedule, "schedule must not be null; use Schedule.EXPONENTIAL");
     Ranking.checkSparsity(sparsity);
     checkArgument(round >= 1 && round <= rounds, "round must be in [1, %s], got %s", rounds, round);
     if (round == rounds) {

@@ -67,13 +67,15 @@ public final class Selector {
 
   /** Parameters whose name starts with {@code prefix}. */
   public static Selector namePrefix(String prefix) {
-    checkArgument(prefix != null && !prefix.isEmpty(), "name prefix must not be empty; pass e.g. \"fc\"");
+    checkNotNull(prefix, "name prefix must not be null; pass e.g. \"fc\"");
+    checkArgument(!prefix.isEmpty(), "name prefix must not be empty; pass e.g. \"fc\"");
     return new Selector("namePrefix(\"" + prefix + "\")", p -> p.name().startsWith(prefix));
   }
 
   /** Parameters with exactly one of the given names. */
   public static Selector names(String first, String... more) {
-    checkArgument(first != null, "parameter name must not be null");
+    checkNotNull(first, "parameter name must not be null");
+    checkNotNull(more, "more parameter names must not be null; pass none for one name");
     ImmutableSet<String> set = ImmutableSet.<String>builder().add(first).add(more).build();
     return new Selector("names(" + set + ")", p -> set.contains(p.name()));
   }
@@ -83,7 +85,8 @@ public final class Selector {
    * {@code ?} exactly one character; everything else is literal. Example: {@code "block*.dw.weight"}.
    */
   public static Selector nameGlob(String glob) {
-    checkArgument(glob != null && !glob.isEmpty(), "name glob must not be empty; pass e.g. \"block*.weight\"");
+    checkNotNull(glob, "name glob must not be null; pass e.g. \"block*.weight\"");
+    checkArgument(!glob.isEmpty(), "name glob must not be empty; pass e.g. \"block*.weight\"");
     StringBuilder regex = new StringBuilder();
     for (char c : glob.toCharArray()) {
       if (c == '*') {
@@ -100,7 +103,8 @@ public final class Selector {
 
   /** Parameters whose whole name matches a Java regular expression. */
   public static Selector nameRegex(String regex) {
-    checkArgument(regex != null && !regex.isEmpty(), "name regex must not be empty; pass e.g. \"conv\\\\d+\\\\.weight\"");
+    checkNotNull(regex, "name regex must not be null");
+    checkArgument(!regex.isEmpty(), "name regex must not be empty; pass e.g. \"conv\\\\d+\\\\.weight\"");
     Pattern pattern;
     try {
       pattern = Pattern.compile(regex);
@@ -113,7 +117,9 @@ public final class Selector {
 
   /** Parameters accepted by a predicate; {@code description} names it in error messages. */
   public static Selector where(String description, Predicate<Param> predicate) {
-    checkArgument(description != null && !description.isBlank(),
+    checkNotNull(description, "selector description must not be null; it names the selector in messages");
+    checkNotNull(predicate, "selector predicate must not be null");
+    checkArgument(!description.isBlank(),
         "selector description must not be blank; it names the selector in error messages");
     checkNotNull(predicate, "predicate of selector %s must not be null", description);
     return new Selector(description, predicate);
@@ -146,6 +152,7 @@ public final class Selector {
 
   /** The same selector under another description. */
   public Selector named(String newDescription) {
+    checkNotNull(newDescription, "selector description must not be null; it names the selector in messages");
     return where(newDescription, predicate);
   }
 

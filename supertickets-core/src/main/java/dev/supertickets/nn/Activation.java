@@ -1,5 +1,6 @@
 package dev.supertickets.nn;
 
+import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,7 +24,7 @@ public final class Activation implements Module {
 
   /** An activation layer of the given kind. */
   public Activation(Kind kind) {
-    this.kind = kind;
+    this.kind = checkNotNull(kind, "activation kind must not be null; use Kind.RELU");
   }
 
   /** A ReLU layer. */
@@ -43,6 +44,8 @@ public final class Activation implements Module {
 
   @Override
   public INDArray forward(INDArray x, Mode mode) {
+    checkNotNull(x, "input must not be null");
+    checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
     INDArray y = kind == Kind.RELU ? Transforms.relu(x, true) : Transforms.relu6(x, true);
     if (mode.cachesForBackward()) {
       output = y;
@@ -52,6 +55,7 @@ public final class Activation implements Module {
 
   @Override
   public INDArray backward(INDArray gradOut) {
+    checkNotNull(gradOut, "output gradient must not be null");
     checkState(output != null, "backward called before a training forward pass");
     INDArray pass = Transforms.step(output, true);
     if (kind == Kind.RELU6) {

@@ -1,6 +1,7 @@
 package dev.supertickets.nn;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.ImmutableList;
@@ -41,6 +42,8 @@ public final class BatchNorm implements Module {
    * (PyTorch's convention), {@code eps} is added to the variance.
    */
   public BatchNorm(String name, int channels, double momentum, double eps, DataType type) {
+    checkNotNull(name, "batch-norm name must not be null; parameters are named after it");
+    checkNotNull(type, "data type must not be null; use DataType.FLOAT");
     checkArgument(channels > 0, "channels must be positive, got %s", channels);
     checkArgument(momentum > 0 && momentum <= 1, "momentum must be in (0, 1], got %s", momentum);
     checkArgument(eps > 0, "eps must be positive, got %s", eps);
@@ -111,6 +114,8 @@ public final class BatchNorm implements Module {
 
   @Override
   public INDArray forward(INDArray x, Mode mode) {
+    checkNotNull(x, "input must not be null");
+    checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
     checkArgument(x.size(x.rank() - 1) == channels,
         "%s expects %s channels in the last axis, got shape %s", gamma.name(), channels,
         java.util.Arrays.toString(x.shape()));
@@ -192,6 +197,7 @@ public final class BatchNorm implements Module {
 
   @Override
   public INDArray backward(INDArray gradOut) {
+    checkNotNull(gradOut, "output gradient must not be null");
     if (frozenXhat != null) {
       INDArray g2 = Tensors.rows(gradOut);
       gamma.accumulateGrad(Tensors.columnSums(g2.mul(frozenXhat)));

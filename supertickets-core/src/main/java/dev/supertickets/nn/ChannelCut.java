@@ -1,6 +1,7 @@
 package dev.supertickets.nn;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,7 +16,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public record ChannelCut(Param param, int axis, int[] keep) {
   /** Copies {@code keep}, the kept indices along {@code axis} in increasing order. */
   public ChannelCut {
-    keep = keep.clone();
+    checkNotNull(param, "cut parameter must not be null");
+    keep = checkNotNull(keep, "kept indices must not be null").clone();
   }
 
   /** The slice of {@code a} (shaped like the parameter before the cut) that survives the cut, detached. */

@@ -1,6 +1,7 @@
 package dev.supertickets.nn;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import java.util.List;
@@ -14,6 +15,7 @@ public final class Concat {
 
   /** Concatenates the inputs (same N, H, W) along the channel axis. */
   public INDArray forward(List<INDArray> xs) {
+    checkNotNull(xs, "inputs must not be null");
     checkArgument(!xs.isEmpty(), "concat needs at least one input");
     widths = new long[xs.size()];
     for (int i = 0; i < xs.size(); i++) {
@@ -24,6 +26,7 @@ public final class Concat {
 
   /** Splits the gradient of the concatenation into one gradient per input. */
   public INDArray[] backward(INDArray gradOut) {
+    checkNotNull(gradOut, "output gradient must not be null");
     checkState(widths != null, "backward called before a forward pass");
     INDArray[] out = new INDArray[widths.length];
     long start = 0;

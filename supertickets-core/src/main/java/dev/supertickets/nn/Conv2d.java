@@ -1,6 +1,7 @@
 package dev.supertickets.nn;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.ImmutableList;
@@ -149,6 +150,8 @@ public final class Conv2d implements Module {
 
   @Override
   public INDArray forward(INDArray x, Mode mode) {
+    checkNotNull(x, "input must not be null");
+    checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
     checkArgument(x.rank() == 4 && x.size(3) == cin,
         "%s expects NHWC input with %s channels, got shape %s", weight.name(), cin,
         java.util.Arrays.toString(x.shape()));
@@ -182,6 +185,7 @@ public final class Conv2d implements Module {
 
   @Override
   public INDArray backward(INDArray gradOut) {
+    checkNotNull(gradOut, "output gradient must not be null");
     checkState(input != null, "backward called before a training forward pass on %s", weight.name());
     INDArray x = input;
     INDArray w = weight.effective();
@@ -355,6 +359,7 @@ public final class Conv2d implements Module {
     private DataType type = DataType.FLOAT;
 
     private Builder(String name, int cin, int cout, int kernel) {
+      checkNotNull(name, "convolution name must not be null; parameters are named after it");
       checkArgument(cin > 0 && cout > 0, "channels must be positive, got %s -> %s", cin, cout);
       checkArgument(kernel > 0, "kernel size must be positive, got %s", kernel);
       this.name = name;
@@ -399,13 +404,13 @@ public final class Conv2d implements Module {
 
     /** The random stream that draws the initial weights; default a fixed seed 0. */
     public Builder init(SplittableRandom rng) {
-      this.rng = rng;
+      this.rng = checkNotNull(rng, "random stream must not be null; pass a seeded SplittableRandom");
       return this;
     }
 
     /** The parameters' data type; default FLOAT. */
     public Builder dataType(DataType t) {
-      this.type = t;
+      this.type = checkNotNull(t, "data type must not be null; use DataType.FLOAT");
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.supertickets.nn;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import java.util.SplittableRandom;
@@ -23,6 +24,7 @@ public final class Dropout implements Module {
   public Dropout(double p, SplittableRandom rng) {
     checkArgument(p >= 0 && p < 1, "dropout probability must be in [0, 1), got %s", p);
     this.p = p;
+    checkNotNull(rng, "dropout random stream must not be null; pass a seeded SplittableRandom");
     this.seed = rng.nextLong();
   }
 
@@ -50,6 +52,8 @@ public final class Dropout implements Module {
 
   @Override
   public INDArray forward(INDArray x, Mode mode) {
+    checkNotNull(x, "input must not be null");
+    checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
     if (mode.cachesForBackward()) {
       frozen = mode == Mode.FROZEN; // evaluation passes in between leave a pending backward alone
     }
@@ -68,6 +72,7 @@ public final class Dropout implements Module {
 
   @Override
   public INDArray backward(INDArray gradOut) {
+    checkNotNull(gradOut, "output gradient must not be null");
     if (p == 0 || frozen) {
       return gradOut;
     }

@@ -1,5 +1,6 @@
 package dev.supertickets.nn;
 
+import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,6 +13,8 @@ public final class GlobalAvgPool implements Module {
 
   @Override
   public INDArray forward(INDArray x, Mode mode) {
+    checkNotNull(x, "input must not be null");
+    checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
     if (mode.cachesForBackward()) {
       inputShape = x.shape();
     }
@@ -22,6 +25,7 @@ public final class GlobalAvgPool implements Module {
 
   @Override
   public INDArray backward(INDArray gradOut) {
+    checkNotNull(gradOut, "output gradient must not be null");
     checkState(inputShape != null, "backward called before a training forward pass");
     long n = inputShape[0];
     long hw = inputShape[1] * inputShape[2];

@@ -1,6 +1,7 @@
 package dev.supertickets.nn;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.ImmutableList;
@@ -21,6 +22,9 @@ public final class Linear implements Module {
 
   /** A layer from {@code in} to {@code out} features, weights drawn from {@code rng}, bias zero. */
   public Linear(String name, int in, int out, SplittableRandom rng, DataType type) {
+    checkNotNull(name, "linear layer name must not be null; parameters are named after it");
+    checkNotNull(rng, "random stream must not be null; pass a seeded SplittableRandom");
+    checkNotNull(type, "data type must not be null; use DataType.FLOAT");
     checkArgument(in > 0 && out > 0, "linear sizes must be positive, got %s -> %s", in, out);
     this.in = in;
     this.out = out;
@@ -56,6 +60,8 @@ public final class Linear implements Module {
 
   @Override
   public INDArray forward(INDArray x, Mode mode) {
+    checkNotNull(x, "input must not be null");
+    checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
     checkArgument(x.rank() == 2 && x.size(1) == in,
         "%s expects input [batch, %s], got %s", weight.name(), in, java.util.Arrays.toString(x.shape()));
     if (mode.cachesForBackward()) {
@@ -66,6 +72,7 @@ public final class Linear implements Module {
 
   @Override
   public INDArray backward(INDArray gradOut) {
+    checkNotNull(gradOut, "output gradient must not be null");
     checkState(input != null, "backward called before a training forward pass on %s", weight.name());
     weight.accumulateGrad(Tensors.matmul(input, gradOut, true, false));
     bias.accumulateGrad(Tensors.columnSums(gradOut));

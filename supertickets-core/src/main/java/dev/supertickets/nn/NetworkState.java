@@ -1,6 +1,7 @@
 package dev.supertickets.nn;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableMap;
 import dev.supertickets.tensor.Workspaces;
@@ -17,6 +18,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record NetworkState(ImmutableMap<String, INDArray> values, ImmutableMap<String, INDArray> masks,
     ImmutableMap<String, INDArray> stats) {
+  /** Checks that no map is null (use an empty map for none). */
+  public NetworkState {
+    checkNotNull(values, "values must not be null; pass an empty map for none");
+    checkNotNull(masks, "masks must not be null; pass an empty map for a dense network");
+    checkNotNull(stats, "statistics must not be null; pass an empty map for a network without batch norm");
+  }
 
   /** Copies the current numbers of {@code model}. */
   public static NetworkState capture(Module model) {

@@ -1,5 +1,7 @@
 package dev.supertickets.nn;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,6 +16,7 @@ public final class Networks {
    * stride 2, BN, ReLU; flatten; linear to the classes.
    */
   public static Sequential smallCnn(int channels, int width, int size, int classes, SplittableRandom rng) {
+    checkNotNull(rng, "random stream must not be null; pass a seeded SplittableRandom");
     int s = (size + 1) / 2;
     s = (s + 1) / 2;
     return Sequential.of(
@@ -36,6 +39,7 @@ public final class Networks {
    * linear 16→classes.
    */
   public static Sequential net2(int channels, int blocks, int classes, SplittableRandom rng) {
+    checkNotNull(rng, "random stream must not be null; pass a seeded SplittableRandom");
     List<Module> layers = new ArrayList<>();
     layers.add(Conv2d.builder("stem", channels, 16, 3).init(rng).build());
     layers.add(new BatchNorm("stem.bn", 16, 0.1, 1e-5, DataType.FLOAT));

@@ -1,6 +1,7 @@
 package dev.supertickets.nn;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,6 +41,9 @@ public final class Param {
    * unique within its network.
    */
   public Param(String name, Kind kind, INDArray value) {
+    checkNotNull(name, "parameter name must not be null");
+    checkNotNull(kind, "parameter kind must not be null");
+    checkNotNull(value, "parameter %s has a null value", name);
     checkArgument(!name.isBlank(), "parameter name must not be blank");
     this.name = name;
     this.kind = kind;
@@ -122,8 +126,9 @@ public final class Param {
     return mask == null ? value.length() : Math.round(mask.sumNumber().doubleValue());
   }
 
-  /** Replaces value, gradient and mask with new arrays, e.g. after channels were cut out. */
+  /** Replaces value, gradient and mask (null: dense) with new arrays, e.g. after channels were cut out. */
   public void replace(INDArray newValue, INDArray newMask) {
+    checkNotNull(newValue, "new value of %s must not be null", name);
     this.value = newValue.detach();
     this.grad = Nd4j.zeros(newValue.dataType(), newValue.shape()).detach();
     this.mask = newMask == null ? null : newMask.castTo(newValue.dataType()).detach();

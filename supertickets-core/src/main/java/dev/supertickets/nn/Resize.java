@@ -1,6 +1,7 @@
 package dev.supertickets.nn;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import org.nd4j.linalg.api.buffer.DataType;
@@ -32,6 +33,7 @@ public final class Resize implements Module {
 
   /** Resizes every input to {@code outH x outW} pixels. */
   public Resize(Interpolation mode, int outH, int outW) {
+    checkNotNull(mode, "interpolation must not be null; use Interpolation.BILINEAR");
     checkArgument(outH > 0 && outW > 0, "output size must be positive, got %sx%s", outH, outW);
     this.mode = mode;
     this.outH = outH;
@@ -40,6 +42,8 @@ public final class Resize implements Module {
 
   @Override
   public INDArray forward(INDArray x, Mode m) {
+    checkNotNull(x, "input must not be null");
+    checkNotNull(m, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
     inputShape = x.shape();
     INDArray h = matrix((int) x.size(1), outH, x.dataType(), true);
     INDArray w = matrix((int) x.size(2), outW, x.dataType(), false);
@@ -48,6 +52,7 @@ public final class Resize implements Module {
 
   @Override
   public INDArray backward(INDArray gradOut) {
+    checkNotNull(gradOut, "output gradient must not be null");
     checkState(inputShape != null, "backward called before a forward pass");
     return apply(gradOut, ah.transpose(), aw.transpose());
   }

@@ -1,5 +1,7 @@
 package dev.supertickets.nn;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import com.google.common.collect.ImmutableList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,6 +12,7 @@ public final class Sequential implements Module {
 
   /** The layers in order (copied). */
   public Sequential(List<? extends Module> layers) {
+    checkNotNull(layers, "layers must not be null; pass an empty list for the identity");
     this.layers = ImmutableList.copyOf(layers);
   }
 
@@ -20,6 +23,8 @@ public final class Sequential implements Module {
 
   @Override
   public INDArray forward(INDArray x, Mode mode) {
+    checkNotNull(x, "input must not be null");
+    checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
     INDArray h = x;
     for (Module m : layers) {
       h = m.forward(h, mode);
@@ -29,6 +34,7 @@ public final class Sequential implements Module {
 
   @Override
   public INDArray backward(INDArray gradOut) {
+    checkNotNull(gradOut, "output gradient must not be null");
     INDArray g = gradOut;
     for (int i = layers.size() - 1; i >= 0; i--) {
       g = layers.get(i).backward(g);

@@ -1,5 +1,7 @@
 package dev.supertickets.space;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import java.util.Locale;
 
 /**
@@ -24,6 +26,7 @@ public enum ActivationKind {
    * @throws IllegalArgumentException for any other name
    */
   public static ActivationKind fromJsonName(String name) {
+    checkNotNull(name, "activation name must not be null; use \"relu\" or \"relu6\"");
     for (ActivationKind kind : values()) {
       if (kind.jsonName().equals(name)) {
         return kind;

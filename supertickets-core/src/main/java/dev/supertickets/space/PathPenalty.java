@@ -1,5 +1,7 @@
 package dev.supertickets.space;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 /**
  * The resource-aware L1 weight of one path (SuperTickets §2.1, HR-NAS {@code get_bn_to_prune}): the search adds
  * {@code rho * penalty * sum_c |gamma_c|} over the γ of the BN after the path's depthwise conv.
@@ -14,4 +16,8 @@ package dev.supertickets.space;
  */
 public record PathPenalty(
     String name, int blockIndex, int pathIndex, int kernelSize, int hiddenChannels, long macsPerChannel,
-    double penalty) {}
+    double penalty) {
+  public PathPenalty {
+    checkNotNull(name, "path name must not be null");
+  }
+}

@@ -157,6 +157,7 @@ public final class SearchSpace {
    * @throws IllegalArgumentException if there is none
    */
   public SearchableBlock block(String blockName) {
+    checkNotNull(blockName, "block name must not be null; names look like stage0.branch0.block0");
     return layout.block(blockName);
   }
 
@@ -205,6 +206,7 @@ public final class SearchSpace {
    * @throws IllegalArgumentException as {@link #fromJson(String)}
    */
   public static SearchSpace fromJsonTree(Object tree) {
+    checkNotNull(tree, "search space JSON tree must not be null; pass what SearchSpace.toJsonTree() returned");
     return SearchSpaceJson.fromTree(tree);
   }
 

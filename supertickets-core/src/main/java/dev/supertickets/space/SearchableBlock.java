@@ -109,10 +109,12 @@ public record SearchableBlock(
 
   /** Validates the consistency of the fields. */
   public SearchableBlock {
-    checkNotNull(name, "name");
-    checkNotNull(referenceName, "referenceName");
-    checkNotNull(role, "role");
-    checkNotNull(paths, "paths");
+    checkNotNull(name, "block name must not be null");
+    checkNotNull(referenceName, "reference name of block %s must not be null", name);
+    checkNotNull(role, "role of block %s must not be null", name);
+    checkNotNull(inputResolution, "input resolution of block %s must not be null", name);
+    checkNotNull(outputResolution, "output resolution of block %s must not be null", name);
+    checkNotNull(paths, "paths of block %s must not be null", name);
     checkArgument(!paths.isEmpty(), "block %s needs at least one path", name);
     checkArgument(inp >= 1 && oup >= 1 && stride >= 1, "block %s needs positive inp, oup and stride", name);
     checkArgument(outputResolution.equals(inputResolution.strided(stride)),

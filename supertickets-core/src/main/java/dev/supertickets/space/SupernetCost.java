@@ -1,5 +1,7 @@
 package dev.supertickets.space;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import com.google.common.collect.ImmutableList;
 import java.util.Locale;
 
@@ -48,6 +50,10 @@ public record SupernetCost(
     long hiddenChannels,
     double penaltyNorm,
     ImmutableList<PathPenalty> penalties) {
+
+  public SupernetCost {
+    checkNotNull(penalties, "path penalties must not be null; pass an empty list for a space without paths");
+  }
 
   /** Every trainable scalar: {@link #params()} plus {@link #batchNormParams()}. */
   public long trainableParams() {

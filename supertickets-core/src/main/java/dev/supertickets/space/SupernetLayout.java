@@ -1,6 +1,7 @@
 package dev.supertickets.space;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.ImmutableList;
@@ -319,6 +320,7 @@ public final class SupernetLayout {
    * @throws IllegalArgumentException if there is none
    */
   public SearchableBlock block(String name) {
+    checkNotNull(name, "block name must not be null; names look like stage0.branch0.block0");
     SearchableBlock b = byName.get(name);
     checkArgument(b != null, "search space %s has no block named %s; names look like %s", space.name(), name,
         blocks.get(0).name());
@@ -327,6 +329,7 @@ public final class SupernetLayout {
 
   /** The blocks of one role, in order. */
   public ImmutableList<SearchableBlock> blocks(SearchableBlock.Role role) {
+    checkNotNull(role, "block role must not be null");
     return blocks.stream().filter(b -> b.role() == role).collect(ImmutableList.toImmutableList());
   }
 

@@ -1,6 +1,7 @@
 package dev.supertickets.supernet;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
@@ -46,6 +47,7 @@ public record Architecture(ImmutableMap<String, ImmutableList<Integer>> hidden) 
 
   /** Hidden channels of a block's paths. */
   public ImmutableList<Integer> of(String block) {
+    checkNotNull(block, "block name must not be null; see hidden().keySet() for the names");
     ImmutableList<Integer> h = hidden.get(block);
     checkArgument(h != null, "architecture has no block named %s", block);
     return h;

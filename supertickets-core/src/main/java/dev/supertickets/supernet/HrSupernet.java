@@ -1,6 +1,7 @@
 package dev.supertickets.supernet;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
@@ -141,6 +142,8 @@ public final class HrSupernet implements Supernet {
 
   @Override
   public INDArray forward(INDArray x, Mode mode) {
+    checkNotNull(x, "input must not be null");
+    checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
     checkArgument(x.rank() == 4 && x.size(1) == space.input().height() && x.size(2) == space.input().width()
             && x.size(3) == space.input().channels(),
         "supernet %s expects NHWC input [N, %s, %s, %s], got %s; resize the data or build the space with "
@@ -164,6 +167,7 @@ public final class HrSupernet implements Supernet {
 
   @Override
   public INDArray backward(INDArray gradOut) {
+    checkNotNull(gradOut, "output gradient must not be null");
     List<INDArray> g = ((HeadModule) head).backwardAll(gradOut);
     INDArray gh;
     if (space.isChain()) {

@@ -1,6 +1,7 @@
 package dev.supertickets.supernet;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.math.IntMath;
@@ -127,6 +128,11 @@ public final class InvertedResidualChannels implements Module {
    */
   public InvertedResidualChannels(String name, int inp, int oup, int stride, int[] kernels, int[] hidden, boolean relu6,
       double bnMomentum, double bnEps, SplittableRandom rng, DataType type) {
+    checkNotNull(name, "block name must not be null");
+    checkNotNull(kernels, "kernel sizes of block %s must not be null", name);
+    checkNotNull(hidden, "hidden widths of block %s must not be null", name);
+    checkNotNull(rng, "random stream must not be null; pass a seeded SplittableRandom");
+    checkNotNull(type, "data type must not be null; use DataType.FLOAT");
     checkArgument(kernels.length == hidden.length, "block %s: %s kernel sizes but %s hidden widths", name,
         kernels.length, hidden.length);
     checkArgument(stride == 1 || stride == 2, "block %s: stride must be 1 or 2, got %s", name, stride);
@@ -180,6 +186,8 @@ public final class InvertedResidualChannels implements Module {
 
   @Override
   public INDArray forward(INDArray x, Mode mode) {
+    checkNotNull(x, "input must not be null");
+    checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
     INDArray shortcut = residual == null ? x : residual.forward(x, mode);
     if (paths.isEmpty()) {
       return shortcut;
@@ -194,6 +202,7 @@ public final class InvertedResidualChannels implements Module {
 
   @Override
   public INDArray backward(INDArray gradOut) {
+    checkNotNull(gradOut, "output gradient must not be null");
     INDArray dx = residual == null ? gradOut.dup() : residual.backward(gradOut);
     if (paths.isEmpty()) {
       return dx;

@@ -21,6 +21,8 @@ public final class DataChecks {
    * @param role what the data is for, used in messages ("training", "test")
    */
   public static void checkFits(SearchSpace space, Dataset data, String role, int minSamples) {
+    checkNotNull(space, "search space must not be null");
+    checkNotNull(role, "role must not be null; pass what the data is for, e.g. \"training\"");
     checkNotNull(data, "%s data must not be null", role);
     var in = space.input();
     checkArgument(data.height() == in.height() && data.width() == in.width() && data.channels() == in.channels(),
@@ -36,6 +38,8 @@ public final class DataChecks {
         "%s data has %s labels but space %s has a %s head; pair classification data with a classification head "
             + "and per-pixel labels with a dense head", role, data.isDense() ? "per-pixel" : "per-sample",
         space.name(), denseHead ? "dense" : "classification");
+    checkArgument(data.size() > 0, "%s data set %s is empty (0 samples); pass at least one sample", role,
+        data.name());
     checkArgument(data.size() >= minSamples,
         "%s data has %s samples, fewer than one batch of %s; use a smaller batch size or more data",
         role, data.size(), minSamples);

@@ -1,5 +1,7 @@
 package dev.supertickets.ticket;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import com.google.common.collect.ImmutableMap;
 import dev.supertickets.tensor.Backend;
 import java.time.Instant;
@@ -41,6 +43,7 @@ public record Provenance(ImmutableMap<String, String> entries) {
 
   /** The value of {@code key}, or null when absent. */
   public String get(String key) {
+    checkNotNull(key, "provenance key must not be null");
     return entries.get(key);
   }
 }

@@ -51,9 +51,14 @@ public final class SuperTicket {
    */
   public SuperTicket(SearchSpace space, Architecture architecture, NetworkState state, Normalization normalization,
       Provenance provenance) {
+    checkNotNull(space, "search space must not be null");
+    checkNotNull(architecture, "architecture must not be null; use Architecture.full(space) for the whole space");
+    checkNotNull(state, "network state must not be null; use NetworkState.capture(network)");
+    checkNotNull(normalization, "normalisation must not be null; use Normalization.identity(channels) for none");
+    checkNotNull(provenance, "provenance must not be null; use Provenance.of(Map.of())");
     checkArgument(normalization.channels() == space.input().channels(),
-        "normalisation has %s channels but the space's input has %s", normalization.channels(),
-        space.input().channels());
+        "normalisation has %s channels but the space's input has %s; compute it on images with %s channels",
+        normalization.channels(), space.input().channels(), space.input().channels());
     this.space = space;
     this.architecture = architecture;
     this.state = state;
@@ -63,6 +68,7 @@ public final class SuperTicket {
 
   /** Captures a trained network as a ticket. */
   public static SuperTicket of(Supernet net, Normalization normalization, Provenance provenance) {
+    checkNotNull(net, "network must not be null");
     return new SuperTicket(net.space(), Architecture.of(net), NetworkState.capture(net), normalization, provenance);
   }
 
@@ -137,9 +143,22 @@ public final class SuperTicket {
     return networks.get().cost();
   }
 
-  /** Logits for images in [0, 1], NHWC {@code [N, H, W, C]}; the ticket applies its own normalisation. */
+  /**
+   * Logits for images in [0, 1], NHWC {@code [N, H, W, C]} with the space's input size and at least one image; the
+   * ticket applies its own normalisation. Safe to call from many threads at once: each thread runs its own copy of
+   * the network, because layers keep per-call state (inputs cached for backward) in fields.
+   */
   public INDArray predict(INDArray images) {
-    INDArray x = images.dup();
+    checkNotNull(images, "images must not be null");
+    var in = space.input();
+    checkArgument(images.rank() == 4 && images.size(0) > 0 && images.size(1) == in.height()
+            && images.size(2) == in.width() && images.size(3) == in.channels(),
+        "images must be NHWC [N, %s, %s, %s] with N >= 1 for space %s, got shape %s; reshape them (one image is "
+            + "[1, %s, %s, %s])", in.height(), in.width(), in.channels(), space.name(),
+        java.util.Arrays.toString(images.shape()), in.height(), in.width(), in.channels());
+    // a private float copy: normalised in place below, and the network computes in float
+    INDArray x = images.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? images.dup()
+        : images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
     for (int c = 0; c < normalization.channels(); c++) {
       INDArray ch = x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
           org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(c));
@@ -153,8 +172,12 @@ public final class SuperTicket {
     }
   }
 
-  /** Accuracy and loss on a data set (per pixel for dense prediction). */
+  /**
+   * Accuracy and loss on a data set (per pixel for dense prediction); the data must fit the space (image size,
+   * classes, kind of labels) and hold at least one sample. Safe to call from many threads at once.
+   */
   public Metrics evaluate(Dataset data) {
+    DataChecks.checkFits(space, data, "evaluation", 1);
     Loader loader = Loader.forEvaluation(data, 256, normalization);
     return Evaluator.evaluate(networks.get(), loader, lossFor(data));
   }
@@ -178,6 +201,12 @@ public final class SuperTicket {
    * search-then-prune baseline, without retraining); {@code data} feeds data-dependent scores and may be null.
    */
   public SuperTicket prune(MaskPolicy policy, double sparsity, Dataset data, long seed) {
+    checkNotNull(policy, "mask policy must not be null; e.g. MaskPolicies.magnitude()");
+    checkArgument(sparsity >= 0 && sparsity < 1, "sparsity must be in [0, 1), got %s; e.g. 0.9 prunes 90%% of "
+        + "the prunable weights", sparsity);
+    if (data != null) {
+      DataChecks.checkFits(space, data, "pruning", 1);
+    }
     Supernet net = network();
     MaskContext.Builder ctx = MaskContext.builder(net).seed(seed);
     if (data != null) {
@@ -227,15 +256,26 @@ public final class SuperTicket {
 
   /** A new ticket with other numbers (same architecture), e.g. after retraining with fixed masks. */
   public SuperTicket withState(NetworkState newState, Map<String, ?> moreProvenance) {
+    checkNotNull(newState, "network state must not be null");
+    checkNotNull(moreProvenance, "provenance entries must not be null; pass Map.of() for none");
     return new SuperTicket(space, architecture, newState, normalization, provenance.with(moreProvenance));
   }
 
   /** Saves this ticket atomically in the versioned, checksummed ticket format ({@link TicketFile}). */
   public void save(Path file) throws IOException {
+    checkNotNull(file, "file must not be null; pass e.g. Path.of(\"ticket.stkt\")");
     TicketFile.write(this, file);
   }
 
-  /** Loads a ticket written by {@link #save}; refuses damaged or foreign files with a FileFormatException. */
+  /**
+   * Loads a ticket written by {@link #save} in ticket format version 1 to {@value TicketFile#VERSION}.
+   *
+   * @throws dev.supertickets.io.FileFormatException the one exception for a file that will not load, naming the
+   *     file and the problem: foreign, truncated, corrupt (whole-file and per-entry SHA-256), inconsistent, or
+   *     written in a newer format version (the message names the versions this library reads and that a newer
+   *     SuperTickets-J is needed)
+   * @throws IOException when the file cannot be read at all (missing, no permission)
+   */
   public static SuperTicket load(Path file) throws IOException {
     return TicketFile.read(file);
   }

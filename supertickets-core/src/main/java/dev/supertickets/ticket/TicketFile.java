@@ -61,6 +61,15 @@ public final class TicketFile {
     return new Archive(KIND, VERSION, entries);
   }
 
+  /**
+   * Reads a ticket file of version 1 to {@value #VERSION}.
+   *
+   * @throws FileFormatException the one exception for a file that will not load, naming the file and the problem:
+   *     foreign, truncated or corrupt (see {@link Archive#read}), a newer format version (the message names the
+   *     versions this library reads and that a newer SuperTickets-J is needed), or content that does not fit
+   *     together (a tensor whose shape the architecture does not have)
+   * @throws IOException when the file cannot be read at all (missing, no permission)
+   */
   static SuperTicket read(Path file) throws IOException {
     return read(Archive.read(file, KIND, VERSION), file);
   }
@@ -68,33 +77,57 @@ public final class TicketFile {
   /** The ticket held by an archive of this kind and version, read from {@code file} (named in errors). */
   public static SuperTicket read(Archive a, Path file) throws FileFormatException {
     try {
-      @SuppressWarnings("unchecked")
-      Map<String, Object> json = (Map<String, Object>) Json.parse(
-          new String(a.entry("ticket.json", file), StandardCharsets.UTF_8));
+      Map<String, Object> json = object(Json.parse(new String(a.entry("ticket.json", file), StandardCharsets.UTF_8)),
+          "ticket.json", file);
       SearchSpace space = SearchSpace.fromJsonTree(json.get("space"));
       Map<String, ImmutableList<Integer>> arch = new LinkedHashMap<>();
-      @SuppressWarnings("unchecked")
-      Map<String, Object> archJson = (Map<String, Object>) json.get("architecture");
-      archJson.forEach((k, v) -> arch.put(k, ((List<?>) v).stream().map(o -> ((Number) o).intValue())
-          .collect(ImmutableList.toImmutableList())));
-      @SuppressWarnings("unchecked")
-      Map<String, Object> norm = (Map<String, Object>) json.get("normalization");
-      Normalization n = new Normalization(toFloats(norm.get("mean")), toFloats(norm.get("std")));
-      @SuppressWarnings("unchecked")
-      Map<String, Object> prov = (Map<String, Object>) json.get("provenance");
+      for (Map.Entry<String, Object> e : object(json.get("architecture"), "architecture", file).entrySet()) {
+        ImmutableList.Builder<Integer> widths = ImmutableList.builder();
+        for (Object o : list(e.getValue(), "architecture." + e.getKey(), file)) {
+          widths.add(Math.toIntExact(number(o, "architecture." + e.getKey(), file).longValue()));
+        }
+        arch.put(e.getKey(), widths.build());
+      }
+      Map<String, Object> norm = object(json.get("normalization"), "normalization", file);
+      Normalization n = new Normalization(toFloats(norm.get("mean"), "normalization.mean", file),
+          toFloats(norm.get("std"), "normalization.std", file));
       Map<String, String> p = new LinkedHashMap<>();
-      prov.forEach((k, v) -> p.put(k, String.valueOf(v)));
+      object(json.get("provenance"), "provenance", file).forEach((k, v) -> p.put(k, String.valueOf(v)));
       NetworkState state = new NetworkState(tensors(a, file, "values/", json.get("values")),
           tensors(a, file, "masks/", json.get("masks")), tensors(a, file, "stats/", json.get("stats")));
       SuperTicket t = new SuperTicket(space, new Architecture(ImmutableMap.copyOf(arch)), state, n,
           new Provenance(ImmutableMap.copyOf(p)));
       t.network(); // checks that every tensor fits the architecture now, not at the first prediction
       return t;
-    } catch (FileFormatException e) {
-      throw e;
     } catch (RuntimeException e) {
       throw new FileFormatException(file, "ticket content is inconsistent: " + e.getMessage(), e);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Object o, String what, Path file) throws FileFormatException {
+    if (!(o instanceof Map)) {
+      throw new FileFormatException(file, "ticket.json: " + what + " must be a JSON object, found " + describe(o));
+    }
+    return (Map<String, Object>) o;
+  }
+
+  private static List<?> list(Object o, String what, Path file) throws FileFormatException {
+    if (!(o instanceof List<?> l)) {
+      throw new FileFormatException(file, "ticket.json: " + what + " must be a JSON array, found " + describe(o));
+    }
+    return l;
+  }
+
+  private static Number number(Object o, String what, Path file) throws FileFormatException {
+    if (!(o instanceof Number n)) {
+      throw new FileFormatException(file, "ticket.json: " + what + " must hold numbers, found " + describe(o));
+    }
+    return n;
+  }
+
+  private static String describe(Object o) {
+    return o == null ? "nothing" : o.getClass().getSimpleName();
   }
 
   private static void put(Map<String, byte[]> entries, String prefix, Map<String, INDArray> tensors) {
@@ -103,13 +136,18 @@ public final class TicketFile {
 
   private static ImmutableMap<String, INDArray> tensors(Archive a, Path file, String prefix, Object names)
       throws FileFormatException {
-    ImmutableMap.Builder<String, INDArray> b = ImmutableMap.builder();
-    for (Object o : (List<?>) names) {
-      String name = (String) o;
+    String what = prefix.substring(0, prefix.length() - 1);
+    Map<String, INDArray> b = new LinkedHashMap<>();
+    for (Object o : list(names, what, file)) {
+      if (!(o instanceof String name)) {
+        throw new FileFormatException(file, "ticket.json: " + what + " must list names, found " + describe(o));
+      }
       String entry = prefix + name + ".npy";
-      b.put(name, Npy.read(a.entry(entry, file), file, entry));
+      if (b.put(name, Npy.read(a.entry(entry, file), file, entry)) != null) {
+        throw new FileFormatException(file, "ticket.json lists " + entry + " twice");
+      }
     }
-    return b.build();
+    return ImmutableMap.copyOf(b);
   }
 
   private static List<Object> floats(float[] v) {
@@ -120,11 +158,11 @@ public final class TicketFile {
     return out;
   }
 
-  private static float[] toFloats(Object list) {
-    List<?> l = (List<?>) list;
+  private static float[] toFloats(Object o, String what, Path file) throws FileFormatException {
+    List<?> l = list(o, what, file);
     float[] out = new float[l.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = ((Number) l.get(i)).floatValue();
+      out[i] = number(l.get(i), what, file).floatValue();
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package dev.supertickets.train;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
 import dev.supertickets.nn.Param;
@@ -28,6 +29,7 @@ abstract class AbstractOptimizer implements Optimizer {
 
   @Override
   public final void step(List<Param> params, double lr) {
+    checkNotNull(params, "parameters must not be null");
     checkArgument(Double.isFinite(lr) && lr >= 0, "learning rate must be finite and non-negative, got %s", lr);
     steps++;
     for (Param p : params) {
@@ -51,12 +53,15 @@ abstract class AbstractOptimizer implements Optimizer {
 
   @Override
   public List<INDArray> state(Param p) {
+    checkNotNull(p, "parameter must not be null");
     List<INDArray> s = state.get(p);
     return s == null ? ImmutableList.of() : ImmutableList.copyOf(s);
   }
 
   @Override
   public void setState(Param p, List<INDArray> newState) {
+    checkNotNull(p, "parameter must not be null");
+    checkNotNull(newState, "optimizer state of %s must not be null", p.name());
     checkArgument(newState.isEmpty() || newState.size() == slots,
         "optimizer keeps %s state arrays per parameter, got %s", slots, newState.size());
     if (newState.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.supertickets.train;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.supertickets.data.BatchIterator;
 import dev.supertickets.data.Loader;
@@ -23,6 +24,8 @@ public final class BnCalibration {
    * batches (at least 1) of {@code loader}'s epoch {@code epochForOrder}, which fixes the batch order.
    */
   public static void recalibrate(Module model, Loader loader, int batches, int epochForOrder) {
+    checkNotNull(model, "model must not be null");
+    checkNotNull(loader, "calibration loader must not be null");
     checkArgument(batches > 0, "calibration needs at least one batch, got %s", batches);
     for (BatchNorm bn : Modules.ofType(model, BatchNorm.class)) {
       bn.resetRunningStats();

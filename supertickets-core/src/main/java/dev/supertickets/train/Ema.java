@@ -1,6 +1,7 @@
 package dev.supertickets.train;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.supertickets.nn.BatchNorm;
 import dev.supertickets.nn.Module;
@@ -30,6 +31,7 @@ public final class Ema {
    * (after the warm-up).
    */
   public Ema(Module model, double decay) {
+    checkNotNull(model, "model must not be null");
     checkArgument(decay > 0 && decay < 1, "ema decay must be in (0, 1), got %s", decay);
     this.model = model;
     this.decay = decay;
@@ -71,11 +73,14 @@ public final class Ema {
 
   /** The shadow of one parameter (for slicing after channel cuts). */
   public INDArray shadow(Param p) {
+    checkNotNull(p, "parameter must not be null");
     return shadows.get(p);
   }
 
   /** Replaces the shadow of a parameter (copied). */
   public void setShadow(Param p, INDArray value) {
+    checkNotNull(p, "parameter must not be null");
+    checkNotNull(value, "shadow of %s must not be null", p.name());
     try (MemoryWorkspace ignored = Workspaces.outside()) {
       shadows.put(p, value.dup());
     }
@@ -118,6 +123,7 @@ public final class Ema {
 
   /** Forgets parameters that are no longer in the model. */
   public void retain(List<Param> live) {
+    checkNotNull(live, "live parameters must not be null");
     shadows.keySet().retainAll(new java.util.HashSet<>(live));
   }
 

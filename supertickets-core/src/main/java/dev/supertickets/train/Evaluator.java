@@ -1,5 +1,7 @@
 package dev.supertickets.train;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import dev.supertickets.data.Batch;
 import dev.supertickets.data.BatchIterator;
 import dev.supertickets.data.Loader;
@@ -19,6 +21,9 @@ public final class Evaluator {
    * counting per sample or, for dense data, per non-ignored pixel.
    */
   public static Metrics evaluate(Module model, Loader loader, SoftmaxCrossEntropy loss) {
+    checkNotNull(model, "model must not be null");
+    checkNotNull(loader, "loader must not be null; use Loader.forEvaluation(data, 256, normalization)");
+    checkNotNull(loss, "loss must not be null; use new SoftmaxCrossEntropy()");
     double lossSum = 0;
     long correct = 0;
     long counted = 0;

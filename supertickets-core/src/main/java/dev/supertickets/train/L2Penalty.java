@@ -1,6 +1,7 @@
 package dev.supertickets.train;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.supertickets.nn.Param;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class L2Penalty {
   public L2Penalty(double wd, Predicate<Param> applies) {
     checkArgument(wd >= 0 && Double.isFinite(wd), "weight decay must be finite and non-negative, got %s", wd);
     this.wd = wd;
-    this.applies = applies;
+    this.applies = checkNotNull(applies, "l2 selection must not be null; use L2Penalty.onWeights(wd)");
   }
 
   /** On convolution and linear weights. */
@@ -38,6 +39,7 @@ public final class L2Penalty {
 
   /** Adds {@code wd·w} to each covered gradient and returns the penalty's value. */
   public double apply(List<Param> params, boolean computeValue) {
+    checkNotNull(params, "parameters must not be null");
     if (wd == 0) {
       return 0;
     }

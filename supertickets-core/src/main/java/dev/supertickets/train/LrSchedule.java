@@ -1,6 +1,7 @@
 package dev.supertickets.train;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
 import java.util.List;
@@ -22,6 +23,7 @@ public interface LrSchedule {
 
   /** Multiplies by {@code gamma} at each milestone step (PyTorch's MultiStepLR, in steps). */
   static LrSchedule multiStep(double lr, List<Long> milestones, double gamma) {
+    checkNotNull(milestones, "milestones must not be null; pass an empty list for a constant rate");
     checkArgument(gamma > 0, "gamma must be positive, got %s", gamma);
     ImmutableList<Long> ms = ImmutableList.sortedCopyOf(milestones);
     return step -> {

@@ -180,7 +180,7 @@ class LoaderTest {
   void refusesBadConfigurations() {
     Dataset d = indexed(10);
     assertThatThrownBy(() -> Loader.builder(d).batchSize(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("batch size must be positive, got 0");
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("batch size must be positive, got 0; e.g. 128");
     assertThatThrownBy(() -> Loader.builder(d).batchSize(11).dropLast(true).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaves no batch");
     assertThatThrownBy(() -> Loader.builder(d).normalization(Normalization.identity(3)))

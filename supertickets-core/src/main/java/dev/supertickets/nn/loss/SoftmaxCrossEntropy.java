@@ -1,6 +1,7 @@
 package dev.supertickets.nn.loss;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -47,7 +48,11 @@ public final class SoftmaxCrossEntropy {
    * The mean loss, its gradient with respect to the logits (same shape as the logits), and how many rows or pixels
    * counted (ignored pixels excluded).
    */
-  public record Result(double loss, INDArray gradLogits, long counted) {}
+  public record Result(double loss, INDArray gradLogits, long counted) {
+    public Result {
+      checkNotNull(gradLogits, "logit gradient must not be null");
+    }
+  }
 
   /**
    * The mean loss over the counted rows (or pixels) and its gradient; {@code labels} holds one class index in
