@@ -12,7 +12,8 @@ public final class ConsoleProgress implements DrawListener {
 
   /** Prints to {@code out}. */
   public ConsoleProgress(PrintStream out) {
-    this.out = out;
+    this.out = com.google.common.base.Preconditions.checkNotNull(out, "output stream must not be null; use "
+        + "System.err");
   }
 
   /** Prints to {@code System.out}. */

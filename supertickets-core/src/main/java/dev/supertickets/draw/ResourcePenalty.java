@@ -27,7 +27,7 @@ public final class ResourcePenalty implements Regularizer {
   public ResourcePenalty(Supernet net, double rho, long warmupSteps) {
     checkArgument(rho >= 0 && Double.isFinite(rho), "rho must be finite and non-negative, got %s", rho);
     checkArgument(warmupSteps >= 0, "warm-up steps must be non-negative, got %s", warmupSteps);
-    this.net = net;
+    this.net = com.google.common.base.Preconditions.checkNotNull(net, "supernet must not be null");
     this.rho = rho;
     this.warmupSteps = warmupSteps;
   }

@@ -83,6 +83,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
    */
   public SuperTicket resume(Path checkpoint, Dataset train, Dataset test) throws IOException {
     checkNotNull(checkpoint, "checkpoint path must not be null");
+    checkNotNull(train, "training data must not be null; pass the data the checkpointed draw trained on");
     DrawCheckpoint c = DrawCheckpoint.read(checkpoint);
     Map<String, Object> mine = checkpointSettings(train, test);
     for (Map.Entry<String, Object> e : mine.entrySet()) {
@@ -511,21 +512,22 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
     /** Explicit L2 on raw conv and linear weights, masked entries included (reference: 1e-5). */
     public Builder weightDecay(double wd) {
-      checkArgument(wd >= 0, "weight decay must be non-negative, got %s", wd);
+      checkArgument(wd >= 0 && Double.isFinite(wd), "weight decay must be finite and non-negative, got %s; e.g. 1e-5", wd);
       this.weightDecay = wd;
       return this;
     }
 
     /** Maximum weight of the resource-aware L1 penalty (reference: 1.4e-4 segmentation, 1.8e-4 ImageNet). */
     public Builder rho(double r) {
-      checkArgument(r >= 0, "rho must be non-negative, got %s", r);
+      checkArgument(r >= 0 && Double.isFinite(r), "rho must be finite and non-negative, got %s; e.g. 1.4e-4", r);
       this.rho = r;
       return this;
     }
 
     /** Epochs over which rho rises linearly from 0 (default: a quarter of the epochs). */
     public Builder rhoWarmupEpochs(double epochs) {
-      checkArgument(epochs >= 0, "rho warm-up must be non-negative, got %s", epochs);
+      checkArgument(epochs >= 0 && Double.isFinite(epochs), "rho warm-up must be finite and non-negative, got %s; "
+          + "e.g. a quarter of the epochs", epochs);
       this.rhoWarmupEpochs = epochs;
       return this;
     }
@@ -574,7 +576,8 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
     /** |γ| at or below which a channel is dead (reference: 1e-3). */
     public Builder shrinkThreshold(double t) {
-      checkArgument(t >= 0, "shrink threshold must be non-negative, got %s", t);
+      checkArgument(t >= 0 && Double.isFinite(t), "shrink threshold must be finite and non-negative, got %s; e.g. "
+          + "1e-3", t);
       this.shrinkThreshold = t;
       return this;
     }

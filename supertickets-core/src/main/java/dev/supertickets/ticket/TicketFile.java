@@ -76,6 +76,8 @@ public final class TicketFile {
 
   /** The ticket held by an archive of this kind and version, read from {@code file} (named in errors). */
   public static SuperTicket read(Archive a, Path file) throws FileFormatException {
+    com.google.common.base.Preconditions.checkNotNull(a, "archive must not be null");
+    com.google.common.base.Preconditions.checkNotNull(file, "file must not be null; it names the source in errors");
     try {
       Map<String, Object> json = object(Json.parse(new String(a.entry("ticket.json", file), StandardCharsets.UTF_8)),
           "ticket.json", file);

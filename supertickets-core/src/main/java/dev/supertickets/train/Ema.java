@@ -88,6 +88,7 @@ public final class Ema {
 
   /** The averaged running mean and variance of a BN layer, {@code {mean, var}} (live arrays), or null. */
   public INDArray[] statsShadow(BatchNorm bn) {
+    checkNotNull(bn, "batch norm layer must not be null");
     return stats.get(bn);
   }
 

@@ -21,7 +21,7 @@ public final class NonFiniteException extends IllegalStateException {
         lr));
     this.epoch = epoch;
     this.step = step;
-    this.what = what;
+    this.what = com.google.common.base.Preconditions.checkNotNull(what, "what became non-finite must be named");
   }
 
   /** The 0-based epoch of the refused step. */

@@ -138,7 +138,7 @@ class TransferTest {
     Dataset small = EmbeddedFashionMnist.test().subset(0, 4);
     assertThatThrownBy(() -> onScenes.evaluate(small))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("40, 40, 1]");
+        .hasMessageContaining("expects 40x40x1");
     assertThatThrownBy(() -> Transfer.to(scenesTrain, null).head(new DenseHead(8, 4)).build().initial(source))
         .hasMessageContaining("head predicts 4 classes but the target data");
   }
