@@ -152,6 +152,8 @@ public final class Trainer {
     checkNotNull(afterStep, "after-step action must not be null; pass () -> {} for none");
     BatchIterator it = train.epoch(epoch);
     int batches = train.batchesPerEpoch();
+    checkArgument(batches > 0, "the training loader yields no batch (data set %s smaller than one batch with "
+        + "the last batch dropped?); use more data, a smaller batch or keep the last batch", train.dataset().name());
     checkArgument(progress.batches() <= batches, "epoch progress says %s batches are done, but an epoch has %s; "
         + "resume with the loader the progress was recorded on", progress.batches(), batches);
     it.skip(progress.batches());
