@@ -101,9 +101,14 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     m.remove("maskPolicy");
     m.remove("selector");
     m.remove("augmentation");
+    putData(m, train, test);
+    return m;
+  }
+
+  /** The data a draw ran on, as provenance and as the identity a checkpoint is resumed against. */
+  private static void putData(Map<String, Object> m, Dataset train, Dataset test) {
     m.put("data.train", train.name() + " (" + train.size() + ")");
     m.put("data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
-    return m;
   }
 
   private SuperTicket run(Dataset train, Dataset test, DrawCheckpoint from) {
@@ -217,8 +222,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     settings.put("draw.sparseMacs", cost.sparseMacs());
     settings.put("draw.macsBudgetMet", budget.isSet() ? budget.met() : "n/a");
     settings.put("draw.macsBudgetMetAtEpoch", budget.met() ? budget.metEpoch() : budget.isSet() ? "never" : "n/a");
-    settings.put("data.train", train.name() + " (" + train.size() + ")");
-    settings.put("data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
+    putData(settings, train, test);
     if (from != null) {
       settings.put("draw.resumedFrom", "epoch " + from.epoch() + ", batch " + from.batches() + ", step "
           + from.globalStep());

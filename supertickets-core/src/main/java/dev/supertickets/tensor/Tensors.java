@@ -47,6 +47,35 @@ public final class Tensors {
   }
 
   /**
+   * Whether every element is finite (no NaN, no infinity). Float and double arrays are scanned in place through
+   * their buffer: one native reduction per array costs about 50 us of call overhead, which over every parameter of
+   * a supernet, twice a step, was 5 to 10% of a training step.
+   */
+  public static boolean allFinite(INDArray a) {
+    INDArray c = contiguous(a);
+    int n = Math.toIntExact(c.length());
+    if (c.dataType() == DataType.FLOAT) {
+      java.nio.FloatBuffer b = c.data().asNioFloat();
+      for (int i = 0; i < n; i++) {
+        if (!Float.isFinite(b.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (c.dataType() == DataType.DOUBLE) {
+      java.nio.DoubleBuffer b = c.data().asNioDouble();
+      for (int i = 0; i < n; i++) {
+        if (!Double.isFinite(b.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return Double.isFinite(c.castTo(DataType.DOUBLE).sumNumber().doubleValue());
+  }
+
+  /**
    * Column sums of a 2-D array {@code [m, c]} as {@code [1, c]}, via a GEMV with a ones vector: ND4J's reductions
    * along a non-last axis are several times slower on CPU.
    */

@@ -51,9 +51,7 @@ public final class Evaluator {
     while (it.hasNext()) {
       Batch b = it.next();
       try (MemoryWorkspace ignored = Workspaces.step()) {
-        INDArray logits = model.forward(b.x(), Mode.EVAL);
-        long k = logits.size(logits.rank() - 1);
-        int[] pred = logits.reshape('c', logits.length() / k, k).argMax(1).toIntVector();
+        int[] pred = predictions(model.forward(b.x(), Mode.EVAL));
         int[] y = b.y();
         for (int i = 0; i < pred.length; i++) {
           if (y[i] != ignore) {
@@ -65,9 +63,14 @@ public final class Evaluator {
     return m;
   }
 
-  static long countCorrect(INDArray logits, int[] labels, int ignore) {
+  /** The arg-max class of every row (sample or pixel) of logits whose last axis holds the classes. */
+  private static int[] predictions(INDArray logits) {
     long k = logits.size(logits.rank() - 1);
-    int[] pred = logits.reshape('c', logits.length() / k, k).argMax(1).toIntVector();
+    return logits.reshape('c', logits.length() / k, k).argMax(1).toIntVector();
+  }
+
+  static long countCorrect(INDArray logits, int[] labels, int ignore) {
+    int[] pred = predictions(logits);
     long c = 0;
     for (int i = 0; i < pred.length; i++) {
       if (labels[i] != ignore && pred[i] == labels[i]) {

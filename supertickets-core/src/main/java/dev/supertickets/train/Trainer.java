@@ -13,6 +13,7 @@ import dev.supertickets.nn.Module;
 import dev.supertickets.nn.Modules;
 import dev.supertickets.nn.Param;
 import dev.supertickets.nn.loss.SoftmaxCrossEntropy;
+import dev.supertickets.tensor.Tensors;
 import dev.supertickets.tensor.Workspaces;
 import java.util.ArrayList;
 import java.util.List;
@@ -257,8 +258,7 @@ public final class Trainer {
   private static Param firstNonFinite(List<Param> params, boolean grads) {
     for (Param p : params) {
       INDArray a = grads ? p.grad() : p.value();
-      // a sum is NaN or infinite when any element is (overflow of finite floats aside, which is as bad)
-      if (a != null && !Double.isFinite(a.sumNumber().doubleValue())) {
+      if (a != null && !Tensors.allFinite(a)) {
         return p;
       }
     }

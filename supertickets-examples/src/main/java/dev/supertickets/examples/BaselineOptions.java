@@ -93,20 +93,7 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
    * @throws IllegalArgumentException for an unknown option, a missing or malformed value, or a value out of range
    */
   public static BaselineOptions parse(String... args) {
-    List<String> tokens = new ArrayList<>();
-    for (String a : args) {
-      for (String t : a.trim().split("\\s+")) {
-        if (!t.isEmpty()) {
-          int eq = t.indexOf('=');
-          if (t.startsWith("--") && eq > 0) {
-            tokens.add(t.substring(0, eq));
-            tokens.add(t.substring(eq + 1));
-          } else {
-            tokens.add(t);
-          }
-        }
-      }
-    }
+    List<String> tokens = tokens(args);
     BaselineOptions d = defaults();
     Map<String, String> v = new LinkedHashMap<>();
     boolean saveTickets = false;
@@ -138,6 +125,28 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
         v.containsKey("--scope") ? scope(v.get("--scope")) : d.scope(),
         v.containsKey("--out") ? Path.of(v.get("--out")) : d.out(),
         saveTickets);
+  }
+
+  /**
+   * The arguments split at white space (Maven's exec:exec hands {@code -Dst.args="..."} over as one argument), and
+   * {@code --name=value} split into name and value.
+   */
+  static List<String> tokens(String... args) {
+    List<String> tokens = new ArrayList<>();
+    for (String a : args) {
+      for (String t : a.trim().split("\\s+")) {
+        if (!t.isEmpty()) {
+          int eq = t.indexOf('=');
+          if (t.startsWith("--") && eq > 0) {
+            tokens.add(t.substring(0, eq));
+            tokens.add(t.substring(eq + 1));
+          } else {
+            tokens.add(t);
+          }
+        }
+      }
+    }
+    return tokens;
   }
 
   /** Whether the arguments ask for the help text. */

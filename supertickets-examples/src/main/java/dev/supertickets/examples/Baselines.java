@@ -253,9 +253,10 @@ public final class Baselines {
     return n == 0 || n >= d.size() ? d : d.sample(n, new RandomStreams(seed).stream(purpose));
   }
 
-  private record Timed<T>(T value, double seconds) {}
+  /** A stage's result and its wall time. */
+  record Timed<T>(T value, double seconds) {}
 
-  private static <T> Timed<T> timed(Supplier<T> stage) {
+  static <T> Timed<T> timed(Supplier<T> stage) {
     long s0 = System.nanoTime();
     T v = stage.get();
     return new Timed<>(v, seconds(s0));

@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Do SuperTickets transfer across tasks? (SuperTickets §5.) One command, both directions, on Fashion-MNIST
@@ -97,16 +96,15 @@ public final class TransferComparison {
      * are also split at white space, because Maven's exec:exec passes {@code -Dst.args} as one argument.
      */
     public static Options parse(String... raw) {
-      String[] args = java.util.Arrays.stream(raw).flatMap(a -> java.util.Arrays.stream(a.trim().split("\\s+")))
-          .filter(a -> !a.isEmpty()).toArray(String[]::new);
+      List<String> args = BaselineOptions.tokens(raw);
       Map<String, String> v = new LinkedHashMap<>();
       List<String> names = List.of("--data", "--epochs", "--finetune-epochs", "--sparsities", "--train-limit",
           "--test-limit", "--scenes", "--test-scenes", "--canvas", "--batch-size", "--lr", "--rho", "--seed",
           "--out");
-      for (int i = 0; i < args.length; i++) {
-        checkArgument(names.contains(args[i]), "unknown option %s; the options are %s", args[i], names);
-        checkArgument(i + 1 < args.length, "option %s needs a value", args[i]);
-        v.put(args[i], args[++i]);
+      for (int i = 0; i < args.size(); i++) {
+        checkArgument(names.contains(args.get(i)), "unknown option %s; the options are %s", args.get(i), names);
+        checkArgument(i + 1 < args.size(), "option %s needs a value", args.get(i));
+        v.put(args.get(i), args.get(++i));
       }
       try {
         List<Double> sp = new ArrayList<>();
@@ -205,16 +203,16 @@ public final class TransferComparison {
     log.printf(Locale.ROOT, "transfer: %s / %s and %s / %s, %s%n", clsTrain, clsTest, segTrain, segTest,
         Backend.describe());
 
-    Map<String, Timed> draws = new LinkedHashMap<>();
+    Map<String, Baselines.Timed<SuperTicket>> draws = new LinkedHashMap<>();
     for (Task t : List.of(cls, seg)) {
       for (double s : o.sparsities()) {
         log.printf(Locale.ROOT, "== draw on %s at sparsity %.2f%n", t.name, s);
-        draws.put(t.name + "@" + s, timed(() -> drawer(o, t.space, s, true, log).draw(t.train, t.test)));
+        draws.put(t.name + "@" + s, Baselines.timed(() -> drawer(o, t.space, s, true, log).draw(t.train, t.test)));
       }
       log.printf(Locale.ROOT, "== search only on %s%n", t.name);
-      draws.put(t.name + "@search", timed(() -> drawer(o, t.space, 0, true, log).draw(t.train, t.test)));
+      draws.put(t.name + "@search", Baselines.timed(() -> drawer(o, t.space, 0, true, log).draw(t.train, t.test)));
       log.printf(Locale.ROOT, "== dense supernet on %s%n", t.name);
-      draws.put(t.name + "@dense", timed(() -> drawer(o, t.space, 0, false, log).draw(t.train, t.test)));
+      draws.put(t.name + "@dense", Baselines.timed(() -> drawer(o, t.space, 0, false, log).draw(t.train, t.test)));
     }
 
     List<Row> rows = new ArrayList<>();
@@ -222,22 +220,23 @@ public final class TransferComparison {
       Task src = dir[0];
       Task dst = dir[1];
       String direction = src.name + " -> " + dst.name;
-      Timed dense = draws.get(dst.name + "@dense");
-      rows.add(measure(direction, "dense supernet trained on the target", 0, dense.ticket, dst, dense.seconds));
+      Baselines.Timed<SuperTicket> dense = draws.get(dst.name + "@dense");
+      rows.add(measure(direction, "dense supernet trained on the target", 0, dense.value(), dst, dense.seconds()));
       for (double s : o.sparsities()) {
-        Timed source = draws.get(src.name + "@" + s);
+        Baselines.Timed<SuperTicket> source = draws.get(src.name + "@" + s);
         log.printf(Locale.ROOT, "== %s: transfer the %.2f ticket%n", direction, s);
-        Timed tr = timed(() -> source.ticket.transferTo(transfer(o, dst)));
-        rows.add(measure(direction, "SuperTicket drawn on the source, transferred", s, tr.ticket, dst,
-            source.seconds + tr.seconds));
-        Timed direct = draws.get(dst.name + "@" + s);
-        rows.add(measure(direction, "SuperTicket drawn on the target", s, direct.ticket, dst, direct.seconds));
-        Timed search = draws.get(src.name + "@search");
+        Baselines.Timed<SuperTicket> tr = Baselines.timed(() -> source.value().transferTo(transfer(o, dst)));
+        rows.add(measure(direction, "SuperTicket drawn on the source, transferred", s, tr.value(), dst,
+            source.seconds() + tr.seconds()));
+        Baselines.Timed<SuperTicket> direct = draws.get(dst.name + "@" + s);
+        rows.add(measure(direction, "SuperTicket drawn on the target", s, direct.value(), dst, direct.seconds()));
+        Baselines.Timed<SuperTicket> search = draws.get(src.name + "@search");
         log.printf(Locale.ROOT, "== %s: search, prune to %.2f, transfer%n", direction, s);
-        Timed sp = timed(() -> search.ticket.prune(MaskPolicies.magnitude().scope(Scope.ERK), s, src.train, o.seed())
+        Baselines.Timed<SuperTicket> sp = Baselines.timed(() -> search.value()
+            .prune(MaskPolicies.magnitude().scope(Scope.ERK), s, src.train, o.seed())
             .recalibrate(src.train, Baselines.CALIBRATION_BATCHES, o.seed()).transferTo(transfer(o, dst)));
-        rows.add(measure(direction, "search, magnitude prune, transferred", s, sp.ticket, dst,
-            search.seconds + sp.seconds));
+        rows.add(measure(direction, "search, magnitude prune, transferred", s, sp.value(), dst,
+            search.seconds() + sp.seconds()));
         log.println(rows.get(rows.size() - 1).markdown());
       }
     }
@@ -278,13 +277,6 @@ public final class TransferComparison {
 
   private record Task(String name, SearchSpace space, Dataset train, Dataset test) {}
 
-  private record Timed(SuperTicket ticket, double seconds) {}
-
-  private static Timed timed(Supplier<SuperTicket> stage) {
-    long s0 = System.nanoTime();
-    SuperTicket t = stage.get();
-    return new Timed(t, (System.nanoTime() - s0) / 1e9);
-  }
 
   private static SuperTicketsDrawer drawer(Options o, SearchSpace space, double sparsity, boolean search,
       PrintStream log) {
@@ -293,9 +285,7 @@ public final class TransferComparison {
         .targetSparsity(sparsity).maskPolicy(MaskPolicies.magnitude().scope(Scope.ERK))
         .listener(new ConsoleProgress(log));
     if (sparsity > 0) {
-      // the target at 60% of the epochs, as the baselines command
-      int events = Math.max(1, (int) Math.ceil(0.6 * o.epochs()));
-      b.sparsityStep(Math.min(1, sparsity / events + 1e-9));
+      b.sparsityStep(Baselines.sparsityStep(o.epochs(), sparsity)); // the target at 60% of the epochs
     }
     return b.build();
   }
