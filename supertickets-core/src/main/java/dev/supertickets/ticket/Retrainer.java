@@ -69,6 +69,9 @@ public final class Retrainer {
   private final long seed;
   private final Augmentation augmentation;
   private final List<TrainingListener> listeners;
+  private final java.util.function.LongFunction<LrSchedule> customSchedule;
+  private final List<dev.supertickets.train.StepHook> hooks;
+  private final List<dev.supertickets.train.Regularizer> regularizers;
 
   private Retrainer(Builder b) {
     this.epochs = b.epochs;
@@ -82,6 +85,9 @@ public final class Retrainer {
     this.seed = b.seed;
     this.augmentation = b.augmentation;
     this.listeners = List.copyOf(b.listeners);
+    this.customSchedule = b.customSchedule;
+    this.hooks = List.copyOf(b.hooks);
+    this.regularizers = List.copyOf(b.regularizers);
   }
 
   /** Starts configuring a retrainer; every setting has a default (see the class). */
@@ -117,11 +123,13 @@ public final class Retrainer {
     Trainer.Builder tb = Trainer.builder(net)
         .loss(SuperTicket.lossFor(train))
         .optimizer(new AdamW(0.9, 0.999, 1e-3, 0))
-        .schedule(schedule.of(learningRate, steps))
+        .schedule(customSchedule != null ? customSchedule.apply(steps) : schedule.of(learningRate, steps))
         .l2(L2Penalty.onWeights(weightDecay))
         .ema(emaDecay)
         .bnCalibration(calibrationBatches);
     listeners.forEach(tb::listener);
+    hooks.forEach(tb::stepHook);
+    regularizers.forEach(tb::regularizer);
     if (trainable != null) {
       tb.trainable(trainable);
     }
@@ -149,14 +157,51 @@ public final class Retrainer {
     m.put("retrained.batchSize", batchSize);
     m.put("retrained.optimizer", "AdamW(0.9, 0.999, eps 1e-3), fresh");
     m.put("retrained.learningRate", learningRate);
-    m.put("retrained.schedule", schedule.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    m.put("retrained.schedule", customSchedule != null ? "custom"
+        : schedule.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     m.put("retrained.weightDecay", weightDecay);
     m.put("retrained.emaDecay", emaDecay);
     m.put("retrained.calibrationBatches", calibrationBatches);
     m.put("retrained.seed", seed);
     m.put("retrained.augmentation", augmentation);
-    m.put("retrained.masks", "fixed");
+    if (!regularizers.isEmpty()) {
+      m.put("retrained.regularizers", regularizers.toString());
+    }
+    m.put("retrained.masks", hooks.isEmpty() ? "fixed" : "changed by " + hooks.size() + " step hook(s)");
     return m;
+  }
+
+  /**
+   * A builder holding every setting of this retrainer (listeners, hooks and regularizers included): how the
+   * sparse-training drawers add their own hooks to the recipe a user gives them.
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.epochs = epochs;
+    b.batchSize = batchSize;
+    b.learningRate = learningRate;
+    b.schedule = schedule;
+    b.weightDecay = weightDecay;
+    b.emaDecay = emaDecay;
+    b.calibrationBatches = calibrationBatches;
+    b.evalInterval = evalInterval;
+    b.seed = seed;
+    b.augmentation = augmentation;
+    b.listeners.addAll(listeners);
+    b.customSchedule = customSchedule;
+    b.hooks.addAll(hooks);
+    b.regularizers.addAll(regularizers);
+    return b;
+  }
+
+  /** Mini-batch size. */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /** The seed of data order, augmentation and dropout. */
+  public long seed() {
+    return seed;
   }
 
   /** Retraining epochs. */
@@ -182,6 +227,9 @@ public final class Retrainer {
     private long seed = 1995;
     private Augmentation augmentation = Augmentation.none();
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private java.util.function.LongFunction<LrSchedule> customSchedule;
+    private final List<dev.supertickets.train.StepHook> hooks = new ArrayList<>();
+    private final List<dev.supertickets.train.Regularizer> regularizers = new ArrayList<>();
 
     private Builder() {}
 
@@ -259,6 +307,31 @@ public final class Retrainer {
     /** Adds a listener told about every epoch (may be called several times). */
     public Builder listener(TrainingListener l) {
       listeners.add(checkNotNull(l, "listener must not be null"));
+      return this;
+    }
+
+    /**
+     * A schedule of its own, built from the run's total number of steps, in place of {@link #schedule(Schedule)}
+     * and {@link #learningRate}: e.g. Sup-tickets' one-cycle then cyclic phase.
+     */
+    public Builder lrSchedule(java.util.function.LongFunction<LrSchedule> fromTotalSteps) {
+      this.customSchedule = checkNotNull(fromTotalSteps,
+          "schedule factory must not be null; use schedule(Schedule) for the built-in ones");
+      return this;
+    }
+
+    /**
+     * Adds code run after every optimizer step (may be called several times): with hooks the masks need not stay
+     * fixed, which is how the sparse-training drawers of {@code dev.supertickets.sparse} train.
+     */
+    public Builder stepHook(dev.supertickets.train.StepHook hook) {
+      hooks.add(checkNotNull(hook, "step hook must not be null"));
+      return this;
+    }
+
+    /** Adds an extra loss term, e.g. Early-bird's L1 on BN scales (may be called several times). */
+    public Builder regularizer(dev.supertickets.train.Regularizer r) {
+      regularizers.add(checkNotNull(r, "regularizer must not be null"));
       return this;
     }
 

@@ -72,6 +72,23 @@ public final class SuperTicket {
     return new SuperTicket(net.space(), Architecture.of(net), NetworkState.capture(net), normalization, provenance);
   }
 
+  /**
+   * The whole supernet of {@code space} at initialisation, unmasked and untrained: the starting point of lottery
+   * tickets and of dense or sparse training. Its weights are those a {@link dev.supertickets.draw.SuperTicketsDrawer}
+   * with the same seed starts from ({@code RandomStreams(seed).stream("init")}).
+   */
+  public static SuperTicket initial(SearchSpace space, Normalization normalization, long seed) {
+    checkNotNull(space, "search space must not be null");
+    checkNotNull(normalization, "normalisation must not be null; use Normalization.of(trainingData)");
+    try (MemoryWorkspace ignored = Workspaces.outside()) {
+      HrSupernet net = new HrSupernet(space, new dev.supertickets.tensor.RandomStreams(seed).stream("init"));
+      java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
+      p.put("method", "initialisation");
+      p.put("seed", seed);
+      return of(net, normalization, Provenance.of(p));
+    }
+  }
+
   /** The search space whose supernet this ticket was cut from. */
   public SearchSpace space() {
     return space;

@@ -36,6 +36,7 @@ public final class Trainer {
   private final Ema ema;
   private final int calibrationBatches;
   private final java.util.function.Predicate<Param> trainable;
+  private final ImmutableList<StepHook> hooks;
   private long globalStep;
 
   private Trainer(Builder b) {
@@ -49,6 +50,7 @@ public final class Trainer {
     this.ema = b.emaDecay > 0 ? new Ema(model, b.emaDecay) : null;
     this.calibrationBatches = b.calibrationBatches;
     this.trainable = b.trainable;
+    this.hooks = ImmutableList.copyOf(b.hooks);
     if (ema != null && trainable != null) {
       // frozen weights are constants: averaging them would only add rounding
       ema.retain(model.params().stream().filter(trainable).toList());
@@ -133,6 +135,9 @@ public final class Trainer {
       result = new StepResult(total, correct, r.counted());
     }
     globalStep++;
+    for (StepHook h : hooks) {
+      h.afterStep(this, epoch);
+    }
     return result;
   }
 
@@ -299,6 +304,7 @@ public final class Trainer {
     private double emaDecay;
     private int calibrationBatches;
     private java.util.function.Predicate<Param> trainable;
+    private final List<StepHook> hooks = new ArrayList<>();
 
     private Builder(Module model) {
       this.model = checkNotNull(model, "model must not be null");
@@ -337,6 +343,12 @@ public final class Trainer {
     /** Adds a listener told about every epoch (may be called several times). */
     public Builder listener(TrainingListener l) {
       listeners.add(checkNotNull(l, "listener must not be null"));
+      return this;
+    }
+
+    /** Adds code run after every optimizer step, in the order added (may be called several times). */
+    public Builder stepHook(StepHook h) {
+      hooks.add(checkNotNull(h, "step hook must not be null"));
       return this;
     }
 
