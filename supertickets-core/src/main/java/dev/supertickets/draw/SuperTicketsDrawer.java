@@ -95,6 +95,11 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     return run(train, test, c);
   }
 
+  /** Every setting of this drawer, as its tickets' provenance records them; fixed when the drawer was built. */
+  public Map<String, Object> settings() {
+    return java.util.Collections.unmodifiableMap(cfg.settings());
+  }
+
   private Map<String, Object> checkpointSettings(Dataset train, Dataset test) {
     Map<String, Object> m = cfg.settings();
     // user objects whose toString may not be stable across JVMs
@@ -669,13 +674,40 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
     /** The drawer; reusable, every {@code draw} starts from the seed. */
     public SuperTicketsDrawer build() {
-      if (rhoWarmupEpochs < 0) {
-        rhoWarmupEpochs = epochs / 4.0;
+      // the drawer keeps a copy: changing this builder afterwards must not change a drawer already built
+      Builder c = new Builder(space);
+      c.seed = seed;
+      c.epochs = epochs;
+      c.batchSize = batchSize;
+      c.learningRate = learningRate;
+      c.weightDecay = weightDecay;
+      c.rho = rho;
+      c.rhoWarmupEpochs = rhoWarmupEpochs;
+      c.emaDecay = emaDecay;
+      c.calibrationBatches = calibrationBatches;
+      c.evalInterval = evalInterval;
+      c.pruneInterval = pruneInterval;
+      c.targetSparsity = targetSparsity;
+      c.sparsityStep = sparsityStep;
+      c.shrinkThreshold = shrinkThreshold;
+      c.minShrinkFraction = minShrinkFraction;
+      c.macsBudget = macsBudget;
+      c.search = search;
+      c.reactivation = reactivation;
+      c.policy = policy;
+      c.selector = selector;
+      c.normalization = normalization;
+      c.augmentation = augmentation;
+      c.listeners.addAll(listeners);
+      c.checkpoint = checkpoint;
+      c.checkpointSteps = checkpointSteps;
+      if (c.rhoWarmupEpochs < 0) {
+        c.rhoWarmupEpochs = epochs / 4.0;
       }
-      if (emaDecay < 0) {
-        emaDecay = 0.999;
+      if (c.emaDecay < 0) {
+        c.emaDecay = 0.999;
       }
-      return new SuperTicketsDrawer(this);
+      return new SuperTicketsDrawer(c);
     }
 
     Map<String, Object> settings() {

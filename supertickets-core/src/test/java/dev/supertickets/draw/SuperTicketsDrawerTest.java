@@ -44,6 +44,17 @@ class SuperTicketsDrawerTest {
   }
 
   @Test
+  void changingTheBuilderAfterBuildLeavesTheDrawerAlone() {
+    SuperTicketsDrawer.Builder b = SuperTicketsDrawer.builder(SearchSpaces.tiny28()).seed(3).epochs(4);
+    SuperTicketsDrawer drawer = b.build();
+    java.util.Map<String, Object> before = new java.util.LinkedHashMap<>(drawer.settings());
+    b.seed(99).epochs(40).targetSparsity(0.5).listener(e -> { });
+    assertThat(drawer.settings()).isEqualTo(before);
+    assertThat(drawer.settings()).containsEntry("seed", 3L).containsEntry("epochs", 4);
+    assertThat(b.build().settings()).containsEntry("seed", 99L).containsEntry("rhoWarmupEpochs", 10.0);
+  }
+
+  @Test
   void reachesTheTargetSparsityExactlyAndCutsChannels() {
     Supernet net = ticket.network();
     long pruned = Masks.prunedCount(Selector.prunableWeights().select(net.params()));

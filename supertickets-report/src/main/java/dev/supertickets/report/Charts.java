@@ -31,11 +31,22 @@ final class Charts {
 
   /** An empty line chart over epochs, in the report's style. */
   static XYChart lines(String title, String yTitle) {
-    XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch")
+    XYChart c = lines(title, "epoch", yTitle);
+    c.getStyler().setXAxisDecimalPattern("0");
+    return c;
+  }
+
+  /** An empty line chart in the report's style. */
+  static XYChart lines(String title, String xTitle, String yTitle) {
+    return lines(title, xTitle, yTitle, WIDTH);
+  }
+
+  /** An empty line chart of a given width in the report's style. */
+  static XYChart lines(String title, String xTitle, String yTitle, int width) {
+    XYChart c = new XYChartBuilder().width(width).height(HEIGHT).title(title).xAxisTitle(xTitle)
         .yAxisTitle(yTitle).build();
     style(c.getStyler());
     c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-    c.getStyler().setXAxisDecimalPattern("0");
     return c;
   }
 
