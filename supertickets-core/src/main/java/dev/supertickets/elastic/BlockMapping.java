@@ -10,6 +10,7 @@ import com.google.common.collect.ImmutableSortedMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -114,7 +115,7 @@ public final class BlockMapping {
     try {
       return Integer.parseInt(s);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
           "block mapping entry \"%s\" in \"%s\" holds \"%s\", not a block index; write source:targets with "
               + "non-negative integers, such as 1:1,2", entry, mapping, s), e);
     }

@@ -14,11 +14,14 @@ import dev.supertickets.tensor.Workspaces;
 import dev.supertickets.ticket.Provenance;
 import dev.supertickets.ticket.SuperTicket;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -38,7 +41,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Provenance: {@code method = elastic}, the mapping (one E-LTH string when every stage has the same, else the
  * per-stage strings joined by {@code |}), the source and target spaces and block counts, source and resulting
  * sparsity, and every entry of the source ticket's provenance under {@code source.}. Deterministic: the same
- * inputs give bit-identical tickets.
+ * inputs give bit-identical weights, masks and statistics (only the provenance's time stamp differs).
  */
 public final class ElasticTickets {
   private ElasticTickets() {}
@@ -78,7 +81,7 @@ public final class ElasticTickets {
     checkNotNull(target, "target space must not be null");
     checkNotNull(mapping, "block mapping must not be null; e.g. BlockMapping.parse(\"0:0;1:1,2;2:3,4\")");
     checkChain(source.space(), "source ticket's space");
-    return transform(source, target, java.util.Collections.nCopies(source.space().chain().size(), mapping),
+    return transform(source, target, Collections.nCopies(source.space().chain().size(), mapping),
         "given");
   }
 
@@ -93,7 +96,7 @@ public final class ElasticTickets {
     checkNotNull(target, "target space must not be null");
     checkNotNull(perStage, "per-stage block mappings must not be null; give one BlockMapping per chain stage");
     perStage.forEach(m -> checkNotNull(m, "per-stage block mappings must not hold null; got %s", perStage));
-    return transform(source, target, perStage, "given");
+    return transform(source, target, List.copyOf(perStage), "given");
   }
 
   private static SuperTicket withDefaults(SuperTicket source, SearchSpace target, String kind,
@@ -108,7 +111,7 @@ public final class ElasticTickets {
       try {
         perStage.add(defaults.apply(from, to));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "cannot %s %s into %s: chain stage "
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "cannot %s %s into %s: chain stage "
             + "%d: %s", kind, source.space().name(), target.name(), s, e.getMessage()), e);
       }
     }
@@ -136,7 +139,7 @@ public final class ElasticTickets {
       try {
         m.checkFits(fromBlocks, toBlocks);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "chain stage %d (%s to %s blocks): "
+        throw new IllegalArgumentException(String.format(Locale.ROOT, "chain stage %d (%s to %s blocks): "
             + "%s", s, fromBlocks, toBlocks, e.getMessage()), e);
       }
       for (Map.Entry<Integer, Integer> e : m.sourceOf().entrySet()) {
@@ -147,7 +150,7 @@ public final class ElasticTickets {
     for (SearchableBlock b : target.blocks()) {
       hidden.put(b.name(), source.architecture().of(sourceBlockOf.get(b.name())));
     }
-    Set<String> blocks = from.blocks().stream().map(SearchableBlock::name).collect(java.util.stream.Collectors.toSet());
+    Set<String> blocks = from.blocks().stream().map(SearchableBlock::name).collect(Collectors.toSet());
     NetworkState state = source.state();
     NetworkState copied = new NetworkState(copy(state.values(), blocks, sourceBlockOf),
         copy(state.masks(), blocks, sourceBlockOf), copy(state.stats(), blocks, sourceBlockOf));
@@ -226,7 +229,7 @@ public final class ElasticTickets {
   }
 
   /** Checks that {@code target} is {@code source} with other block counts per chain stage, naming any difference. */
-  static void checkSameFamily(SearchSpace source, SearchSpace target) {
+  private static void checkSameFamily(SearchSpace source, SearchSpace target) {
     checkChain(source, "source ticket's space");
     checkChain(target, "target space");
     differ("input", source.input(), target.input(), source, target);
