@@ -12,6 +12,7 @@ import dev.supertickets.data.IdxArray;
 import dev.supertickets.data.Loader;
 import dev.supertickets.data.Normalization;
 import dev.supertickets.draw.SuperTicketsDrawer;
+import dev.supertickets.elastic.BlockMapping;
 import dev.supertickets.io.Archive;
 import dev.supertickets.mask.MaskContext;
 import dev.supertickets.mask.MaskPolicies;
@@ -166,7 +167,8 @@ class PublicApiNullTest {
         .setDefault(L2Penalty.class, L2Penalty.none())
         .setDefault(Batch.class, loader.epoch(0).next())
         .setDefault(DataType.class, DataType.FLOAT)
-        .setDefault(Resolution.class, new Resolution(28, 28));
+        .setDefault(Resolution.class, new Resolution(28, 28))
+        .setDefault(BlockMapping.class, BlockMapping.identity(1));
     INSTANCES.addAll(List.of(space, net, data, norm, provenance, ticket, loader, param, Architecture.of(net),
         ticket.state(), MaskPolicies.magnitude(), Selector.prunableWeights(), MaskContext.of(net),
         Retrainer.builder().build(), Retrainer.builder(), Loader.builder(data), MaskContext.builder(net),
@@ -181,7 +183,7 @@ class PublicApiNullTest {
         MaskPolicies.snip(), MaskPolicies.grasp(), MaskPolicies.synflow(), MaskPolicies.random(1),
         Scorers.magnitude(), Scorers.snip(), Scorers.grasp(), Scorers.synflow(), Scorers.random(1),
         Trainer.builder(net), Trainer.builder(net).build(), SuperTicketsDrawer.builder(space),
-        SuperTicketsDrawer.builder(space).build()));
+        SuperTicketsDrawer.builder(space).build(), BlockMapping.identity(3)));
   }
 
   @TestFactory

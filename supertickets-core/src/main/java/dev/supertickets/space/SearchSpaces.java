@@ -1,5 +1,7 @@
 package dev.supertickets.space;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import java.util.List;
 
 /**
@@ -8,6 +10,9 @@ import java.util.List;
  * pinned by tests.
  */
 public final class SearchSpaces {
+  /** One path of kernel 3, expand ratio 1, ReLU: the block of the ResNet-style family. */
+  private static final BlockSpec RESNET_STYLE_BLOCK = BlockSpec.of(List.of(3), 1.0, ActivationKind.RELU);
+
   private SearchSpaces() {}
 
   /** The SuperTickets/HR-NAS stage setting: {@code [branches, blocks per branch, channels per branch]}. */
@@ -149,6 +154,79 @@ public final class SearchSpaces {
         .kernelSizes(3, 5, 7)
         .expandRatio(3)
         .classificationHead(List.of(), 256, 0.2, 10)
+        .build();
+  }
+
+  /**
+   * {@link #resnetStyle28(int, int) resnetStyle28(depth, 16)}: the CIFAR-ResNet width, e.g. {@code resnet20s28-w16}.
+   *
+   * <p>{@code resnetStyle28(20)}: 4,285,984 MACs; 33,434 params (+1,984 BN γ/β); 9 blocks, 9 paths, 288 searchable
+   * hidden channels.
+   */
+  public static SearchSpace resnetStyle28(int depth) {
+    return resnetStyle28(depth, 16);
+  }
+
+  /**
+   * The CIFAR-ResNet stage layout and depth family (He et al. 2016, §4.2; the family of E-LTH's elastic tickets)
+   * for 1x28x28 inputs, 10 classes, named {@code resnet<depth>s28-w<baseWidth>}: stem conv 1->w 3x3 stride 1, then
+   * three chain stages of {@code n = (depth - 2) / 6} blocks with {@code w, 2w, 4w} channels and strides 1, 2, 2
+   * (28x28, 14x14, 7x7); head: no head channels, last channel {@code 4w}, no dropout.
+   *
+   * <p>Honestly, not a ResNet: every block is this library's searchable block with one path of kernel 3 and expand
+   * ratio 1 ({@code 1x1 -> 3x3 depthwise -> 1x1}, BN after each, ReLU after the first two, a shared BN after the
+   * path, then the residual), not the two full 3x3 convs of a basic block; a stage's first block downsamples through
+   * the block's grouped 1x1 residual conv ({@code groups = gcd(w, 2w) = w}), not a full projection; and the head
+   * adds a 1x1 conv-BN-ReLU to {@code 4w} before pooling. The depth counts as in CIFAR-ResNets (3 layers per
+   * block here, so "depth" names the family member, not the layer count).
+   *
+   * <p>With w = 16: ResNet-14 2,884,192 MACs, 21,674 params; ResNet-20 4,285,984 MACs, 33,434 params (+1,984 BN
+   * γ/β); ResNet-32 7,089,568 MACs, 56,954 params; ResNet-44 9,893,152 MACs, 80,474 params; ResNet-56 12,696,736
+   * MACs, 103,994 params. Each member adds {@code 3 * (n - 1)} identity blocks to the same stem, stage inputs and
+   * head, which is what elastic tickets ({@code dev.supertickets.elastic}) rely on.
+   *
+   * @param depth {@code 6n + 2} with {@code n >= 1}: 8, 14, 20, 32, 44, 56, 110, ...
+   * @param baseWidth channels {@code w} of the stem and the first stage, at least 1
+   * @throws IllegalArgumentException if the depth is not {@code 6n + 2} with {@code n >= 1} or the width is out of
+   *     range
+   */
+  public static SearchSpace resnetStyle28(int depth, int baseWidth) {
+    return resnetStyle("s28", 1, 28, depth, baseWidth);
+  }
+
+  /**
+   * {@link #resnetStyle28(int, int)} for 3x32x32 images (CIFAR-10, 10 classes): the same layout at 32x32, 16x16
+   * and 8x8, named {@code resnet<depth>s32-w<baseWidth>}.
+   *
+   * <p>{@code resnetStyle32(20, 16)}: 5,892,736 MACs; 33,722 params (+1,984 BN γ/β); {@code resnetStyle32(56, 16)}:
+   * 16,878,208 MACs; 104,282 params.
+   *
+   * @param depth {@code 6n + 2} with {@code n >= 1}: 8, 14, 20, 32, 44, 56, 110, ...
+   * @param baseWidth channels {@code w} of the stem and the first stage, at least 1
+   * @throws IllegalArgumentException as {@link #resnetStyle28(int, int)}
+   */
+  public static SearchSpace resnetStyle32(int depth, int baseWidth) {
+    return resnetStyle("s32", 3, 32, depth, baseWidth);
+  }
+
+  private static SearchSpace resnetStyle(String size, int inputChannels, int inputSize, int depth, int baseWidth) {
+    checkArgument(depth >= 8 && (depth - 2) % 6 == 0,
+        "a ResNet-style depth must be 6n + 2 with n >= 1 blocks per stage (8, 14, 20, 32, 44, 56, 110), got %s; "
+            + "e.g. 20 gives 3 blocks per stage", depth);
+    checkArgument(baseWidth >= 1 && baseWidth <= SearchSpace.MAX_CHANNELS / 4,
+        "a ResNet-style base width must be in [1, %s] (the last stage has 4 times as many channels), got %s; "
+            + "CIFAR-ResNets use 16", SearchSpace.MAX_CHANNELS / 4, baseWidth);
+    int n = (depth - 2) / 6;
+    int w = baseWidth;
+    return SearchSpace.builder()
+        .name("resnet" + depth + size + "-w" + w)
+        .input(inputChannels, inputSize, inputSize)
+        .stemLayer(w, 3, 1)
+        .chainStage(w, n, 1)
+        .chainStage(2 * w, n, 2)
+        .chainStage(4 * w, n, 2)
+        .block(RESNET_STYLE_BLOCK)
+        .classificationHead(List.of(), 4 * w, 0.0, 10)
         .build();
   }
 }
