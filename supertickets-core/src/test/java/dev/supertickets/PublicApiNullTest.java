@@ -138,7 +138,7 @@ class PublicApiNullTest {
         .setDefault(long.class, 1L)
         .setDefault(double.class, 0.5)
         .setDefault(float.class, 0.5f)
-        .setDefault(Path.class, Path.of("null-tester-sample"))
+        .setDefault(Path.class, Path.of("target", "null-tester-sample")) // a save may write it: keep it in target
         .setDefault(SearchSpace.class, space)
         .setDefault(Supernet.class, net)
         .setDefault(HrSupernet.class, net)
