@@ -19,11 +19,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * the work is proportional to the non-zeros; ND4J's dense GEMM does every multiply-add whatever the weights. At
  * high sparsity (about 90% and above for the shapes of our supernets, see the bench's sparse row) this is faster.
  *
- * <p>The rows of {@code x} are processed in tiles of {@value #TILE}: a tile is transposed into one array per input,
- * every output accumulates {@code v · x[k]} over its non-zeros four at a time into its own array, and the tile is
- * transposed back. Each inner loop then indexes all of its arrays alike, the form HotSpot's C2 vectorises (see
- * {@link DepthwiseBackward}). Tiles are shared among the threads of the current fork-join pool. Immutable and
- * thread-safe.
+ * <p>Two routes, chosen from the count of non-zeros. Usually the rows of {@code x} are processed in tiles of
+ * {@value #TILE}: a tile is transposed into one array per input, every output accumulates {@code v · x[k]} over its
+ * non-zeros four at a time into its own array, and the tile is transposed back. Each inner loop then indexes all of
+ * its arrays alike, the form HotSpot's C2 vectorises (see {@link DepthwiseBackward}), but the two transposes cost
+ * about {@code in + out} element moves per row whatever the sparsity. With fewer non-zeros than {@code in + out}
+ * (about 98.5% sparsity for a 96x192 weight) each row is instead scattered directly: every non-zero input of the row
+ * adds {@code x[k] · W[k, :]} over that row of {@code W}'s non-zeros (scalar, but nothing else to do, and zero
+ * inputs, common after a ReLU, are skipped). Rows are shared among the threads of the current fork-join pool.
+ * Immutable and thread-safe.
  */
 public final class SparseMatmul {
   /** Rows of {@code x} per tile. */
@@ -35,13 +39,48 @@ public final class SparseMatmul {
   private final int[] start;
   private final int[] rows;
   private final float[] values;
+  /** The same non-zeros by input row k: {@code cols[rowStart[k]..rowStart[k+1])}, values {@code rowValues}. */
+  private final int[] rowStart;
+  private final int[] cols;
+  private final float[] rowValues;
+  private final boolean scatter;
 
-  private SparseMatmul(int in, int out, int[] start, int[] rows, float[] values) {
+  private SparseMatmul(int in, int out, float[] w) {
     this.in = in;
     this.out = out;
-    this.start = start;
-    this.rows = rows;
-    this.values = values;
+    int nnz = 0;
+    this.start = new int[out + 1];
+    this.rowStart = new int[in + 1];
+    for (int k = 0; k < in; k++) {
+      for (int n = 0; n < out; n++) {
+        if (w[k * out + n] != 0) {
+          start[n + 1]++;
+          nnz++;
+        }
+      }
+      rowStart[k + 1] = nnz;
+    }
+    for (int n = 0; n < out; n++) {
+      start[n + 1] += start[n];
+    }
+    int[] fill = Arrays.copyOf(start, out);
+    this.rows = new int[nnz];
+    this.values = new float[nnz];
+    this.cols = new int[nnz];
+    this.rowValues = new float[nnz];
+    int p = 0;
+    for (int k = 0; k < in; k++) {
+      for (int n = 0; n < out; n++) {
+        float v = w[k * out + n];
+        if (v != 0) {
+          rows[fill[n]] = k;
+          values[fill[n]++] = v;
+          cols[p] = n;
+          rowValues[p++] = v;
+        }
+      }
+    }
+    this.scatter = nnz < in + out;
   }
 
   /**
@@ -57,31 +96,7 @@ public final class SparseMatmul {
         + "[1, 1, in, out] to [in, out]", Arrays.toString(weight.shape()));
     int in = Math.toIntExact(weight.size(0));
     int out = Math.toIntExact(weight.size(1));
-    float[] w = Tensors.contiguous(weight.castTo(DataType.FLOAT)).data().asFloat();
-    int[] start = new int[out + 1];
-    for (int k = 0; k < in; k++) {
-      for (int n = 0; n < out; n++) {
-        if (w[k * out + n] != 0) {
-          start[n + 1]++;
-        }
-      }
-    }
-    for (int n = 0; n < out; n++) {
-      start[n + 1] += start[n];
-    }
-    int[] fill = Arrays.copyOf(start, out);
-    int[] rows = new int[start[out]];
-    float[] values = new float[start[out]];
-    for (int k = 0; k < in; k++) {
-      for (int n = 0; n < out; n++) {
-        float v = w[k * out + n];
-        if (v != 0) {
-          rows[fill[n]] = k;
-          values[fill[n]++] = v;
-        }
-      }
-    }
-    return new SparseMatmul(in, out, start, rows, values);
+    return new SparseMatmul(in, out, Tensors.contiguous(weight.castTo(DataType.FLOAT)).data().asFloat());
   }
 
   /** Input features, the rows of {@code W}. */
@@ -125,8 +140,8 @@ public final class SparseMatmul {
     int parts = Math.min(tiles, Math.max(1, ForkJoinPool.getCommonPoolParallelism() + 1));
     IntStream.range(0, parts).parallel().forEach(part -> {
       float[] xRows = new float[TILE * in];
-      float[][] xt = new float[in][TILE];
-      float[][] acc = new float[out][TILE];
+      float[][] xt = scatter ? null : new float[in][TILE];
+      float[][] acc = scatter ? null : new float[out][TILE];
       float[] yRows = new float[TILE * out];
       for (int t = part; t < tiles; t += parts) {
         int m0 = t * TILE;
@@ -137,11 +152,34 @@ public final class SparseMatmul {
           // that no NaN from an earlier tile can leak into a timing or a debugger
           Arrays.fill(xRows, rowsHere * in, TILE * in, 0f);
         }
-        tile(xRows, xt, acc, yRows);
+        if (scatter) {
+          scatterRows(xRows, yRows, rowsHere);
+        } else {
+          tile(xRows, xt, acc, yRows);
+        }
         ys.put(m0 * out, yRows, 0, rowsHere * out);
       }
     });
     return y;
+  }
+
+  /** The rows of a tile, each scattered from its non-zero inputs through the rows of W. */
+  private void scatterRows(float[] xRows, float[] yRows, int count) {
+    Arrays.fill(yRows, 0, count * out, 0f);
+    for (int i = 0; i < count; i++) {
+      int xb = i * in;
+      int yb = i * out;
+      for (int k = 0; k < in; k++) {
+        float xv = xRows[xb + k];
+        if (xv == 0) {
+          continue;
+        }
+        int end = rowStart[k + 1];
+        for (int j = rowStart[k]; j < end; j++) {
+          yRows[yb + cols[j]] += xv * rowValues[j];
+        }
+      }
+    }
   }
 
   /** One tile: transpose in, accumulate per output column, transpose out. */
@@ -189,7 +227,7 @@ public final class SparseMatmul {
 
   @Override
   public String toString() {
-    return String.format(java.util.Locale.ROOT, "SparseMatmul[%d x %d, %d non-zeros, sparsity %.3f]", in, out,
-        values.length, sparsity());
+    return String.format(java.util.Locale.ROOT, "SparseMatmul[%d x %d, %d non-zeros, sparsity %.3f, %s]", in, out,
+        values.length, sparsity(), scatter ? "row scatter" : "tiled");
   }
 }

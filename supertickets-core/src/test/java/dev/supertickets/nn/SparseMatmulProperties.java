@@ -51,6 +51,20 @@ class SparseMatmulProperties {
   }
 
   @Example
+  void bothRoutesMatchTheDenseProduct() {
+    SplittableRandom rng = new SplittableRandom(5);
+    INDArray x = Tensors.gaussian(rng, 1, DataType.FLOAT, 300, 30);
+    x.putScalar(7, 3, 0); // a zero input, which the scatter route skips
+    for (double keep : new double[] {1.0, 0.02}) {
+      INDArray w = Tensors.gaussian(rng, 1, DataType.FLOAT, 30, 50);
+      w.muli(Tensors.uniform(rng, 0, 1, DataType.FLOAT, 30, 50).lt(keep).castTo(DataType.FLOAT));
+      SparseMatmul s = SparseMatmul.of(w);
+      assertThat(s.toString()).contains(keep == 1.0 ? "tiled" : "row scatter");
+      assertThat(s.multiply(x).sub(Tensors.matmul(x, w, false, false)).amaxNumber().doubleValue()).isLessThan(1e-4);
+    }
+  }
+
+  @Example
   void readsViewsAndRejectsBadShapes() {
     SplittableRandom rng = new SplittableRandom(3);
     INDArray w = Tensors.gaussian(rng, 1, DataType.FLOAT, 5, 3);
