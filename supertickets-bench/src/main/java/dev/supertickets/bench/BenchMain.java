@@ -5,85 +5,111 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Side-by-side training-step benchmark: SuperTickets-J against PyTorch 2.7.1 (through DJL 0.35.1).
+ * The performance bench: every row of the issue "faster than PyTorch on the same CPU" in one process sitting,
+ * SuperTickets-J against PyTorch 2.7.1 (through DJL 0.35.1) on the same networks, threads, batches and data, and
+ * against our own baselines (unmasked step, uncut supernet, dense GEMM). The rows are listed in {@link BenchRows}.
  *
  * <p>Run from the repository root, after {@code mvn -q -B install -DskipTests}:
  *
  * <pre>
- *   mvn -q -pl supertickets-bench exec:exec
- *   mvn -q -pl supertickets-bench exec:exec -Dbench.steps=10 -Dbench.warmup=2
+ *   mvn -q -pl supertickets-bench exec:exec                      # the full sitting, about 15 minutes
+ *   mvn -q -pl supertickets-bench exec:exec -Dbench.quick=true   # the smoke run, a minute or two
  * </pre>
  *
  * The exec configuration forks a JVM with {@code OMP_NUM_THREADS=1}, {@code -Dai.djl.offline=true},
- * {@code -Dai.djl.pytorch.num_threads=2}, {@code -Dai.djl.pytorch.num_interop_threads=1} and
- * {@code DJL_CACHE_DIR=target/djl-cache}. Results go to stdout and to {@code target/bench/bench.md} and
- * {@code target/bench/bench.json} (see {@link BenchTable}).
+ * {@code -Dai.djl.pytorch.num_interop_threads=1} and {@code DJL_CACHE_DIR=target/djl-cache}; each row then sets
+ * both sides to its own thread count ({@link Threads}). Results go to stdout and to {@code target/bench/bench.md}
+ * and {@code target/bench/bench.json} (see {@link BenchTable}).
  *
  * <p>Settings (system property, or the command-line flag after it): {@code bench.warmup} /
- * {@code --warmup N} (default 3), {@code bench.steps} / {@code --steps N} (default 20),
- * {@code bench.outDir} / {@code --out DIR} (default target/bench), {@code bench.only} /
- * {@code --only ours|peer|both} (default both), {@code bench.rows} / {@code --rows a,b} (names of
- * rows to run, by prefix; default all).
+ * {@code --warmup N} (default 2), {@code bench.steps} / {@code --steps N} (most timed steps, default 20),
+ * {@code bench.budget} / {@code --budget S} (seconds of timed steps per side, default 5), {@code bench.quick} /
+ * {@code --quick true} (the smoke plan), {@code bench.outDir} / {@code --out DIR} (default target/bench),
+ * {@code bench.only} / {@code --only ours|peer|both} (default both), {@code bench.rows} / {@code --rows a,b}
+ * (rows whose group or name starts with one of these; default all).
  *
  * <p>Exit status: 0 when every side that was run succeeded, 1 when a side failed, 2 on bad arguments.
  */
 public final class BenchMain {
 
     /**
-     * One side-by-side comparison. A null supplier (or one that returns null) is a side that does not
-     * exist yet: it is printed as "pending". A step that is {@link AutoCloseable} is closed after
-     * timing.
+     * One side of a row. Sides with equal keys are timed once per sitting and the result reused.
      *
-     * @param name row label
-     * @param ours builds the SuperTickets-J step, or null while pending
-     * @param peer builds the PyTorch step, or null while pending
+     * @param key identifies the measurement (network, batch, threads)
+     * @param step builds the step; null, or a supplier that returns null, is a side that does not run here
+     * @param missing the note for a side that does not run ("pending" by default)
      */
-    public record BenchRow(String name, Supplier<? extends TimedStep> ours, Supplier<? extends TimedStep> peer) {
+    public record Side(String key, Supplier<? extends TimedStep> step, String missing) {
         /** Canonical constructor. */
-        public BenchRow {
-            Objects.requireNonNull(name, "name");
+        public Side {
+            Objects.requireNonNull(key, "key");
+            missing = missing == null ? "pending" : missing;
+        }
+
+        /**
+         * A side that is pending when the supplier is null or returns null.
+         *
+         * @param key identifies the measurement
+         * @param step builds the step
+         */
+        public Side(String key, Supplier<? extends TimedStep> step) {
+            this(key, step, null);
         }
     }
 
-    /** The label of the net2 row. */
-    public static final String NET2 = "net2 training step (batch 128, 1x28x28)";
+    /**
+     * One comparison.
+     *
+     * @param name row label
+     * @param ours the measured side
+     * @param peer the side it is compared with
+     * @param spec labels, threads, ratio, goal and work
+     * @param peak whether this row measures the engines' matmul peaks (its GFLOP/s become the peaks)
+     */
+    public record BenchRow(String name, Side ours, Side peer, BenchTable.Spec spec, boolean peak) {
+        /** Canonical constructor. */
+        public BenchRow {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(ours, "ours");
+            Objects.requireNonNull(peer, "peer");
+            Objects.requireNonNull(spec, "spec");
+        }
+    }
+
+    /** Default warm-up steps per side. */
+    public static final int DEFAULT_WARMUP = 2;
+
+    /** Default seconds of timed steps per side. */
+    public static final double DEFAULT_BUDGET_SECONDS = 5;
 
     private BenchMain() {}
 
     /**
-     * The rows this benchmark runs.
-     *
-     * @return the rows, in order
-     */
-    public static List<BenchRow> rows() {
-        List<BenchRow> rows = new ArrayList<>();
-        rows.add(new BenchRow(
-                NET2,
-                OursNet2::new,
-                TorchNet2::new));
-        rows.add(new BenchRow(
-                NET2 + " (masks on)",
-                () -> new OursNet2(true),
-                TorchNet2::new));
-        // Further rows: rows.add(new BenchRow("name", OursX::new, TorchX::new));
-        return rows;
-    }
-
-    /**
      * Entry point.
      *
-     * @param args optional flags: --warmup N, --steps N, --out DIR, --only ours|peer|both, --rows a,b
+     * @param args optional flags: --warmup N, --steps N, --budget S, --quick true, --out DIR,
+     *     --only ours|peer|both, --rows a,b
      */
     public static void main(String[] args) {
         int status;
         try {
-            status = run(Options.parse(args), rows());
+            Options options = Options.parse(args);
+            BenchRows rows = new BenchRows(options.quick() ? BenchRows.Plan.QUICK : BenchRows.Plan.FULL);
+            status = run(options, rows.rows(), table -> {
+                String note = rows.breakEven(table);
+                if (note != null) {
+                    table.note(note);
+                }
+            });
         } catch (IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());
             status = 2;
@@ -96,39 +122,64 @@ public final class BenchMain {
      *
      * @param options settings
      * @param rows rows to run
+     * @param summary adds derived notes once every row ran
      * @return the exit status: 0 when every side that was run succeeded, else 1
      */
-    public static int run(Options options, List<BenchRow> rows) {
-        StepBenchmark bench = new StepBenchmark(options.warmup(), options.steps());
-        BenchTable table = new BenchTable("SuperTickets-J vs PyTorch: training-step time");
+    public static int run(Options options, List<BenchRow> rows, Consumer<BenchTable> summary) {
+        long start = System.nanoTime();
+        StepBenchmark bench = new StepBenchmark(options.warmup(), options.steps(), options.budgetSeconds());
+        BenchTable table = new BenchTable("SuperTickets-J vs PyTorch: performance bench"
+                + (options.quick() ? " (quick smoke run: figures not meaningful)" : ""));
         Environment.recordBasics(table, bench);
-        System.out.println("SuperTickets-J bench: " + bench.warmup() + " warm-up + " + bench.steps()
-                + " timed steps per side; cores " + Runtime.getRuntime().availableProcessors()
-                + ", OMP_NUM_THREADS=" + Objects.toString(System.getenv("OMP_NUM_THREADS"), "unset"));
+        System.out.println("SuperTickets-J bench: " + bench.warmup() + " warm-up + up to " + bench.steps()
+                + " timed steps (" + bench.budgetSeconds() + " s budget) per side; cores "
+                + Runtime.getRuntime().availableProcessors() + ", OMP_NUM_THREADS="
+                + Objects.toString(System.getenv("OMP_NUM_THREADS"), "unset"));
+        Map<String, Measured> done = new HashMap<>();
         boolean failed = false;
         boolean peerRan = false;
         for (BenchRow row : rows) {
-            if (!options.selects(row.name())) {
+            if (!options.selects(row.spec().group(), row.name())) {
                 continue;
             }
-            List<String> notes = new ArrayList<>();
-            Side ours = options.runOurs()
-                    ? runSide(bench, row.name(), "SuperTickets-J", row.ours()) : Side.skipped();
-            Side peer = options.runPeer()
-                    ? runSide(bench, row.name(), "PyTorch", row.peer()) : Side.skipped();
-            peerRan |= peer.result() != null;
+            BenchTable.Spec spec = row.spec();
+            Measured ours = options.runOurs()
+                    ? measure(bench, done, row.ours(), spec.oursEngine(), spec.threads(), spec.oursLabel() + ": "
+                    + row.name()) : Measured.SKIPPED;
+            Measured peer = options.runPeer()
+                    ? measure(bench, done, row.peer(), spec.peerEngine(), spec.threads(), spec.peerLabel() + ": "
+                    + row.name()) : Measured.SKIPPED;
+            peerRan |= spec.peerEngine() == BenchTable.Engine.PYTORCH && peer.result() != null
+                    || spec.oursEngine() == BenchTable.Engine.PYTORCH && ours.result() != null;
             failed |= ours.failed() || peer.failed();
+            List<String> notes = new ArrayList<>();
             if (!ours.note().isEmpty()) {
-                notes.add("SuperTickets-J " + ours.note());
+                notes.add(spec.oursLabel() + " " + ours.note());
             }
             if (!peer.note().isEmpty()) {
-                notes.add("PyTorch " + peer.note());
+                notes.add(spec.peerLabel() + " " + peer.note());
             }
-            table.add(new BenchTable.Row(row.name(), ours.result(), peer.result(), String.join("; ", notes)));
+            BenchTable.Row r = new BenchTable.Row(row.name(), ours.result(), peer.result(), String.join("; ", notes),
+                    spec);
+            table.add(r);
+            if (row.peak()) {
+                int t = Math.max(1, spec.threads());
+                table.peak(spec.oursEngine(), t, r.gflops(r.ours()));
+                table.peak(spec.peerEngine(), t, r.gflops(r.peer()));
+            }
+            System.out.printf(Locale.ROOT, "  => %s: ratio %.3f (%s)%s%n", row.name(), r.ratio(),
+                    spec.ratioDefinition(), spec.goal() == null ? "" : ", goal " + spec.goal()
+                            + (r.goalMet() ? " met" : " not met"));
         }
         if (peerRan) {
             Environment.recordPyTorch(table);
         }
+        summary.accept(table);
+        table.note("Training work = 3 x 2 x MACs x batch floating-point operations (forward 1x, backward 2x: the "
+                + "input and the weight gradients); inference = 2 x MACs x batch; MACs are dense (masks not "
+                + "subtracted), from SearchSpace.cost() less the cut channels. The sparse rows count the dense "
+                + "product's work on both sides.");
+        table.env("sitting wall time s", String.format(Locale.ROOT, "%.0f", (System.nanoTime() - start) / 1e9));
         System.out.println();
         table.print(System.out);
         try {
@@ -142,34 +193,49 @@ public final class BenchMain {
         return failed ? 1 : 0;
     }
 
-    private record Side(StepBenchmark.Result result, String note, boolean failed) {
-        static Side skipped() {
-            return new Side(null, "not run", false);
-        }
+    private record Measured(StepBenchmark.Result result, String note, boolean failed) {
+        static final Measured SKIPPED = new Measured(null, "not run", false);
     }
 
-    private static Side runSide(StepBenchmark bench, String row, String side,
-                                Supplier<? extends TimedStep> supplier) {
-        String label = side + " " + row;
+    private static Measured measure(StepBenchmark bench, Map<String, Measured> done, Side side,
+                                    BenchTable.Engine engine, int threads, String label) {
+        Measured m = done.get(side.key());
+        if (m == null) {
+            m = threads == 0 ? timeSide(bench, side, label, () -> { })
+                    : Threads.inPool(threads, () -> timeSide(bench, side, label + " [" + threads + " thread"
+                            + (threads == 1 ? "" : "s") + "]", () -> {
+                                if (engine == BenchTable.Engine.PYTORCH) {
+                                    Threads.torch(threads);
+                                } else {
+                                    Threads.nd4j(threads);
+                                }
+                            }));
+            done.put(side.key(), m);
+        }
+        return m;
+    }
+
+    private static Measured timeSide(StepBenchmark bench, Side side, String label, Runnable threads) {
         TimedStep step = null;
         try {
-            step = supplier == null ? null : supplier.get();
+            threads.run();
+            step = side.step() == null ? null : side.step().get();
             if (step == null) {
-                System.out.println(label + ": pending");
-                return new Side(null, "pending", false);
+                System.out.println(label + ": " + side.missing());
+                return new Measured(null, side.missing(), false);
             }
             System.out.println(label + ": warming up and timing ...");
             StepBenchmark.Result r = bench.run(label, step);
             System.out.println("  " + r);
-            if (step instanceof TorchNet2 t) {
-                System.out.printf(Locale.ROOT, "  sanity: loss on the fixed batch after %d steps (eval mode) = %.4f%n",
-                        bench.warmup() + bench.steps(), t.loss());
+            if (step instanceof TorchStep t && t.training()) {
+                System.out.printf(Locale.ROOT, "  sanity: loss on the fixed batch after the steps (eval mode) = %.4f%n",
+                        t.loss());
             }
-            return new Side(r, "", false);
+            return new Measured(r, "", false);
         } catch (RuntimeException | LinkageError e) {
             System.out.println(label + ": FAILED: " + e);
             e.printStackTrace(System.out);
-            return new Side(null, "failed: " + e, true);
+            return new Measured(null, "failed: " + e, true);
         } finally {
             if (step instanceof AutoCloseable c) {
                 try {
@@ -185,12 +251,15 @@ public final class BenchMain {
      * Benchmark settings.
      *
      * @param warmup warm-up steps
-     * @param steps timed steps
+     * @param steps most timed steps
+     * @param budgetSeconds seconds of timed steps per side before timing stops (at least 3 steps are timed)
+     * @param quick whether to run the smoke plan
      * @param outDir output directory
      * @param only "ours", "peer" or "both"
-     * @param rowPrefixes row-name prefixes to run; empty means all
+     * @param rowPrefixes prefixes of the groups or names of the rows to run; empty means all
      */
-    public record Options(int warmup, int steps, Path outDir, String only, List<String> rowPrefixes) {
+    public record Options(int warmup, int steps, double budgetSeconds, boolean quick, Path outDir, String only,
+                          List<String> rowPrefixes) {
 
         /** Canonical constructor: validates. */
         public Options {
@@ -208,8 +277,9 @@ public final class BenchMain {
             return !only.equals("ours");
         }
 
-        boolean selects(String rowName) {
-            return rowPrefixes.isEmpty() || rowPrefixes.stream().anyMatch(rowName::startsWith);
+        boolean selects(String group, String rowName) {
+            return rowPrefixes.isEmpty()
+                    || rowPrefixes.stream().anyMatch(p -> group.startsWith(p) || rowName.startsWith(p));
         }
 
         /**
@@ -219,8 +289,15 @@ public final class BenchMain {
          * @return the options
          */
         public static Options parse(String[] args) {
-            int warmup = intProperty("bench.warmup", StepBenchmark.DEFAULT_WARMUP);
-            int steps = intProperty("bench.steps", StepBenchmark.DEFAULT_STEPS);
+            boolean quick = Boolean.parseBoolean(System.getProperty("bench.quick", "false"));
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                if (args[i].equals("--quick")) {
+                    quick = parseBoolean(args[i], args[i + 1]);
+                }
+            }
+            int warmup = intProperty("bench.warmup", quick ? 1 : DEFAULT_WARMUP);
+            int steps = intProperty("bench.steps", quick ? 3 : StepBenchmark.DEFAULT_STEPS);
+            double budget = doubleProperty("bench.budget", quick ? 0.5 : DEFAULT_BUDGET_SECONDS);
             Path out = Path.of(System.getProperty("bench.outDir", BenchTable.DEFAULT_DIR.toString()));
             String only = System.getProperty("bench.only", "both");
             String rows = System.getProperty("bench.rows", "");
@@ -235,12 +312,15 @@ public final class BenchMain {
                 String v = args[++i];
                 switch (a) {
                     case "--warmup" -> warmup = parseInt(a, v);
+                    case "--budget" -> budget = parseDouble(a, v);
+                    case "--quick" -> quick = parseBoolean(a, v);
                     case "--steps" -> steps = parseInt(a, v);
                     case "--out" -> out = Path.of(v);
                     case "--only" -> only = v;
                     case "--rows" -> rows = v;
                     default -> throw new IllegalArgumentException("unknown flag " + a
-                            + " (known: --warmup N, --steps N, --out DIR, --only ours|peer|both, --rows a,b)");
+                            + " (known: --warmup N, --steps N, --budget S, --quick true|false, --out DIR, "
+                            + "--only ours|peer|both, --rows a,b)");
                 }
             }
             List<String> prefixes = new ArrayList<>();
@@ -249,15 +329,37 @@ public final class BenchMain {
                     prefixes.add(p.strip());
                 }
             }
-            if (warmup < 0 || steps < 1) {
-                throw new IllegalArgumentException("need warmup >= 0 and steps >= 1");
+            if (warmup < 0 || steps < 1 || !(budget > 0)) {
+                throw new IllegalArgumentException("need warmup >= 0, steps >= 1 and budget > 0, got " + warmup
+                        + ", " + steps + ", " + budget);
             }
-            return new Options(warmup, steps, out, only, prefixes);
+            return new Options(warmup, steps, budget, quick, out, only, prefixes);
         }
 
         private static int intProperty(String key, int def) {
             String v = System.getProperty(key);
             return v == null || v.isBlank() ? def : parseInt(key, v);
+        }
+
+        private static double doubleProperty(String key, double def) {
+            String v = System.getProperty(key);
+            return v == null || v.isBlank() ? def : parseDouble(key, v);
+        }
+
+        private static double parseDouble(String key, String v) {
+            try {
+                return Double.parseDouble(v.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + ": not a number: " + v);
+            }
+        }
+
+        private static boolean parseBoolean(String key, String v) {
+            String t = v.strip().toLowerCase(Locale.ROOT);
+            if (!t.equals("true") && !t.equals("false")) {
+                throw new IllegalArgumentException(key + ": must be true or false, got " + v);
+            }
+            return t.equals("true");
         }
 
         private static int parseInt(String key, String v) {
@@ -287,17 +389,19 @@ public final class BenchMain {
                     .env("OMP_NUM_THREADS", System.getenv("OMP_NUM_THREADS"))
                     .env("OMP_WAIT_POLICY", System.getenv("OMP_WAIT_POLICY"))
                     .env("warm-up steps", bench.warmup())
-                    .env("timed steps", bench.steps());
+                    .env("most timed steps", bench.steps())
+                    .env("timing budget per side s", bench.budgetSeconds())
+                    .env("ND4J backend", safe(dev.supertickets.tensor.Backend::describe));
         }
 
         static void recordPyTorch(BenchTable table) {
             table.env("DJL version", safe(ai.djl.engine.Engine::getDjlVersion));
-            table.env("PyTorch version", safe(() -> ai.djl.engine.Engine.getEngine(TorchNet2.ENGINE).getVersion()));
+            table.env("PyTorch version", safe(() -> ai.djl.engine.Engine.getEngine(TorchStep.ENGINE).getVersion()));
             table.env("ai.djl.offline", System.getProperty("ai.djl.offline"));
             table.env("ai.djl.pytorch.num_threads (requested)", System.getProperty("ai.djl.pytorch.num_threads"));
             table.env("ai.djl.pytorch.num_interop_threads (requested)",
                     System.getProperty("ai.djl.pytorch.num_interop_threads"));
-            table.env("torch intra-op threads (actual)", safe(() -> ai.djl.pytorch.jni.JniUtils.getNumThreads()));
+            table.env("torch intra-op threads (after the last row)", safe(Threads::torchThreads));
             table.env("torch inter-op threads (actual)",
                     safe(() -> ai.djl.pytorch.jni.JniUtils.getNumInteropThreads()));
             table.env("DJL_CACHE_DIR", Objects.toString(System.getProperty("DJL_CACHE_DIR"),

@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /**
  * A minimal step-timing harness: runs {@code warmup} untimed steps, then {@code steps} timed ones, and
- * reports mean, median and minimum milliseconds per step.
+ * reports mean, median and minimum milliseconds per step. With a time budget, timing stops early once the
+ * timed steps have used the budget and at least {@link #MIN_STEPS} were timed, so that one slow row (a large
+ * batch, a wide network) cannot stretch a whole sitting.
  */
 public final class StepBenchmark {
 
@@ -15,8 +17,12 @@ public final class StepBenchmark {
     /** Default number of timed steps. */
     public static final int DEFAULT_STEPS = 20;
 
+    /** Fewest timed steps a budget may cut a run to. */
+    public static final int MIN_STEPS = 3;
+
     private final int warmup;
     private final int steps;
+    private final double budgetSeconds;
 
     /**
      * Creates a harness.
@@ -25,6 +31,22 @@ public final class StepBenchmark {
      * @param steps timed steps, at least 1
      */
     public StepBenchmark(int warmup, int steps) {
+        this(warmup, steps, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * Creates a harness whose timing stops after {@code budgetSeconds} of timed steps (but never before
+     * {@code min(steps, }{@link #MIN_STEPS}{@code )} timed steps).
+     *
+     * @param warmup untimed warm-up steps, at least 0
+     * @param steps most timed steps, at least 1
+     * @param budgetSeconds time budget of the timed steps, positive (infinite: none)
+     */
+    public StepBenchmark(int warmup, int steps, double budgetSeconds) {
+        if (!(budgetSeconds > 0)) {
+            throw new IllegalArgumentException("budgetSeconds must be > 0, got " + budgetSeconds);
+        }
+        this.budgetSeconds = budgetSeconds;
         if (warmup < 0) {
             throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);
         }
@@ -45,9 +67,14 @@ public final class StepBenchmark {
         return warmup;
     }
 
-    /** @return the number of timed steps */
+    /** @return the most timed steps */
     public int steps() {
         return steps;
+    }
+
+    /** @return the time budget of the timed steps in seconds (infinite: none) */
+    public double budgetSeconds() {
+        return budgetSeconds;
     }
 
     /**
@@ -64,12 +91,15 @@ public final class StepBenchmark {
             step.step();
         }
         double[] ms = new double[steps];
-        for (int i = 0; i < steps; i++) {
+        double spentMs = 0;
+        int done = 0;
+        while (done < steps && (done < MIN_STEPS || spentMs < budgetSeconds * 1000)) {
             long t0 = System.nanoTime();
             step.step();
-            ms[i] = (System.nanoTime() - t0) / 1e6;
+            ms[done] = (System.nanoTime() - t0) / 1e6;
+            spentMs += ms[done++];
         }
-        return Result.of(name, warmup, step.batchSize(), ms);
+        return Result.of(name, warmup, step.batchSize(), Arrays.copyOf(ms, done));
     }
 
     /**

@@ -34,6 +34,22 @@ class StepBenchmarkTest {
     }
 
     @Test
+    void budgetStopsAfterTheFewestSteps() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        StepBenchmark.Result r = new StepBenchmark(1, 50, 1e-9).run("slow", () -> {
+            calls.incrementAndGet();
+            try {
+                Thread.sleep(1); // any step outlasts a nanosecond budget
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertEquals(StepBenchmark.MIN_STEPS, r.steps());
+        assertEquals(1 + StepBenchmark.MIN_STEPS, calls.get());
+        assertThrows(IllegalArgumentException.class, () -> new StepBenchmark(0, 1, 0));
+    }
+
+    @Test
     void rejectsBadCounts() {
         assertThrows(IllegalArgumentException.class, () -> new StepBenchmark(-1, 5));
         assertThrows(IllegalArgumentException.class, () -> new StepBenchmark(0, 0));
