@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -87,7 +88,7 @@ public final class EarlyBirdDrawer implements TicketDrawer {
   @Override
   public SuperTicket draw(Dataset train, Dataset test) {
     checkNotNull(train, "training data must not be null");
-    int perEpoch = TrainingSteps.perEpoch(space, train, retrainer);
+    int perEpoch = SparseRuns.stepsPerEpoch(space, train, retrainer);
     Normalization norm = normalization != null ? normalization : Normalization.of(train);
     SuperTicket initial = SuperTicket.initial(space, norm, seed);
     Search search = new Search(perEpoch);
@@ -109,8 +110,7 @@ public final class EarlyBirdDrawer implements TicketDrawer {
     p.put("earlyBird.epoch", search.epoch);
     p.put("earlyBird.distances", Arrays.toString(search.distances));
     p.put("earlyBird.hiddenChannels", hiddenBefore + " -> " + net.hiddenChannels());
-    p.put("data.train", train.name() + " (" + train.size() + ")");
-    p.put("data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
+    SparseRuns.putData(p, train, test);
     SuperTicket cut = SuperTicket.of(net, norm, Provenance.of(p));
     if (unstructuredSparsity > 0) {
       cut = cut.prune(MaskPolicies.magnitude(), unstructuredSparsity, null, seed);
@@ -154,7 +154,7 @@ public final class EarlyBirdDrawer implements TicketDrawer {
     boolean[] out = new boolean[(int) net.hiddenChannels()];
     int at = 0;
     for (Param g : gammas) {
-      for (float v : masks.get(g).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).data().asFloat()) {
+      for (float v : masks.get(g).castTo(DataType.FLOAT).data().asFloat()) {
         out[at++] = v == 1f;
       }
     }

@@ -63,7 +63,10 @@ public final class GmpDrawer implements TicketDrawer {
       checkArgument(frequency > 0, "pruning frequency must be positive, got %s; e.g. 100 steps", frequency);
     }
 
-    /** The sparsity the schedule asks for after {@code step} steps: {@code s_i} before the begin, {@code s_f} from the end. */
+    /**
+     * The sparsity the schedule asks for after {@code step} steps: {@code s_i} up to the begin step, the cubic in
+     * between, {@code s_f} from the end step on.
+     */
     public double sparsityAt(long step) {
       if (step >= endStep) {
         return targetSparsity;
@@ -149,14 +152,13 @@ public final class GmpDrawer implements TicketDrawer {
   @Override
   public SuperTicket draw(Dataset train, Dataset test) {
     checkNotNull(train, "training data must not be null");
-    Schedule schedule = schedule((long) retrainer.epochs() * TrainingSteps.perEpoch(space, train, retrainer));
+    Schedule schedule = schedule((long) retrainer.epochs() * SparseRuns.stepsPerEpoch(space, train, retrainer));
     Normalization norm = normalization != null ? normalization : Normalization.of(train);
     Map<String, Object> p = settings();
     p.put("gmp.beginStep", schedule.beginStep());
     p.put("gmp.endStep", schedule.endStep());
     p.put("gmp.scheduledUpdates", schedule.updates());
-    p.put("data.train", train.name() + " (" + train.size() + ")");
-    p.put("data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
+    SparseRuns.putData(p, train, test);
     SuperTicket initial = SuperTicket.initial(space, norm, seed);
     SuperTicket start = initial.withState(initial.state(), p);
     if (schedule.updatesAt(0) && schedule.sparsityAt(0) > 0) {

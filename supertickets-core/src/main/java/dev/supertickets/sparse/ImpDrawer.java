@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Lottery tickets by iterative magnitude pruning with weight rewinding (Frankle et al. 2019/2020; OpenLTH's
@@ -143,7 +144,7 @@ public final class ImpDrawer implements TicketDrawer {
    */
   public Result run(Dataset train, Dataset test) {
     checkNotNull(train, "training data must not be null");
-    long steps = (long) retrainer.epochs() * TrainingSteps.perEpoch(space, train, retrainer);
+    long steps = (long) retrainer.epochs() * SparseRuns.stepsPerEpoch(space, train, retrainer);
     checkArgument(rewindSteps < steps, "rewind step %s is not before the end of one training run (%s steps: %s "
         + "epochs of %s samples in batches of %s); rewind earlier or train longer", rewindSteps, steps,
         retrainer.epochs(), train.size(), retrainer.batchSize());
@@ -161,8 +162,7 @@ public final class ImpDrawer implements TicketDrawer {
     for (int level = 1; level < plan.size(); level++) {
       double sparsity = plan.get(level);
       // ranking the trained weights with the previous masks installed: masked weights rank last
-      ImmutableMap<String, org.nd4j.linalg.api.ndarray.INDArray> masks =
-          trained.prune(policy, sparsity, null, seed).state().masks();
+      ImmutableMap<String, INDArray> masks = trained.prune(policy, sparsity, null, seed).state().masks();
       SuperTicket rewound = initial.withState(new NetworkState(theta.values(), masks, theta.stats()),
           provenance(level, sparsity, train, test));
       trained = rewound.retrain(train, test, retrainer);
@@ -210,8 +210,7 @@ public final class ImpDrawer implements TicketDrawer {
     Map<String, Object> m = settings();
     m.put("imp.level", level);
     m.put("imp.sparsity", sparsity);
-    m.put("data.train", train.name() + " (" + train.size() + ")");
-    m.put("data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
+    SparseRuns.putData(m, train, test);
     return m;
   }
 

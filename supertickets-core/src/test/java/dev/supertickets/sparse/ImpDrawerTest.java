@@ -108,6 +108,8 @@ class ImpDrawerTest {
     assertThat(p.get("imp.retrainer.epochs")).isEqualTo("1");
     assertThat(p.get("imp.retrainer.seed")).isEqualTo("7");
     assertThat(p.get("retrained.seed")).isEqualTo("7");
+    assertThat(p.get("data.train")).endsWith("(256)");
+    assertThat(p.get("data.test")).isEqualTo("none");
     assertThat(rewindToStep3.levels().get(1).rewound().provenance().get("imp.level")).isEqualTo("1");
   }
 
