@@ -39,6 +39,9 @@ import dev.supertickets.nn.loss.SoftmaxCrossEntropy;
 import dev.supertickets.space.Resolution;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.space.SearchSpaces;
+import dev.supertickets.sparse.EarlyBirdDrawer;
+import dev.supertickets.sparse.GmpDrawer;
+import dev.supertickets.sparse.ImpDrawer;
 import dev.supertickets.supernet.Architecture;
 import dev.supertickets.supernet.HrSupernet;
 import dev.supertickets.supernet.Supernet;
@@ -96,6 +99,10 @@ class PublicApiNullTest {
       "SuperTicketsDrawer.draw", // test: may be null
       "TicketDrawer.draw", // test: may be null
       "SuperTicketsDrawer.resume", // test: may be null
+      "ImpDrawer.draw", // test: may be null
+      "ImpDrawer.run", // test: may be null
+      "GmpDrawer.draw", // test: may be null
+      "EarlyBirdDrawer.draw", // test: may be null
       "Transfer.to", // test: may be null
       "Param.replace", // mask: null for a dense parameter
       "Trainer.fit", // test: null trains without evaluating
@@ -183,7 +190,9 @@ class PublicApiNullTest {
         MaskPolicies.snip(), MaskPolicies.grasp(), MaskPolicies.synflow(), MaskPolicies.random(1),
         Scorers.magnitude(), Scorers.snip(), Scorers.grasp(), Scorers.synflow(), Scorers.random(1),
         Trainer.builder(net), Trainer.builder(net).build(), SuperTicketsDrawer.builder(space),
-        SuperTicketsDrawer.builder(space).build(), BlockMapping.identity(3)));
+        SuperTicketsDrawer.builder(space).build(), BlockMapping.identity(3), ImpDrawer.builder(space),
+        ImpDrawer.builder(space).build(), GmpDrawer.builder(space), GmpDrawer.builder(space).build(),
+        EarlyBirdDrawer.builder(space), EarlyBirdDrawer.builder(space).build()));
   }
 
   @TestFactory

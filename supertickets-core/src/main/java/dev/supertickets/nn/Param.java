@@ -100,7 +100,9 @@ public final class Param {
     checkArgument(ones == squares && m.minNumber().doubleValue() >= 0,
         "mask of %s must hold only 0 and 1; pass a binary mask", name);
     if (mask == null) {
-      mask = m.detach();
+      // castTo returns the caller's own array when the type already matches: copy it, or updating this mask in
+      // place later would change the caller's array (e.g. the stored masks of a ticket restored into a network)
+      mask = (m == newMask ? m.dup() : m).detach();
     } else {
       mask.assign(m);
     }
