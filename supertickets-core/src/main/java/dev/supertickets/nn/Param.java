@@ -100,7 +100,9 @@ public final class Param {
     checkArgument(ones == squares && m.minNumber().doubleValue() >= 0,
         "mask of %s must hold only 0 and 1; pass a binary mask", name);
     if (mask == null) {
-      mask = m.detach();
+      // castTo and detach return their receiver when nothing changes: copy, or the caller's array (e.g. a
+      // NetworkState's) would become this mask and change with it
+      mask = m == newMask ? m.dup().detach() : m.detach();
     } else {
       mask.assign(m);
     }

@@ -10,7 +10,6 @@ import dev.supertickets.draw.TicketDrawer;
 import dev.supertickets.mask.MaskContext;
 import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.mask.Masks;
-import dev.supertickets.mask.Ranking;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.nn.NetworkState;
 import dev.supertickets.nn.loss.SoftmaxCrossEntropy;
@@ -123,8 +122,7 @@ public final class DstDrawer implements TicketDrawer {
     Retrainer.Builder run = recipe.toBuilder().stepHook(updates);
     SupTicketsPhase phase = null;
     long prunable = start.state().masks().values().stream().mapToLong(m -> m.length()).sum();
-    // floor(N · D), with the forgiving floor of prune counts (1 − 0.9 is 0.09999999999999998 in doubles)
-    long budget = Ranking.pruneCount(1 - targetSparsity, prunable);
+    long budget = SupTicketsPhase.budget(targetSparsity, prunable);
     if (supTickets != null) {
       LrSchedule phase1 = recipe.lrSchedule(dstSteps);
       run.lrSchedule(total -> supTickets.schedule(phase1, dstSteps, batchesPerEpoch));

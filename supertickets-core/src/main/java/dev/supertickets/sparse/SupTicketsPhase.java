@@ -7,6 +7,7 @@ import static com.google.common.base.Preconditions.checkState;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.supertickets.data.Loader;
+import dev.supertickets.mask.Ranking;
 import dev.supertickets.nn.NetworkState;
 import dev.supertickets.supernet.Supernet;
 import dev.supertickets.tensor.Workspaces;
@@ -150,6 +151,16 @@ final class SupTicketsPhase implements StepHook {
       }
     }
     return new NetworkState(ImmutableMap.copyOf(values), ImmutableMap.copyOf(masks), state.stats());
+  }
+
+  /**
+   * The parameter budget {@code n = floor(N · D)} of {@code prunable} weights at density {@code D = 1 − sparsity},
+   * with the forgiving floor of {@link Ranking#pruneCount} ({@code 1 − 0.9} is {@code 0.09999999999999998} in
+   * doubles, yet 1000 weights keep 100).
+   */
+  static long budget(double sparsity, long prunable) {
+    checkArgument(sparsity > 0 && sparsity < 1, "sparsity must be in (0, 1), got %s", sparsity);
+    return Ranking.pruneCount(1 - sparsity, prunable);
   }
 
   /** {@code state} with BN statistics re-estimated on one pass of the calibration data (epoch order {@code k}). */
