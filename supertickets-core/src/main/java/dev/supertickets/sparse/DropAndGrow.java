@@ -7,6 +7,7 @@ import dev.supertickets.nn.Param;
 import dev.supertickets.tensor.Workspaces;
 import dev.supertickets.train.Ema;
 import dev.supertickets.train.Optimizer;
+import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -98,7 +99,7 @@ final class DropAndGrow {
   static boolean[] mask(Param p) {
     boolean[] out = new boolean[Math.toIntExact(p.size())];
     if (p.mask() == null) {
-      java.util.Arrays.fill(out, true);
+      Arrays.fill(out, true);
       return out;
     }
     float[] m = floats(p.mask());
@@ -112,7 +113,7 @@ final class DropAndGrow {
   static float[] floats(INDArray a) {
     try (MemoryWorkspace ignored = Workspaces.outside()) {
       float[] v = a.castTo(DataType.FLOAT).dup('c').data().asFloat();
-      return v.length == a.length() ? v : java.util.Arrays.copyOf(v, (int) a.length());
+      return v.length == a.length() ? v : Arrays.copyOf(v, (int) a.length());
     }
   }
 

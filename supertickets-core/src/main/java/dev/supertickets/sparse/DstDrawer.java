@@ -24,6 +24,7 @@ import dev.supertickets.train.LrSchedule;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Dynamic sparse training, sparse from the first step (C.2 of the related-algorithms spec): SET (random growth)
@@ -121,7 +122,7 @@ public final class DstDrawer implements TicketDrawer {
         streams.stream("dst/updates").nextLong(), gradientData, lossFor(train));
     Retrainer.Builder run = recipe.toBuilder().stepHook(updates);
     SupTicketsPhase phase = null;
-    long prunable = start.state().masks().values().stream().mapToLong(m -> m.length()).sum();
+    long prunable = start.state().masks().values().stream().mapToLong(INDArray::length).sum();
     long budget = SupTicketsPhase.budget(targetSparsity, prunable);
     if (supTickets != null) {
       LrSchedule phase1 = recipe.lrSchedule(dstSteps);

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.supertickets.mask.Ranking;
+import dev.supertickets.mask.Scope;
 import dev.supertickets.train.LrSchedule;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -16,6 +17,14 @@ import java.util.Objects;
  * triangular cyclic learning rate; at each cycle end the live sparse model (a "cheap ticket") is superposed into
  * a running average, which is re-pruned to the parameter budget and BN re-calibrated; the final average is the
  * result. Immutable value.
+ *
+ * <p>The parameter budget is {@code n = floor(N · D)} of the {@code N} prunable weights at density
+ * {@code D = 1 − sparsity}. The reference keeps every weight tied with the {@code n}-th largest {@code |w|};
+ * here ties go to the earlier tensor and the lower index, so exactly {@code n} weights stay. With
+ * {@link Scope#PER_LAYER} densities the sparse-training phase may hold a few more than {@code n} active weights
+ * (each tensor's count is floored), so the result can be marginally sparser than the target. Re-exploration grows
+ * with the drawer's growth (the reference's CIFAR code always uses the gradient). The cyclic learning rate is the
+ * reference's triangular, linear one, per iteration.
  *
  * <p>Defaults (the reference README for CIFAR): cycles of 8 epochs, cycle rate 0.1, cyclic learning rate between
  * 0.001 and 0.005, no re-exploration, CAA superposition (CIMA factor 0.5 if CIMA is chosen).

@@ -16,6 +16,7 @@ import dev.supertickets.train.BnCalibration;
 import dev.supertickets.train.StepHook;
 import dev.supertickets.train.Trainer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +133,7 @@ final class SupTicketsPhase implements StepHook {
       }
     }
     boolean[] all = new boolean[total];
-    java.util.Arrays.fill(all, true);
+    Arrays.fill(all, true);
     boolean[] kept = Top.select(score, all, keep);
     Map<String, INDArray> values = new LinkedHashMap<>(state.values());
     Map<String, INDArray> masks = new LinkedHashMap<>();

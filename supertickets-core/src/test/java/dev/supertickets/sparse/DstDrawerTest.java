@@ -38,6 +38,7 @@ class DstDrawerTest {
   private static Dataset test;
   private static SuperTicket set;
   private static SuperTicket rigl;
+  private static final Map<String, java.util.Set<Long>> activeCounts = new java.util.HashMap<>();
 
   private static Retrainer recipe(int epochs) {
     return Retrainer.builder().epochs(epochs).batchSize(64).learningRate(0.01).seed(5).build();
@@ -54,7 +55,12 @@ class DstDrawerTest {
     train = EmbeddedFashionMnist.train().subset(0, 512);
     test = EmbeddedFashionMnist.test().subset(0, 200);
     set = setDrawer().build().draw(train, test);
-    rigl = DstDrawer.rigl(SearchSpaces.tiny28()).seed(7).retrainer(recipe(2)).targetSparsity(0.9)
+    // a hook of the recipe sees every step: it records each tensor's active count (the drawer's hook runs after it)
+    Retrainer counting = recipe(2).toBuilder().stepHook((trainer, epoch) -> trainer.model().params().stream()
+        .filter(dev.supertickets.nn.Param::isMasked)
+        .forEach(p -> activeCounts.computeIfAbsent(p.name(), k -> new java.util.TreeSet<>()).add(p.activeCount())))
+        .build();
+    rigl = DstDrawer.rigl(SearchSpaces.tiny28()).seed(7).retrainer(counting).targetSparsity(0.9)
         .distribution(Scope.PER_LAYER).updateInterval(2).build().draw(train, test);
   }
 
@@ -81,6 +87,9 @@ class DstDrawerTest {
   void setAndRigLTrainAtExactlyTheTargetSparsityWithTheirMasksMoving() {
     assertExactlyAtTarget(set, Scope.ERK);
     assertExactlyAtTarget(rigl, Scope.PER_LAYER);
+    assertThat(activeCounts.keySet()).isEqualTo(rigl.state().masks().keySet());
+    activeCounts.forEach((name, counts) -> assertThat(counts).as("active counts of %s over the run", name)
+        .containsExactly(Math.round(rigl.state().masks().get(name).sumNumber().doubleValue())));
     for (SuperTicket t : List.of(set, rigl)) {
       assertThat(t.provenance().get("dst.updates")).isEqualTo("6");
       assertThat(Long.parseLong(t.provenance().get("dst.regrown"))).isPositive();
