@@ -123,7 +123,7 @@ public final class Retrainer {
     Trainer.Builder tb = Trainer.builder(net)
         .loss(SuperTicket.lossFor(train))
         .optimizer(new AdamW(0.9, 0.999, 1e-3, 0))
-        .schedule(customSchedule != null ? customSchedule.apply(steps) : schedule.of(learningRate, steps))
+        .schedule(lrSchedule(steps))
         .l2(L2Penalty.onWeights(weightDecay))
         .ema(emaDecay)
         .bnCalibration(calibrationBatches);
@@ -192,6 +192,16 @@ public final class Retrainer {
     b.hooks.addAll(hooks);
     b.regularizers.addAll(regularizers);
     return b;
+  }
+
+  /**
+   * The learning-rate schedule this retrainer trains with over {@code totalSteps} steps (its custom schedule if
+   * it has one): e.g. the first phase of a composed schedule such as Sup-tickets'.
+   */
+  public LrSchedule lrSchedule(long totalSteps) {
+    checkArgument(totalSteps > 0, "total steps must be positive, got %s; an epoch has at least one batch",
+        totalSteps);
+    return customSchedule != null ? customSchedule.apply(totalSteps) : schedule.of(learningRate, totalSteps);
   }
 
   /** Mini-batch size. */
