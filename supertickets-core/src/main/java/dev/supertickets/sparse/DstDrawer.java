@@ -12,7 +12,6 @@ import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.mask.Masks;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.nn.NetworkState;
-import dev.supertickets.nn.loss.SoftmaxCrossEntropy;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.supernet.Supernet;
 import dev.supertickets.tensor.Backend;
@@ -42,7 +41,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * trainer's current batch is not exposed to hooks, so each update reads "the next batch" of that loader.
  *
  * <p>Defaults: SET growth, sparsity 0.9 with ERK densities, {@code α = 0.3}, {@code ΔT = 100} steps,
- * {@code T_end} at 0.75 of the steps, seed 1995, {@code Retrainer.builder().seed(seed).build()} as the recipe,
+ * {@code T_end} at 0.75 of the steps, seed 1995 (it replaces the recipe's own), {@code Retrainer.builder().build()} as the recipe,
  * normalisation computed on the training data. Immutable and reusable: every draw starts from the seed, and the
  * same seed gives a bit-identical ticket on the same backend.
  */
@@ -70,7 +69,7 @@ public final class DstDrawer implements TicketDrawer {
   private DstDrawer(Builder b) {
     this.space = b.space;
     this.seed = b.seed;
-    this.retrainer = b.retrainer;
+    this.retrainer = b.recipe();
     this.growth = b.growth;
     this.targetSparsity = b.targetSparsity;
     this.distribution = b.distribution;
@@ -103,7 +102,7 @@ public final class DstDrawer implements TicketDrawer {
    */
   @Override
   public SuperTicket draw(Dataset train, Dataset test) {
-    Retrainer recipe = retrainer != null ? retrainer : Retrainer.builder().seed(seed).build();
+    Retrainer recipe = retrainer;
     DataChecks.checkFits(space, train, "training", recipe.batchSize());
     if (test != null) {
       DataChecks.checkFits(space, test, "test", 1);
@@ -119,7 +118,7 @@ public final class DstDrawer implements TicketDrawer {
     Loader gradientData = growth == Growth.GRADIENT ? Loader.builder(train).batchSize(recipe.batchSize())
         .shuffle(true).normalization(norm).seed(streams.stream("dst/gradient-data").nextLong()).build() : null;
     DstUpdates updates = new DstUpdates(growth, dropFraction, updateInterval, endStep,
-        streams.stream("dst/updates").nextLong(), gradientData, lossFor(train));
+        streams.stream("dst/updates").nextLong(), gradientData, SuperTicket.lossFor(train));
     Retrainer.Builder run = recipe.toBuilder().stepHook(updates);
     SupTicketsPhase phase = null;
     long prunable = start.state().masks().values().stream().mapToLong(INDArray::length).sum();
@@ -135,8 +134,7 @@ public final class DstDrawer implements TicketDrawer {
     SuperTicket trained = run.build().retrain(start, train, test);
     Map<String, Object> p = settings();
     p.put("method", (growth == Growth.RANDOM ? "set" : "rigl") + (supTickets == null ? "" : "+sup-tickets"));
-    p.put("data.train", train.name() + " (" + train.size() + ")");
-    p.put("data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
+    SparseRuns.putData(p, train, test);
     p.put("dst.steps", dstSteps);
     p.put("dst.endStep", endStep);
     p.put("dst.updates", updates.updates());
@@ -163,11 +161,6 @@ public final class DstDrawer implements TicketDrawer {
     Supernet net = init.network();
     Masks.install(MaskPolicies.random(maskSeed).scope(distribution).masks(MaskContext.of(net), targetSparsity));
     return init.withState(NetworkState.capture(net), Map.of("initialMasks", "random, " + distribution));
-  }
-
-  /** The task loss of the training data, as the recipe trains with it: per sample, or per pixel. */
-  private static SoftmaxCrossEntropy lossFor(Dataset data) {
-    return new SoftmaxCrossEntropy(0, data.isDense() ? data.ignoreLabel() : SoftmaxCrossEntropy.NO_IGNORE);
   }
 
   /** Every setting as provenance entries ({@code dst.*}, {@code supTickets.*}). */
@@ -199,10 +192,7 @@ public final class DstDrawer implements TicketDrawer {
   }
 
   /** Fluent configuration of a {@link DstDrawer}; every setting is recorded in the ticket's provenance. */
-  public static final class Builder {
-    private final SearchSpace space;
-    private long seed = 1995;
-    private Retrainer retrainer;
+  public static final class Builder extends SparseDrawerBuilder<Builder> {
     private Growth growth = Growth.RANDOM;
     private double targetSparsity = 0.9;
     private Scope distribution = Scope.ERK;
@@ -210,24 +200,13 @@ public final class DstDrawer implements TicketDrawer {
     private int updateInterval = 100;
     private double endFraction = 0.75;
     private SupTickets supTickets;
-    private Normalization normalization;
 
     private Builder(SearchSpace space) {
-      this.space = checkNotNull(space, "search space must not be null; e.g. SearchSpaces.tiny28()");
+      super(space);
     }
 
-    /** Seeds the initial weights ({@link SuperTicket#initial}), the initial masks, the drop noise and growth. */
-    public Builder seed(long s) {
-      this.seed = s;
-      return this;
-    }
-
-    /**
-     * The training recipe (epochs, batch size, learning rate and schedule, EMA, data order); its own hooks and
-     * listeners run too. Default: {@code Retrainer.builder().seed(seed).build()}.
-     */
-    public Builder retrainer(Retrainer r) {
-      this.retrainer = checkNotNull(r, "retrainer must not be null; e.g. Retrainer.builder().epochs(10).build()");
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -286,13 +265,6 @@ public final class DstDrawer implements TicketDrawer {
     /** Adds the Sup-tickets phase at the end of the run; off by default. */
     public Builder supTickets(SupTickets s) {
       this.supTickets = checkNotNull(s, "sup-tickets settings must not be null; leave them unset for plain DST");
-      return this;
-    }
-
-    /** The input normalisation; default the statistics of the training data. */
-    public Builder normalization(Normalization n) {
-      this.normalization = checkNotNull(n, "normalisation must not be null; leave it unset to compute it on the "
-          + "training data");
       return this;
     }
 

@@ -71,7 +71,7 @@ public final class EarlyBirdDrawer implements TicketDrawer {
   private EarlyBirdDrawer(Builder b) {
     this.space = b.space;
     this.seed = b.seed;
-    this.retrainer = b.retrainer.toBuilder().seed(b.seed).build();
+    this.retrainer = b.recipe();
     this.l1Penalty = b.l1Penalty;
     this.channelRatio = b.channelRatio;
     this.epsilon = b.epsilon;
@@ -226,33 +226,19 @@ public final class EarlyBirdDrawer implements TicketDrawer {
   }
 
   /** Fluent configuration of an {@link EarlyBirdDrawer}; every setting but the space has a default. */
-  public static final class Builder {
-    private final SearchSpace space;
-    private long seed = 1995;
-    private Retrainer retrainer = Retrainer.builder().build();
+  public static final class Builder extends SparseDrawerBuilder<Builder> {
     private double l1Penalty = 1e-4;
     private double channelRatio = 0.5;
     private double epsilon = 0.1;
     private int maxSearchEpochs = 20;
     private double unstructuredSparsity;
-    private Normalization normalization;
 
     private Builder(SearchSpace space) {
-      this.space = checkNotNull(space, "search space must not be null; e.g. SearchSpaces.tiny28()");
+      super(space);
     }
 
-    /** Seeds the initial weights ({@link SuperTicket#initial}) and the retrainer (its own seed is replaced). */
-    public Builder seed(long s) {
-      this.seed = s;
-      return this;
-    }
-
-    /**
-     * The training recipe: the search uses it over {@code maxSearchEpochs} epochs, the cut network is retrained
-     * with it; default {@code Retrainer.builder().build()}.
-     */
-    public Builder retrainer(Retrainer r) {
-      this.retrainer = checkNotNull(r, "retrainer must not be null; use Retrainer.builder().build()");
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -290,13 +276,6 @@ public final class EarlyBirdDrawer implements TicketDrawer {
     public Builder unstructuredSparsity(double s) {
       checkArgument(s >= 0 && s < 1, "unstructured sparsity must be in [0, 1), got %s; 0 keeps every weight", s);
       this.unstructuredSparsity = s;
-      return this;
-    }
-
-    /** The input normalisation of the ticket; default {@link Normalization#of} the training data. */
-    public Builder normalization(Normalization n) {
-      this.normalization = checkNotNull(n, "normalisation must not be null; leave it unset to compute it from "
-          + "the training data");
       return this;
     }
 

@@ -122,7 +122,7 @@ public final class GmpDrawer implements TicketDrawer {
         + "%s and end fraction %s; e.g. 0 and 0.75", b.beginFraction, b.endFraction);
     this.space = b.space;
     this.seed = b.seed;
-    this.retrainer = b.retrainer.toBuilder().seed(b.seed).build();
+    this.retrainer = b.recipe();
     this.targetSparsity = b.targetSparsity;
     this.initialSparsity = b.initialSparsity;
     this.beginFraction = b.beginFraction;
@@ -218,32 +218,21 @@ public final class GmpDrawer implements TicketDrawer {
   }
 
   /** Fluent configuration of a {@link GmpDrawer}; every setting but the space has a default. */
-  public static final class Builder {
-    private final SearchSpace space;
-    private long seed = 1995;
-    private Retrainer retrainer = Retrainer.builder().build();
+  public static final class Builder extends SparseDrawerBuilder<Builder> {
     private double targetSparsity = 0.9;
     private double initialSparsity;
     private double beginFraction;
     private double endFraction = 0.75;
     private int frequency = 100;
     private Scope scope = Scope.PER_LAYER;
-    private Normalization normalization;
     private final List<Listener> listeners = new ArrayList<>();
 
     private Builder(SearchSpace space) {
-      this.space = checkNotNull(space, "search space must not be null; e.g. SearchSpaces.tiny28()");
+      super(space);
     }
 
-    /** Seeds the initial weights ({@link SuperTicket#initial}) and the retrainer (its own seed is replaced). */
-    public Builder seed(long s) {
-      this.seed = s;
-      return this;
-    }
-
-    /** The training recipe of the run, whose epochs are the run's; default {@code Retrainer.builder().build()}. */
-    public Builder retrainer(Retrainer r) {
-      this.retrainer = checkNotNull(r, "retrainer must not be null; use Retrainer.builder().build()");
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -287,13 +276,6 @@ public final class GmpDrawer implements TicketDrawer {
     public Builder scope(Scope s) {
       MagnitudeMasks.policy(s, "gmp");
       this.scope = s;
-      return this;
-    }
-
-    /** The input normalisation of the ticket; default {@link Normalization#of} the training data. */
-    public Builder normalization(Normalization n) {
-      this.normalization = checkNotNull(n, "normalisation must not be null; leave it unset to compute it from "
-          + "the training data");
       return this;
     }
 

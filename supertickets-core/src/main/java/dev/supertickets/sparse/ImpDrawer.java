@@ -115,7 +115,7 @@ public final class ImpDrawer implements TicketDrawer {
   private ImpDrawer(Builder b) {
     this.space = b.space;
     this.seed = b.seed;
-    this.retrainer = b.retrainer.toBuilder().seed(b.seed).build();
+    this.retrainer = b.recipe();
     this.pruningFraction = b.pruningFraction;
     this.milestones = b.milestones == null ? ImmutableList.of(Builder.DEFAULT_TARGET) : b.milestones;
     this.scope = b.scope;
@@ -248,31 +248,20 @@ public final class ImpDrawer implements TicketDrawer {
   }
 
   /** Fluent configuration of an {@link ImpDrawer}; every setting but the space has a default. */
-  public static final class Builder {
+  public static final class Builder extends SparseDrawerBuilder<Builder> {
     static final double DEFAULT_TARGET = 0.9;
-    private final SearchSpace space;
-    private long seed = 1995;
-    private Retrainer retrainer = Retrainer.builder().build();
     private double pruningFraction = 0.2;
     private ImmutableList<Double> milestones;
     private Scope scope = Scope.GLOBAL;
     private long rewindSteps;
-    private Normalization normalization;
     private final List<Listener> listeners = new ArrayList<>();
 
     private Builder(SearchSpace space) {
-      this.space = checkNotNull(space, "search space must not be null; e.g. SearchSpaces.tiny28()");
+      super(space);
     }
 
-    /** Seeds the initial weights ({@link SuperTicket#initial}) and the retrainer (its own seed is replaced). */
-    public Builder seed(long s) {
-      this.seed = s;
-      return this;
-    }
-
-    /** The training recipe of every level; default {@code Retrainer.builder().build()}. */
-    public Builder retrainer(Retrainer r) {
-      this.retrainer = checkNotNull(r, "retrainer must not be null; use Retrainer.builder().build()");
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -334,13 +323,6 @@ public final class ImpDrawer implements TicketDrawer {
     public Builder rewindSteps(long r) {
       checkArgument(r >= 0, "rewind steps must not be negative, got %s; use 0 to rewind to initialisation", r);
       this.rewindSteps = r;
-      return this;
-    }
-
-    /** The input normalisation of every ticket; default {@link Normalization#of} the training data. */
-    public Builder normalization(Normalization n) {
-      this.normalization = checkNotNull(n, "normalisation must not be null; leave it unset to compute it from "
-          + "the training data");
       return this;
     }
 

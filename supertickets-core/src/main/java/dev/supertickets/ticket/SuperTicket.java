@@ -208,8 +208,12 @@ public final class SuperTicket {
         data.isDense() ? data.ignoreLabel() : Dataset.NO_IGNORE_LABEL);
   }
 
-  /** The task loss of a data set: per sample, or per pixel with its ignore label. */
-  static SoftmaxCrossEntropy lossFor(Dataset data) {
+  /**
+   * The task loss of a data set, as tickets are trained and evaluated on it: cross-entropy per sample, or per pixel
+   * with the data set's ignore label.
+   */
+  public static SoftmaxCrossEntropy lossFor(Dataset data) {
+    checkNotNull(data, "data set must not be null");
     return new SoftmaxCrossEntropy(0, data.isDense() ? data.ignoreLabel() : SoftmaxCrossEntropy.NO_IGNORE);
   }
 

@@ -1,0 +1,57 @@
+package dev.supertickets.sparse;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.supertickets.data.Normalization;
+import dev.supertickets.space.SearchSpace;
+import dev.supertickets.ticket.Retrainer;
+import dev.supertickets.ticket.SuperTicket;
+
+/**
+ * The settings every drawer of this package shares: the space, the one seed, the training recipe and the input
+ * normalisation. The seed replaces the recipe's own, so that one seed decides initial weights, masks and data order.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+abstract class SparseDrawerBuilder<B extends SparseDrawerBuilder<B>> {
+  final SearchSpace space;
+  long seed = 1995;
+  Retrainer retrainer = Retrainer.builder().build();
+  Normalization normalization;
+
+  SparseDrawerBuilder(SearchSpace space) {
+    this.space = checkNotNull(space, "search space must not be null; e.g. SearchSpaces.tiny28()");
+  }
+
+  abstract B self();
+
+  /**
+   * The one seed: initial weights ({@link SuperTicket#initial}), the method's own random choices, and the recipe's
+   * data order (its own seed is replaced); default 1995.
+   */
+  public B seed(long s) {
+    this.seed = s;
+    return self();
+  }
+
+  /**
+   * The training recipe (epochs, batch size, learning rate and schedule, EMA, BN re-calibration); its hooks and
+   * listeners run too; default {@code Retrainer.builder().build()}.
+   */
+  public B retrainer(Retrainer r) {
+    this.retrainer = checkNotNull(r, "retrainer must not be null; e.g. Retrainer.builder().epochs(10).build()");
+    return self();
+  }
+
+  /** The input normalisation of the ticket; default {@link Normalization#of} the training data. */
+  public B normalization(Normalization n) {
+    this.normalization = checkNotNull(n, "normalisation must not be null; leave it unset to compute it from "
+        + "the training data");
+    return self();
+  }
+
+  /** The recipe with the seed in force. */
+  Retrainer recipe() {
+    return retrainer.toBuilder().seed(seed).build();
+  }
+}
