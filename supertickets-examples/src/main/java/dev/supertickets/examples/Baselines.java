@@ -161,6 +161,16 @@ public final class Baselines {
     settings.put("sparsityStep", sparsityStep(o, o.sparsity()));
     settings.put("retrainBudget", "search-only draw (" + o.epochs() + " epochs) + one-shot magnitude prune + "
         + o.retrainEpochs() + " epochs of fixed-mask retraining");
+    Map<String, Object> env = environment(train, test);
+    env.put("started", started.toString());
+    env.put("wallSeconds", seconds(t0));
+    BaselineReport report = new BaselineReport(settings, env, rows);
+    report.write(o.out());
+    return report;
+  }
+
+  /** What a report records of its run's data and machine: data sets and sizes, backend, Java, library. */
+  static Map<String, Object> environment(Dataset train, Dataset test) {
     Map<String, Object> env = new LinkedHashMap<>();
     env.put("trainData", train.name());
     env.put("trainImages", train.size());
@@ -169,11 +179,7 @@ public final class Baselines {
     env.put("backend", Backend.describe());
     env.put("java", System.getProperty("java.version"));
     env.put("library", Provenance.LIBRARY_VERSION);
-    env.put("started", started.toString());
-    env.put("wallSeconds", seconds(t0));
-    BaselineReport report = new BaselineReport(settings, env, rows);
-    report.write(o.out());
-    return report;
+    return env;
   }
 
   /** The drawer of rows (a) and (b): the quick start's settings for 28x28 data, at a target sparsity. */

@@ -21,7 +21,6 @@ import dev.supertickets.sparse.GmpDrawer;
 import dev.supertickets.sparse.ImpDrawer;
 import dev.supertickets.sparse.SupTickets;
 import dev.supertickets.tensor.Backend;
-import dev.supertickets.ticket.Provenance;
 import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
 import java.io.IOException;
@@ -494,13 +493,8 @@ public final class FamilyComparison {
         plot.add(r.method(), r.method().equals("dense") ? 0 : r.measured().sparsity(), r.measured().testAccuracy());
       }
     }
-    Map<String, Object> env = new LinkedHashMap<>();
-    env.put("trainData", train.toString());
-    env.put("testData", test.toString());
+    Map<String, Object> env = Baselines.environment(train, test);
     env.put("space", space.toString());
-    env.put("backend", Backend.describe());
-    env.put("java", System.getProperty("java.version"));
-    env.put("library", Provenance.LIBRARY_VERSION);
     env.put("wallSeconds", wallSeconds);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("settings", o.asMap());
