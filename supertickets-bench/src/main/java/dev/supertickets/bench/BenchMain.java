@@ -301,15 +301,9 @@ public final class BenchMain {
             Path out = Path.of(System.getProperty("bench.outDir", BenchTable.DEFAULT_DIR.toString()));
             String only = System.getProperty("bench.only", "both");
             String rows = System.getProperty("bench.rows", "");
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.isBlank()) {
-                    continue;
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("missing value after " + a);
-                }
-                String v = args[++i];
+            for (Flags.Flag f : Flags.of(args)) {
+                String a = f.name();
+                String v = f.value();
                 switch (a) {
                     case "--warmup" -> warmup = parseInt(a, v);
                     case "--budget" -> budget = parseDouble(a, v);

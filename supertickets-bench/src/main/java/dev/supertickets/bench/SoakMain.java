@@ -89,15 +89,9 @@ public final class SoakMain {
       int batch = 64;
       int every = 10;
       Path out = Path.of(System.getProperty("bench.outDir", "target/bench"));
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        if (a.isBlank()) {
-          continue;
-        }
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("missing value after " + a);
-        }
-        String v = args[++i];
+      for (Flags.Flag f : Flags.of(args)) {
+        String a = f.name();
+        String v = f.value();
         switch (a) {
           case "--epochs" -> epochs = intValue(a, v);
           case "--samples" -> samples = intValue(a, v);

@@ -103,7 +103,7 @@ public final class DstDrawer implements TicketDrawer {
   @Override
   public SuperTicket draw(Dataset train, Dataset test) {
     Retrainer recipe = retrainer;
-    DataChecks.checkFits(space, train, "training", recipe.batchSize());
+    int batchesPerEpoch = SparseRuns.stepsPerEpoch(space, train, recipe);
     if (test != null) {
       DataChecks.checkFits(space, test, "test", 1);
     }
@@ -111,7 +111,6 @@ public final class DstDrawer implements TicketDrawer {
     RandomStreams streams = new RandomStreams(seed);
     Normalization norm = normalization != null ? normalization : Normalization.of(train);
     SuperTicket start = sparseStart(norm, streams.stream("dst/initial-masks").nextLong());
-    int batchesPerEpoch = Loader.builder(train).batchSize(recipe.batchSize()).build().batchesPerEpoch();
     SupTickets.Split split = supTickets == null ? null : supTickets.split(recipe.epochs());
     long dstSteps = (long) (split == null ? recipe.epochs() : split.preEpochs()) * batchesPerEpoch;
     long endStep = (long) Math.floor(endFraction * dstSteps);

@@ -6,6 +6,7 @@ import dev.supertickets.data.Dataset;
 import dev.supertickets.data.DatasetNotFoundException;
 import dev.supertickets.data.EmbeddedFashionMnist;
 import dev.supertickets.data.FashionMnist;
+import dev.supertickets.data.Loader;
 import dev.supertickets.data.Normalization;
 import dev.supertickets.draw.SuperTicketsDrawer;
 import dev.supertickets.elastic.ElasticTickets;
@@ -391,7 +392,7 @@ public final class FamilyComparison {
      * assume tens of thousands of steps; a short run would see one or two updates.
      */
     int maskInterval() {
-      long steps = (long) (train.size() / o.batchSize) * o.epochs;
+      long steps = (long) Loader.builder(train).batchSize(o.batchSize).build().batchesPerEpoch() * o.epochs;
       return (int) Math.max(1, Math.round(0.75 * steps / 16));
     }
 
