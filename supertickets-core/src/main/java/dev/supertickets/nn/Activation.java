@@ -46,7 +46,22 @@ public final class Activation implements Module {
   public INDArray forward(INDArray x, Mode mode) {
     checkNotNull(x, "input must not be null");
     checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
-    INDArray y = kind == Kind.RELU ? Transforms.relu(x, true) : Transforms.relu6(x, true);
+    return remember(apply(kind, x), mode);
+  }
+
+  /** {@code kind} applied to {@code x} in place. */
+  static INDArray apply(Kind kind, INDArray x) {
+    return kind == Kind.RELU ? Transforms.relu(x, true) : Transforms.relu6(x, true);
+  }
+
+  /** The output kept by the last training forward pass, or null. */
+  INDArray output() {
+    return output;
+  }
+
+  /** Keeps {@code y}, this layer's output computed elsewhere (a fused kernel), for backward; returns it. */
+  INDArray remember(INDArray y, Mode mode) {
+    checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
     if (mode.cachesForBackward()) {
       output = y;
     }

@@ -114,6 +114,19 @@ public final class BatchNorm implements Module {
 
   @Override
   public INDArray forward(INDArray x, Mode mode) {
+    return forward(x, mode, null);
+  }
+
+  /**
+   * Batch norm then {@code act} in one pass over the tensor where the fused kernels apply (float), else one after
+   * the other; {@code act} keeps its output for its own backward, as if it had run alone.
+   */
+  INDArray forwardThen(INDArray x, Mode mode, Activation act) {
+    checkNotNull(act, "activation must not be null");
+    return act.remember(forward(x, mode, act.kind()), mode);
+  }
+
+  private INDArray forward(INDArray x, Mode mode, Activation.Kind clamp) {
     checkNotNull(x, "input must not be null");
     checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
     checkArgument(x.size(x.rank() - 1) == channels,
@@ -125,6 +138,9 @@ public final class BatchNorm implements Module {
     INDArray x2 = Tensors.rows(x);
     long m = x2.size(0);
     INDArray y;
+    if (mode == Mode.EVAL && ChannelKernels.applies(x2) && runningVar.dataType() == DataType.FLOAT) {
+      return evalForwardFloat(x, x2, clamp);
+    }
     if (mode == Mode.EVAL || mode == Mode.FROZEN) {
       INDArray inv = Transforms.pow(runningVar.add(eps), -0.5, false);
       INDArray scale = gamma.value().mul(inv);
@@ -133,11 +149,9 @@ public final class BatchNorm implements Module {
         frozenXhat = x2.sub(runningMean).muli(inv);
         frozenScale = scale;
       }
-      y = ChannelKernels.applies(x2)
-          ? ChannelKernels.affine(x2, channels, scale.data().asFloat(), shift.data().asFloat())
-          : x2.mul(scale).addi(shift);
+      y = x2.mul(scale).addi(shift);
     } else if (ChannelKernels.applies(x2)) {
-      return trainForwardFloat(x, x2, m, mode);
+      return trainForwardFloat(x, x2, m, mode, clamp);
     } else {
       // implicit broadcasting (x.mul(row)) is faster here than the *RowVector ops
       INDArray mean = Tensors.columnSums(x2).divi(m);
@@ -152,10 +166,27 @@ public final class BatchNorm implements Module {
         invStd = inv;
       }
     }
-    return y.reshape('c', x.shape());
+    y = y.reshape('c', x.shape());
+    return clamp == null ? y : Activation.apply(clamp, y);
   }
 
-  private INDArray trainForwardFloat(INDArray x, INDArray x2, long m, Mode mode) {
+  // per-channel scale and shift from the running statistics, in Java: at small batches the five ND4J ops this
+  // replaces cost more than the pass over the tensor
+  private INDArray evalForwardFloat(INDArray x, INDArray x2, Activation.Kind clamp) {
+    float[] g = gamma.value().data().asFloat();
+    float[] b = beta.value().data().asFloat();
+    float[] mean = runningMean.data().asFloat();
+    float[] var = runningVar.data().asFloat();
+    float[] scale = new float[channels];
+    float[] shift = new float[channels];
+    for (int c = 0; c < channels; c++) {
+      scale[c] = (float) (g[c] / Math.sqrt(var[c] + eps));
+      shift[c] = b[c] - mean[c] * scale[c];
+    }
+    return ChannelKernels.affine(x2, channels, scale, shift, clamp).reshape('c', x.shape());
+  }
+
+  private INDArray trainForwardFloat(INDArray x, INDArray x2, long m, Mode mode, Activation.Kind clamp) {
     float[] mean = new float[channels];
     double[] s = ChannelKernels.sums(x2, channels, null)[0];
     for (int c = 0; c < channels; c++) {
@@ -180,7 +211,7 @@ public final class BatchNorm implements Module {
       batchMean = mean;
       batchInv = inv;
     }
-    return ChannelKernels.affine(x2, channels, scale, shift).reshape('c', x.shape());
+    return ChannelKernels.affine(x2, channels, scale, shift, clamp).reshape('c', x.shape());
   }
 
   private static INDArray row(float[] v) {
@@ -195,6 +226,18 @@ public final class BatchNorm implements Module {
     runningVar.muli(1 - f).addi(unbiased.castTo(runningVar.dataType()).mul(f));
   }
 
+  /**
+   * The backward of {@code act} then of this layer, after a {@link #forwardThen} with the same activation: one fused
+   * pass where the kernels apply (the activation's derivative gates the gradient inside it), else one after the other.
+   */
+  INDArray backwardThen(Activation act, INDArray gradOut) {
+    checkNotNull(act, "activation must not be null");
+    if (input == null || act.output() == null) {
+      return backward(act.backward(gradOut));
+    }
+    return backwardFloat(gradOut, act.output(), act.kind());
+  }
+
   @Override
   public INDArray backward(INDArray gradOut) {
     checkNotNull(gradOut, "output gradient must not be null");
@@ -205,7 +248,7 @@ public final class BatchNorm implements Module {
       return g2.mul(frozenScale).reshape('c', gradOut.shape());
     }
     if (input != null) {
-      return backwardFloat(gradOut);
+      return backwardFloat(gradOut, null, null);
     }
     checkState(xhat != null, "backward called before a training forward pass on %s", gamma.name());
     INDArray g2 = Tensors.rows(gradOut);
@@ -221,10 +264,11 @@ public final class BatchNorm implements Module {
   }
 
   /** dx = k (dy - dβ/m - x̂ dγ/m) with k = γ/σ, as one pass {@code dy*a + x*b + d} per channel. */
-  private INDArray backwardFloat(INDArray gradOut) {
+  private INDArray backwardFloat(INDArray gradOut, INDArray actOut, Activation.Kind gate) {
     INDArray g2 = Tensors.rows(gradOut);
+    INDArray y2 = actOut == null ? null : Tensors.rows(actOut);
     long m = g2.size(0);
-    double[][] s = ChannelKernels.gradSums(g2, input, channels, batchMean);
+    double[][] s = ChannelKernels.gradSums(g2, input, channels, batchMean, y2, gate);
     float[] g = gamma.value().data().asFloat();
     float[] dgamma = new float[channels];
     float[] dbeta = new float[channels];
@@ -243,7 +287,7 @@ public final class BatchNorm implements Module {
     }
     gamma.accumulateGrad(row(dgamma));
     beta.accumulateGrad(row(dbeta));
-    return ChannelKernels.affine2(g2, input, channels, a, b, d).reshape('c', gradOut.shape());
+    return ChannelKernels.affine2(g2, input, channels, a, b, d, y2, gate).reshape('c', gradOut.shape());
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.supertickets.nn;
 import dev.supertickets.tensor.Tensors;
 import java.nio.FloatBuffer;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,22 +23,41 @@ final class ChannelKernels {
 
   /** Per-channel sums of {@code x} ([0]), or, if {@code center} is given, of {@code (x - center)^2} ([1]). */
   static double[][] sums(INDArray x, int c, float[] center) {
-    return reduce(x, null, c, center, false);
+    return reduce(x, null, c, center, false, null, null);
   }
 
   /** Per-channel sums of {@code g} and of {@code g * (x - center)}. */
   static double[][] gradSums(INDArray g, INDArray x, int c, float[] center) {
-    return reduce(g, x, c, center, true);
+    return gradSums(g, x, c, center, null, null);
+  }
+
+  /**
+   * As {@link #gradSums(INDArray, INDArray, int, float[])} with {@code g} first gated by the activation
+   * {@code gate} that produced {@code y} (zero where its derivative is zero), if {@code gate} is not null.
+   */
+  static double[][] gradSums(INDArray g, INDArray x, int c, float[] center, INDArray y, Activation.Kind gate) {
+    return reduce(g, x, c, center, true, y, gate);
   }
 
   /** {@code x * a + b} per channel, into a new array shaped like x. */
   static INDArray affine(INDArray x, int c, float[] a, float[] b) {
-    return map(x, null, c, a, null, b);
+    return affine(x, c, a, b, null);
+  }
+
+  /** {@code x * a + b} per channel, then {@code clamp} if not null, into a new array shaped like x. */
+  static INDArray affine(INDArray x, int c, float[] a, float[] b, Activation.Kind clamp) {
+    return map(x, null, c, a, null, b, clamp, null, null);
   }
 
   /** {@code g * a + x * b + d} per channel, into a new array shaped like g. */
   static INDArray affine2(INDArray g, INDArray x, int c, float[] a, float[] b, float[] d) {
-    return map(g, x, c, a, b, d);
+    return affine2(g, x, c, a, b, d, null, null);
+  }
+
+  /** As {@link #affine2(INDArray, INDArray, int, float[], float[], float[])} with {@code g} gated as in gradSums. */
+  static INDArray affine2(INDArray g, INDArray x, int c, float[] a, float[] b, float[] d, INDArray y,
+      Activation.Kind gate) {
+    return map(g, x, c, a, b, d, null, y, gate);
   }
 
   static boolean applies(INDArray x) {
@@ -57,34 +77,54 @@ final class ChannelKernels {
     return Math.max(1, CHUNK / c) * c;
   }
 
+  private static void forEachPart(int parts, IntConsumer body) {
+    if (parts == 1) {
+      body.accept(0); // small tensors: a parallel stream's set-up outweighs the pass
+    } else {
+      IntStream.range(0, parts).parallel().forEach(body);
+    }
+  }
+
   private static float[] repeat(float[] v, int len) {
     float[] r = new float[len];
-    for (int u = 0; u < len; u++) {
-      r[u] = v[u % v.length];
+    int filled = Math.min(v.length, len);
+    System.arraycopy(v, 0, r, 0, filled);
+    while (filled < len) { // doubling copies: a modulo per element costs more than the pass it serves
+      int n = Math.min(filled, len - filled);
+      System.arraycopy(r, 0, r, filled, n);
+      filled += n;
     }
     return r;
   }
 
-  private static double[][] reduce(INDArray first, INDArray second, int c, float[] center, boolean product) {
+  private static double[][] reduce(INDArray first, INDArray second, int c, float[] center, boolean product,
+      INDArray y, Activation.Kind gate) {
     FloatBuffer a = buffer(first);
     FloatBuffer b = second == null ? null : buffer(second);
+    FloatBuffer gy = gate == null ? null : buffer(y);
+    float hi = upper(gate);
     long length = first.length();
-    int chunk = chunk(c);
+    int chunk = (int) Math.min(chunk(c), length);
     float[] centerRep = center == null ? null : repeat(center, chunk);
     long chunks = (length + chunk - 1) / chunk;
     int parts = parts(length);
     float[][][] lanes = new float[parts][][];
-    IntStream.range(0, parts).parallel().forEach(part -> {
+    forEachPart(parts, part -> {
       float[] s1 = new float[chunk];
       float[] s2 = new float[chunk];
       float[] ca = new float[chunk];
       float[] cb = new float[chunk];
+      float[] cy = gy == null ? null : new float[chunk];
       for (long ch = part; ch < chunks; ch += parts) {
         int start = (int) (ch * chunk);
         int n = (int) Math.min(chunk, length - start);
         a.get(start, ca, 0, n);
         if (b != null) {
           b.get(start, cb, 0, n);
+        }
+        if (cy != null) {
+          gy.get(start, cy, 0, n);
+          gateLane(ca, cy, hi, n);
         }
         if (product) {
           gradLane(s1, s2, ca, cb, centerRep, n);
@@ -98,9 +138,9 @@ final class ChannelKernels {
     });
     double[][] out = new double[2][c];
     for (float[][] l : lanes) {
-      for (int u = 0; u < chunk; u++) {
-        out[0][u % c] += l[0][u];
-        out[1][u % c] += l[1][u];
+      for (int u = 0, k = 0; u < chunk; u++, k = k + 1 == c ? 0 : k + 1) {
+        out[0][k] += l[0][u];
+        out[1][k] += l[1][u];
       }
     }
     return out;
@@ -126,28 +166,38 @@ final class ChannelKernels {
     }
   }
 
-  private static INDArray map(INDArray first, INDArray second, int c, float[] fa, float[] fb, float[] fd) {
+  private static INDArray map(INDArray first, INDArray second, int c, float[] fa, float[] fb, float[] fd,
+      Activation.Kind clamp, INDArray y, Activation.Kind gate) {
     FloatBuffer a = buffer(first);
     FloatBuffer b = second == null ? null : buffer(second);
+    FloatBuffer gy = gate == null ? null : buffer(y);
+    float hi = upper(gate);
     long length = first.length();
     INDArray out = Nd4j.createUninitialized(DataType.FLOAT, first.shape(), 'c');
     FloatBuffer o = out.data().asNioFloat();
-    int chunk = chunk(c);
+    int chunk = (int) Math.min(chunk(c), length);
     float[] ra = repeat(fa, chunk);
     float[] rb = fb == null ? null : repeat(fb, chunk);
     float[] rd = repeat(fd, chunk);
     long chunks = (length + chunk - 1) / chunk;
     int parts = parts(length);
-    IntStream.range(0, parts).parallel().forEach(part -> {
+    forEachPart(parts, part -> {
       float[] ca = new float[chunk];
       float[] cb = new float[chunk];
       float[] co = new float[chunk];
+      float[] cy = gy == null ? null : new float[chunk];
       for (long ch = part; ch < chunks; ch += parts) {
         int start = (int) (ch * chunk);
         int n = (int) Math.min(chunk, length - start);
         a.get(start, ca, 0, n);
-        if (b == null) {
+        if (cy != null) {
+          gy.get(start, cy, 0, n);
+          gateLane(ca, cy, hi, n);
+        }
+        if (b == null && clamp == null) {
           affineLane(co, ca, ra, rd, n);
+        } else if (b == null) {
+          affineClampLane(co, ca, ra, rd, upper(clamp), n);
         } else {
           b.get(start, cb, 0, n);
           affine2Lane(co, ca, cb, ra, rb, rd, n);
@@ -161,6 +211,24 @@ final class ChannelKernels {
   private static void affineLane(float[] out, float[] x, float[] a, float[] d, int n) {
     for (int u = 0; u < n; u++) {
       out[u] = x[u] * a[u] + d[u];
+    }
+  }
+
+  /** The activation's upper clip: 6 for ReLU6, none (the largest float) for ReLU. */
+  private static float upper(Activation.Kind kind) {
+    return kind == Activation.Kind.RELU6 ? 6f : Float.MAX_VALUE;
+  }
+
+  /** Zeroes {@code g} where the activation's derivative is zero: output not in (0, hi). */
+  private static void gateLane(float[] g, float[] y, float hi, int n) {
+    for (int u = 0; u < n; u++) {
+      g[u] = y[u] > 0f && y[u] < hi ? g[u] : 0f;
+    }
+  }
+
+  private static void affineClampLane(float[] out, float[] x, float[] a, float[] d, float hi, int n) {
+    for (int u = 0; u < n; u++) {
+      out[u] = Math.min(Math.max(x[u] * a[u] + d[u], 0f), hi);
     }
   }
 

@@ -1,8 +1,12 @@
 package dev.supertickets.nn;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import com.google.common.collect.ImmutableList;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Traversals of a module tree. */
 public final class Modules {
@@ -22,6 +26,47 @@ public final class Modules {
       }
     }
     return out.build();
+  }
+
+  /**
+   * Runs {@code layers} one after another on {@code x}; a {@link BatchNorm} directly followed by an
+   * {@link Activation} runs as one fused pass (same result, same caches for backward).
+   */
+  public static INDArray forwardChain(List<? extends Module> layers, INDArray x, Mode mode) {
+    checkNotNull(layers, "layers must not be null");
+    checkNotNull(x, "input must not be null");
+    checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
+    INDArray h = x;
+    for (int i = 0; i < layers.size(); i++) {
+      Module m = layers.get(i);
+      if (m instanceof BatchNorm bn && i + 1 < layers.size() && layers.get(i + 1) instanceof Activation act) {
+        h = bn.forwardThen(h, mode, act);
+        i++;
+      } else {
+        h = m.forward(h, mode);
+      }
+    }
+    return h;
+  }
+
+  /**
+   * The backward of {@link #forwardChain}: the layers in reverse, an {@link Activation} and the {@link BatchNorm}
+   * before it as one fused pass.
+   */
+  public static INDArray backwardChain(List<? extends Module> layers, INDArray gradOut) {
+    checkNotNull(layers, "layers must not be null");
+    checkNotNull(gradOut, "output gradient must not be null");
+    INDArray g = gradOut;
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      Module m = layers.get(i);
+      if (m instanceof Activation act && i > 0 && layers.get(i - 1) instanceof BatchNorm bn) {
+        g = bn.backwardThen(act, g);
+        i--;
+      } else {
+        g = m.backward(g);
+      }
+    }
+    return g;
   }
 
   /** The modules of a given type in the tree, depth first. */

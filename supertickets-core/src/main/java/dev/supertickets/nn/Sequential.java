@@ -25,21 +25,13 @@ public final class Sequential implements Module {
   public INDArray forward(INDArray x, Mode mode) {
     checkNotNull(x, "input must not be null");
     checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
-    INDArray h = x;
-    for (Module m : layers) {
-      h = m.forward(h, mode);
-    }
-    return h;
+    return Modules.forwardChain(layers, x, mode);
   }
 
   @Override
   public INDArray backward(INDArray gradOut) {
     checkNotNull(gradOut, "output gradient must not be null");
-    INDArray g = gradOut;
-    for (int i = layers.size() - 1; i >= 0; i--) {
-      g = layers.get(i).backward(g);
-    }
-    return g;
+    return Modules.backwardChain(layers, gradOut);
   }
 
   @Override

@@ -11,10 +11,13 @@ import dev.supertickets.nn.ChannelCut;
 import dev.supertickets.nn.Conv2d;
 import dev.supertickets.nn.Mode;
 import dev.supertickets.nn.Module;
+import dev.supertickets.nn.Modules;
+import dev.supertickets.tensor.Workspaces;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -95,20 +98,11 @@ public final class InvertedResidualChannels implements Module {
     }
 
     INDArray forward(INDArray x, Mode mode) {
-      INDArray h = x;
-      for (Module m : layers()) {
-        h = m.forward(h, mode);
-      }
-      return h;
+      return Modules.forwardChain(layers(), x, mode);
     }
 
     INDArray backward(INDArray g) {
-      List<Module> ls = layers();
-      INDArray d = g;
-      for (int i = ls.size() - 1; i >= 0; i--) {
-        d = ls.get(i).backward(d);
-      }
-      return d;
+      return Modules.backwardChain(layers(), g);
     }
 
     List<ChannelCut> keep(int[] idx) {
@@ -209,7 +203,10 @@ public final class InvertedResidualChannels implements Module {
     }
     INDArray gSum = sumBn.backward(gradOut);
     for (Path p : paths) {
-      dx.addi(p.backward(gSum));
+      // a path's temporaries die here (parameter gradients accumulate in place), not at the end of the step
+      try (MemoryWorkspace ignored = Workspaces.scratch()) {
+        dx.addi(p.backward(gSum));
+      }
     }
     return dx;
   }

@@ -32,6 +32,15 @@ public final class Workspaces {
     return Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, "supertickets-step");
   }
 
+  /**
+   * Opens this thread's scratch workspace, nested in the step's: everything allocated in it is reused as soon as it
+   * closes. For a backward pass whose result is consumed in place before the scope ends (a block's paths), so that
+   * the temporaries of one part do not pile up for the whole step.
+   */
+  public static MemoryWorkspace scratch() {
+    return Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, "supertickets-scratch");
+  }
+
   /** Opens a scope in which allocations are detached from any workspace (for state that outlives a step). */
   public static MemoryWorkspace outside() {
     return Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
