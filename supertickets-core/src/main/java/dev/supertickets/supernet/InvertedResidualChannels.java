@@ -19,6 +19,9 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The searchable block of HR-NAS and SuperTickets ({@code InvertedResidualChannels}): parallel MobileNetV2 paths,
@@ -38,6 +41,14 @@ public final class InvertedResidualChannels implements Module {
   private final Conv2d residual;
   private final double bnMomentum;
   private final double bnEps;
+  /** All paths as one, for small inference batches; null unless {@link #prepareServing()} made it. */
+  private Path merged;
+
+  /**
+   * Largest inference batch that runs the merged path: there a block is bound by per-op overhead, so three paths'
+   * seven ops each in one chain of seven win, although smaller kernels run zero-padded to the largest.
+   */
+  public static final int MERGED_MAX_BATCH = 8;
 
   /** One parallel path of a block. */
   public static final class Path {
@@ -182,16 +193,81 @@ public final class InvertedResidualChannels implements Module {
   public INDArray forward(INDArray x, Mode mode) {
     checkNotNull(x, "input must not be null");
     checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
+    if (mode != Mode.EVAL) {
+      merged = null; // the weights are about to change: the snapshot would go stale
+    }
     INDArray shortcut = residual == null ? x : residual.forward(x, mode);
     if (paths.isEmpty()) {
       return shortcut;
     }
     INDArray sum = null;
-    for (Path p : paths) {
-      INDArray y = p.forward(x, mode);
-      sum = sum == null ? y : sum.addi(y);
+    if (merged != null && x.size(0) <= MERGED_MAX_BATCH) {
+      sum = merged.forward(x, mode);
+    } else {
+      for (Path p : paths) {
+        INDArray y = p.forward(x, mode);
+        sum = sum == null ? y : sum.addi(y);
+      }
     }
     return sumBn.forward(sum, mode).addi(shortcut);
+  }
+
+  /**
+   * Snapshots the paths as one merged path that {@link Mode#EVAL} passes of at most {@link #MERGED_MAX_BATCH} images
+   * run instead: the paths' 1x1 convolutions side by side as one GEMM each, their batch norms side by side, and one
+   * depthwise convolution with every kernel centred, zero-padded, in the largest (the same function: a centred k×k
+   * kernel with padding (k-1)/2 sees the same pixels). A snapshot: any pass in another mode drops it; weights changed
+   * otherwise leave it stale until this is called again.
+   */
+  public void prepareServing() {
+    merged = paths.size() < 2 ? null : mergePaths();
+  }
+
+  /** Whether {@link #prepareServing()} left a merged path in force. */
+  public boolean isMerged() {
+    return merged != null;
+  }
+
+  private Path mergePaths() {
+    try (MemoryWorkspace ignored = Workspaces.outside()) { // the snapshot outlives any step
+      return mergePathsDetached();
+    }
+  }
+
+  private Path mergePathsDetached() {
+    int total = hiddenChannels();
+    int kmax = paths.stream().mapToInt(Path::kernel).max().orElseThrow();
+    Path first = paths.get(0);
+    Path m = new Path(name + ".merged", inp, oup, total, kmax, stride,
+        first.act1.kind() == Activation.Kind.RELU6, bnMomentum, bnEps, new SplittableRandom(0),
+        first.pw.weight().value().dataType());
+    INDArray dw = Nd4j.zeros(m.dw.weight().value().dataType(), kmax, kmax, 1, total);
+    int at = 0;
+    for (Path p : paths) {
+      int h = p.hidden();
+      int off = (kmax - p.kernel) / 2;
+      INDArrayIndex cols = NDArrayIndex.interval(at, at + h);
+      m.pw.weight().value().get(all(), all(), all(), cols).assign(p.pw.weight().effective());
+      m.pwl.weight().value().get(all(), all(), cols, all()).assign(p.pwl.weight().effective());
+      dw.get(NDArrayIndex.interval(off, off + p.kernel), NDArrayIndex.interval(off, off + p.kernel), all(), cols)
+          .assign(p.dw.weight().effective().reshape('c', p.kernel, p.kernel, 1, h));
+      copyBn(p.pwBn, m.pwBn, cols);
+      copyBn(p.dwBn, m.dwBn, cols);
+      at += h;
+    }
+    m.dw.weight().value().assign(dw.reshape(m.dw.weight().value().shape()));
+    return m;
+  }
+
+  private static void copyBn(BatchNorm from, BatchNorm to, INDArrayIndex cols) {
+    to.gamma().value().get(all(), cols).assign(from.gamma().value());
+    to.beta().value().get(all(), cols).assign(from.beta().value());
+    to.runningMean().get(all(), cols).assign(from.runningMean());
+    to.runningVar().get(all(), cols).assign(from.runningVar());
+  }
+
+  private static INDArrayIndex all() {
+    return NDArrayIndex.all();
   }
 
   @Override
@@ -249,6 +325,7 @@ public final class InvertedResidualChannels implements Module {
     }
     paths.clear();
     paths.addAll(survivors);
+    merged = null;
     return cuts;
   }
 

@@ -11,6 +11,7 @@ import dev.supertickets.mask.MaskContext;
 import dev.supertickets.mask.MaskPolicy;
 import dev.supertickets.mask.Masks;
 import dev.supertickets.nn.Mode;
+import dev.supertickets.nn.Modules;
 import dev.supertickets.nn.NetworkState;
 import dev.supertickets.nn.Param;
 import dev.supertickets.nn.Profiler;
@@ -18,6 +19,7 @@ import dev.supertickets.nn.loss.SoftmaxCrossEntropy;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.supernet.Architecture;
 import dev.supertickets.supernet.HrSupernet;
+import dev.supertickets.supernet.InvertedResidualChannels;
 import dev.supertickets.supernet.Supernet;
 import dev.supertickets.tensor.Workspaces;
 import dev.supertickets.train.BnCalibration;
@@ -44,6 +46,8 @@ public final class SuperTicket {
   private final Normalization normalization;
   private final Provenance provenance;
   private final ThreadLocal<Supernet> networks = ThreadLocal.withInitial(this::network);
+  // what predict and evaluate run: the same predictions, without a mask multiply per layer and pass
+  private final ThreadLocal<Supernet> servingNetworks = ThreadLocal.withInitial(this::serving);
 
   /**
    * A ticket from its parts; the normalisation must have as many channels as the space's input. Prefer {@link #of} or
@@ -144,6 +148,19 @@ public final class SuperTicket {
     return net;
   }
 
+  /**
+   * {@link #compact()} prepared for prediction: every multi-path block also keeps its paths merged into one for
+   * small batches ({@link InvertedResidualChannels#prepareServing()}), where per-op overhead, not arithmetic, bounds
+   * the time. For {@link Mode#EVAL} only: a pass in any other mode drops the merged form.
+   */
+  public Supernet serving() {
+    Supernet net = compact();
+    for (InvertedResidualChannels b : Modules.ofType(net, InvertedResidualChannels.class)) {
+      b.prepareServing();
+    }
+    return net;
+  }
+
   /** Fraction of masked weights that are pruned (over all weights that carry a mask). */
   public double sparsity() {
     long total = 0;
@@ -182,7 +199,7 @@ public final class SuperTicket {
       ch.subi(normalization.mean()[c]).divi(normalization.std()[c]);
     }
     try (MemoryWorkspace ignored = Workspaces.step()) {
-      INDArray logits = networks.get().forward(x, Mode.EVAL);
+      INDArray logits = servingNetworks.get().forward(x, Mode.EVAL);
       try (MemoryWorkspace out = Workspaces.outside()) {
         return logits.dup();
       }
@@ -196,7 +213,7 @@ public final class SuperTicket {
   public Metrics evaluate(Dataset data) {
     DataChecks.checkFits(space, data, "evaluation", 1);
     Loader loader = Loader.forEvaluation(data, 256, normalization);
-    return Evaluator.evaluate(networks.get(), loader, lossFor(data));
+    return Evaluator.evaluate(servingNetworks.get(), loader, lossFor(data));
   }
 
   /** The confusion matrix on a data set: mean IoU and pixel accuracy for segmentation, accuracy per class. */
@@ -204,7 +221,7 @@ public final class SuperTicket {
     checkNotNull(data, "data must not be null");
     DataChecks.checkFits(space, data, "evaluation", 1);
     Loader loader = Loader.forEvaluation(data, 64, normalization);
-    return Evaluator.confusion(networks.get(), loader, data.numClasses(),
+    return Evaluator.confusion(servingNetworks.get(), loader, data.numClasses(),
         data.isDense() ? data.ignoreLabel() : Dataset.NO_IGNORE_LABEL);
   }
 
