@@ -1,0 +1,117 @@
+package dev.supertickets.nn;
+
+import dev.supertickets.tensor.Tensors;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * When 1x1 convolutions and linear layers predict through {@link SparseMatmul} instead of ND4J's dense GEMM: in
+ * {@link Mode#EVAL} only (training and the other modes stay dense), for a float weight with at least
+ * {@link #MIN_INPUTS} inputs whose effective values (mask applied, or the values of a compacted ticket) are at
+ * least {@link #THRESHOLD} zeros. On by default; {@link #setEnabled} or {@code -Dst.sparse=false} turns it off.
+ *
+ * <p>Each layer keeps one instance, a cache of the kernel built from its weight. The kernel is used only while
+ * the weight it was built from is unchanged, checked on every use against a copy of the values (one vectorised
+ * comparison, no allocation): a cached kernel can never predict with stale weights, whatever wrote to them
+ * (optimizers through {@link Param#value()}, policies through {@link Param#mask()}, {@link Param#setMask},
+ * {@link Param#clearMask}, channel cuts, or an array reference taken long before). A weight found too dense is
+ * not compared again until {@link Param#version()} moves.
+ */
+public final class SparsePath {
+  /**
+   * Fraction of zero weights from which a layer goes sparse. Measured on the bench machine (one thread, AVX-512):
+   * the kernel breaks even with the dense GEMM at about 0.80 to 0.87 on the 96-input 1x1 convolutions of our
+   * supernets ([N·196, 96]·[96, 192] at batch 128: speed-up 1.04 at 0.80, 1.31 at 0.90; [49, 96]·[96, 192] at
+   * batch 1: 1.25 at 0.90) and at about 0.85 on the 1024-to-10 classifier at batch 128 (1.5 at 0.90); 0.9 keeps
+   * a margin for the noise of those figures.
+   */
+  public static final double THRESHOLD = 0.9;
+  /**
+   * Fewest inputs for the sparse path. Narrow layers never broke even at batch 128: 16 inputs ([N·784, 16]·[16,
+   * 48]) ran at 0.4 to 0.5 times the dense speed at any sparsity, 48 inputs at about 0.8; their dense GEMM is
+   * bound by memory, and the kernel's transposes (about {@code in + out} scalar moves per row) cost more.
+   */
+  public static final int MIN_INPUTS = 64;
+  /** The system property that turns the path off at start-up: {@code -Dst.sparse=false}. */
+  public static final String PROPERTY = "st.sparse";
+
+  private static volatile boolean enabled = enabledBy(System.getProperty(PROPERTY));
+
+  /** The kernel and the weight it was built from (null kernel: the weight is too dense). */
+  private record Entry(FloatBuffer weights, int in, int out, SparseMatmul kernel, long version) {}
+
+  private volatile Entry entry;
+  private volatile boolean lastSparse;
+
+  SparsePath() {}
+
+  /** Whether layers may take the sparse path (default on; {@code -Dst.sparse=false} starts it off). */
+  public static boolean isEnabled() {
+    return enabled;
+  }
+
+  /** Turns the sparse path on or off for every layer from the next forward pass; outputs agree within 1e-5. */
+  public static void setEnabled(boolean on) {
+    enabled = on;
+  }
+
+  /**
+   * The kernel for this forward pass, or null to run dense.
+   *
+   * @param weight the layer's weight parameter (its {@link Param#version()} is read)
+   * @param effective the weight the dense path would use, {@code [in, out]} or a 1x1 kernel of that size
+   * @param in input features
+   * @param out output features
+   * @param x the layer's input
+   * @param mode the forward mode
+   */
+  SparseMatmul kernel(Param weight, INDArray effective, int in, int out, INDArray x, Mode mode) {
+    SparseMatmul k = lookUp(weight, effective, in, out, x, mode);
+    lastSparse = k != null;
+    return k;
+  }
+
+  /** Whether the last forward pass ran through the sparse kernel. */
+  public boolean lastSparse() {
+    return lastSparse;
+  }
+
+  /** Whether the system property's value leaves the path on: anything but {@code false}, in any case. */
+  static boolean enabledBy(String property) {
+    return !"false".equalsIgnoreCase(property);
+  }
+
+  private SparseMatmul lookUp(Param weight, INDArray effective, int in, int out, INDArray x, Mode mode) {
+    if (!enabled || mode != Mode.EVAL || in < MIN_INPUTS || effective.dataType() != DataType.FLOAT
+        || x.dataType() != DataType.FLOAT) {
+      return null;
+    }
+    long version = weight.version();
+    Entry e = entry;
+    boolean sameShape = e != null && e.in == in && e.out == out;
+    if (sameShape && e.kernel == null && e.version == version) {
+      return null;
+    }
+    FloatBuffer now = Tensors.contiguous(effective).data().asNioFloat();
+    now.limit(in * out);
+    if (sameShape && now.equals(e.weights)) {
+      if (e.version != version) {
+        entry = new Entry(e.weights, in, out, e.kernel, version);
+      }
+      return e.kernel;
+    }
+    float[] w = new float[in * out];
+    now.get(0, w);
+    long zeros = 0;
+    for (float v : w) {
+      if (v == 0) {
+        zeros++;
+      }
+    }
+    SparseMatmul kernel = zeros >= THRESHOLD * w.length ? SparseMatmul.of(w, in, out) : null;
+    entry = new Entry(FloatBuffer.wrap(w), in, out, kernel, version);
+    return kernel;
+  }
+
+}
