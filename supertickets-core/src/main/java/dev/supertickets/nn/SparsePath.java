@@ -15,8 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the weight it was built from is unchanged, checked on every use against a copy of the values (one vectorised
  * comparison, no allocation): a cached kernel can never predict with stale weights, whatever wrote to them
  * (optimizers through {@link Param#value()}, policies through {@link Param#mask()}, {@link Param#setMask},
- * {@link Param#clearMask}, channel cuts, or an array reference taken long before). A weight found too dense is
- * not compared again until {@link Param#version()} moves.
+ * {@link Param#clearMask}, channel cuts, or an array reference taken long before). A weight found too dense keeps
+ * no copy and is not looked at again until {@link Param#version()} moves (a write through an old reference can then
+ * only miss a speed-up, never change a result).
  */
 public final class SparsePath {
   /**
@@ -38,7 +39,7 @@ public final class SparsePath {
 
   private static volatile boolean enabled = enabledBy(System.getProperty(PROPERTY));
 
-  /** The kernel and the weight it was built from (null kernel: the weight is too dense). */
+  /** The kernel and a copy of the weight it was built from (both null: the weight was too dense). */
   private record Entry(FloatBuffer weights, int in, int out, SparseMatmul kernel, long version) {}
 
   private volatile Entry entry;
@@ -95,21 +96,26 @@ public final class SparsePath {
     }
     FloatBuffer now = Tensors.contiguous(effective).data().asNioFloat();
     now.limit(in * out);
-    if (sameShape && now.equals(e.weights)) {
+    if (sameShape && e.kernel != null && now.equals(e.weights)) {
       if (e.version != version) {
         entry = new Entry(e.weights, in, out, e.kernel, version);
       }
       return e.kernel;
     }
-    float[] w = new float[in * out];
-    now.get(0, w);
     long zeros = 0;
-    for (float v : w) {
-      if (v == 0) {
+    for (int i = 0, n = in * out; i < n; i++) {
+      if (now.get(i) == 0) {
         zeros++;
       }
     }
-    SparseMatmul kernel = zeros >= THRESHOLD * w.length ? SparseMatmul.of(w, in, out) : null;
+    if (zeros < THRESHOLD * in * out) {
+      // too dense: no copy kept, the zeros are counted again only when the version moves
+      entry = new Entry(null, in, out, null, version);
+      return null;
+    }
+    float[] w = new float[in * out];
+    now.get(0, w);
+    SparseMatmul kernel = SparseMatmul.of(w, in, out);
     entry = new Entry(FloatBuffer.wrap(w), in, out, kernel, version);
     return kernel;
   }
