@@ -171,7 +171,7 @@ public final class Conv2d implements Module {
     INDArray y;
     if (kernel == 1 && padding == 0 && groups == 1) {
       INDArray w2 = w.reshape('c', cin, cout);
-      SparseMatmul s = sparse.kernel(weight, w2, cin, cout, x, mode);
+      SparseMatmul s = sparse.kernel(weight, w2, cin, cout, x.size(0) * lastOutPixels, x, mode);
       y = s == null ? pointwise(x, w2) : sparsePointwise(x, s);
     } else if (isGroupedPointwise()) {
       INDArray d = blockDiagonal(w);

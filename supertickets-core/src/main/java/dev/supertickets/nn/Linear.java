@@ -78,7 +78,7 @@ public final class Linear implements Module {
       input = x;
     }
     INDArray w = weight.effective();
-    SparseMatmul s = sparse.kernel(weight, w, in, out, x, mode);
+    SparseMatmul s = sparse.kernel(weight, w, in, out, x.size(0), x, mode);
     INDArray y = s == null ? Tensors.matmul(x, w, false, false) : s.multiply(x);
     return y.addiRowVector(bias.value());
   }

@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * multiply-adds are proportional to the non-zeros; ND4J's dense GEMM does every one of them whatever the weights.
  * {@link Conv2d} and {@link Linear} use it in {@link Mode#EVAL} from {@link SparsePath#THRESHOLD}.
  *
- * <p>Two routes, chosen per call by an estimate of their cost ({@link #tiled(int)}):
+ * <p>Two routes, chosen per call by an estimate of their cost ({@link #nanos}), which also tells the layers whether
+ * the product beats the dense GEMM at all ({@link #beatsDense}):
  *
  * <ul>
  *   <li><b>Tiled</b>, for many rows. A tile of up to {@value #MAX_TILE} rows of {@code x} is copied to the heap
@@ -59,6 +60,8 @@ public final class SparseMatmul {
   private final float[] values;
   /** Inputs with at least one non-zero weight, ascending: only these are transposed. */
   private final int[] used;
+  /** Vectorised passes of a tile: per output, its non-zeros in passes of at most {@value #PASS} (at least one). */
+  private final long passes;
 
   private SparseMatmul(int in, int out, float[] w) {
     this.in = in;
@@ -95,6 +98,11 @@ public final class SparseMatmul {
       }
     }
     this.used = Arrays.copyOf(usedAll, u);
+    long p2 = 0;
+    for (int n = 0; n < out; n++) {
+      p2 += Math.max(1, (start[n + 1] - start[n] + PASS - 1) / PASS);
+    }
+    this.passes = p2;
   }
 
   /**
@@ -140,23 +148,44 @@ public final class SparseMatmul {
     return 1 - (double) values.length / ((long) in * out);
   }
 
-  /**
-   * Whether {@code m} rows take the tiled route. Costs per row in nanoseconds, fitted on the bench's AVX-512
-   * machine (one thread): tiled, 0.7 per transposed element when every input is used (eight inputs share a sweep)
-   * and 2.5 otherwise (one strided sweep per input), 0.15 per input copied, 0.06 per non-zero, about 40 per
-   * vectorised pass shared by the tile's rows; by rows (four at a time), 0.45 per non-zero, 0.85 per output, 0.1
-   * per input.
-   */
+  /** Whether {@code m} rows take the tiled route: the cheaper estimate (see {@link #nanos}). */
   boolean tiled(int m) {
-    int t = tileRows(m);
-    long passes = 0;
-    for (int n = 0; n < out; n++) {
-      passes += Math.max(1, (start[n + 1] - start[n] + PASS - 1) / PASS);
-    }
-    double tile = (used.length == in ? 0.7 : 2.5) * used.length + 0.7 * out + 0.15 * in + 0.06 * values.length
-        + 40.0 * passes / t;
-    double byRows = 0.45 * values.length + 0.85 * out + 0.1 * in;
-    return tile < byRows;
+    return tiledNanos(m) < rowNanos(m);
+  }
+
+  /**
+   * Estimated nanoseconds of {@code x · W} for {@code m} rows by the cheaper route, on one thread. Fitted on the
+   * bench's AVX-512 machine (1x1 convolutions 96 to 48, 96, 192 and 384 at 2,048 to 25,088 rows, the 1024-to-10
+   * linear layer at 1 and 128 rows, sparsity 0.8 to 0.99). Per row, tiled: 0.6 per transposed element when every
+   * input is used (eight inputs share a sweep over the rows) and 2.5 otherwise (a strided sweep per input), 0.1
+   * per input copied, 0.05 per non-zero, about 40 per vectorised pass shared by the tile's rows, and 20 us a call
+   * (scratch arrays); by rows (four at a time), 0.45 per non-zero, 0.85 per output, 0.1 per input, 8 us a call.
+   */
+  double nanos(int m) {
+    return Math.min(tiledNanos(m), rowNanos(m));
+  }
+
+  /**
+   * Estimated nanoseconds of ND4J's dense GEMM for {@code [m, in] · [in, out]} on one thread: about 50 GMAC/s on
+   * these shapes (oneDNN, AVX-512) plus 25 us a call, measured with {@link #nanos}.
+   */
+  static double denseNanos(long m, int in, int out) {
+    return 25_000 + 0.02 * m * in * out;
+  }
+
+  /** Whether {@code m} rows are estimated faster here than by the dense GEMM. */
+  public boolean beatsDense(int m) {
+    return nanos(m) < denseNanos(m, in, out);
+  }
+
+  private double tiledNanos(int m) {
+    double perRow = (used.length == in ? 0.6 : 2.5) * used.length + 0.6 * out + 0.1 * in + 0.05 * values.length
+        + 40.0 * passes / tileRows(m);
+    return 20_000 + perRow * m;
+  }
+
+  private double rowNanos(int m) {
+    return 8_000 + (0.45 * values.length + 0.85 * out + 0.1 * in) * m;
   }
 
   /** Rows per tile: at most {@value #MAX_TILE}, the transposed inputs within {@link #TILE_FLOATS}, a multiple of 16. */

@@ -7,9 +7,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * When 1x1 convolutions and linear layers predict through {@link SparseMatmul} instead of ND4J's dense GEMM: in
- * {@link Mode#EVAL} only (training and the other modes stay dense), for a float weight with at least
- * {@link #MIN_INPUTS} inputs whose effective values (mask applied, or the values of a compacted ticket) are at
- * least {@link #THRESHOLD} zeros. On by default; {@link #setEnabled} or {@code -Dst.sparse=false} turns it off.
+ * {@link Mode#EVAL} only (training and the other modes stay dense), for a float weight whose effective values (mask
+ * applied, or the values of a compacted ticket) are at least {@link #THRESHOLD} zeros, and only where the kernel's
+ * cost estimate for this call's rows beats the dense GEMM's ({@link SparseMatmul#beatsDense}): narrow layers over
+ * many rows stay dense at any sparsity. On by default; {@link #setEnabled} or {@code -Dst.sparse=false} turns it
+ * off.
  *
  * <p>Each layer keeps one instance, a cache of the kernel built from its weight. The kernel is used only while
  * the weight it was built from is unchanged, checked on every use against a copy of the values (one vectorised
@@ -21,19 +23,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class SparsePath {
   /**
-   * Fraction of zero weights from which a layer goes sparse. Measured on the bench machine (one thread, AVX-512):
-   * the kernel breaks even with the dense GEMM at about 0.80 to 0.87 on the 96-input 1x1 convolutions of our
-   * supernets ([N·196, 96]·[96, 192] at batch 128: speed-up 1.04 at 0.80, 1.31 at 0.90; [49, 96]·[96, 192] at
-   * batch 1: 1.25 at 0.90) and at about 0.85 on the 1024-to-10 classifier at batch 128 (1.5 at 0.90); 0.9 keeps
-   * a margin for the noise of those figures.
+   * Fraction of zero weights from which a layer may go sparse. Measured on the bench machine (one thread, AVX-512;
+   * medians, the machine shared): the kernel breaks even with the dense GEMM at about 0.8 on the bench's 1x1
+   * convolution ([25,088, 96]·[96, 192]: speed-up 1.03 at 0.80, 1.28 at 0.90, 1.58 at 0.99), at 0.85 to 0.95 on
+   * the narrower 96-input layers of default28 at batch 128 ([2,048, 96]·[96, 96]: 0.74 at 0.90, 1.35 at 0.95), and
+   * never on 16- and 48-input layers over many rows; the cost estimate sorts those out, so the threshold only has to
+   * keep the kernel away from weights too dense to ever pay: below 0.8 it lost everywhere we measured.
    */
   public static final double THRESHOLD = 0.9;
-  /**
-   * Fewest inputs for the sparse path. Narrow layers never broke even at batch 128: 16 inputs ([N·784, 16]·[16,
-   * 48]) ran at 0.4 to 0.5 times the dense speed at any sparsity, 48 inputs at about 0.8; their dense GEMM is
-   * bound by memory, and the kernel's transposes (about {@code in + out} scalar moves per row) cost more.
-   */
-  public static final int MIN_INPUTS = 64;
   /** The system property that turns the path off at start-up: {@code -Dst.sparse=false}. */
   public static final String PROPERTY = "st.sparse";
 
@@ -64,11 +61,15 @@ public final class SparsePath {
    * @param effective the weight the dense path would use, {@code [in, out]} or a 1x1 kernel of that size
    * @param in input features
    * @param out output features
+   * @param rows rows of the product ({@code N·H·W} of the output, or the batch)
    * @param x the layer's input
    * @param mode the forward mode
    */
-  SparseMatmul kernel(Param weight, INDArray effective, int in, int out, INDArray x, Mode mode) {
+  SparseMatmul kernel(Param weight, INDArray effective, int in, int out, long rows, INDArray x, Mode mode) {
     SparseMatmul k = lookUp(weight, effective, in, out, x, mode);
+    if (k != null && (rows > Integer.MAX_VALUE || !k.beatsDense((int) rows))) {
+      k = null;
+    }
     lastSparse = k != null;
     return k;
   }
@@ -84,7 +85,7 @@ public final class SparsePath {
   }
 
   private SparseMatmul lookUp(Param weight, INDArray effective, int in, int out, INDArray x, Mode mode) {
-    if (!enabled || mode != Mode.EVAL || in < MIN_INPUTS || effective.dataType() != DataType.FLOAT
+    if (!enabled || mode != Mode.EVAL || effective.dataType() != DataType.FLOAT
         || x.dataType() != DataType.FLOAT) {
       return null;
     }
