@@ -49,6 +49,11 @@ public final class SparseMatmul {
   static final int PASS = 5;
   /** Outputs transposed back together (two unrolled blocks of eight: sixteen array registers spilled). */
   static final int GROUP = 16;
+  /**
+   * Fewest rows for the tiled route: with fewer, every vectorised pass is a scalar loop of a few iterations (the
+   * 1024-to-10 layer at one row took 17 to 50 us tiled, 8 to 10 us by rows).
+   */
+  static final int MIN_TILED_ROWS = 16;
   /** Multiply-adds below which a product stays on the calling thread (about 0.1 ms of work). */
   private static final long PARALLEL_WORK = 1L << 21;
 
@@ -155,11 +160,12 @@ public final class SparseMatmul {
 
   /**
    * Estimated nanoseconds of {@code x · W} for {@code m} rows by the cheaper route, on one thread. Fitted on the
-   * bench's AVX-512 machine (1x1 convolutions 96 to 48, 96, 192 and 384 at 2,048 to 25,088 rows, the 1024-to-10
-   * linear layer at 1 and 128 rows, sparsity 0.8 to 0.99). Per row, tiled: 0.6 per transposed element when every
-   * input is used (eight inputs share a sweep over the rows) and 2.5 otherwise (a strided sweep per input), 0.1
-   * per input copied, 0.05 per non-zero, about 40 per vectorised pass shared by the tile's rows, and 20 us a call
-   * (scratch arrays); by rows (four at a time), 0.45 per non-zero, 0.85 per output, 0.1 per input, 8 us a call.
+   * bench's AVX-512 machine (1x1 convolutions 16 to 96 inputs, 48 to 384 outputs, 49 to 100,352 rows, the
+   * 1024-to-10 linear layer at 1 and 128 rows, sparsity 0.8 to 0.99). Tiled: per row 0.6 per transposed element
+   * when every input is used (eight inputs share a sweep over the rows) and 2.5 otherwise (a strided sweep per
+   * input), 0.1 per input copied, 0.05 per non-zero and about 40 per vectorised pass shared by the tile's rows; per
+   * call 3 us and 0.1 per float of scratch. By rows (four at a time): per row 0.4 per non-zero and 0.85 per output
+   * (a dot product's set-up), 8 us a call.
    */
   double nanos(int m) {
     return Math.min(tiledNanos(m), rowNanos(m));
@@ -167,10 +173,10 @@ public final class SparseMatmul {
 
   /**
    * Estimated nanoseconds of ND4J's dense GEMM for {@code [m, in] · [in, out]} on one thread: about 50 GMAC/s on
-   * these shapes (oneDNN, AVX-512) plus 25 us a call, measured with {@link #nanos}.
+   * these shapes (oneDNN, AVX-512), 0.1 per input element read and 25 us a call, measured with {@link #nanos}.
    */
   static double denseNanos(long m, int in, int out) {
-    return 25_000 + 0.02 * m * in * out;
+    return 25_000 + 0.02 * m * in * out + 0.1 * m * in;
   }
 
   /** Whether {@code m} rows are estimated faster here than by the dense GEMM. */
@@ -179,13 +185,17 @@ public final class SparseMatmul {
   }
 
   private double tiledNanos(int m) {
+    if (m < MIN_TILED_ROWS) {
+      return Double.POSITIVE_INFINITY;
+    }
+    int t = tileRows(m);
     double perRow = (used.length == in ? 0.6 : 2.5) * used.length + 0.6 * out + 0.1 * in + 0.05 * values.length
-        + 40.0 * passes / tileRows(m);
-    return 20_000 + perRow * m;
+        + 40.0 * passes / t;
+    return 3_000 + 0.1 * t * (in + used.length + out + GROUP) + perRow * m;
   }
 
   private double rowNanos(int m) {
-    return 8_000 + (0.45 * values.length + 0.85 * out + 0.1 * in) * m;
+    return 8_000 + (0.4 * values.length + 0.85 * out) * m;
   }
 
   /** Rows per tile: at most {@value #MAX_TILE}, the transposed inputs within {@link #TILE_FLOATS}, a multiple of 16. */
