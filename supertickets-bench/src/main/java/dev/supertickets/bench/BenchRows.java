@@ -35,6 +35,8 @@ final class BenchRows {
   static final int SPARSE_IN = 96;
   static final int SPARSE_OUT = 192;
   static final int SPARSE_PIXELS = 14 * 14;
+  /** Unstructured (global magnitude) sparsities of the compacted tickets timed with the sparse path on and off. */
+  static final List<Double> TICKET_SPARSITIES = List.of(0.9, 0.95);
 
   private static final String OURS = "SuperTickets-J";
   private static final String TORCH = "PyTorch";
@@ -140,6 +142,19 @@ final class BenchRows {
           Spec.of("5 sparse", 1).sides("SparseMatmul", Engine.ND4J, "ND4J dense gemm", Engine.ND4J)
               .goal(s >= 0.9 ? new Goal(1, true) : null).flops(MatmulStep.flops(m, SPARSE_IN, SPARSE_OUT)), false));
     }
+    long fullInferMacs = Models.macs(space, Architecture.full(space));
+    for (double s : TICKET_SPARSITIES) {
+      for (int ib : List.of(1, b)) {
+        String key = String.format(Locale.ROOT, "infer.sparse-ticket.%.2f.%d.t1", s, ib);
+        String name = String.format(Locale.ROOT, "compacted default28 ticket at %.0f%% unstructured sparsity "
+            + "(global magnitude), inference, batch %d: sparse path on / off", 100 * s, ib);
+        rows.add(new BenchRow(name,
+            new Side(key + ".on", () -> OursStep.inference(sparseTicket(s), ib, h(), w(), c(), SEED, true)),
+            new Side(key + ".off", () -> OursStep.inference(sparseTicket(s), ib, h(), w(), c(), SEED, false)),
+            Spec.of("5 sparse", 1).sides(OURS + " sparse path on", Engine.ND4J, OURS + " sparse path off",
+                Engine.ND4J).goal(new Goal(1, true)).flops(2.0 * fullInferMacs * ib), false));
+      }
+    }
     for (int t : plan.threads()) {
       for (int sb : plan.batches()) {
         rows.add(new BenchRow("scaling: default28 training step, batch " + sb,
@@ -204,6 +219,12 @@ final class BenchRows {
   private SuperTicket ticket() {
     return (SuperTicket) memo.computeIfAbsent("ticket", k -> Models.maskedTicket(space, Models.cut(space, 0.5),
         SEED));
+  }
+
+  /** The full default28 supernet as a compacted ticket at {@code sparsity}: masks folded into the weights. */
+  private dev.supertickets.supernet.Supernet sparseTicket(double sparsity) {
+    return (dev.supertickets.supernet.Supernet) memo.computeIfAbsent("sparse-ticket." + sparsity,
+        k -> Models.maskedTicket(space, Architecture.full(space), SEED, sparsity).compact());
   }
 
   private Side oursTrain(SearchSpace s, Architecture arch, int batch, int threads) {

@@ -51,13 +51,21 @@ final class Models {
 
   /** A ticket of {@code arch} in {@code space}: initial weights, magnitude masks at {@link #MASK_SPARSITY}. */
   static SuperTicket maskedTicket(SearchSpace space, Architecture arch, long seed) {
+    return maskedTicket(space, arch, seed, MASK_SPARSITY);
+  }
+
+  /**
+   * A ticket of {@code arch} in {@code space}: initial weights, global magnitude masks (unstructured) pruning
+   * {@code sparsity} of the prunable weights.
+   */
+  static SuperTicket maskedTicket(SearchSpace space, Architecture arch, long seed, double sparsity) {
     Supernet net = network(space, arch, seed);
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("method", "bench");
     p.put("seed", seed);
     SuperTicket t = new SuperTicket(space, arch, NetworkState.capture(net),
         Normalization.identity(space.input().channels()), Provenance.of(p));
-    return t.prune(MaskPolicies.magnitude(), MASK_SPARSITY, null, seed);
+    return t.prune(MaskPolicies.magnitude(), sparsity, null, seed);
   }
 
   /** Every path keeps {@code fraction} of its hidden channels (rounded, at least one: no path vanishes). */

@@ -3,6 +3,7 @@ package dev.supertickets.bench;
 import dev.supertickets.data.Batch;
 import dev.supertickets.nn.Mode;
 import dev.supertickets.nn.Module;
+import dev.supertickets.nn.SparsePath;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.tensor.Tensors;
 import dev.supertickets.tensor.Workspaces;
@@ -23,14 +24,22 @@ public final class OursStep implements TimedStep {
   private final Module model;
   private final Trainer trainer;
   private final Batch batch;
+  /** Whether inference takes the sparse path ({@link SparsePath}), set around each pass and restored after. */
+  private final boolean sparse;
 
   private OursStep(Module model, boolean training, int batchSize, int height, int width, int channels, int classes,
       long seed) {
+    this(model, training, batchSize, height, width, channels, classes, seed, true);
+  }
+
+  private OursStep(Module model, boolean training, int batchSize, int height, int width, int channels, int classes,
+      long seed, boolean sparse) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
     Backend.init();
     this.model = model;
+    this.sparse = sparse;
     this.trainer = training
         ? Trainer.builder(model).optimizer(new Sgd(0.9, false)).schedule(LrSchedule.constant(0.01)).build() : null;
     SplittableRandom rng = new SplittableRandom(seed);
@@ -76,15 +85,37 @@ public final class OursStep implements TimedStep {
     return new OursStep(model, false, batchSize, height, width, channels, 1, seed);
   }
 
+  /**
+   * An inference pass of {@code model} (eval mode) with the sparse path of 1x1 convolutions and linear layers on
+   * or off ({@link SparsePath#setEnabled}, restored after each pass).
+   *
+   * @param model the network
+   * @param batchSize images per pass
+   * @param height image height
+   * @param width image width
+   * @param channels image channels
+   * @param seed seed of the data
+   * @param sparse whether sparse weights multiply through {@code SparseMatmul}
+   * @return the step
+   */
+  public static OursStep inference(Module model, int batchSize, int height, int width, int channels, long seed,
+      boolean sparse) {
+    return new OursStep(model, false, batchSize, height, width, channels, 1, seed, sparse);
+  }
+
   @Override
   public void step() {
     if (trainer != null) {
       trainer.step(batch, 0);
       return;
     }
+    boolean was = SparsePath.isEnabled();
+    SparsePath.setEnabled(sparse);
     try (MemoryWorkspace ignored = Workspaces.step()) {
       model.forward(batch.x(), Mode.EVAL);
       model.clearCache();
+    } finally {
+      SparsePath.setEnabled(was);
     }
   }
 

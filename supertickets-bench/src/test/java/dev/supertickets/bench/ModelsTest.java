@@ -3,6 +3,9 @@ package dev.supertickets.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.supertickets.nn.Conv2d;
+import dev.supertickets.nn.Module;
+import dev.supertickets.nn.SparsePath;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.space.SearchSpaces;
 import dev.supertickets.supernet.Architecture;
@@ -35,5 +38,26 @@ class ModelsTest {
         SuperTicket t = Models.maskedTicket(space, Models.cut(space, 0.5), 3);
         assertEquals(Models.MASK_SPARSITY, t.sparsity(), 0.01);
         assertTrue(t.compact().params().stream().noneMatch(p -> p.isMasked()), "compact() folds the masks");
+    }
+
+    @Test
+    void sparseTicketInferenceTurnsThePathOnAndOffAndRestoresIt() {
+        SearchSpace space = SearchSpaces.default28();
+        SuperTicket t = Models.maskedTicket(space, Architecture.full(space), 3, 0.95);
+        assertEquals(0.95, t.sparsity(), 0.01);
+        Supernet compact = t.compact();
+        for (boolean on : new boolean[] {true, false}) {
+            OursStep.inference(compact, 2, 28, 28, 1, 3, on).step();
+            assertEquals(on, sparseLayers(compact) > 0, "some 1x1 convolution took the sparse path: " + on);
+            assertTrue(SparsePath.isEnabled(), "the switch is restored after the pass");
+        }
+    }
+
+    private static long sparseLayers(Module m) {
+        long n = m instanceof Conv2d c && c.sparsePath().lastSparse() ? 1 : 0;
+        for (Module child : m.children()) {
+            n += sparseLayers(child);
+        }
+        return n;
     }
 }

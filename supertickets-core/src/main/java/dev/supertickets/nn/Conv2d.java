@@ -19,7 +19,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * 2-D convolution on NHWC activations with a maskable weight of shape {@code [kH, kW, cIn/groups, cOut]}.
  *
  * <p>Routes by shape, because the routes differ several-fold in speed on CPU: a 1x1 convolution is one GEMM on the
- * {@code [N*H*W, C]} view (the mask multiplies the small weight matrix first); a depthwise convolution uses
+ * {@code [N*H*W, C]} view (the mask multiplies the small weight matrix first), or in eval mode with a weight at
+ * least {@link SparsePath#THRESHOLD} zeros a {@link SparseMatmul}; a depthwise convolution uses
  * libnd4j's depthwise op; other grouped convolutions run group by group; the rest uses libnd4j's conv2d op.
  * Initialisation follows the reference (mnas): N(0, 2/fan_out), fan_out = k*k*cOut/groups.
  */
@@ -36,6 +37,8 @@ public final class Conv2d implements Module {
   // grouped 1x1: the block-diagonal matrix of the forward pass, reused by backward
   private INDArray dense;
   private long lastOutPixels = -1;
+  // the sparse kernel of a pointwise weight in eval mode, rebuilt when the weight changes
+  private final SparsePath sparse = new SparsePath();
 
   private Conv2d(Builder b) {
     this.cin = b.cin;
@@ -143,6 +146,11 @@ public final class Conv2d implements Module {
     return lastOutPixels * weight.activeCount();
   }
 
+  /** The layer's sparse path: {@link SparsePath#lastSparse()} tells whether the last pass took it. */
+  public SparsePath sparsePath() {
+    return sparse;
+  }
+
   @Override
   public List<Param> ownParams() {
     return bias == null ? ImmutableList.of(weight) : ImmutableList.of(weight, bias);
@@ -162,7 +170,9 @@ public final class Conv2d implements Module {
     INDArray w = weight.effective();
     INDArray y;
     if (kernel == 1 && padding == 0 && groups == 1) {
-      y = pointwise(x, w.reshape('c', cin, cout));
+      INDArray w2 = w.reshape('c', cin, cout);
+      SparseMatmul s = sparse.kernel(weight, w2, cin, cout, x.size(0) * lastOutPixels, x, mode);
+      y = s == null ? pointwise(x, w2) : sparsePointwise(x, s);
     } else if (isGroupedPointwise()) {
       INDArray d = blockDiagonal(w);
       if (mode.cachesForBackward()) {
@@ -224,6 +234,12 @@ public final class Conv2d implements Module {
     INDArray xs = subsample(x);
     INDArray y = Tensors.matmul(Tensors.rows(xs), w2, false, false);
     return y.reshape('c', xs.size(0), xs.size(1), xs.size(2), cout);
+  }
+
+  /** The pointwise product through the sparse kernel (eval mode, a sparse weight: see {@link SparsePath}). */
+  private INDArray sparsePointwise(INDArray x, SparseMatmul s) {
+    INDArray xs = subsample(x);
+    return s.multiply(Tensors.rows(xs)).reshape('c', xs.size(0), xs.size(1), xs.size(2), cout);
   }
 
   private INDArray pointwiseBackward(INDArray x, INDArray w2, INDArray gradOut, boolean grouped) {

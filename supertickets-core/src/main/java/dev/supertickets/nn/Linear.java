@@ -12,13 +12,18 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Fully connected layer {@code y = x W_eff + b} with a maskable weight {@code [in, out]}; init U(±1/sqrt(out)). */
+/**
+ * Fully connected layer {@code y = x W_eff + b} with a maskable weight {@code [in, out]}; init U(±1/sqrt(out)). In
+ * eval mode a weight at least {@link SparsePath#THRESHOLD} zeros multiplies through a {@link SparseMatmul}.
+ */
 public final class Linear implements Module {
   private final int in;
   private final int out;
   private final Param weight;
   private final Param bias;
   private INDArray input;
+  // the sparse kernel of the weight in eval mode, rebuilt when the weight changes
+  private final SparsePath sparse = new SparsePath();
 
   /** A layer from {@code in} to {@code out} features, weights drawn from {@code rng}, bias zero. */
   public Linear(String name, int in, int out, SplittableRandom rng, DataType type) {
@@ -53,6 +58,11 @@ public final class Linear implements Module {
     return out;
   }
 
+  /** The layer's sparse path: {@link SparsePath#lastSparse()} tells whether the last pass took it. */
+  public SparsePath sparsePath() {
+    return sparse;
+  }
+
   @Override
   public List<Param> ownParams() {
     return ImmutableList.of(weight, bias);
@@ -67,7 +77,10 @@ public final class Linear implements Module {
     if (mode.cachesForBackward()) {
       input = x;
     }
-    return Tensors.matmul(x, weight.effective(), false, false).addiRowVector(bias.value());
+    INDArray w = weight.effective();
+    SparseMatmul s = sparse.kernel(weight, w, in, out, x.size(0), x, mode);
+    INDArray y = s == null ? Tensors.matmul(x, w, false, false) : s.multiply(x);
+    return y.addiRowVector(bias.value());
   }
 
   @Override

@@ -35,6 +35,13 @@ public final class Param {
   private INDArray value;
   private INDArray grad;
   private INDArray mask;
+  /**
+   * Bumped by everything that may change the weight or the mask: the setters, and the getters of the arrays that
+   * callers update in place (optimizers write through {@link #value()}, policies through {@link #mask()}). Lets a
+   * layer skip re-checking a cached decision ({@link SparsePath}); the sparse kernels themselves are re-checked
+   * against the weights on every use, since a reference taken earlier can still write without bumping it.
+   */
+  private long version;
 
   /**
    * A dense parameter holding {@code value} (detached from any workspace) with a zero gradient; {@code name} must be
@@ -66,8 +73,9 @@ public final class Param {
     return kind == Kind.CONV_WEIGHT || kind == Kind.LINEAR_WEIGHT;
   }
 
-  /** The raw stored values (masked entries keep theirs). */
+  /** The raw stored values (masked entries keep theirs); callers may update them in place. */
   public INDArray value() {
+    version++;
     return value;
   }
 
@@ -76,9 +84,18 @@ public final class Param {
     return grad;
   }
 
-  /** The binary mask, or {@code null} when this parameter is dense. */
+  /** The binary mask, or {@code null} when this parameter is dense; callers may update it in place. */
   public INDArray mask() {
+    version++;
     return mask;
+  }
+
+  /**
+   * A counter that changes whenever the weight or the mask may have changed through this parameter's methods (and
+   * often when they did not: every {@link #value()} and {@link #mask()} call counts).
+   */
+  public long version() {
+    return version;
   }
 
   /** Whether a mask is installed. */
@@ -94,6 +111,7 @@ public final class Param {
         Arrays.toString(newMask.shape()),
         Arrays.toString(value.shape()),
         name);
+    version++;
     INDArray m = newMask.castTo(value.dataType());
     double ones = m.sumNumber().doubleValue();
     double squares = m.mul(m).sumNumber().doubleValue();
@@ -110,6 +128,7 @@ public final class Param {
 
   /** Removes the mask: every weight is active again with its stored value. */
   public void clearMask() {
+    version++;
     mask = null;
   }
 
@@ -131,6 +150,7 @@ public final class Param {
   /** Replaces value, gradient and mask (null: dense) with new arrays, e.g. after channels were cut out. */
   public void replace(INDArray newValue, INDArray newMask) {
     checkNotNull(newValue, "new value of %s must not be null", name);
+    version++;
     this.value = newValue.detach();
     this.grad = Nd4j.zeros(newValue.dataType(), newValue.shape()).detach();
     this.mask = newMask == null ? null : newMask.castTo(newValue.dataType()).detach();
