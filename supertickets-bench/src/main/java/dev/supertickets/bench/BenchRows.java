@@ -113,21 +113,26 @@ final class BenchRows {
     Architecture half = Models.cut(space, 0.5);
     long ticketMacs = Models.macs(space, half);
     for (int ib : List.of(1, b)) {
-      Side compact = new Side("infer.compact." + ib + ".t1", () -> OursStep.inference(ticket().compact(), ib, h(),
+      Side compact = new Side("infer.serving." + ib + ".t1", () -> OursStep.inference(ticket().serving(), ib, h(),
           w(), c(), SEED));
       String what = "compacted ticket inference (50% channels, 50% magnitude masks), batch " + ib;
       rows.add(new BenchRow(what, compact, torchInfer(space, half, ib, 1),
-          Spec.of("4 compact", 1).sides(OURS + " compact()", Engine.ND4J, TORCH + " same architecture",
+          Spec.of("4 compact", 1).sides(OURS + " serving()", Engine.ND4J, TORCH + " same architecture",
               Engine.PYTORCH).goal(new Goal(1.5, true)).flops(2.0 * ticketMacs * ib), false));
+      rows.add(new BenchRow(what, compact,
+          new Side("infer.compact." + ib + ".t1", () -> OursStep.inference(ticket().compact(), ib, h(), w(), c(),
+              SEED)),
+          Spec.of("4 compact", 1).sides(OURS + " serving()", Engine.ND4J, OURS + " compact() (paths unmerged)",
+              Engine.ND4J).flops(2.0 * ticketMacs * ib), false));
       rows.add(new BenchRow(what, compact,
           new Side("infer.ticket." + ib + ".t1", () -> OursStep.inference(ticket().network(), ib, h(), w(), c(),
               SEED)),
-          Spec.of("4 compact", 1).sides(OURS + " compact()", Engine.ND4J, OURS + " ticket uncompacted (masked)",
+          Spec.of("4 compact", 1).sides(OURS + " serving()", Engine.ND4J, OURS + " ticket uncompacted (masked)",
               Engine.ND4J).flops(2.0 * ticketMacs * ib), false));
       rows.add(new BenchRow(what, compact,
           new Side("infer.masked." + ib + ".t1", () -> OursStep.inference(Models.masked(space, SEED), ib, h(), w(),
               c(), SEED)),
-          Spec.of("4 compact", 1).sides(OURS + " compact()", Engine.ND4J, OURS + " uncut supernet (masked)",
+          Spec.of("4 compact", 1).sides(OURS + " serving()", Engine.ND4J, OURS + " uncut supernet (masked)",
               Engine.ND4J), false));
     }
     int m = b * SPARSE_PIXELS;

@@ -92,10 +92,6 @@ public final class Tensors {
     long m = transA ? a.size(1) : a.size(0);
     long n = transB ? b.size(0) : b.size(1);
     INDArray out = Nd4j.createUninitialized(a.dataType(), new long[] {m, n}, 'c');
-    if (CpuGemm.applies(a, b, out)) {
-      CpuGemm.gemm(a, transA, b, transB, out);
-      return out;
-    }
     return Nd4j.gemm(a, b, out, transA, transB, 1.0, 0.0);
   }
 
