@@ -200,13 +200,22 @@ public final class InvertedResidualChannels implements Module {
     if (paths.isEmpty()) {
       return shortcut;
     }
+    List<Path> run = merged != null && x.size(0) <= MERGED_MAX_BATCH ? List.of(merged) : paths;
     INDArray sum = null;
-    if (merged != null && x.size(0) <= MERGED_MAX_BATCH) {
-      sum = merged.forward(x, mode);
-    } else {
-      for (Path p : paths) {
+    for (Path p : run) {
+      if (mode.cachesForBackward()) {
         INDArray y = p.forward(x, mode);
         sum = sum == null ? y : sum.addi(y);
+        continue;
+      }
+      // nothing is kept for a backward pass: a path's temporaries die with the scratch scope, only the sum stays
+      try (MemoryWorkspace ignored = Workspaces.scratch()) {
+        INDArray y = p.forward(x, mode);
+        if (sum == null) {
+          sum = Workspaces.keep(y);
+        } else {
+          sum.addi(y);
+        }
       }
     }
     return sumBn.forward(sum, mode).addi(shortcut);

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.memory.enums.ResetPolicy;
 import org.nd4j.linalg.api.memory.enums.SpillPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -25,11 +26,13 @@ public final class Workspaces {
       .policySpill(SpillPolicy.REALLOCATE)
       .build();
 
+  private static final String STEP_ID = "supertickets-step";
+
   private Workspaces() {}
 
   /** Opens the step workspace of this thread; close it (try-with-resources) at the end of the step. */
   public static MemoryWorkspace step() {
-    return Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, "supertickets-step");
+    return Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, STEP_ID);
   }
 
   /**
@@ -39,6 +42,16 @@ public final class Workspaces {
    */
   public static MemoryWorkspace scratch() {
     return Nd4j.getWorkspaceManager().getAndActivateWorkspace(STEP, "supertickets-scratch");
+  }
+
+  /**
+   * {@code a}, made in the scratch workspace, as an array that outlives the scratch scope: a copy in the step
+   * workspace when that is open, else a detached copy.
+   */
+  public static INDArray keep(INDArray a) {
+    // leverageTo hands back the scratch array itself when the step workspace is not open: copy it out instead
+    return Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(STEP_ID) ? a.leverageTo(STEP_ID, true)
+        : a.detach();
   }
 
   /** Opens a scope in which allocations are detached from any workspace (for state that outlives a step). */
