@@ -63,8 +63,14 @@ public final class SparseMatmul {
   private final int[] start;
   private final int[] rows;
   private final float[] values;
-  /** Inputs with at least one non-zero weight, ascending: only these are transposed. */
+  /** Inputs with at least one non-zero weight, ascending. */
   private final int[] used;
+  /**
+   * Whether tiles transpose every input, eight to a sweep over the rows, rather than only the used ones one sweep
+   * each: true when at least half are used (at 95% sparsity a 48x96 weight usually leaves one input unused, and the
+   * one-by-one sweeps cost four times as much per element).
+   */
+  private final boolean blocked;
   /** Vectorised passes of a tile: per output, its non-zeros in passes of at most {@value #PASS} (at least one). */
   private final long passes;
 
@@ -103,6 +109,7 @@ public final class SparseMatmul {
       }
     }
     this.used = Arrays.copyOf(usedAll, u);
+    this.blocked = 2 * u >= in;
     long p2 = 0;
     for (int n = 0; n < out; n++) {
       p2 += Math.max(1, (start[n + 1] - start[n] + PASS - 1) / PASS);
@@ -161,9 +168,8 @@ public final class SparseMatmul {
   /**
    * Estimated nanoseconds of {@code x · W} for {@code m} rows by the cheaper route, on one thread. Fitted on the
    * bench's AVX-512 machine (1x1 convolutions 16 to 96 inputs, 48 to 384 outputs, 49 to 100,352 rows, the
-   * 1024-to-10 linear layer at 1 and 128 rows, sparsity 0.8 to 0.99). Tiled: per row 0.6 per transposed element
-   * when every input is used (eight inputs share a sweep over the rows) and 2.5 otherwise (a strided sweep per
-   * input), 0.1 per input copied, 0.05 per non-zero and about 40 per vectorised pass shared by the tile's rows; per
+   * 1024-to-10 linear layer at 1 and 128 rows, sparsity 0.8 to 0.99). Tiled: per row 0.6 per input transposed eight
+   * to a sweep over the rows, or 2.5 per used input transposed one sweep each, 0.1 per input copied, 0.05 per non-zero and about 40 per vectorised pass shared by the tile's rows; per
    * call 3 us and 0.1 per float of scratch. By rows (four at a time): per row 0.4 per non-zero and 0.85 per output
    * (a dot product's set-up), 8 us a call.
    */
@@ -189,9 +195,9 @@ public final class SparseMatmul {
       return Double.POSITIVE_INFINITY;
     }
     int t = tileRows(m);
-    double perRow = (used.length == in ? 0.6 : 2.5) * used.length + 0.6 * out + 0.1 * in + 0.05 * values.length
+    double perRow = (blocked ? 0.6 * in : 2.5 * used.length) + 0.6 * out + 0.1 * in + 0.05 * values.length
         + 40.0 * passes / t;
-    return 3_000 + 0.1 * t * (in + used.length + out + GROUP) + perRow * m;
+    return 3_000 + 0.1 * t * (in + (blocked ? in : used.length) + out + GROUP) + perRow * m;
   }
 
   private double rowNanos(int m) {
@@ -200,7 +206,7 @@ public final class SparseMatmul {
 
   /** Rows per tile: at most {@value #MAX_TILE}, the transposed inputs within {@link #TILE_FLOATS}, a multiple of 16. */
   private int tileRows(int m) {
-    int fit = Math.max(16, TILE_FLOATS / Math.max(1, used.length) / 16 * 16);
+    int fit = Math.max(16, TILE_FLOATS / Math.max(1, blocked ? in : used.length) / 16 * 16);
     return Math.min(Math.min(MAX_TILE, fit), (m + 15) / 16 * 16);
   }
 
@@ -324,8 +330,14 @@ public final class SparseMatmul {
       this.t = t;
       this.xRows = new float[t * in];
       this.xt = new float[in][];
-      for (int k : used) {
-        xt[k] = new float[t];
+      if (blocked) {
+        for (int k = 0; k < in; k++) {
+          xt[k] = new float[t];
+        }
+      } else {
+        for (int k : used) {
+          xt[k] = new float[t];
+        }
       }
       this.acc = new float[GROUP][t];
       this.yRows = new float[t * out];
@@ -358,11 +370,11 @@ public final class SparseMatmul {
       }
     }
 
-    /** The used inputs of the tile's rows into {@code xt[k][row]}, eight inputs per sweep over the rows. */
+    /** The tile's rows into {@code xt[k][row]}: all inputs eight to a sweep, or only the used ones. */
     private void transposeIn(int cnt) {
       float[] x = xRows;
       int q = 0;
-      if (used.length == in) {
+      if (blocked) {
         for (; q + 8 <= in; q += 8) {
           float[] t0 = xt[q];
           float[] t1 = xt[q + 1];
@@ -384,8 +396,9 @@ public final class SparseMatmul {
           }
         }
       }
-      for (; q < used.length; q++) {
-        int k = used[q];
+      int[] ks = blocked ? null : used;
+      for (int end = blocked ? in : used.length; q < end; q++) {
+        int k = ks == null ? q : ks[q];
         float[] tk = xt[k];
         for (int i = 0, b = k; i < cnt; i++, b += in) {
           tk[i] = x[b];
