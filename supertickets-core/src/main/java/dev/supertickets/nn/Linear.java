@@ -14,7 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Fully connected layer {@code y = x W_eff + b} with a maskable weight {@code [in, out]}; init U(±1/sqrt(out)). In
- * eval mode a weight at least {@link SparsePath#THRESHOLD} zeros multiplies through a {@link SparseMatmul}.
+ * eval mode a weight at least {@link SparsePath#THRESHOLD} zeros multiplies through a {@link SparseMatmul} where
+ * that is estimated faster (see {@link SparsePath}).
  */
 public final class Linear implements Module {
   private final int in;

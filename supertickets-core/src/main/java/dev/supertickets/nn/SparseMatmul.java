@@ -25,13 +25,14 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <ul>
  *   <li><b>Tiled</b>, for many rows. A tile of up to {@value #MAX_TILE} rows of {@code x} is copied to the heap
- *       and transposed into one array per input that some weight uses; every output then accumulates
- *       {@code v · x[k]} over its non-zeros in passes of at most {@value #PASS} into an array of its own, and
- *       groups of {@value #GROUP} outputs are written back into a row-major tile that goes to the result in one
- *       copy. Each inner loop indexes all of its arrays alike, the form HotSpot's C2 (JDK 17) vectorises (see
- *       {@link DepthwiseBackward}); a sixth non-zero (seven arrays in one loop) made C2 give up (5.2 against 13.5 GMAC/s measured),
- *       hence the passes of five. The transposes cost about {@code in + out} scalar moves per row whatever the
- *       sparsity, which is why narrow layers (16 inputs) never beat the dense GEMM.</li>
+ *       and transposed into one array per input; every output then accumulates {@code v · x[k]} over its
+ *       non-zeros in passes of at most {@value #PASS} into an array of its own, and groups of {@value #GROUP}
+ *       outputs are written back into a row-major tile that goes to the result in one copy. Each inner loop
+ *       indexes all of its arrays alike, the form HotSpot's C2 (JDK 17) vectorises (see
+ *       {@link DepthwiseBackward}); a sixth non-zero (seven arrays in one loop) made C2 give up (5.2 against 13.5
+ *       GMAC/s measured), hence the passes of five. The transposes cost about {@code in + out} scalar moves per
+ *       row whatever the sparsity, which is why narrow layers (16 or 48 inputs) over many rows never beat the
+ *       dense GEMM, which is bound by memory there.</li>
  *   <li><b>By rows</b>, for few rows or wide, sparse inputs (linear layers): each output is a dot product of the
  *       row with its non-zeros, four rows at a time so that each index and value is loaded once for four
  *       multiply-adds; scalar, but with nothing to transpose.</li>
@@ -47,7 +48,7 @@ public final class SparseMatmul {
   private static final int TILE_FLOATS = 64 * 1024;
   /** Non-zeros per vectorised pass: the most arrays C2 still vectorises in one loop with a multiply-add each. */
   static final int PASS = 5;
-  /** Outputs transposed back together (two unrolled blocks of eight: sixteen array registers spilled). */
+  /** Outputs transposed back together, in unrolled blocks of eight (sixteen array references spilled registers). */
   static final int GROUP = 16;
   /**
    * Fewest rows for the tiled route: with fewer, every vectorised pass is a scalar loop of a few iterations (the
@@ -169,8 +170,9 @@ public final class SparseMatmul {
    * Estimated nanoseconds of {@code x · W} for {@code m} rows by the cheaper route, on one thread. Fitted on the
    * bench's AVX-512 machine (1x1 convolutions 16 to 96 inputs, 48 to 384 outputs, 49 to 100,352 rows, the
    * 1024-to-10 linear layer at 1 and 128 rows, sparsity 0.8 to 0.99). Tiled: per row 0.6 per input transposed eight
-   * to a sweep over the rows, or 2.5 per used input transposed one sweep each, 0.1 per input copied, 0.05 per non-zero and about 40 per vectorised pass shared by the tile's rows; per
-   * call 3 us and 0.1 per float of scratch. By rows (four at a time): per row 0.4 per non-zero and 0.85 per output
+   * to a sweep over the rows, or 2.5 per used input transposed one sweep each, 0.1 per input copied, 0.05 per
+   * non-zero and about 40 per vectorised pass shared by the tile's rows; per call 3 us and 0.1 per float of
+   * scratch. By rows (four at a time): per row 0.4 per non-zero and 0.85 per output
    * (a dot product's set-up), 8 us a call.
    */
   double nanos(int m) {
@@ -531,25 +533,29 @@ public final class SparseMatmul {
     }
   }
 
-  private static void set4(float[] a, float v0, float[] x0, float v1, float[] x1, float v2, float[] x2, float v3, float[] x3, int n) {
+  private static void set4(float[] a, float v0, float[] x0, float v1, float[] x1, float v2, float[] x2, float v3,
+      float[] x3, int n) {
     for (int i = 0; i < n; i++) {
       a[i] = v0 * x0[i] + v1 * x1[i] + v2 * x2[i] + v3 * x3[i];
     }
   }
 
-  private static void add4(float[] a, float v0, float[] x0, float v1, float[] x1, float v2, float[] x2, float v3, float[] x3, int n) {
+  private static void add4(float[] a, float v0, float[] x0, float v1, float[] x1, float v2, float[] x2, float v3,
+      float[] x3, int n) {
     for (int i = 0; i < n; i++) {
       a[i] += v0 * x0[i] + v1 * x1[i] + v2 * x2[i] + v3 * x3[i];
     }
   }
 
-  private static void set5(float[] a, float v0, float[] x0, float v1, float[] x1, float v2, float[] x2, float v3, float[] x3, float v4, float[] x4, int n) {
+  private static void set5(float[] a, float v0, float[] x0, float v1, float[] x1, float v2, float[] x2, float v3,
+      float[] x3, float v4, float[] x4, int n) {
     for (int i = 0; i < n; i++) {
       a[i] = v0 * x0[i] + v1 * x1[i] + v2 * x2[i] + v3 * x3[i] + v4 * x4[i];
     }
   }
 
-  private static void add5(float[] a, float v0, float[] x0, float v1, float[] x1, float v2, float[] x2, float v3, float[] x3, float v4, float[] x4, int n) {
+  private static void add5(float[] a, float v0, float[] x0, float v1, float[] x1, float v2, float[] x2, float v3,
+      float[] x3, float v4, float[] x4, int n) {
     for (int i = 0; i < n; i++) {
       a[i] += v0 * x0[i] + v1 * x1[i] + v2 * x2[i] + v3 * x3[i] + v4 * x4[i];
     }
