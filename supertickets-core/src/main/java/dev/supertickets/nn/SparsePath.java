@@ -23,12 +23,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class SparsePath {
   /**
-   * Fraction of zero weights from which a layer may go sparse. Measured on the bench machine (one thread, AVX-512;
-   * medians, the machine shared): the kernel breaks even with the dense GEMM at about 0.8 on the bench's 1x1
-   * convolution ([25,088, 96]·[96, 192]: speed-up 1.03 at 0.80, 1.28 at 0.90, 1.58 at 0.99), at 0.85 to 0.95 on
-   * the narrower 96-input layers of default28 at batch 128 ([2,048, 96]·[96, 96]: 0.74 at 0.90, 1.35 at 0.95), and
-   * never on 16- and 48-input layers over many rows; the cost estimate sorts those out, so the threshold only has to
-   * keep the kernel away from weights too dense to ever pay: below 0.8 it lost everywhere we measured.
+   * Fraction of zero weights from which a layer may go sparse. Measured on the bench machine (one thread, AVX-512,
+   * medians): the kernel breaks even with the dense GEMM at about 0.82 on the bench's 1x1 convolution
+   * ([25,088, 96]·[96, 192]: 0.94 at 0.80, 1.29 at 0.90, 1.44 at 0.95, 1.82 at 0.99), at 0.80 to 0.85 on the
+   * other 96-input layers and on the 1024-to-10 classifier at batch 128, and on 16- and 48-input layers over many
+   * rows only at 0.99 if at all (the cost estimate keeps those dense). 0.9 leaves a margin for the noise of those
+   * figures (10 to 20% on the shared machine) and for the estimate's errors near break-even; below it only small
+   * batch-1 products won, by the dense GEMM's fixed cost of some 25 us a call.
    */
   public static final double THRESHOLD = 0.9;
   /** The system property that turns the path off at start-up: {@code -Dst.sparse=false}. */
