@@ -173,14 +173,23 @@ public final class BatchNorm implements Module {
   // per-channel scale and shift from the running statistics, in Java: at small batches the five ND4J ops this
   // replaces cost more than the pass over the tensor
   private INDArray evalForwardFloat(INDArray x, INDArray x2, Activation.Kind clamp) {
-    float[] g = gamma.value().data().asFloat();
-    float[] b = beta.value().data().asFloat();
     float[] mean = runningMean.data().asFloat();
     float[] var = runningVar.data().asFloat();
+    float[] inv = new float[channels];
+    for (int c = 0; c < channels; c++) {
+      inv[c] = (float) (1 / Math.sqrt(var[c] + eps));
+    }
+    return normalize(x, x2, mean, inv, clamp);
+  }
+
+  /** {@code gamma (x - mean) inv + beta} per channel, then {@code clamp} if not null, as one pass. */
+  private INDArray normalize(INDArray x, INDArray x2, float[] mean, float[] inv, Activation.Kind clamp) {
+    float[] g = gamma.value().data().asFloat();
+    float[] b = beta.value().data().asFloat();
     float[] scale = new float[channels];
     float[] shift = new float[channels];
     for (int c = 0; c < channels; c++) {
-      scale[c] = (float) (g[c] / Math.sqrt(var[c] + eps));
+      scale[c] = g[c] * inv[c];
       shift[c] = b[c] - mean[c] * scale[c];
     }
     return ChannelKernels.affine(x2, channels, scale, shift, clamp).reshape('c', x.shape());
@@ -195,15 +204,9 @@ public final class BatchNorm implements Module {
     double[] sq = ChannelKernels.sums(x2, channels, mean)[1];
     float[] var = new float[channels];
     float[] inv = new float[channels];
-    float[] scale = new float[channels];
-    float[] shift = new float[channels];
-    float[] g = gamma.value().data().asFloat();
-    float[] b = beta.value().data().asFloat();
     for (int c = 0; c < channels; c++) {
       var[c] = (float) (sq[c] / m);
       inv[c] = (float) (1 / Math.sqrt(sq[c] / m + eps));
-      scale[c] = g[c] * inv[c];
-      shift[c] = b[c] - mean[c] * scale[c];
     }
     updateRunningStats(row(mean), row(var), m, mode);
     if (mode == Mode.TRAIN) {
@@ -211,7 +214,7 @@ public final class BatchNorm implements Module {
       batchMean = mean;
       batchInv = inv;
     }
-    return ChannelKernels.affine(x2, channels, scale, shift, clamp).reshape('c', x.shape());
+    return normalize(x, x2, mean, inv, clamp);
   }
 
   private static INDArray row(float[] v) {

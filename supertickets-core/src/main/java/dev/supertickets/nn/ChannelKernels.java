@@ -26,22 +26,12 @@ final class ChannelKernels {
     return reduce(x, null, c, center, false, null, null);
   }
 
-  /** Per-channel sums of {@code g} and of {@code g * (x - center)}. */
-  static double[][] gradSums(INDArray g, INDArray x, int c, float[] center) {
-    return gradSums(g, x, c, center, null, null);
-  }
-
   /**
-   * As {@link #gradSums(INDArray, INDArray, int, float[])} with {@code g} first gated by the activation
+   * Per-channel sums of {@code g} and of {@code g * (x - center)}, with {@code g} first gated by the activation
    * {@code gate} that produced {@code y} (zero where its derivative is zero), if {@code gate} is not null.
    */
   static double[][] gradSums(INDArray g, INDArray x, int c, float[] center, INDArray y, Activation.Kind gate) {
     return reduce(g, x, c, center, true, y, gate);
-  }
-
-  /** {@code x * a + b} per channel, into a new array shaped like x. */
-  static INDArray affine(INDArray x, int c, float[] a, float[] b) {
-    return affine(x, c, a, b, null);
   }
 
   /** {@code x * a + b} per channel, then {@code clamp} if not null, into a new array shaped like x. */
@@ -49,12 +39,7 @@ final class ChannelKernels {
     return map(x, null, c, a, null, b, clamp, null, null);
   }
 
-  /** {@code g * a + x * b + d} per channel, into a new array shaped like g. */
-  static INDArray affine2(INDArray g, INDArray x, int c, float[] a, float[] b, float[] d) {
-    return affine2(g, x, c, a, b, d, null, null);
-  }
-
-  /** As {@link #affine2(INDArray, INDArray, int, float[], float[], float[])} with {@code g} gated as in gradSums. */
+  /** {@code g * a + x * b + d} per channel into a new array shaped like g, {@code g} gated as in gradSums. */
   static INDArray affine2(INDArray g, INDArray x, int c, float[] a, float[] b, float[] d, INDArray y,
       Activation.Kind gate) {
     return map(g, x, c, a, b, d, null, y, gate);
