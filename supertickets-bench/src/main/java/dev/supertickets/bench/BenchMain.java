@@ -143,12 +143,20 @@ public final class BenchMain {
                 continue;
             }
             BenchTable.Spec spec = row.spec();
-            Measured ours = options.runOurs()
-                    ? measure(bench, done, row.ours(), spec.oursEngine(), spec.threads(), spec.oursLabel() + ": "
-                    + row.name()) : Measured.SKIPPED;
-            Measured peer = options.runPeer()
-                    ? measure(bench, done, row.peer(), spec.peerEngine(), spec.threads(), spec.peerLabel() + ": "
-                    + row.name()) : Measured.SKIPPED;
+            Measured ours;
+            Measured peer;
+            if (paired(row, options)) {
+                Measured[] both = measurePaired(bench, done, row);
+                ours = both[0];
+                peer = both[1];
+            } else {
+                ours = options.runOurs()
+                        ? measure(bench, done, row.ours(), spec.oursEngine(), spec.threads(), spec.oursLabel() + ": "
+                        + row.name()) : Measured.SKIPPED;
+                peer = options.runPeer()
+                        ? measure(bench, done, row.peer(), spec.peerEngine(), spec.threads(), spec.peerLabel() + ": "
+                        + row.name()) : Measured.SKIPPED;
+            }
             peerRan |= spec.peerEngine() == BenchTable.Engine.PYTORCH && peer.result() != null
                     || spec.oursEngine() == BenchTable.Engine.PYTORCH && ours.result() != null;
             failed |= ours.failed() || peer.failed();
@@ -215,6 +223,98 @@ public final class BenchMain {
         return m;
     }
 
+    /**
+     * Whether a row's sides are timed in turn ({@link StepBenchmark#runPaired}): two configurations of one engine
+     * (mask overhead, shrink, serving forms, sparse path), whose ratio a drift between two separate timings would
+     * move by as much as the effect measured.
+     */
+    static boolean paired(BenchRow row, Options options) {
+        BenchTable.Spec spec = row.spec();
+        return spec.oursEngine() == spec.peerEngine() && spec.threads() > 0 && !row.peak() && options.runOurs()
+                && options.runPeer();
+    }
+
+    private static Measured[] measurePaired(StepBenchmark bench, Map<String, Measured> done, BenchRow row) {
+        BenchTable.Spec spec = row.spec();
+        String key = row.ours().key() + " | " + row.peer().key();
+        Measured a = done.get(key + " #ours");
+        Measured b = done.get(key + " #peer");
+        if (a == null || b == null) {
+            int t = spec.threads();
+            String suffix = ": " + row.name() + " [" + t + " thread" + (t == 1 ? "" : "s") + ", in turn]";
+            Measured[] m = Threads.inPool(t, () -> timePair(bench, row, spec.oursLabel() + suffix,
+                    spec.peerLabel() + suffix, () -> {
+                        if (spec.oursEngine() == BenchTable.Engine.PYTORCH) {
+                            Threads.torch(t);
+                        } else {
+                            Threads.nd4j(t);
+                        }
+                    }));
+            a = m[0];
+            b = m[1];
+            done.put(key + " #ours", a);
+            done.put(key + " #peer", b);
+        }
+        return new Measured[] {a, b};
+    }
+
+    private static Measured[] timePair(StepBenchmark bench, BenchRow row, String labelA, String labelB,
+                                       Runnable threads) {
+        TimedStep a = null;
+        TimedStep b = null;
+        try {
+            threads.run();
+            a = row.ours().step() == null ? null : row.ours().step().get();
+            b = row.peer().step() == null ? null : row.peer().step().get();
+            if (a == null || b == null) {
+                // a side that does not run here: time the other alone, as an unpaired row would
+                Measured ma = a == null ? new Measured(null, row.ours().missing(), false) : timeStep(bench, a, labelA);
+                Measured mb = b == null ? new Measured(null, row.peer().missing(), false) : timeStep(bench, b, labelB);
+                return new Measured[] {ma, mb};
+            }
+            System.out.println(labelA + " / " + labelB + ": warming up and timing in turn ...");
+            StepBenchmark.Result[] r = bench.runPaired(labelA, a, labelB, b);
+            System.out.println("  " + r[0]);
+            sanity(a);
+            System.out.println("  " + r[1]);
+            sanity(b);
+            return new Measured[] {new Measured(r[0], "", false), new Measured(r[1], "", false)};
+        } catch (RuntimeException | LinkageError e) {
+            System.out.println(labelA + " / " + labelB + ": FAILED: " + e);
+            e.printStackTrace(System.out);
+            Measured failed = new Measured(null, "failed: " + e, true);
+            return new Measured[] {failed, failed};
+        } finally {
+            close(a, labelA);
+            close(b, labelB);
+        }
+    }
+
+    private static Measured timeStep(StepBenchmark bench, TimedStep step, String label) {
+        System.out.println(label + ": warming up and timing ...");
+        StepBenchmark.Result r = bench.run(label, step);
+        System.out.println("  " + r);
+        sanity(step);
+        return new Measured(r, "", false);
+    }
+
+    private static void sanity(TimedStep step) {
+        if (step instanceof TorchStep t && t.training()) {
+            System.out.printf(Locale.ROOT, "  sanity: loss on the fixed batch after the steps (eval mode) = %.4f%n",
+                    t.loss());
+        }
+    }
+
+    private static void close(TimedStep step, String label) {
+        if (step instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.out.println(label + ": close failed: " + e);
+            }
+        }
+    }
+
     private static Measured timeSide(StepBenchmark bench, Side side, String label, Runnable threads) {
         TimedStep step = null;
         try {
@@ -224,26 +324,13 @@ public final class BenchMain {
                 System.out.println(label + ": " + side.missing());
                 return new Measured(null, side.missing(), false);
             }
-            System.out.println(label + ": warming up and timing ...");
-            StepBenchmark.Result r = bench.run(label, step);
-            System.out.println("  " + r);
-            if (step instanceof TorchStep t && t.training()) {
-                System.out.printf(Locale.ROOT, "  sanity: loss on the fixed batch after the steps (eval mode) = %.4f%n",
-                        t.loss());
-            }
-            return new Measured(r, "", false);
+            return timeStep(bench, step, label);
         } catch (RuntimeException | LinkageError e) {
             System.out.println(label + ": FAILED: " + e);
             e.printStackTrace(System.out);
             return new Measured(null, "failed: " + e, true);
         } finally {
-            if (step instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    System.out.println(label + ": close failed: " + e);
-                }
-            }
+            close(step, label);
         }
     }
 

@@ -103,6 +103,45 @@ public final class StepBenchmark {
     }
 
     /**
+     * Warms up and times two steps in turn (a, b, a, b, ...), so that whatever drifts during the sitting (the
+     * heap, the allocator, the clock) weighs on both alike: for ratios of two configurations of one engine, where a
+     * few percent decide. The budget covers both sides' timed steps together, twice the budget of {@link #run}.
+     *
+     * @param nameA label of the first result
+     * @param a the first step
+     * @param nameB label of the second result
+     * @param b the second step
+     * @return the timings of a and of b, in that order
+     */
+    public Result[] runPaired(String nameA, TimedStep a, String nameB, TimedStep b) {
+        Objects.requireNonNull(nameA, "nameA");
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(nameB, "nameB");
+        Objects.requireNonNull(b, "b");
+        for (int i = 0; i < warmup; i++) {
+            a.step();
+            b.step();
+        }
+        double[] msA = new double[steps];
+        double[] msB = new double[steps];
+        double spentMs = 0;
+        int done = 0;
+        while (done < steps && (done < MIN_STEPS || spentMs < 2 * budgetSeconds * 1000)) {
+            long t0 = System.nanoTime();
+            a.step();
+            long t1 = System.nanoTime();
+            b.step();
+            long t2 = System.nanoTime();
+            msA[done] = (t1 - t0) / 1e6;
+            msB[done] = (t2 - t1) / 1e6;
+            spentMs += msA[done] + msB[done];
+            done++;
+        }
+        return new Result[] {Result.of(nameA, warmup, a.batchSize(), Arrays.copyOf(msA, done)),
+            Result.of(nameB, warmup, b.batchSize(), Arrays.copyOf(msB, done))};
+    }
+
+    /**
      * The timing of one benchmarked step.
      *
      * @param name the label given to {@link #run}

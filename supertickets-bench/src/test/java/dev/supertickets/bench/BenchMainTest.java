@@ -42,7 +42,8 @@ class BenchMainTest {
         BenchTable.Spec peak = BenchTable.Spec.of("7 peak", 1).sides("a", Engine.ND4J, "b", Engine.ND4J).flops(1e6);
         List<BenchRow> rows = List.of(
                 new BenchRow("peak", shared, other, peak, true),
-                new BenchRow("again", shared, other, BenchTable.Spec.of("1 x", 1)
+                // no threads: not paired, so the shared side's first timing is reused
+                new BenchRow("again", shared, other, BenchTable.Spec.of("1 x", 0)
                         .sides("a", Engine.ND4J, "b", Engine.ND4J).goal(new BenchTable.Goal(0, true)), false),
                 new BenchRow("gpu", new Side("gpu", () -> null, "skipped: no GPU"), new Side("gpu2", null),
                         BenchTable.Spec.of("GPU", 0), false),
@@ -72,5 +73,22 @@ class BenchMainTest {
         Map<String, Object> gpu = (Map<String, Object>) jsonRows.get(2);
         assertNull(gpu.get("ratio"));
         assertTrue(((Map<?, ?>) json.get("peaksGflops")).containsKey("ND4J@1"));
+    }
+
+    @Test
+    void sameEngineRowsAreTimedInTurnOnce(@TempDir Path dir) throws Exception {
+        StringBuilder order = new StringBuilder();
+        Side a = new Side("a", () -> () -> order.append('a'));
+        Side b = new Side("b", () -> () -> order.append('b'));
+        BenchTable.Spec spec = BenchTable.Spec.of("2 x", 1).sides("a", Engine.ND4J, "b", Engine.ND4J);
+        List<BenchRow> rows = List.of(new BenchRow("first", a, b, spec, false),
+                new BenchRow("second", a, b, spec, false));
+        BenchMain.Options options = new BenchMain.Options(1, 2, 60, true, dir, "both", List.of());
+        assertEquals(0, BenchMain.run(options, rows, t -> { }));
+        assertEquals("ababab", order.toString(), "one warm-up pair and two timed pairs, in turn, for both rows");
+        BenchMain.Options oursOnly = new BenchMain.Options(1, 2, 60, true, dir, "ours", List.of());
+        order.setLength(0);
+        assertEquals(0, BenchMain.run(oursOnly, rows.subList(0, 1), t -> { }));
+        assertEquals("aaa", order.toString(), "one side alone is timed alone");
     }
 }

@@ -50,6 +50,34 @@ class StepBenchmarkTest {
     }
 
     @Test
+    void pairedStepsAlternate() {
+        StringBuilder order = new StringBuilder();
+        StepBenchmark.Result[] r = new StepBenchmark(1, 3).runPaired("a", () -> order.append('a'), "b",
+                () -> order.append('b'));
+        assertEquals("abababab", order.toString(), "one warm-up pair, then three timed pairs, in turn");
+        assertEquals("a", r[0].name());
+        assertEquals("b", r[1].name());
+        assertEquals(3, r[0].steps());
+        assertEquals(3, r[1].steps());
+    }
+
+    @Test
+    void pairedBudgetCountsBothSides() {
+        AtomicInteger calls = new AtomicInteger();
+        TimedStep slow = () -> {
+            calls.incrementAndGet();
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        StepBenchmark.Result[] r = new StepBenchmark(0, 50, 1e-9).runPaired("a", slow, "b", slow);
+        assertEquals(StepBenchmark.MIN_STEPS, r[0].steps());
+        assertEquals(2 * StepBenchmark.MIN_STEPS, calls.get());
+    }
+
+    @Test
     void rejectsBadCounts() {
         assertThrows(IllegalArgumentException.class, () -> new StepBenchmark(-1, 5));
         assertThrows(IllegalArgumentException.class, () -> new StepBenchmark(0, 0));

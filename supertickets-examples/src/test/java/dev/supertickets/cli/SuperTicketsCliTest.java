@@ -57,6 +57,26 @@ class SuperTicketsCliTest {
   }
 
   @Test
+  void drawRetrainsTheTicketWithItsMasksFixedWhenAsked() throws Exception {
+    Path file = dir.resolve("r.stkt");
+    CliRun r = CliRun.of("draw", "--space", "tiny28", "--data", "embedded", "--train-limit", "256", "--test-limit",
+        "100", "--epochs", "1", "--batch-size", "64", "--sparsity", "0.5", "--seed", "3", "--retrain-epochs", "1",
+        "-q", "--out", file.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    SuperTicket drawnThenRetrained = SuperTicket.load(file);
+    assertThat(drawnThenRetrained.provenance().get("retrained.from")).isEqualTo("supertickets");
+    assertThat(drawnThenRetrained.sparsity()).isCloseTo(0.5, org.assertj.core.api.Assertions.within(1e-3));
+    assertThat(Double.parseDouble(r.value("drawn-accuracy"))).isBetween(0.0, 1.0);
+    assertThat(r.value("retrain-epochs")).isEqualTo("1");
+    // the saved ticket is the retrained one: evaluated on the same 100 images it gives the accuracy printed
+    CliRun e = CliRun.of("evaluate", file.toString(), "--data", "embedded", "--limit", "100", "--seed", "3");
+    assertThat(e.value("accuracy")).isEqualTo(r.value("accuracy"));
+    assertThat(draw.out()).doesNotContain("drawn-accuracy");
+    assertThat(CliRun.of("draw", "--retrain-epochs", "-1").err()).contains("--retrain-epochs must be 0 (none) or "
+        + "positive, got -1");
+  }
+
+  @Test
   void drawWritesAReportWhosePlotsDecodeAndArLinked() throws Exception {
     assertThat(draw.code()).as(draw.err()).isZero();
     assertThat(draw.value("report")).isEqualTo(reportDir.resolve(DrawReport.MARKDOWN).toAbsolutePath().toString());
