@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * <p>Run from the repository root, after {@code mvn -q -B install -DskipTests}:
  *
  * <pre>
- *   mvn -q -pl supertickets-bench exec:exec                      # the full sitting, about 15 minutes
+ *   mvn -q -pl supertickets-bench exec:exec                      # the full sitting, about 10 minutes
  *   mvn -q -pl supertickets-bench exec:exec -Dbench.quick=true   # the smoke run, a minute or two
  * </pre>
  *
@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  * and {@code target/bench/bench.json} (see {@link BenchTable}).
  *
  * <p>Settings (system property, or the command-line flag after it): {@code bench.warmup} /
- * {@code --warmup N} (default 2), {@code bench.steps} / {@code --steps N} (most timed steps, default 20),
+ * {@code --warmup N} (default 2), {@code bench.warmupSeconds} / {@code --warmup-seconds S} (least warm-up time per
+ * side, default 3; 0 in the smoke run), {@code bench.steps} / {@code --steps N} (most timed steps, default 20),
  * {@code bench.budget} / {@code --budget S} (seconds of timed steps per side, default 5), {@code bench.quick} /
  * {@code --quick true} (the smoke plan), {@code bench.outDir} / {@code --out DIR} (default target/bench),
  * {@code bench.only} / {@code --only ours|peer|both} (default both), {@code bench.rows} / {@code --rows a,b}
@@ -88,6 +89,12 @@ public final class BenchMain {
     /** Default warm-up steps per side. */
     public static final int DEFAULT_WARMUP = 2;
 
+    /**
+     * Default least warm-up time per side: HotSpot compiles a step's loops after thousands of iterations, which a
+     * step at batch 1 reaches after some 60 steps (3.5 s), not after 2.
+     */
+    public static final double DEFAULT_WARMUP_SECONDS = 3;
+
     /** Default seconds of timed steps per side. */
     public static final double DEFAULT_BUDGET_SECONDS = 5;
 
@@ -127,11 +134,13 @@ public final class BenchMain {
      */
     public static int run(Options options, List<BenchRow> rows, Consumer<BenchTable> summary) {
         long start = System.nanoTime();
-        StepBenchmark bench = new StepBenchmark(options.warmup(), options.steps(), options.budgetSeconds());
+        StepBenchmark bench = new StepBenchmark(options.warmup(), options.steps(), options.budgetSeconds(),
+                options.warmupSeconds());
         BenchTable table = new BenchTable("SuperTickets-J vs PyTorch: performance bench"
                 + (options.quick() ? " (quick smoke run: figures not meaningful)" : ""));
         Environment.recordBasics(table, bench);
-        System.out.println("SuperTickets-J bench: " + bench.warmup() + " warm-up + up to " + bench.steps()
+        System.out.println("SuperTickets-J bench: " + bench.warmup() + " warm-up steps and " + bench.warmupSeconds()
+                + " s at least + up to " + bench.steps()
                 + " timed steps (" + bench.budgetSeconds() + " s budget) per side; cores "
                 + Runtime.getRuntime().availableProcessors() + ", OMP_NUM_THREADS="
                 + Objects.toString(System.getenv("OMP_NUM_THREADS"), "unset"));
@@ -337,7 +346,8 @@ public final class BenchMain {
     /**
      * Benchmark settings.
      *
-     * @param warmup warm-up steps
+     * @param warmup fewest warm-up steps
+     * @param warmupSeconds least warm-up time per side in seconds
      * @param steps most timed steps
      * @param budgetSeconds seconds of timed steps per side before timing stops (at least 3 steps are timed)
      * @param quick whether to run the smoke plan
@@ -345,8 +355,8 @@ public final class BenchMain {
      * @param only "ours", "peer" or "both"
      * @param rowPrefixes prefixes of the groups or names of the rows to run; empty means all
      */
-    public record Options(int warmup, int steps, double budgetSeconds, boolean quick, Path outDir, String only,
-                          List<String> rowPrefixes) {
+    public record Options(int warmup, double warmupSeconds, int steps, double budgetSeconds, boolean quick,
+                          Path outDir, String only, List<String> rowPrefixes) {
 
         /** Canonical constructor: validates. */
         public Options {
@@ -385,6 +395,7 @@ public final class BenchMain {
             int warmup = intProperty("bench.warmup", quick ? 1 : DEFAULT_WARMUP);
             int steps = intProperty("bench.steps", quick ? 3 : StepBenchmark.DEFAULT_STEPS);
             double budget = doubleProperty("bench.budget", quick ? 0.5 : DEFAULT_BUDGET_SECONDS);
+            double warmupSeconds = doubleProperty("bench.warmupSeconds", quick ? 0 : DEFAULT_WARMUP_SECONDS);
             Path out = Path.of(System.getProperty("bench.outDir", BenchTable.DEFAULT_DIR.toString()));
             String only = System.getProperty("bench.only", "both");
             String rows = System.getProperty("bench.rows", "");
@@ -393,6 +404,7 @@ public final class BenchMain {
                 String v = f.value();
                 switch (a) {
                     case "--warmup" -> warmup = parseInt(a, v);
+                    case "--warmup-seconds" -> warmupSeconds = parseDouble(a, v);
                     case "--budget" -> budget = parseDouble(a, v);
                     case "--quick" -> quick = parseBoolean(a, v);
                     case "--steps" -> steps = parseInt(a, v);
@@ -400,7 +412,8 @@ public final class BenchMain {
                     case "--only" -> only = v;
                     case "--rows" -> rows = v;
                     default -> throw new IllegalArgumentException("unknown flag " + a
-                            + " (known: --warmup N, --steps N, --budget S, --quick true|false, --out DIR, "
+                            + " (known: --warmup N, --warmup-seconds S, --steps N, --budget S, --quick true|false, "
+                            + "--out DIR, "
                             + "--only ours|peer|both, --rows a,b)");
                 }
             }
@@ -410,11 +423,11 @@ public final class BenchMain {
                     prefixes.add(p.strip());
                 }
             }
-            if (warmup < 0 || steps < 1 || !(budget > 0)) {
-                throw new IllegalArgumentException("need warmup >= 0, steps >= 1 and budget > 0, got " + warmup
-                        + ", " + steps + ", " + budget);
+            if (warmup < 0 || steps < 1 || !(budget > 0) || !(warmupSeconds >= 0)) {
+                throw new IllegalArgumentException("need warmup >= 0, warmup seconds >= 0, steps >= 1 and budget > 0, "
+                        + "got " + warmup + ", " + warmupSeconds + ", " + steps + ", " + budget);
             }
-            return new Options(warmup, steps, budget, quick, out, only, prefixes);
+            return new Options(warmup, warmupSeconds, steps, budget, quick, out, only, prefixes);
         }
 
         private static int intProperty(String key, int def) {
@@ -469,7 +482,8 @@ public final class BenchMain {
                     .env("max heap MiB", rt.maxMemory() >> 20)
                     .env("OMP_NUM_THREADS", System.getenv("OMP_NUM_THREADS"))
                     .env("OMP_WAIT_POLICY", System.getenv("OMP_WAIT_POLICY"))
-                    .env("warm-up steps", bench.warmup())
+                    .env("warm-up steps (at least)", bench.warmup())
+                    .env("warm-up time per side s (at least)", bench.warmupSeconds())
                     .env("most timed steps", bench.steps())
                     .env("timing budget per side s", bench.budgetSeconds())
                     .env("ND4J backend", safe(dev.supertickets.tensor.Backend::describe));

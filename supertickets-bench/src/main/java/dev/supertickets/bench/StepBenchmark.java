@@ -4,8 +4,10 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A minimal step-timing harness: runs {@code warmup} untimed steps, then {@code steps} timed ones, and
- * reports mean, median and minimum milliseconds per step. With a time budget, timing stops early once the
+ * A minimal step-timing harness: runs at least {@code warmup} untimed steps and, with a warm-up time, untimed steps
+ * until that time has passed (HotSpot compiles a step's loops only after thousands of iterations: a training step
+ * at batch 1 took 129 ms after 2 warm-up steps and 56 ms after 60), then {@code steps} timed ones, and reports mean,
+ * median and minimum milliseconds per step. With a time budget, timing stops early once the
  * timed steps have used the budget and at least {@link #MIN_STEPS} were timed, so that one slow row (a large
  * batch, a wide network) cannot stretch a whole sitting.
  */
@@ -23,6 +25,7 @@ public final class StepBenchmark {
     private final int warmup;
     private final int steps;
     private final double budgetSeconds;
+    private final double warmupSeconds;
 
     /**
      * Creates a harness.
@@ -43,6 +46,22 @@ public final class StepBenchmark {
      * @param budgetSeconds time budget of the timed steps, positive (infinite: none)
      */
     public StepBenchmark(int warmup, int steps, double budgetSeconds) {
+        this(warmup, steps, budgetSeconds, 0);
+    }
+
+    /**
+     * Creates a harness that also warms up for at least {@code warmupSeconds} before timing.
+     *
+     * @param warmup fewest untimed warm-up steps, at least 0
+     * @param steps most timed steps, at least 1
+     * @param budgetSeconds time budget of the timed steps, positive (infinite: none)
+     * @param warmupSeconds least warm-up time, at least 0 (0: {@code warmup} steps alone)
+     */
+    public StepBenchmark(int warmup, int steps, double budgetSeconds, double warmupSeconds) {
+        if (!(warmupSeconds >= 0) || Double.isInfinite(warmupSeconds)) {
+            throw new IllegalArgumentException("warmupSeconds must be finite and >= 0, got " + warmupSeconds);
+        }
+        this.warmupSeconds = warmupSeconds;
         if (!(budgetSeconds > 0)) {
             throw new IllegalArgumentException("budgetSeconds must be > 0, got " + budgetSeconds);
         }
@@ -72,6 +91,11 @@ public final class StepBenchmark {
         return steps;
     }
 
+    /** @return the least warm-up time in seconds (0: none beyond the warm-up steps) */
+    public double warmupSeconds() {
+        return warmupSeconds;
+    }
+
     /** @return the time budget of the timed steps in seconds (infinite: none) */
     public double budgetSeconds() {
         return budgetSeconds;
@@ -87,9 +111,7 @@ public final class StepBenchmark {
     public Result run(String name, TimedStep step) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(step, "step");
-        for (int i = 0; i < warmup; i++) {
-            step.step();
-        }
+        int warmed = warmUp(step::step, warmupSeconds);
         double[] ms = new double[steps];
         double spentMs = 0;
         int done = 0;
@@ -99,7 +121,7 @@ public final class StepBenchmark {
             ms[done] = (System.nanoTime() - t0) / 1e6;
             spentMs += ms[done++];
         }
-        return Result.of(name, warmup, step.batchSize(), Arrays.copyOf(ms, done));
+        return Result.of(name, warmed, step.batchSize(), Arrays.copyOf(ms, done));
     }
 
     /**
@@ -118,10 +140,10 @@ public final class StepBenchmark {
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(nameB, "nameB");
         Objects.requireNonNull(b, "b");
-        for (int i = 0; i < warmup; i++) {
+        int warmed = warmUp(() -> {
             a.step();
             b.step();
-        }
+        }, 2 * warmupSeconds);
         double[] msA = new double[steps];
         double[] msB = new double[steps];
         double spentMs = 0;
@@ -137,8 +159,19 @@ public final class StepBenchmark {
             spentMs += msA[done] + msB[done];
             done++;
         }
-        return new Result[] {Result.of(nameA, warmup, a.batchSize(), Arrays.copyOf(msA, done)),
-            Result.of(nameB, warmup, b.batchSize(), Arrays.copyOf(msB, done))};
+        return new Result[] {Result.of(nameA, warmed, a.batchSize(), Arrays.copyOf(msA, done)),
+            Result.of(nameB, warmed, b.batchSize(), Arrays.copyOf(msB, done))};
+    }
+
+    /** Runs {@code step} at least {@link #warmup} times and until {@code seconds} have passed; returns the count. */
+    private int warmUp(Runnable step, double seconds) {
+        long until = System.nanoTime() + (long) (seconds * 1e9);
+        int n = 0;
+        while (n < warmup || System.nanoTime() < until) {
+            step.run();
+            n++;
+        }
+        return n;
     }
 
     /**

@@ -48,7 +48,7 @@ class BenchMainTest {
                 new BenchRow("gpu", new Side("gpu", () -> null, "skipped: no GPU"), new Side("gpu2", null),
                         BenchTable.Spec.of("GPU", 0), false),
                 new BenchRow("unselected", shared, other, BenchTable.Spec.of("9 other", 1), false));
-        BenchMain.Options options = new BenchMain.Options(1, 2, 60, true, dir, "both", List.of("7", "1", "GPU"));
+        BenchMain.Options options = new BenchMain.Options(1, 0, 2, 60, true, dir, "both", List.of("7", "1", "GPU"));
         AtomicInteger summaries = new AtomicInteger();
         int status = BenchMain.run(options, rows, t -> summaries.incrementAndGet());
         assertEquals(0, status);
@@ -83,10 +83,10 @@ class BenchMainTest {
         BenchTable.Spec spec = BenchTable.Spec.of("2 x", 1).sides("a", Engine.ND4J, "b", Engine.ND4J);
         List<BenchRow> rows = List.of(new BenchRow("first", a, b, spec, false),
                 new BenchRow("second", a, b, spec, false));
-        BenchMain.Options options = new BenchMain.Options(1, 2, 60, true, dir, "both", List.of());
+        BenchMain.Options options = new BenchMain.Options(1, 0, 2, 60, true, dir, "both", List.of());
         assertEquals(0, BenchMain.run(options, rows, t -> { }));
         assertEquals("ababab", order.toString(), "one warm-up pair and two timed pairs, in turn, for both rows");
-        BenchMain.Options oursOnly = new BenchMain.Options(1, 2, 60, true, dir, "ours", List.of());
+        BenchMain.Options oursOnly = new BenchMain.Options(1, 0, 2, 60, true, dir, "ours", List.of());
         order.setLength(0);
         assertEquals(0, BenchMain.run(oursOnly, rows.subList(0, 1), t -> { }));
         assertEquals("aaa", order.toString(), "one side alone is timed alone");

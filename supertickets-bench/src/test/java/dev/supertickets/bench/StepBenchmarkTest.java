@@ -78,6 +78,25 @@ class StepBenchmarkTest {
     }
 
     @Test
+    void warmsUpForAtLeastTheWarmUpTime() {
+        AtomicInteger calls = new AtomicInteger();
+        TimedStep slow = () -> {
+            calls.incrementAndGet();
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        StepBenchmark.Result r = new StepBenchmark(1, 3, 60, 0.1).run("slow", slow);
+        // 0.1 s of 2 ms steps is dozens of steps, far above the one warm-up step asked for
+        assertTrue(r.warmup() >= 20, "warm-up steps run: " + r.warmup());
+        assertEquals(r.warmup() + 3, calls.get());
+        assertEquals(1, new StepBenchmark(1, 3, 60, 0).run("count", () -> { }).warmup());
+        assertThrows(IllegalArgumentException.class, () -> new StepBenchmark(1, 3, 60, -1));
+    }
+
+    @Test
     void rejectsBadCounts() {
         assertThrows(IllegalArgumentException.class, () -> new StepBenchmark(-1, 5));
         assertThrows(IllegalArgumentException.class, () -> new StepBenchmark(0, 0));
