@@ -36,14 +36,8 @@ class StepBenchmarkTest {
     @Test
     void budgetStopsAfterTheFewestSteps() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        StepBenchmark.Result r = new StepBenchmark(1, 50, 1e-9).run("slow", () -> {
-            calls.incrementAndGet();
-            try {
-                Thread.sleep(1); // any step outlasts a nanosecond budget
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        // any step outlasts a nanosecond budget
+        StepBenchmark.Result r = new StepBenchmark(1, 50, 1e-9).run("slow", sleeping(calls, 1));
         assertEquals(StepBenchmark.MIN_STEPS, r.steps());
         assertEquals(1 + StepBenchmark.MIN_STEPS, calls.get());
         assertThrows(IllegalArgumentException.class, () -> new StepBenchmark(0, 1, 0));
@@ -64,14 +58,7 @@ class StepBenchmarkTest {
     @Test
     void pairedBudgetCountsBothSides() {
         AtomicInteger calls = new AtomicInteger();
-        TimedStep slow = () -> {
-            calls.incrementAndGet();
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        TimedStep slow = sleeping(calls, 1);
         StepBenchmark.Result[] r = new StepBenchmark(0, 50, 1e-9).runPaired("a", slow, "b", slow);
         assertEquals(StepBenchmark.MIN_STEPS, r[0].steps());
         assertEquals(2 * StepBenchmark.MIN_STEPS, calls.get());
@@ -80,20 +67,25 @@ class StepBenchmarkTest {
     @Test
     void warmsUpForAtLeastTheWarmUpTime() {
         AtomicInteger calls = new AtomicInteger();
-        TimedStep slow = () -> {
-            calls.incrementAndGet();
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        };
+        TimedStep slow = sleeping(calls, 2);
         StepBenchmark.Result r = new StepBenchmark(1, 3, 60, 0.1).run("slow", slow);
         // 0.1 s of 2 ms steps is dozens of steps, far above the one warm-up step asked for
         assertTrue(r.warmup() >= 20, "warm-up steps run: " + r.warmup());
         assertEquals(r.warmup() + 3, calls.get());
         assertEquals(1, new StepBenchmark(1, 3, 60, 0).run("count", () -> { }).warmup());
         assertThrows(IllegalArgumentException.class, () -> new StepBenchmark(1, 3, 60, -1));
+    }
+
+    /** A step that counts its calls and sleeps {@code ms} milliseconds. */
+    private static TimedStep sleeping(AtomicInteger calls, int ms) {
+        return () -> {
+            calls.incrementAndGet();
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
     }
 
     @Test
