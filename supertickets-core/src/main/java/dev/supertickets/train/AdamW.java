@@ -40,9 +40,20 @@ public final class AdamW extends AbstractOptimizer {
 
   @Override
   void update(Param p, List<INDArray> s, double lr, long t) {
-    INDArray g = p.grad();
     INDArray m = s.get(0);
     INDArray v = s.get(1);
+    if (FloatUpdate.applies(p.value(), p.grad(), m, v)) {
+      FloatUpdate.adamW(p.value(), p.grad(), m, v, weightDecay > 0 ? (float) (1 - lr * weightDecay) : 1f,
+          (float) beta1, (float) beta2, (float) (1 - Math.pow(beta2, t)), (float) eps,
+          (float) (lr / (1 - Math.pow(beta1, t))));
+    } else {
+      updateNd4j(p, m, v, lr, t);
+    }
+  }
+
+  /** The same update in ND4J ops, for other types and layouts (and as the reference the fused pass is held to). */
+  void updateNd4j(Param p, INDArray m, INDArray v, double lr, long t) {
+    INDArray g = p.grad();
     if (weightDecay > 0) {
       p.value().muli(1 - lr * weightDecay);
     }

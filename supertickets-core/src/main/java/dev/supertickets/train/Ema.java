@@ -103,11 +103,19 @@ public final class Ema {
     updates++;
     double d = Math.min(decay, (1.0 + updates) / (10.0 + updates));
     for (Map.Entry<Param, INDArray> e : shadows.entrySet()) {
-      e.getValue().muli(d).addi(e.getKey().value().mul(1 - d));
+      average(e.getValue(), e.getKey().value(), d);
     }
     for (Map.Entry<BatchNorm, INDArray[]> e : stats.entrySet()) {
-      e.getValue()[0].muli(d).addi(e.getKey().runningMean().mul(1 - d));
-      e.getValue()[1].muli(d).addi(e.getKey().runningVar().mul(1 - d));
+      average(e.getValue()[0], e.getKey().runningMean(), d);
+      average(e.getValue()[1], e.getKey().runningVar(), d);
+    }
+  }
+
+  private static void average(INDArray shadow, INDArray live, double d) {
+    if (FloatUpdate.applies(shadow, live)) {
+      FloatUpdate.average(shadow, live, d);
+    } else {
+      shadow.muli(d).addi(live.mul(1 - d));
     }
   }
 

@@ -46,7 +46,11 @@ public final class L2Penalty {
     double value = 0;
     for (Param p : params) {
       if (applies.test(p)) {
-        p.grad().addi(p.value().mul(wd));
+        if (FloatUpdate.applies(p.grad(), p.value())) {
+          FloatUpdate.addScaled(p.grad(), p.value(), (float) wd);
+        } else {
+          p.grad().addi(p.value().mul(wd));
+        }
         if (computeValue) {
           double n = p.value().norm2Number().doubleValue();
           value += 0.5 * wd * n * n;

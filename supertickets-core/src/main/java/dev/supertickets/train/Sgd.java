@@ -21,6 +21,18 @@ public final class Sgd extends AbstractOptimizer {
 
   @Override
   void update(Param p, List<INDArray> s, double lr, long t) {
+    INDArray buf = momentum == 0 ? null : s.get(0);
+    boolean fused = buf == null ? FloatUpdate.applies(p.value(), p.grad())
+        : FloatUpdate.applies(p.value(), p.grad(), buf);
+    if (fused) {
+      FloatUpdate.sgd(p.value(), p.grad(), buf, (float) momentum, nesterov, (float) lr);
+    } else {
+      updateNd4j(p, s, lr);
+    }
+  }
+
+  /** The same update in ND4J ops, for other types and layouts (and as the reference the fused pass is held to). */
+  void updateNd4j(Param p, List<INDArray> s, double lr) {
     INDArray g = p.grad();
     if (momentum == 0) {
       p.value().subi(g.mul(lr));
