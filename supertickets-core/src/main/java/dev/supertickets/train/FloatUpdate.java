@@ -36,12 +36,6 @@ final class FloatUpdate {
         : a.dup('c');
   }
 
-  private static void writeBack(INDArray target, INDArray dense) {
-    if (dense != target) {
-      target.assign(dense);
-    }
-  }
-
   // Shape.hasDefaultStridesForShape refuses [1, c] with stride [c, 1], which a restored checkpoint's arrays have;
   // only dimensions longer than 1 have a stride that matters
   private static boolean denseRowMajor(long[] shape, long[] stride) {
@@ -55,40 +49,57 @@ final class FloatUpdate {
     return true;
   }
 
+  /** One pass over a chunk: {@code a[k]} holds operand k's entries, the first {@code len} of them valid. */
+  private interface Pass {
+    void run(float[][] a, int len);
+  }
+
+  /**
+   * Runs {@code pass} over {@code operands} (one length) chunk by chunk and writes back the operands marked
+   * {@code written}; an operand that is not dense goes through a dense copy.
+   */
+  private static void chunks(INDArray[] operands, boolean[] written, Pass pass) {
+    int k = operands.length;
+    INDArray[] dense = new INDArray[k];
+    FloatBuffer[] buffers = new FloatBuffer[k];
+    for (int i = 0; i < k; i++) {
+      dense[i] = dense(operands[i]);
+      buffers[i] = dense[i].data().asNioFloat();
+    }
+    int n = (int) operands[0].length();
+    int chunk = Math.min(CHUNK, n);
+    float[][] a = new float[k][chunk];
+    for (int off = 0; off < n; off += chunk) {
+      int len = Math.min(chunk, n - off);
+      for (int i = 0; i < k; i++) {
+        buffers[i].get(off, a[i], 0, len);
+      }
+      pass.run(a, len);
+      for (int i = 0; i < k; i++) {
+        if (written[i]) {
+          buffers[i].put(off, a[i], 0, len);
+        }
+      }
+    }
+    for (int i = 0; i < k; i++) {
+      if (written[i] && dense[i] != operands[i]) {
+        operands[i].assign(dense[i]);
+      }
+    }
+  }
+
   /**
    * AdamW: {@code w *= keep; m = b1·m + (1-b1)·g; v = b2·v + (1-b2)·g²; w -= (m / (sqrt(v / c2) + eps)) · scale}.
    */
   static void adamW(INDArray w, INDArray g, INDArray m, INDArray v, float keep, float b1, float b2, float c2,
       float eps, float scale) {
-    INDArray dw = dense(w);
-    INDArray dm = dense(m);
-    INDArray dv = dense(v);
-    adamWDense(dw, dense(g), dm, dv, keep, b1, b2, c2, eps, scale);
-    writeBack(w, dw);
-    writeBack(m, dm);
-    writeBack(v, dv);
-  }
-
-  private static void adamWDense(INDArray w, INDArray g, INDArray m, INDArray v, float keep, float b1, float b2,
-      float c2, float eps, float scale) {
-    FloatBuffer fw = w.data().asNioFloat();
-    FloatBuffer fg = g.data().asNioFloat();
-    FloatBuffer fm = m.data().asNioFloat();
-    FloatBuffer fv = v.data().asNioFloat();
-    int n = (int) w.length();
-    int chunk = Math.min(CHUNK, n);
-    float[] aw = new float[chunk];
-    float[] ag = new float[chunk];
-    float[] am = new float[chunk];
-    float[] av = new float[chunk];
     float ob1 = 1 - b1;
     float ob2 = 1 - b2;
-    for (int off = 0; off < n; off += chunk) {
-      int len = Math.min(chunk, n - off);
-      fw.get(off, aw, 0, len);
-      fg.get(off, ag, 0, len);
-      fm.get(off, am, 0, len);
-      fv.get(off, av, 0, len);
+    chunks(new INDArray[] {w, g, m, v}, new boolean[] {true, false, true, true}, (a, len) -> {
+      float[] aw = a[0];
+      float[] ag = a[1];
+      float[] am = a[2];
+      float[] av = a[3];
       for (int i = 0; i < len; i++) {
         float gi = ag[i];
         float mi = am[i] * b1 + gi * ob1;
@@ -98,10 +109,7 @@ final class FloatUpdate {
         av[i] = vi;
         aw[i] = aw[i] * keep - mi / denom * scale;
       }
-      fw.put(off, aw, 0, len);
-      fm.put(off, am, 0, len);
-      fv.put(off, av, 0, len);
-    }
+    });
   }
 
   /**
@@ -109,51 +117,28 @@ final class FloatUpdate {
    * mu·b : b)}, or {@code w -= lr·g} without a buffer.
    */
   static void sgd(INDArray w, INDArray g, INDArray b, float mu, boolean nesterov, float lr) {
-    INDArray dw = dense(w);
-    INDArray db = b == null ? null : dense(b);
-    sgdDense(dw, dense(g), db, mu, nesterov, lr);
-    writeBack(w, dw);
-    if (b != null) {
-      writeBack(b, db);
+    if (b == null) {
+      pair(w, g, 1, -lr);
+      return;
     }
-  }
-
-  private static void sgdDense(INDArray w, INDArray g, INDArray b, float mu, boolean nesterov, float lr) {
-    FloatBuffer fw = w.data().asNioFloat();
-    FloatBuffer fg = g.data().asNioFloat();
-    FloatBuffer fb = b == null ? null : b.data().asNioFloat();
-    int n = (int) w.length();
-    int chunk = Math.min(CHUNK, n);
-    float[] aw = new float[chunk];
-    float[] ag = new float[chunk];
-    float[] ab = new float[chunk];
-    for (int off = 0; off < n; off += chunk) {
-      int len = Math.min(chunk, n - off);
-      fw.get(off, aw, 0, len);
-      fg.get(off, ag, 0, len);
-      if (fb == null) {
+    chunks(new INDArray[] {w, g, b}, new boolean[] {true, false, true}, (a, len) -> {
+      float[] aw = a[0];
+      float[] ag = a[1];
+      float[] ab = a[2];
+      if (nesterov) {
         for (int i = 0; i < len; i++) {
-          aw[i] = aw[i] - ag[i] * lr;
+          float bi = ab[i] * mu + ag[i];
+          ab[i] = bi;
+          aw[i] = aw[i] - (ag[i] + bi * mu) * lr;
         }
       } else {
-        fb.get(off, ab, 0, len);
-        if (nesterov) {
-          for (int i = 0; i < len; i++) {
-            float bi = ab[i] * mu + ag[i];
-            ab[i] = bi;
-            aw[i] = aw[i] - (ag[i] + bi * mu) * lr;
-          }
-        } else {
-          for (int i = 0; i < len; i++) {
-            float bi = ab[i] * mu + ag[i];
-            ab[i] = bi;
-            aw[i] = aw[i] - bi * lr;
-          }
+        for (int i = 0; i < len; i++) {
+          float bi = ab[i] * mu + ag[i];
+          ab[i] = bi;
+          aw[i] = aw[i] - bi * lr;
         }
-        fb.put(off, ab, 0, len);
       }
-      fw.put(off, aw, 0, len);
-    }
+    });
   }
 
   /** {@code acc = acc·d + x·(1-d)}: an exponential moving average's update. */
@@ -168,22 +153,9 @@ final class FloatUpdate {
 
   /** {@code acc = acc·ka + x·kx} ({@code ka} 1 skips its product, as the ND4J route has none then). */
   private static void pair(INDArray acc, INDArray x, float ka, float kx) {
-    INDArray da = dense(acc);
-    pairDense(da, dense(x), ka, kx);
-    writeBack(acc, da);
-  }
-
-  private static void pairDense(INDArray acc, INDArray x, float ka, float kx) {
-    FloatBuffer fa = acc.data().asNioFloat();
-    FloatBuffer fx = x.data().asNioFloat();
-    int n = (int) acc.length();
-    int chunk = Math.min(CHUNK, n);
-    float[] aa = new float[chunk];
-    float[] ax = new float[chunk];
-    for (int off = 0; off < n; off += chunk) {
-      int len = Math.min(chunk, n - off);
-      fa.get(off, aa, 0, len);
-      fx.get(off, ax, 0, len);
+    chunks(new INDArray[] {acc, x}, new boolean[] {true, false}, (a, len) -> {
+      float[] aa = a[0];
+      float[] ax = a[1];
       if (ka == 1) {
         for (int i = 0; i < len; i++) {
           aa[i] = aa[i] + ax[i] * kx;
@@ -193,7 +165,6 @@ final class FloatUpdate {
           aa[i] = aa[i] * ka + ax[i] * kx;
         }
       }
-      fa.put(off, aa, 0, len);
-    }
+    });
   }
 }
