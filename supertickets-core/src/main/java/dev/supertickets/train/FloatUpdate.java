@@ -5,11 +5,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Optimizer updates of float parameters in one pass over Java arrays, a chunk at a time, instead of a dozen ND4J
- * ops per parameter: a supernet has hundreds of parameters, mostly small, and each op's call overhead (a few
- * microseconds) outweighed its arithmetic (at batch 1 the SGD update was 15% of a training step). Every inner loop
- * indexes all of its arrays alike, the form HotSpot's C2 vectorises. The arithmetic is the ND4J route's, operation
- * for operation in float: SGD's to the bit, AdamW's to a few ulps (libnd4j rounds some scalar steps otherwise).
+ * Optimizer, EMA and L2 updates of float parameters in one pass over Java arrays, a chunk at a time, instead of up
+ * to a dozen ND4J ops per parameter: a supernet has hundreds of parameters, mostly small, and each op's call
+ * overhead (a few microseconds) outweighed its arithmetic (at batch 1 the SGD update was 15% of a training step).
+ * Every inner loop indexes all of its arrays alike, the form HotSpot's C2 vectorises. The arithmetic is the ND4J
+ * route's, operation for operation in float: SGD's to the bit, AdamW's to a few ulps (libnd4j rounds some scalar
+ * steps otherwise).
  */
 final class FloatUpdate {
   private static final int CHUNK = 4096;
@@ -19,7 +20,7 @@ final class FloatUpdate {
   /**
    * Whether every array is float, of one length: then the fused pass runs, whatever the layout (an array that does
    * not own its whole buffer in row-major order goes through a dense copy), so that the numbers never depend on how
-   * an array came about (a restored checkpoint's against a live one's).
+   * an array came about (a resumed draw's against an uninterrupted one's).
    */
   static boolean applies(INDArray... arrays) {
     long n = arrays[0].length();
@@ -36,8 +37,8 @@ final class FloatUpdate {
         : a.dup('c');
   }
 
-  // Shape.hasDefaultStridesForShape refuses [1, c] with stride [c, 1], which a restored checkpoint's arrays have;
-  // only dimensions longer than 1 have a stride that matters
+  // Shape.hasDefaultStridesForShape refuses some dense arrays ([1, c] with stride [c, 1]); only dimensions longer
+  // than 1 have a stride that matters
   private static boolean denseRowMajor(long[] shape, long[] stride) {
     long expected = 1;
     for (int i = shape.length - 1; i >= 0; i--) {
