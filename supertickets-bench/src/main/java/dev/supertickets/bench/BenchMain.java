@@ -65,6 +65,11 @@ public final class BenchMain {
         public Side(String key, Supplier<? extends TimedStep> step) {
             this(key, step, null);
         }
+
+        /** The step, or null for a side that does not run here. */
+        TimedStep build() {
+            return step == null ? null : step.get();
+        }
     }
 
     /**
@@ -219,17 +224,24 @@ public final class BenchMain {
         Measured m = done.get(side.key());
         if (m == null) {
             m = threads == 0 ? timeSide(bench, side, label, () -> { })
-                    : Threads.inPool(threads, () -> timeSide(bench, side, label + " [" + threads + " thread"
-                            + (threads == 1 ? "" : "s") + "]", () -> {
-                                if (engine == BenchTable.Engine.PYTORCH) {
-                                    Threads.torch(threads);
-                                } else {
-                                    Threads.nd4j(threads);
-                                }
-                            }));
+                    : Threads.inPool(threads, () -> timeSide(bench, side, label + " [" + threadCount(threads) + "]",
+                            () -> useThreads(engine, threads)));
             done.put(side.key(), m);
         }
         return m;
+    }
+
+    private static String threadCount(int t) {
+        return t + " thread" + (t == 1 ? "" : "s");
+    }
+
+    /** Sets the engine's threads (PyTorch's or ND4J's) to {@code t}. */
+    private static void useThreads(BenchTable.Engine engine, int t) {
+        if (engine == BenchTable.Engine.PYTORCH) {
+            Threads.torch(t);
+        } else {
+            Threads.nd4j(t);
+        }
     }
 
     /**
@@ -250,15 +262,9 @@ public final class BenchMain {
         Measured b = done.get(key + " #peer");
         if (a == null || b == null) {
             int t = spec.threads();
-            String suffix = ": " + row.name() + " [" + t + " thread" + (t == 1 ? "" : "s") + ", in turn]";
+            String suffix = ": " + row.name() + " [" + threadCount(t) + ", in turn]";
             Measured[] m = Threads.inPool(t, () -> timePair(bench, row, spec.oursLabel() + suffix,
-                    spec.peerLabel() + suffix, () -> {
-                        if (spec.oursEngine() == BenchTable.Engine.PYTORCH) {
-                            Threads.torch(t);
-                        } else {
-                            Threads.nd4j(t);
-                        }
-                    }));
+                    spec.peerLabel() + suffix, () -> useThreads(spec.oursEngine(), t)));
             a = m[0];
             b = m[1];
             done.put(key + " #ours", a);
@@ -273,8 +279,8 @@ public final class BenchMain {
         TimedStep b = null;
         try {
             threads.run();
-            a = row.ours().step() == null ? null : row.ours().step().get();
-            b = row.peer().step() == null ? null : row.peer().step().get();
+            a = row.ours().build();
+            b = row.peer().build();
             if (a == null || b == null) {
                 // a side that does not run here: time the other alone, as an unpaired row would
                 Measured ma = a == null ? new Measured(null, row.ours().missing(), false) : timeStep(bench, a, labelA);
@@ -328,7 +334,7 @@ public final class BenchMain {
         TimedStep step = null;
         try {
             threads.run();
-            step = side.step() == null ? null : side.step().get();
+            step = side.build();
             if (step == null) {
                 System.out.println(label + ": " + side.missing());
                 return new Measured(null, side.missing(), false);

@@ -21,8 +21,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>Routes by shape, because the routes differ several-fold in speed on CPU: a 1x1 convolution is one GEMM on the
  * {@code [N*H*W, C]} view (the mask multiplies the small weight matrix first), or in eval mode, for a weight at
  * least {@link SparsePath#THRESHOLD} zeros where it is estimated faster, a {@link SparseMatmul}; a depthwise
- * convolution uses
- * libnd4j's depthwise op; other grouped convolutions run group by group; the rest uses libnd4j's conv2d op.
+ * convolution uses libnd4j's depthwise op; other grouped convolutions run group by group; the rest uses libnd4j's
+ * conv2d op.
  * Initialisation follows the reference (mnas): N(0, 2/fan_out), fan_out = k*k*cOut/groups.
  */
 public final class Conv2d implements Module {

@@ -101,10 +101,9 @@ final class DepthwiseBackward {
      * each accumulator is loaded and stored once per two rows rather than once per row (the loop was bound by
      * those loads and stores). Rows above and below the image read {@code zero}.
      */
-    private void weightGradient(float[][] t, float[][][] xImg, float[] gi, float[][][] gq) {
+    private void weightGradient(float[][] t, float[][][] xImg, float[] gi, float[][][] gq, float[][] xr,
+        float[] zero) {
       int rowOut = ow * c;
-      float[] zero = new float[len];
-      float[][] xr = new float[ROWS][];
       for (int y0 = 0; y0 < oh; y0 += ROWS) {
         int rows = Math.min(ROWS, oh - y0);
         for (int r = 0; r < ROWS; r++) {
@@ -134,14 +133,17 @@ final class DepthwiseBackward {
       float[][] t = new float[k * k][len];
       float[][][] xImg = new float[h][s][len];
       float[][][] dxImg = dxs == null ? null : new float[h][s][len];
-      float[][] gsh = new float[shifts][len];
       int rowIn = wd * c;
       int rowOut = ow * c;
       // one bulk copy per image: a FloatBuffer call per pixel cost more than the arithmetic at a few channels
       float[] xi = new float[h * rowIn];
       float[] gi = new float[oh * rowOut];
+      // the scratch of one route or the other, made once for all of this part's images
+      float[][] gsh = dxs == null ? null : new float[shifts][len];
       float[] dxi = dxs == null ? null : new float[h * rowIn];
       float[][][] gq = dxs == null ? new float[ROWS][shifts][len] : null;
+      float[][] xr = dxs == null ? new float[ROWS][] : null;
+      float[] zero = dxs == null ? new float[len] : null;
       for (int img = part; img < n; img += parts) {
         xs.get(img * h * rowIn, xi, 0, h * rowIn);
         gs.get(img * oh * rowOut, gi, 0, oh * rowOut);
@@ -159,7 +161,7 @@ final class DepthwiseBackward {
           }
         }
         if (dxs == null) {
-          weightGradient(t, xImg, gi, gq);
+          weightGradient(t, xImg, gi, gq, xr, zero);
           continue;
         }
         for (int y = 0; y < oh; y++) {

@@ -239,33 +239,29 @@ public final class InvertedResidualChannels implements Module {
 
   private Path mergePaths() {
     try (MemoryWorkspace ignored = Workspaces.outside()) { // the snapshot outlives any step
-      return mergePathsDetached();
+      int total = hiddenChannels();
+      int kmax = paths.stream().mapToInt(Path::kernel).max().orElseThrow();
+      Path first = paths.get(0);
+      Path m = new Path(name + ".merged", inp, oup, total, kmax, stride,
+          first.act1.kind() == Activation.Kind.RELU6, bnMomentum, bnEps, new SplittableRandom(0),
+          first.pw.weight().value().dataType());
+      INDArray dw = Nd4j.zeros(m.dw.weight().value().dataType(), kmax, kmax, 1, total);
+      int at = 0;
+      for (Path p : paths) {
+        int h = p.hidden();
+        int off = (kmax - p.kernel) / 2;
+        INDArrayIndex cols = NDArrayIndex.interval(at, at + h);
+        m.pw.weight().value().get(all(), all(), all(), cols).assign(p.pw.weight().effective());
+        m.pwl.weight().value().get(all(), all(), cols, all()).assign(p.pwl.weight().effective());
+        dw.get(NDArrayIndex.interval(off, off + p.kernel), NDArrayIndex.interval(off, off + p.kernel), all(), cols)
+            .assign(p.dw.weight().effective().reshape('c', p.kernel, p.kernel, 1, h));
+        copyBn(p.pwBn, m.pwBn, cols);
+        copyBn(p.dwBn, m.dwBn, cols);
+        at += h;
+      }
+      m.dw.weight().value().assign(dw.reshape(m.dw.weight().value().shape()));
+      return m;
     }
-  }
-
-  private Path mergePathsDetached() {
-    int total = hiddenChannels();
-    int kmax = paths.stream().mapToInt(Path::kernel).max().orElseThrow();
-    Path first = paths.get(0);
-    Path m = new Path(name + ".merged", inp, oup, total, kmax, stride,
-        first.act1.kind() == Activation.Kind.RELU6, bnMomentum, bnEps, new SplittableRandom(0),
-        first.pw.weight().value().dataType());
-    INDArray dw = Nd4j.zeros(m.dw.weight().value().dataType(), kmax, kmax, 1, total);
-    int at = 0;
-    for (Path p : paths) {
-      int h = p.hidden();
-      int off = (kmax - p.kernel) / 2;
-      INDArrayIndex cols = NDArrayIndex.interval(at, at + h);
-      m.pw.weight().value().get(all(), all(), all(), cols).assign(p.pw.weight().effective());
-      m.pwl.weight().value().get(all(), all(), cols, all()).assign(p.pwl.weight().effective());
-      dw.get(NDArrayIndex.interval(off, off + p.kernel), NDArrayIndex.interval(off, off + p.kernel), all(), cols)
-          .assign(p.dw.weight().effective().reshape('c', p.kernel, p.kernel, 1, h));
-      copyBn(p.pwBn, m.pwBn, cols);
-      copyBn(p.dwBn, m.dwBn, cols);
-      at += h;
-    }
-    m.dw.weight().value().assign(dw.reshape(m.dw.weight().value().shape()));
-    return m;
   }
 
   private static void copyBn(BatchNorm from, BatchNorm to, INDArrayIndex cols) {

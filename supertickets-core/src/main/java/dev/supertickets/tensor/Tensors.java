@@ -41,9 +41,21 @@ public final class Tensors {
    * C-ordered copy: what code that reads the raw buffer needs.
    */
   public static INDArray contiguous(INDArray a) {
-    boolean exact = a.ordering() == 'c' && a.offset() == 0 && a.data().length() == a.length()
-        && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a);
+    boolean exact = a.offset() == 0 && a.data().length() == a.length() && rowMajorStrides(a.shape(), a.stride());
     return exact ? a : a.dup('c');
+  }
+
+  // Shape.hasDefaultStridesForShape (and the ordering flag) refuse some row-major arrays, e.g. [1, c] with stride
+  // [c, 1] as a restored checkpoint holds them: only dimensions longer than 1 have a stride that matters
+  private static boolean rowMajorStrides(long[] shape, long[] stride) {
+    long expected = 1;
+    for (int i = shape.length - 1; i >= 0; i--) {
+      if (shape[i] > 1 && stride[i] != expected) {
+        return false;
+      }
+      expected *= shape[i];
+    }
+    return true;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.supertickets.train;
 
+import dev.supertickets.tensor.Tensors;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,12 +15,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class FloatUpdate {
   private static final int CHUNK = 4096;
+  /** Most operands of one pass (AdamW: weight, gradient, two moments). */
+  private static final int MAX_OPERANDS = 4;
+  private static final ThreadLocal<float[][]> SCRATCH =
+      ThreadLocal.withInitial(() -> new float[MAX_OPERANDS][CHUNK]);
 
   private FloatUpdate() {}
 
   /**
    * Whether every array is float, of one length: then the fused pass runs, whatever the layout (an array that does
-   * not own its whole buffer in row-major order goes through a dense copy), so that the numbers never depend on how
+   * not own its whole buffer in row-major order goes through {@link Tensors#contiguous}'s copy), so that the numbers never depend on how
    * an array came about (a resumed draw's against an uninterrupted one's).
    */
   static boolean applies(INDArray... arrays) {
@@ -28,24 +33,6 @@ final class FloatUpdate {
       if (a.dataType() != DataType.FLOAT || a.length() != n) {
         return false;
       }
-    }
-    return true;
-  }
-
-  private static INDArray dense(INDArray a) {
-    return a.offset() == 0 && a.data().length() == a.length() && denseRowMajor(a.shape(), a.stride()) ? a
-        : a.dup('c');
-  }
-
-  // Shape.hasDefaultStridesForShape refuses some dense arrays ([1, c] with stride [c, 1]); only dimensions longer
-  // than 1 have a stride that matters
-  private static boolean denseRowMajor(long[] shape, long[] stride) {
-    long expected = 1;
-    for (int i = shape.length - 1; i >= 0; i--) {
-      if (shape[i] > 1 && stride[i] != expected) {
-        return false;
-      }
-      expected *= shape[i];
     }
     return true;
   }
@@ -64,12 +51,12 @@ final class FloatUpdate {
     INDArray[] dense = new INDArray[k];
     FloatBuffer[] buffers = new FloatBuffer[k];
     for (int i = 0; i < k; i++) {
-      dense[i] = dense(operands[i]);
+      dense[i] = Tensors.contiguous(operands[i]);
       buffers[i] = dense[i].data().asNioFloat();
     }
     int n = (int) operands[0].length();
     int chunk = Math.min(CHUNK, n);
-    float[][] a = new float[k][chunk];
+    float[][] a = SCRATCH.get(); // every parameter of every step: reused, not allocated
     for (int off = 0; off < n; off += chunk) {
       int len = Math.min(chunk, n - off);
       for (int i = 0; i < k; i++) {

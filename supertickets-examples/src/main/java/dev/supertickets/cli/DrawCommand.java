@@ -12,7 +12,6 @@ import dev.supertickets.report.DrawRecorder;
 import dev.supertickets.report.DrawReport;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.tensor.Backend;
-import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.train.Metrics;
 import java.io.PrintStream;
@@ -176,9 +175,8 @@ final class DrawCommand implements Callable<Integer> {
       // a short draw loses accuracy there that fixed-mask retraining wins back
       drawn = ticket.evaluate(test);
       long t0 = System.nanoTime();
-      ticket = ticket.retrain(train, test, Retrainer.builder().epochs(retrainEpochs).batchSize(batchSize)
-          .learningRate(learningRate).schedule(Retrainer.Schedule.ONE_CYCLE).seed(seed).evalInterval(retrainEpochs)
-          .build());
+      ticket = ticket.retrain(train, test,
+          Baselines.retraining(retrainEpochs, batchSize, learningRate, seed).build());
       retrainSeconds = (System.nanoTime() - t0) / 1e9;
     }
     Metrics m = ticket.evaluate(test);

@@ -222,15 +222,23 @@ public final class Baselines {
     return out;
   }
 
-  /** The fixed-mask retraining of row (d): the draw's optimiser settings, evaluated once at the end. */
-  static Retrainer retrainer(BaselineOptions o, PrintStream log) {
+  /**
+   * Fixed-mask retraining with a draw's optimiser settings (its batch size, learning rate and seed, one-cycle),
+   * evaluated once at the end: row (d) here, and {@code draw --retrain-epochs}.
+   */
+  public static Retrainer.Builder retraining(int epochs, int batchSize, double learningRate, long seed) {
     return Retrainer.builder()
-        .epochs(o.retrainEpochs())
-        .batchSize(o.batchSize())
-        .learningRate(o.learningRate())
+        .epochs(epochs)
+        .batchSize(batchSize)
+        .learningRate(learningRate)
         .schedule(Retrainer.Schedule.ONE_CYCLE)
-        .seed(o.seed())
-        .evalInterval(o.retrainEpochs())
+        .seed(seed)
+        .evalInterval(epochs);
+  }
+
+  /** The fixed-mask retraining of row (d), its epochs logged. */
+  static Retrainer retrainer(BaselineOptions o, PrintStream log) {
+    return retraining(o.retrainEpochs(), o.batchSize(), o.learningRate(), o.seed())
         .listener(new TrainingListener() {
           @Override
           public void onEpoch(EpochEvent e) {
