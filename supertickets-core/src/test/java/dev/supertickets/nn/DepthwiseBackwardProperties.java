@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.tensor.Tensors;
 import java.util.SplittableRandom;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -39,6 +40,28 @@ class DepthwiseBackwardProperties {
       @ForAll long seed) {
     int k = 2 * halfK + 1 - (seed % 3 == 0 && halfK > 0 ? 1 : 0); // even kernels too
     check(n, h, w, c, k, stride, Math.min(padWish, k - 1), seed);
+  }
+
+  /**
+   * A depthwise convolution cut to one channel keeps the depthwise route, and computes what the dense convolution
+   * of the same 1-to-1 kernel computes, forward and backward.
+   */
+  @Example
+  void depthwiseCutToOneChannelStaysDepthwiseAndMatchesDenseConvolution() {
+    Conv2d dw = Conv2d.builder("dw", 4, 4, 5).depthwise().stride(2).init(new SplittableRandom(3)).build();
+    dw.keepOutputs(new int[] {2});
+    assertThat(dw.isDepthwise()).isTrue();
+    assertThat(dw.groups()).isEqualTo(1);
+    Conv2d dense = Conv2d.builder("c", 1, 1, 5).stride(2).build();
+    assertThat(dense.isDepthwise()).isFalse();
+    dense.weight().value().assign(dw.weight().value());
+    SplittableRandom rng = new SplittableRandom(5);
+    INDArray x = Tensors.gaussian(rng, 1, DataType.FLOAT, 2, 9, 8, 1);
+    INDArray y = dw.forward(x, Mode.TRAIN);
+    assertThat(y.equalsWithEps(dense.forward(x, Mode.TRAIN), 1e-5)).isTrue();
+    INDArray dy = Tensors.gaussian(rng, 1, DataType.FLOAT, y.shape());
+    assertThat(dw.backward(dy).equalsWithEps(dense.backward(dy), 1e-4)).isTrue();
+    assertThat(dw.weight().grad().equalsWithEps(dense.weight().grad(), 1e-4)).isTrue();
   }
 
   private static void check(int n, int h, int w, int c, int k, int stride, int pad, long seed) {
