@@ -1,5 +1,6 @@
 package dev.supertickets.tensor;
 
+import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -43,6 +44,14 @@ public final class Tensors {
   public static INDArray contiguous(INDArray a) {
     boolean exact = a.offset() == 0 && a.data().length() == a.length() && rowMajorStrides(a.shape(), a.stride());
     return exact ? a : a.dup('c');
+  }
+
+  /**
+   * The buffer of {@code a} as floats, to read and write in place, when {@code a} is single precision and owns its
+   * whole buffer in row-major order (see {@link #contiguous}); else null, and the caller takes an ND4J route.
+   */
+  public static FloatBuffer denseFloats(INDArray a) {
+    return a.dataType() == DataType.FLOAT && contiguous(a) == a ? a.data().asNioFloat() : null;
   }
 
   // Shape.hasDefaultStridesForShape (and the ordering flag) refuse some row-major arrays, e.g. [1, c] with stride
