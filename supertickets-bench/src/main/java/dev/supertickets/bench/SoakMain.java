@@ -9,6 +9,7 @@ import dev.supertickets.nn.loss.SoftmaxCrossEntropy;
 import dev.supertickets.space.SearchSpaces;
 import dev.supertickets.supernet.HrSupernet;
 import dev.supertickets.tensor.Backend;
+import dev.supertickets.tensor.MemoryUse;
 import dev.supertickets.train.AdamW;
 import dev.supertickets.train.L2Penalty;
 import dev.supertickets.train.LrSchedule;
@@ -25,9 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.bytedeco.javacpp.Pointer;
-import org.nd4j.linalg.api.memory.AllocationsTracker;
-import org.nd4j.linalg.api.memory.enums.AllocationKind;
 
 /**
  * Soak benchmark (a program, not a test): trains the tiny28 supernet for many epochs on a small embedded
@@ -242,24 +240,9 @@ public final class SoakMain {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    Runtime rt = Runtime.getRuntime();
-    return new Sample(epoch, rssBytes(), Pointer.physicalBytes(),
-        AllocationsTracker.getInstance().bytesOnDevice(AllocationKind.WORKSPACE, 0), Pointer.totalBytes(),
-        rt.totalMemory() - rt.freeMemory(), loss, accuracy, System.currentTimeMillis() - start);
-  }
-
-  /** {@code VmRSS} from {@code /proc/self/status}, in bytes, or -1 where it cannot be read. */
-  static long rssBytes() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.substring(6).replace("kB", "").strip()) * 1024;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return -1; // not Linux, or an unexpected format: the other measures still tell
-    }
-    return -1;
+    MemoryUse m = MemoryUse.now();
+    return new Sample(epoch, m.rssBytes(), m.physicalBytes(), m.workspaceBytes(), m.offHeapBytes(), m.heapBytes(),
+        loss, accuracy, System.currentTimeMillis() - start);
   }
 
   private static String line(Sample s) {

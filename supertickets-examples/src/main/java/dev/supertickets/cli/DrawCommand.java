@@ -12,6 +12,7 @@ import dev.supertickets.report.DrawRecorder;
 import dev.supertickets.report.DrawReport;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.tensor.Backend;
+import dev.supertickets.tensor.MemoryUse;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.train.Metrics;
 import java.io.PrintStream;
@@ -200,6 +201,10 @@ final class DrawCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "params        %d%n", cost.params());
     o.printf(Locale.ROOT, "sparse-params %d%n", cost.sparseParams());
     o.printf(Locale.ROOT, "seconds       %.1f%n", Long.parseLong(ticket.provenance().get("draw.wallMillis")) / 1e3);
+    MemoryUse mem = MemoryUse.now();
+    o.printf(Locale.ROOT, "peak-rss-mib  %.1f%n", MemoryUse.mib(mem.peakRssBytes()));
+    o.printf(Locale.ROOT, "workspaces-mib %.1f%n", MemoryUse.mib(mem.workspaceBytes()));
+    o.printf(Locale.ROOT, "off-heap-mib  %.1f%n", MemoryUse.mib(mem.offHeapBytes()));
     if (report != null) {
       List<Path> files = DrawReport.builder(recorder.history(), ticket).testMetrics(m)
           .testData(test.name() + " (" + test.size() + ")").build().write(report);

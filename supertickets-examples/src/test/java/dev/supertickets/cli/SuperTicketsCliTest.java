@@ -51,6 +51,10 @@ class SuperTicketsCliTest {
     assertThat(Double.parseDouble(draw.value("accuracy"))).isBetween(0.0, 1.0);
     assertThat(Long.parseLong(draw.value("sparse-macs"))).isEqualTo(t.cost().sparseMacs());
     assertThat(draw.value("test")).isEqualTo("fashion-mnist-embedded-test[200 selected] (200 images)");
+    // the process's memory, as a whole run reports it (the JVM with ND4J loaded holds hundreds of MiB)
+    assertThat(Double.parseDouble(draw.value("peak-rss-mib"))).isGreaterThan(50);
+    assertThat(Double.parseDouble(draw.value("workspaces-mib"))).isPositive();
+    assertThat(Double.parseDouble(draw.value("off-heap-mib"))).isNotNegative();
     // progress on stderr, results on stdout
     assertThat(draw.err()).contains("epoch 1/2").contains("epoch 2/2").contains("drawing tiny28");
     assertThat(draw.out()).doesNotContain("epoch 1/2");
