@@ -80,9 +80,8 @@ public final class FullDrawMain {
     return new Result(List.copyOf(arguments), code, seconds, printed, MemoryUse.now());
   }
 
-  /** Writes the Markdown and JSON files, each atomically. */
+  /** Writes the Markdown and JSON files, each atomically (the folder made if missing). */
   public static void write(Result r, Path outDir) throws IOException {
-    java.nio.file.Files.createDirectories(outDir);
     AtomicFiles.write(outDir.resolve(MARKDOWN_FILE), markdown(r).getBytes(StandardCharsets.UTF_8));
     AtomicFiles.write(outDir.resolve(JSON_FILE), (json(r) + "\n").getBytes(StandardCharsets.UTF_8));
   }

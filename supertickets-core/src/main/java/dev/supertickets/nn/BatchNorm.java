@@ -161,7 +161,8 @@ public final class BatchNorm implements Module {
       INDArray inv = Transforms.pow(var.add(eps), -0.5, false);
       INDArray xh = xc.muli(inv);
       y = xh.mul(gamma.value()).addi(beta.value());
-      updateRunningStats(mean, var, m, mode);
+      updateRunningStats(Tensors.contiguous(mean).data().asDouble(), Tensors.contiguous(var).data().asDouble(), m,
+          mode);
       if (mode == Mode.TRAIN) {
         xhat = xh;
         invStd = inv;
@@ -209,7 +210,7 @@ public final class BatchNorm implements Module {
       var[c] = (float) (sq[c] / m);
       inv[c] = (float) (1 / Math.sqrt(sq[c] / m + eps));
     }
-    updateRunningStats(mean, var, m, mode);
+    updateRunningStats(doubles(mean), doubles(var), m, mode);
     if (mode == Mode.TRAIN) {
       input = x2;
       batchMean = mean;
@@ -218,35 +219,41 @@ public final class BatchNorm implements Module {
     return normalize(x, x2, mean, inv, clamp);
   }
 
-  private static INDArray row(float[] v) {
-    return Nd4j.create(v, new long[] {1, v.length}, 'c');
-  }
-
   /**
-   * {@link #updateRunningStats(INDArray, INDArray, long, Mode)} in Java on the running statistics' buffers: the nine
-   * ND4J calls it replaces cost more than the arithmetic, for every batch norm of every step.
+   * PyTorch's update with the unbiased variance; a cumulative average while calibrating. In Java on the running
+   * statistics' values: the nine ND4J calls it replaced cost more than the arithmetic, for every batch norm of every
+   * step. Float buffers are written in place; other types through one assign each.
    */
-  private void updateRunningStats(float[] mean, float[] var, long m, Mode mode) {
-    FloatBuffer rm = Tensors.denseFloats(runningMean);
-    FloatBuffer rv = Tensors.denseFloats(runningVar);
-    if (rm == null || rv == null) {
-      updateRunningStats(row(mean), row(var), m, mode);
-      return;
-    }
+  private void updateRunningStats(double[] mean, double[] var, long m, Mode mode) {
     double unbias = m > 1 ? (double) m / (m - 1) : 1;
     double f = mode == Mode.CALIBRATE ? 1.0 / ++calibrationBatches : momentum;
+    double[] rm = Tensors.contiguous(runningMean).data().asDouble();
+    double[] rv = Tensors.contiguous(runningVar).data().asDouble();
     for (int c = 0; c < channels; c++) {
-      rm.put(c, (float) ((1 - f) * rm.get(c) + f * mean[c]));
-      rv.put(c, (float) ((1 - f) * rv.get(c) + f * (var[c] * unbias)));
+      rm[c] = (1 - f) * rm[c] + f * mean[c];
+      rv[c] = (1 - f) * rv[c] + f * (var[c] * unbias);
+    }
+    store(runningMean, rm);
+    store(runningVar, rv);
+  }
+
+  private static void store(INDArray target, double[] v) {
+    FloatBuffer b = Tensors.denseFloats(target);
+    if (b == null) {
+      target.assign(Nd4j.create(v, target.shape(), 'c').castTo(target.dataType()));
+      return;
+    }
+    for (int c = 0; c < v.length; c++) {
+      b.put(c, (float) v[c]);
     }
   }
 
-  /** PyTorch's update with the unbiased variance; a cumulative average while calibrating. */
-  private void updateRunningStats(INDArray mean, INDArray var, long m, Mode mode) {
-    INDArray unbiased = m > 1 ? var.mul((double) m / (m - 1)) : var;
-    double f = mode == Mode.CALIBRATE ? 1.0 / ++calibrationBatches : momentum;
-    runningMean.muli(1 - f).addi(mean.castTo(runningMean.dataType()).mul(f));
-    runningVar.muli(1 - f).addi(unbiased.castTo(runningVar.dataType()).mul(f));
+  private static double[] doubles(float[] v) {
+    double[] d = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      d[i] = v[i];
+    }
+    return d;
   }
 
   /**

@@ -187,8 +187,9 @@ public final class Param {
   public void accumulateGrad(INDArray gradOfEffective) {
     checkArgument(Arrays.equals(gradOfEffective.shape(), grad.shape()), "gradient of %s must have shape %s, got %s",
         name, Arrays.toString(grad.shape()), Arrays.toString(gradOfEffective.shape()));
-    if (gradOfEffective.dataType() == DataType.FLOAT && small(grad) != null) {
-      accumulateGrad(Tensors.contiguous(gradOfEffective).data().asFloat());
+    FloatBuffer g = gradOfEffective.dataType() == DataType.FLOAT ? small(grad) : null;
+    if (g != null) {
+      addMasked(g, Tensors.contiguous(gradOfEffective).data().asNioFloat());
     } else if (mask == null) {
       grad.addi(gradOfEffective);
     } else {
@@ -206,16 +207,18 @@ public final class Param {
     FloatBuffer g = small(grad);
     if (g == null) {
       accumulateGrad(Nd4j.create(gradOfEffective, grad.shape(), 'c').castTo(grad.dataType()));
-      return;
+    } else {
+      addMasked(g, FloatBuffer.wrap(gradOfEffective));
     }
-    int n = gradOfEffective.length;
-    float[] sum = new float[n];
-    g.get(0, sum);
-    float[] m = mask == null ? null : Tensors.contiguous(mask).data().asFloat();
+  }
+
+  /** {@code g += src ⊙ mask} in place, element by element: no array is copied or allocated. */
+  private void addMasked(FloatBuffer g, FloatBuffer src) {
+    FloatBuffer m = mask == null ? null : Tensors.contiguous(mask).data().asNioFloat();
+    int n = (int) grad.length();
     for (int i = 0; i < n; i++) {
-      sum[i] += m == null ? gradOfEffective[i] : gradOfEffective[i] * m[i];
+      g.put(i, g.get(i) + (m == null ? src.get(i) : src.get(i) * m.get(i)));
     }
-    g.put(0, sum);
   }
 
   /**
