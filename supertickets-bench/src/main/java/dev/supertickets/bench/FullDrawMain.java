@@ -1,6 +1,7 @@
 package dev.supertickets.bench;
 
 import dev.supertickets.cli.SuperTicketsCli;
+import dev.supertickets.data.FashionMnist;
 import dev.supertickets.io.AtomicFiles;
 import dev.supertickets.io.Json;
 import dev.supertickets.tensor.MemoryUse;
@@ -36,7 +37,7 @@ public final class FullDrawMain {
 
   /** The README's full draw: 90% sparsity from {@code default28} on all of Fashion-MNIST, one retraining epoch. */
   public static final List<String> DEFAULT_DRAW = List.of("--space", "default28", "--epochs", "3", "--sparsity",
-      "0.9", "--retrain-epochs", "1", "--data", "/usr/share/datasets/fashion-mnist");
+      "0.9", "--retrain-epochs", "1", "--data", FashionMnist.DEFAULT_DIRECTORY.toString());
 
   private FullDrawMain() {}
 
@@ -92,13 +93,17 @@ public final class FullDrawMain {
     b.append("`supertickets draw ").append(String.join(" ", r.arguments())).append("`, exit status ")
         .append(r.exitCode()).append(".\n\n| figure | value |\n|---|---|\n");
     MemoryUse m = r.memory();
-    b.append(String.format(Locale.ROOT, "| wall seconds (whole command) | %.1f |%n", r.wallSeconds()));
-    b.append(String.format(Locale.ROOT, "| peak RSS MiB | %.1f |%n", MemoryUse.mib(m.peakRssBytes())));
-    b.append(String.format(Locale.ROOT, "| ND4J workspaces MiB | %.1f |%n", MemoryUse.mib(m.workspaceBytes())));
-    b.append(String.format(Locale.ROOT, "| JavaCPP off-heap MiB | %.1f |%n", MemoryUse.mib(m.offHeapBytes())));
-    b.append(String.format(Locale.ROOT, "| Java heap in use MiB | %.1f |%n", MemoryUse.mib(m.heapBytes())));
+    row(b, "wall seconds (whole command)", r.wallSeconds());
+    row(b, "peak RSS MiB", MemoryUse.mib(m.peakRssBytes()));
+    row(b, "ND4J workspaces MiB", MemoryUse.mib(m.workspaceBytes()));
+    row(b, "JavaCPP off-heap MiB", MemoryUse.mib(m.offHeapBytes()));
+    row(b, "Java heap in use MiB", MemoryUse.mib(m.heapBytes()));
     r.printed().forEach((k, v) -> b.append("| ").append(k).append(" | ").append(v).append(" |\n"));
     return b.toString();
+  }
+
+  private static void row(StringBuilder b, String figure, double value) {
+    b.append(String.format(Locale.ROOT, "| %s | %.1f |%n", figure, value));
   }
 
   /** The run as JSON (memory in bytes). */
