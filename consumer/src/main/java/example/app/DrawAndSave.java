@@ -35,7 +35,6 @@ public final class DrawAndSave {
         .seed(7)
         .epochs(2)
         .targetSparsity(0.5)
-        .sparsityStep(0.25)
         .learningRate(0.02)
         .build()
         .draw(train, test);

@@ -147,6 +147,8 @@ class PublicApiNullTest {
         .setDefault(float.class, 0.5f)
         .setDefault(Path.class, Path.of("target", "null-tester-sample")) // a save may write it: keep it in target
         .setDefault(SearchSpace.class, space)
+        .setDefault(dev.supertickets.draw.PruneSchedule.class, dev.supertickets.draw.PruneSchedule.linear(0.75))
+        .setDefault(dev.supertickets.draw.Recipe.class, dev.supertickets.draw.Recipe.standard())
         .setDefault(Supernet.class, net)
         .setDefault(HrSupernet.class, net)
         .setDefault(Module.class, net)

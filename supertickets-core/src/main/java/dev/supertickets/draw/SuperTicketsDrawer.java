@@ -10,6 +10,7 @@ import dev.supertickets.data.Normalization;
 import dev.supertickets.mask.MaskContext;
 import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.mask.MaskPolicy;
+import dev.supertickets.mask.Scope;
 import dev.supertickets.mask.Masks;
 import dev.supertickets.mask.Selector;
 import dev.supertickets.nn.ChannelCut;
@@ -49,9 +50,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The two-in-one loop of SuperTickets (§7 of the algorithm spec): train the supernet with the resource-aware L1
  * penalty on BN scales; at evaluation epochs evaluate with EMA weights and re-calibrated BN and cut the channels
  * whose EMA scale fell below the threshold (when the cut saves enough MACs, and always at the last epoch, where the
- * EMA alone decides); at prune epochs re-score every prunable weight and re-prune to the scheduled sparsity
- * (+{@code sparsityStep} per event up to the target). A final prune at the target closes the run; the ticket is the
- * supernet then, with its EMA weights, masks and re-calibrated BN. With target sparsity 0 the same loop is the
+ * EMA alone decides); at prune epochs re-score every prunable weight and re-prune to the sparsity its
+ * {@link PruneSchedule} gives, which reaches the target before the end (by default at three quarters of the run) so
+ * that the last epochs train at the target. The ticket is the supernet after the last epoch's re-prune, with its EMA
+ * weights, masks and re-calibrated BN. The training loss is the {@link Recipe}'s (label smoothing; a dense data
+ * set's ignore label honoured). With target sparsity 0 the same loop is the
  * search-only baseline (HR-NAS). An optional {@linkplain Builder#macsBudget(long) MACs budget} ends the search
  * early, once the cut supernet fits it.
  */
@@ -88,6 +91,9 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     Map<String, Object> mine = checkpointSettings(train, test);
     for (Map.Entry<String, Object> e : mine.entrySet()) {
       String recorded = c.settings().get(e.getKey());
+      if (recorded == null) {
+        continue; // a setting added after this checkpoint's version: nothing to compare it with
+      }
       checkArgument(String.valueOf(e.getValue()).equals(recorded), "checkpoint %s was written by a draw with "
           + "%s=%s, this drawer has %s; configure the drawer (and the data) as the checkpointed draw to resume it",
           checkpoint, e.getKey(), recorded, e.getValue());
@@ -137,6 +143,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     Budget budget = new Budget(cfg.macsBudget, denseMacs);
     ResourcePenalty penalty = new ResourcePenalty(net, cfg.rho, (long) Math.round(cfg.rhoWarmupEpochs * steps));
     Trainer.Builder tb = Trainer.builder(net)
+        .loss(SuperTicket.lossFor(train, cfg.labelSmoothing))
         .optimizer(opt)
         .schedule(LrSchedule.oneCycle(cfg.learningRate, (long) cfg.epochs * steps))
         .l2(L2Penalty.onWeights(cfg.weightDecay))
@@ -184,10 +191,8 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       boolean pruned = false;
       if (cfg.targetSparsity > 0 && ((e + 1) % cfg.pruneInterval == 0 || lastEpoch)) {
         st.events++;
-        st.sparsity = Math.min(st.events * cfg.sparsityStep, cfg.targetSparsity);
-        if (lastEpoch) {
-          st.sparsity = cfg.targetSparsity;
-        }
+        st.sparsity = cfg.pruneSchedule.sparsity(st.events, pruneEvents(cfg.epochs, cfg.pruneInterval),
+            cfg.targetSparsity);
         prune(net, st.sparsity, trainLoader, seeds.stream("prune", e).nextLong());
         pruned = true;
       }
@@ -372,6 +377,11 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     }
   }
 
+  /** Prune events of a draw: every {@code interval} epochs and at the last one. */
+  static int pruneEvents(int epochs, int interval) {
+    return epochs / interval + (epochs % interval == 0 ? 0 : 1);
+  }
+
   private List<Param> prunable(Supernet net) {
     return cfg.selector.select(net.params());
   }
@@ -459,37 +469,74 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     return m;
   }
 
-  /** Fluent configuration; every setting is recorded in the ticket's provenance. */
+  /**
+   * Fluent configuration; every setting is recorded in the ticket's provenance. The training recipe starts as
+   * {@link Recipe#standard()}; {@link #recipe(Recipe)} replaces it whole and the single setters change one value.
+   */
   public static final class Builder {
     private final SearchSpace space;
     private long seed = 1995;
     private int epochs = 10;
-    private int batchSize = 128;
-    private double learningRate = 0.01;
-    private double weightDecay = 1e-5;
-    private double rho = 1.4e-4;
+    private double targetSparsity = 0.9;
+    private int batchSize;
+    private double learningRate;
+    private double weightDecay;
+    private double labelSmoothing;
+    private double rho;
+    private double rhoWarmup;
     private double rhoWarmupEpochs = -1;
-    private double emaDecay = -1;
-    private int calibrationBatches = 10;
+    private double emaDecay;
+    private int calibrationBatches;
+    private Augmentation augmentation;
+    private PruneSchedule pruneSchedule;
+    private Scope pruneScope;
+    private double shrinkThreshold;
+    private double minShrinkFraction;
     private int evalInterval = 1;
     private int pruneInterval = 1;
-    private double targetSparsity = 0.9;
-    private double sparsityStep = 0.1;
-    private double shrinkThreshold = 1e-3;
-    private double minShrinkFraction = 1e6 / 2_422_799_760.0;
     private long macsBudget;
     private boolean search = true;
     private Reactivation reactivation = Reactivation.REFERENCE;
-    private MaskPolicy policy = MaskPolicies.referenceMagnitude();
+    private MaskPolicy policy;
     private Selector selector = Selector.prunableWeights();
     private Normalization normalization;
-    private Augmentation augmentation = Augmentation.none();
     private final List<DrawListener> listeners = new ArrayList<>();
     private Path checkpoint;
     private int checkpointSteps;
 
     private Builder(SearchSpace space) {
       this.space = checkNotNull(space, "search space must not be null");
+      recipe(Recipe.standard());
+    }
+
+    /**
+     * Sets every value of the training recipe at once (batch, optimizer, loss, penalty, EMA, calibration,
+     * augmentation, prune schedule, shrink rule); {@link Recipe#reference()} asks for the official code's.
+     */
+    public Builder recipe(Recipe r) {
+      checkNotNull(r, "recipe must not be null; e.g. Recipe.standard() or Recipe.reference()");
+      batchSize = r.batchSize();
+      learningRate = r.learningRate();
+      weightDecay = r.weightDecay();
+      labelSmoothing = r.labelSmoothing();
+      rho = r.rho();
+      rhoWarmup = r.rhoWarmup();
+      rhoWarmupEpochs = -1;
+      emaDecay = r.emaDecay();
+      calibrationBatches = r.calibrationBatches();
+      augmentation = r.augmentation();
+      pruneSchedule = r.pruneSchedule();
+      pruneScope = r.pruneScope();
+      shrinkThreshold = r.shrinkThreshold();
+      minShrinkFraction = r.minShrinkFraction();
+      return this;
+    }
+
+    /** The recipe as configured so far (an explicit {@link #rhoWarmupEpochs} is turned into its fraction). */
+    public Recipe recipe() {
+      double warmup = rhoWarmupEpochs >= 0 ? Math.min(1, rhoWarmupEpochs / epochs) : rhoWarmup;
+      return new Recipe(batchSize, learningRate, weightDecay, labelSmoothing, rho, warmup, emaDecay,
+          calibrationBatches, augmentation, pruneSchedule, pruneScope, shrinkThreshold, minShrinkFraction);
     }
 
     /** The one seed behind initialisation, data order, augmentation, dropout and pruning; default 1995. */
@@ -505,14 +552,14 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return this;
     }
 
-    /** Mini-batch size, positive; default 128. */
+    /** Mini-batch size, positive; default the recipe's (128). */
     public Builder batchSize(int n) {
       checkArgument(n > 0, "batch size must be positive, got %s", n);
       this.batchSize = n;
       return this;
     }
 
-    /** Peak learning rate of the one-cycle AdamW schedule (the reference's segmentation recipe). */
+    /** Peak learning rate of the one-cycle AdamW schedule; default the recipe's. */
     public Builder learningRate(double lr) {
       checkArgument(lr > 0 && Double.isFinite(lr), "learning rate must be positive and finite, got %s", lr);
       this.learningRate = lr;
@@ -526,29 +573,36 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return this;
     }
 
-    /** Maximum weight of the resource-aware L1 penalty (reference: 1.4e-4 segmentation, 1.8e-4 ImageNet). */
+    /** Label smoothing of the training loss, in [0, 1) (reference: 0.1); evaluation uses plain cross-entropy. */
+    public Builder labelSmoothing(double eps) {
+      checkArgument(eps >= 0 && eps < 1, "label smoothing must be in [0, 1), got %s; e.g. 0.1", eps);
+      this.labelSmoothing = eps;
+      return this;
+    }
+
+    /** Maximum weight of the resource-aware L1 penalty (reference: 1.8e-4 ImageNet, 1.4e-4 segmentation). */
     public Builder rho(double r) {
-      checkArgument(r >= 0 && Double.isFinite(r), "rho must be finite and non-negative, got %s; e.g. 1.4e-4", r);
+      checkArgument(r >= 0 && Double.isFinite(r), "rho must be finite and non-negative, got %s; e.g. 1.8e-4", r);
       this.rho = r;
       return this;
     }
 
-    /** Epochs over which rho rises linearly from 0 (default: a quarter of the epochs). */
+    /** Epochs over which rho rises linearly from 0; default the recipe's fraction of the run (1/12). */
     public Builder rhoWarmupEpochs(double epochs) {
       checkArgument(epochs >= 0 && Double.isFinite(epochs), "rho warm-up must be finite and non-negative, got %s; "
-          + "e.g. a quarter of the epochs", epochs);
+          + "e.g. one twelfth of the epochs", epochs);
       this.rhoWarmupEpochs = epochs;
       return this;
     }
 
-    /** EMA decay (default: the reference's 0.9999^(batch/4096) is too slow for short runs; 0.999 here). */
+    /** EMA decay after its warm-up {@code min(decay, (1+n)/(10+n))}; default the reference's 0.9999^(batch/4096). */
     public Builder emaDecay(double d) {
       checkArgument(d > 0 && d < 1, "ema decay must be in (0, 1), got %s", d);
       this.emaDecay = d;
       return this;
     }
 
-    /** Batches of 128 on which BN statistics are re-estimated before each evaluation and at the end; default 10. */
+    /** Batches on which BN statistics are re-estimated before each evaluation and at the end; default 10. */
     public Builder calibrationBatches(int n) {
       checkArgument(n > 0, "calibration batches must be positive, got %s", n);
       this.calibrationBatches = n;
@@ -562,7 +616,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return this;
     }
 
-    /** Re-prune every this many epochs. */
+    /** Re-prune every this many epochs (and at the last one). */
     public Builder pruneInterval(int n) {
       checkArgument(n > 0, "prune interval must be positive, got %s", n);
       this.pruneInterval = n;
@@ -576,11 +630,22 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return this;
     }
 
-    /** Sparsity added at each prune event until the target (reference: 0.1). */
+    /** How the default magnitude policy spreads the sparsity over the tensors; default the recipe's. */
+    public Builder pruneScope(Scope s) {
+      this.pruneScope = checkNotNull(s, "prune scope must not be null; e.g. Scope.ERK");
+      return this;
+    }
+
+    /** How the sparsity rises to the target; default the recipe's. */
+    public Builder pruneSchedule(PruneSchedule p) {
+      this.pruneSchedule = checkNotNull(p, "prune schedule must not be null; e.g. PruneSchedule.linear(0.75)");
+      return this;
+    }
+
+    /** Shorthand for {@code pruneSchedule(PruneSchedule.steps(s))}: {@code s} more sparsity per prune event. */
     public Builder sparsityStep(double s) {
       checkArgument(s > 0 && s <= 1, "sparsity step must be in (0, 1], got %s", s);
-      this.sparsityStep = s;
-      return this;
+      return pruneSchedule(PruneSchedule.steps(s));
     }
 
     /** |γ| at or below which a channel is dead (reference: 1e-3). */
@@ -590,7 +655,6 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       this.shrinkThreshold = t;
       return this;
     }
-
     /**
      * Caps the ticket's dense MACs per image (at the space's input size, every weight of the cut architecture
      * counted, masks ignored, as {@code SuperTicket.cost().macs()}); optional, off by default.
@@ -612,6 +676,14 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return this;
     }
 
+    /** The mask policy: the one given, or magnitude pruning in the recipe's scope (global: the reference's). */
+    private MaskPolicy policy() {
+      if (policy != null) {
+        return policy;
+      }
+      return pruneScope == Scope.GLOBAL ? MaskPolicies.referenceMagnitude() : MaskPolicies.magnitude().scope(pruneScope);
+    }
+
     /** Turns the architecture search (shrinking) on or off; off with pruning on is sparse training alone. */
     public Builder search(boolean on) {
       this.search = on;
@@ -624,7 +696,10 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return this;
     }
 
-    /** How weights are scored and pruned at each prune event; default the reference's global magnitude pruning. */
+    /**
+     * How weights are scored and pruned at each prune event; default magnitude pruning in the recipe's
+     * {@linkplain Recipe#pruneScope() scope} (the reference recipe's: global, with the reference's ties).
+     */
     public Builder maskPolicy(MaskPolicy p) {
       this.policy = checkNotNull(p, "mask policy must not be null");
       return this;
@@ -674,39 +749,35 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
     /** The drawer; reusable, every {@code draw} starts from the seed. */
     public SuperTicketsDrawer build() {
+      if (targetSparsity > 0 && pruneSchedule.shape() == PruneSchedule.Shape.STEPS) {
+        int events = pruneEvents(epochs, pruneInterval);
+        int needed = pruneSchedule.targetEvent(events, targetSparsity);
+        // the target must be reached before the last event, so that the last epoch trains under it
+        int last = Math.max(1, events - 1);
+        checkArgument(needed <= last, "a sparsity step of %s reaches the target %s at prune event %s, but %s epochs "
+            + "with prune interval %s have %s events and the target must be reached by event %s, not after the last "
+            + "training step; use a step of at least %s, more epochs, or PruneSchedule.linear(0.75)",
+            pruneSchedule.step(), targetSparsity, needed, epochs, pruneInterval, events, last,
+            targetSparsity / last);
+      }
       // the drawer keeps a copy: changing this builder afterwards must not change a drawer already built
       Builder c = new Builder(space);
+      c.recipe(recipe());
+      c.rhoWarmupEpochs = rhoWarmupEpochs >= 0 ? rhoWarmupEpochs : rhoWarmup * epochs;
       c.seed = seed;
       c.epochs = epochs;
-      c.batchSize = batchSize;
-      c.learningRate = learningRate;
-      c.weightDecay = weightDecay;
-      c.rho = rho;
-      c.rhoWarmupEpochs = rhoWarmupEpochs;
-      c.emaDecay = emaDecay;
-      c.calibrationBatches = calibrationBatches;
+      c.targetSparsity = targetSparsity;
       c.evalInterval = evalInterval;
       c.pruneInterval = pruneInterval;
-      c.targetSparsity = targetSparsity;
-      c.sparsityStep = sparsityStep;
-      c.shrinkThreshold = shrinkThreshold;
-      c.minShrinkFraction = minShrinkFraction;
       c.macsBudget = macsBudget;
       c.search = search;
       c.reactivation = reactivation;
-      c.policy = policy;
+      c.policy = policy();
       c.selector = selector;
       c.normalization = normalization;
-      c.augmentation = augmentation;
       c.listeners.addAll(listeners);
       c.checkpoint = checkpoint;
       c.checkpointSteps = checkpointSteps;
-      if (c.rhoWarmupEpochs < 0) {
-        c.rhoWarmupEpochs = epochs / 4.0;
-      }
-      if (c.emaDecay < 0) {
-        c.emaDecay = 0.999;
-      }
       return new SuperTicketsDrawer(c);
     }
 
@@ -716,24 +787,20 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       m.put("seed", seed);
       m.put("space", space.name());
       m.put("epochs", epochs);
-      m.put("batchSize", batchSize);
+      m.put("targetSparsity", targetSparsity);
+      Recipe r = recipe();
+      m.put("recipe", r.presetName());
       m.put("optimizer", "AdamW(0.9, 0.999, eps 1e-3), one-cycle");
-      m.put("learningRate", learningRate);
-      m.put("weightDecay", weightDecay);
-      m.put("rho", rho);
-      m.put("rhoWarmupEpochs", rhoWarmupEpochs);
-      m.put("emaDecay", emaDecay);
-      m.put("calibrationBatches", calibrationBatches);
+      m.putAll(r.entries()); // every component of the recipe, by its own name
+      m.put("rhoWarmupEpochs", rhoWarmupEpochs >= 0 ? rhoWarmupEpochs : rhoWarmup * epochs);
       m.put("evalInterval", evalInterval);
       m.put("pruneInterval", pruneInterval);
-      m.put("targetSparsity", targetSparsity);
-      m.put("sparsityStep", sparsityStep);
-      m.put("shrinkThreshold", shrinkThreshold);
       m.put("macsBudget", macsBudget > 0 ? macsBudget : "none");
+      m.put("search", search);
       m.put("reactivation", reactivation);
-      m.put("maskPolicy", policy);
+      m.put("maskPolicy", policy());
       m.put("selector", selector);
-      m.put("augmentation", augmentation);
+      m.put("normalization", normalization == null ? "from training data" : normalization);
       return m;
     }
   }

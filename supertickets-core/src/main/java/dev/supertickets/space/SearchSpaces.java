@@ -73,6 +73,29 @@ public final class SearchSpaces {
   }
 
   /**
+   * The official SuperTickets code's supernet for Fashion-MNIST ({@code HighResolutionNet} as the reference run
+   * builds it, see {@code official-code-fashion-mnist.md}): 1x28x28, stem two 3x3 stride-2 convs 1->16->16
+   * (input stride 4: branches at 7x7 and 4x4), stages {@code [1: 1 block, 16]}, {@code [2: 1+1, 16/32]};
+   * kernels 3, 5, 7; expand 4; ReLU; BN (0.01, 1e-3); head channels 32/64, last 256, dropout 0.2; 10 classes.
+   *
+   * <p>6,189,344 MACs and 226,650 params: the official profiler's numbers; 9 blocks, 27 paths, 2,304 searchable
+   * hidden channels.
+   */
+  public static SearchSpace reference28() {
+    return SearchSpace.builder()
+        .name("reference28")
+        .input(1, 28, 28)
+        .stemLayer(16, 3, 2)
+        .stemLayer(16, 3, 2)
+        .stage(List.of(1), List.of(16))
+        .stage(List.of(1, 1), List.of(16, 32))
+        .block(BlockSpec.DEFAULT)
+        .batchNorm(BatchNormSpec.DEFAULT)
+        .classificationHead(List.of(32, 64), 256, 0.2, 10)
+        .build();
+  }
+
+  /**
    * An HR-NAS-like space for 3x32x32 images (CIFAR-10, 10 classes): stem conv 3->24 stride 1, conv 24->24
    * stride 2 (branches at 16x16, 8x8, 4x4); the first three HR-NAS stages ({@code [1: 1, 24]},
    * {@code [2: 2+2, 18/36]}, {@code [3: 2+2+3, 18/36/72]}); kernels 3, 5, 7; expand 4; head channels 36/72/144,

@@ -63,6 +63,7 @@ public final class Retrainer {
   private final double learningRate;
   private final Schedule schedule;
   private final double weightDecay;
+  private final double labelSmoothing;
   private final double emaDecay;
   private final int calibrationBatches;
   private final int evalInterval;
@@ -79,6 +80,7 @@ public final class Retrainer {
     this.learningRate = b.learningRate;
     this.schedule = b.schedule;
     this.weightDecay = b.weightDecay;
+    this.labelSmoothing = b.labelSmoothing;
     this.emaDecay = b.emaDecay;
     this.calibrationBatches = b.calibrationBatches;
     this.evalInterval = b.evalInterval;
@@ -121,7 +123,7 @@ public final class Retrainer {
     Loader testLoader = test == null ? null : Loader.forEvaluation(test, 256, ticket.normalization());
     long steps = (long) epochs * trainLoader.batchesPerEpoch();
     Trainer.Builder tb = Trainer.builder(net)
-        .loss(SuperTicket.lossFor(train))
+        .loss(SuperTicket.lossFor(train, labelSmoothing))
         .optimizer(new AdamW(0.9, 0.999, 1e-3, 0))
         .schedule(lrSchedule(steps))
         .l2(L2Penalty.onWeights(weightDecay))
@@ -160,6 +162,7 @@ public final class Retrainer {
     m.put("retrained.schedule", customSchedule != null ? "custom"
         : schedule.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     m.put("retrained.weightDecay", weightDecay);
+    m.put("retrained.labelSmoothing", labelSmoothing);
     m.put("retrained.emaDecay", emaDecay);
     m.put("retrained.calibrationBatches", calibrationBatches);
     m.put("retrained.seed", seed);
@@ -182,6 +185,7 @@ public final class Retrainer {
     b.learningRate = learningRate;
     b.schedule = schedule;
     b.weightDecay = weightDecay;
+    b.labelSmoothing = labelSmoothing;
     b.emaDecay = emaDecay;
     b.calibrationBatches = calibrationBatches;
     b.evalInterval = evalInterval;
@@ -231,6 +235,7 @@ public final class Retrainer {
     private double learningRate = 0.01;
     private Schedule schedule = Schedule.ONE_CYCLE;
     private double weightDecay = 1e-5;
+    private double labelSmoothing;
     private double emaDecay = 0.999;
     private int calibrationBatches = 10;
     private int evalInterval = 1;
@@ -276,6 +281,13 @@ public final class Retrainer {
       checkArgument(wd >= 0 && Double.isFinite(wd),
           "retraining weight decay must be finite and non-negative, got %s; use 0 to turn it off", wd);
       this.weightDecay = wd;
+      return this;
+    }
+
+    /** Label smoothing of the training loss, in [0, 1); default 0 (evaluation always uses plain cross-entropy). */
+    public Builder labelSmoothing(double eps) {
+      checkArgument(eps >= 0 && eps < 1, "label smoothing must be in [0, 1), got %s; e.g. 0.1", eps);
+      this.labelSmoothing = eps;
       return this;
     }
 

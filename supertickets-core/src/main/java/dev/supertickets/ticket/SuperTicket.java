@@ -230,8 +230,13 @@ public final class SuperTicket {
    * with the data set's ignore label.
    */
   public static SoftmaxCrossEntropy lossFor(Dataset data) {
+    return lossFor(data, 0);
+  }
+
+  /** {@link #lossFor(Dataset)} with label smoothing {@code smoothing} in [0, 1), as training recipes use it. */
+  public static SoftmaxCrossEntropy lossFor(Dataset data, double smoothing) {
     checkNotNull(data, "data set must not be null");
-    return new SoftmaxCrossEntropy(0, data.isDense() ? data.ignoreLabel() : SoftmaxCrossEntropy.NO_IGNORE);
+    return new SoftmaxCrossEntropy(smoothing, data.isDense() ? data.ignoreLabel() : SoftmaxCrossEntropy.NO_IGNORE);
   }
 
   /**

@@ -247,7 +247,9 @@ public final class Trainer {
         }
         BnCalibration.recalibrate(model, calibration, calibrationBatches, epoch);
       }
-      return Evaluator.evaluate(model, test, loss);
+      // the loss reported is plain cross-entropy, as the reference validates: smoothing is a training device
+      return Evaluator.evaluate(model, test, loss.smoothing() == 0 ? loss
+          : new SoftmaxCrossEntropy(0, loss.ignoreLabel()));
     } finally {
       for (int i = 0; i < saved.size(); i++) {
         bns.get(i).runningMean().assign(saved.get(i)[0]);

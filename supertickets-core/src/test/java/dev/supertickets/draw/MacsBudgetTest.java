@@ -27,7 +27,7 @@ class MacsBudgetTest {
   /** A draw that shrinks in several steps (rho rising over all epochs, a loose threshold). */
   private static SuperTicketsDrawer.Builder drawer(int epochs) {
     return SuperTicketsDrawer.builder(SearchSpaces.tiny28()).seed(5).epochs(epochs).batchSize(32)
-        .targetSparsity(0.5).sparsityStep(0.2).rho(0.5).rhoWarmupEpochs(epochs).learningRate(0.05)
+        .targetSparsity(0.5).pruneSchedule(PruneSchedule.linear(0.75)).rho(0.5).rhoWarmupEpochs(epochs).learningRate(0.05)
         .shrinkThreshold(0.1).emaDecay(0.9);
   }
 

@@ -37,10 +37,17 @@ class SuperTicketsDrawerTest {
     Backend.init();
     train = EmbeddedFashionMnist.train().subset(0, 1024);
     test = EmbeddedFashionMnist.test().subset(0, 256);
-    ticket = SuperTicketsDrawer.builder(SearchSpaces.tiny28()).listener(new ConsoleProgress())
-        .seed(5).epochs(4).batchSize(64).targetSparsity(0.5).sparsityStep(0.2).rho(0.5).learningRate(0.05).rhoWarmupEpochs(0)
-        .shrinkThreshold(0.05).listener(events::add).build()
-        .draw(train, test);
+    ticket = drawer().listener(new ConsoleProgress()).listener(events::add).build().draw(train, test);
+  }
+
+  /**
+   * A loose threshold and a strong penalty, so that channels are cut within 4 epochs; no augmentation, since
+   * 1,024 images and 4 epochs are too few to learn through it.
+   */
+  private static SuperTicketsDrawer.Builder drawer() {
+    return SuperTicketsDrawer.builder(SearchSpaces.tiny28()).augmentation(dev.supertickets.data.Augmentation.none())
+        .seed(5).epochs(4).batchSize(64).targetSparsity(0.5).sparsityStep(0.2).rho(0.5).learningRate(0.05)
+        .rhoWarmupEpochs(0).shrinkThreshold(0.05);
   }
 
   @Test
@@ -51,7 +58,44 @@ class SuperTicketsDrawerTest {
     b.seed(99).epochs(40).targetSparsity(0.5).listener(e -> { });
     assertThat(drawer.settings()).isEqualTo(before);
     assertThat(drawer.settings()).containsEntry("seed", 3L).containsEntry("epochs", 4);
-    assertThat(b.build().settings()).containsEntry("seed", 99L).containsEntry("rhoWarmupEpochs", 10.0);
+    assertThat(b.build().settings()).containsEntry("seed", 99L).containsKey("rhoWarmupEpochs");
+    assertThat((Double) b.build().settings().get("rhoWarmupEpochs")).isCloseTo(40 / 12.0,
+        org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void theLastEpochsTrainAtTheTargetInsteadOfJumpingToItAtTheEnd() {
+    // +0.2 an event to 0.5: 0.2, 0.4, then 0.5 at epoch 3 and again (re-scored, not raised) at the last
+    assertThat(events).extracting(DrawListener.DrawEvent::sparsity).satisfiesExactly(
+        s -> assertThat(s).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-3)),
+        s -> assertThat(s).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-3)),
+        s -> assertThat(s).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-3)),
+        s -> assertThat(s).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-3)));
+  }
+
+  @Test
+  void aStepScheduleThatCannotReachTheTargetInTimeIsRefusedAtBuild() {
+    assertThatThrownBy(() -> SuperTicketsDrawer.builder(SearchSpaces.tiny28()).epochs(3).targetSparsity(0.9)
+        .sparsityStep(0.3).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("prune event 3").hasMessageContaining("3 events")
+        .hasMessageContaining("reached by event 2").hasMessageContaining("at least 0.45")
+        .hasMessageContaining("PruneSchedule.linear(0.75)");
+    // the default ramp reaches any target before the last epoch
+    assertThat(SuperTicketsDrawer.builder(SearchSpaces.tiny28()).epochs(3).targetSparsity(0.9).build().settings())
+        .containsEntry("pruneSchedule", "cubic:0.75");
+  }
+
+  @Test
+  void provenanceRecordsTheRecipeByNameAndEveryValueOfIt() {
+    java.util.Map<String, Object> standard = SuperTicketsDrawer.builder(SearchSpaces.tiny28()).build().settings();
+    assertThat(standard).containsEntry("recipe", "standard").containsEntry("labelSmoothing", 0.1)
+        .containsKeys("learningRate", "rho", "rhoWarmup", "emaDecay", "augmentation", "minShrinkFraction");
+    assertThat(SuperTicketsDrawer.builder(SearchSpaces.tiny28()).recipe(Recipe.reference()).build().settings())
+        .containsEntry("recipe", "reference").containsEntry("pruneSchedule", "linear:0.75")
+        .containsEntry("learningRate", 0.04).containsEntry("rho", 1.8e-4);
+    assertThat(SuperTicketsDrawer.builder(SearchSpaces.tiny28()).recipe(Recipe.reference()).learningRate(0.01)
+        .build().settings()).containsEntry("recipe", "custom");
   }
 
   @Test
@@ -92,9 +136,7 @@ class SuperTicketsDrawerTest {
 
   @Test
   void sameSeedDrawsTheSameTicket() {
-    SuperTicket again = SuperTicketsDrawer.builder(SearchSpaces.tiny28())
-        .seed(5).epochs(4).batchSize(64).targetSparsity(0.5).sparsityStep(0.2).rho(0.5).learningRate(0.05).rhoWarmupEpochs(0)
-        .shrinkThreshold(0.05).build().draw(train, test);
+    SuperTicket again = drawer().build().draw(train, test);
     assertThat(again.architecture()).isEqualTo(ticket.architecture());
     ticket.state().values().forEach((k, v) ->
         assertThat(again.state().values().get(k).data().asFloat()).as(k).containsExactly(v.data().asFloat()));

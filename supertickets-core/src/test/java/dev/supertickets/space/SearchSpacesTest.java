@@ -20,6 +20,24 @@ class SearchSpacesTest {
   }
 
   @Test
+  void reference28IsTheOfficialFashionMnistSupernet() {
+    SearchSpace s = SearchSpaces.reference28();
+    SupernetCost c = s.cost();
+    // the official profiler's numbers for its Fashion-MNIST run (official-code-fashion-mnist.md §2)
+    assertThat(c.macs()).isEqualTo(6_189_344L);
+    assertThat(c.params()).isEqualTo(226_650L);
+    assertThat(c.blocks()).isEqualTo(9);
+    assertThat(c.paths()).isEqualTo(27);
+    assertThat(c.hiddenChannels()).isEqualTo(2_304L);
+    assertThat(Math.round(c.minPenalty() * 1000) / 1000.0).isEqualTo(0.466);
+    assertThat(Math.round(c.maxPenalty() * 1000) / 1000.0).isEqualTo(1.895);
+    assertThat(s.inputStride()).isEqualTo(4);
+    assertThat(s.layout().finalResolutions()).containsExactly(new Resolution(7, 7), new Resolution(4, 4));
+    assertThat(s.block()).isEqualTo(BlockSpec.DEFAULT);
+    assertThat(s.batchNorm()).isEqualTo(BatchNormSpec.DEFAULT);
+  }
+
+  @Test
   void default28() {
     SearchSpace s = SearchSpaces.default28();
     assertCost(s, 15_753_336L, 340_378L, 13_688L, 20, 60, 2_880L);

@@ -33,7 +33,7 @@ class TransferTest {
   static void drawASourceTicket() {
     Backend.init();
     source = SuperTicketsDrawer.builder(SearchSpaces.tiny28()).seed(3).epochs(2).batchSize(32).targetSparsity(0.5)
-        .sparsityStep(0.3).rho(0.5).rhoWarmupEpochs(1).learningRate(0.05).shrinkThreshold(0.1).emaDecay(0.9)
+        .sparsityStep(0.5).rho(0.5).rhoWarmupEpochs(1).learningRate(0.05).shrinkThreshold(0.1).emaDecay(0.9)
         .build().draw(EmbeddedFashionMnist.train().subset(0, 256), EmbeddedFashionMnist.test().subset(0, 64));
     scenesTrain = SegmentationScenes.builder(EmbeddedFashionMnist.train().subset(0, 500)).canvas(40, 40).scenes(64)
         .seed(1).build();

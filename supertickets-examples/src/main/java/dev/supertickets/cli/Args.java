@@ -6,14 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Splits the arguments that Maven's exec:exec hands over as one string ({@code -Dst.args="draw --epochs 2"}). */
-final class Args {
+public final class Args {
   /** Set by the examples module's exec:exec configuration, so that a direct {@code java} call is never split. */
   static final String FROM_MAVEN_PROPERTY = "st.argsFromMaven";
 
   private Args() {}
 
   /** The arguments as the command should see them: split shell-like when they came through Maven. */
-  static String[] of(String[] args) {
+  public static String[] of(String[] args) {
     return Boolean.getBoolean(FROM_MAVEN_PROPERTY) ? split(args) : args;
   }
 

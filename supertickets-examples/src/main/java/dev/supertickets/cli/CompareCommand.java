@@ -1,6 +1,7 @@
 package dev.supertickets.cli;
 
 import dev.supertickets.cli.IdxDirectory.DataSplits;
+import dev.supertickets.draw.Recipe;
 import dev.supertickets.examples.BaselineOptions;
 import dev.supertickets.examples.BaselineReport;
 import dev.supertickets.examples.Baselines;
@@ -28,7 +29,7 @@ final class CompareCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DataOptions data;
 
-  @Option(names = "--space", paramLabel = "tiny28|default28", defaultValue = "default28",
+  @Option(names = "--space", paramLabel = "reference28|tiny28|default28", defaultValue = "reference28",
       description = "Search space (default: ${DEFAULT-VALUE}).")
   String space;
 
@@ -56,17 +57,17 @@ final class CompareCommand implements Callable<Integer> {
       description = "Seeded random subset of N test images; 0: all (default: ${DEFAULT-VALUE}).")
   int testLimit;
 
-  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
-      description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Option(names = "--batch-size", paramLabel = "N",
+      description = "Mini-batch size (default: the standard recipe's).")
+  Integer batchSize;
 
-  @Option(names = "--lr", paramLabel = "X", defaultValue = "0.02",
-      description = "Peak one-cycle learning rate (default: ${DEFAULT-VALUE}).")
-  double learningRate;
+  @Option(names = "--lr", paramLabel = "X",
+      description = "Peak one-cycle learning rate (default: the standard recipe's).")
+  Double learningRate;
 
-  @Option(names = "--rho", paramLabel = "X", defaultValue = "0.02",
-      description = "Resource-aware L1 weight of the search (default: ${DEFAULT-VALUE}).")
-  double rho;
+  @Option(names = "--rho", paramLabel = "X",
+      description = "Resource-aware L1 weight of the search (default: the standard recipe's).")
+  Double rho;
 
   @Option(names = "--scope", paramLabel = "erk|global|per-layer", defaultValue = "erk",
       converter = Converters.ScopeName.class,
@@ -83,17 +84,20 @@ final class CompareCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BaselineOptions o;
+    Recipe standard = Recipe.standard();
     try {
       // the record checks every value with the option's name in the message
       o = new BaselineOptions(space, data.embedded() ? "embedded" : "full", epochs,
-          retrainEpochs != null ? retrainEpochs : epochs, sparsity, seed, trainLimit, testLimit, batchSize,
-          learningRate, rho, scope, out, saveTickets);
+          retrainEpochs != null ? retrainEpochs : epochs, sparsity, seed, trainLimit, testLimit,
+          batchSize != null ? batchSize : standard.batchSize(),
+          learningRate != null ? learningRate : standard.learningRate(), rho != null ? rho : standard.rho(), scope,
+          out, saveTickets);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     Backend.init();
     DataSplits d = data.load();
-    Checks.fits(spec, o.searchSpace(), d.train(), "training", batchSize);
+    Checks.fits(spec, o.searchSpace(), d.train(), "training", o.batchSize());
     Checks.fits(spec, o.searchSpace(), d.test(), "test", 1);
     BaselineReport report = Baselines.run(o, d.train(), d.test(), cli.err());
     cli.out().print(report.markdown());

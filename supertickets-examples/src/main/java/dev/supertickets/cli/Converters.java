@@ -17,6 +17,7 @@ final class Converters {
   /** The ready-made spaces by name. */
   static final ImmutableMap<String, Supplier<SearchSpace>> SPACES = ImmutableMap.of(
       "tiny28", SearchSpaces::tiny28,
+      "reference28", SearchSpaces::reference28,
       "default28", SearchSpaces::default28,
       "mobilenetv2-chain28", SearchSpaces::mobileNetV2Chain28,
       "cifar32", SearchSpaces::cifar32,

@@ -3,9 +3,10 @@ package dev.supertickets.cli;
 import dev.supertickets.cli.IdxDirectory.DataSplits;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.draw.ConsoleProgress;
+import dev.supertickets.draw.PruneSchedule;
+import dev.supertickets.draw.Recipe;
 import dev.supertickets.draw.SuperTicketsDrawer;
 import dev.supertickets.examples.Baselines;
-import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.nn.Profiler;
 import dev.supertickets.report.DrawRecorder;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -44,8 +46,8 @@ final class DrawCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DataOptions data;
 
-  @Option(names = "--space", paramLabel = "NAME|FILE.json", defaultValue = "tiny28",
-      converter = Converters.Space.class, description = "Search space: tiny28, default28, mobilenetv2-chain28, "
+  @Option(names = "--space", paramLabel = "NAME|FILE.json", defaultValue = "reference28",
+      converter = Converters.Space.class, description = "Search space: reference28 (the official code's Fashion-MNIST supernet), tiny28, default28, mobilenetv2-chain28, "
           + "cifar32, imagenet224, or a JSON file from SearchSpace.toJson() (default: ${DEFAULT-VALUE}).")
   SearchSpace space;
 
@@ -59,30 +61,40 @@ final class DrawCommand implements Callable<Integer> {
   double sparsity;
 
   @Option(names = "--sparsity-step", paramLabel = "S",
-      description = "Sparsity added at each epoch's prune, in (0, 1] (default: reach the target after 60%% of the "
-          + "epochs).")
+      description = "Sparsity added at each epoch's prune, in (0, 1]; short for --prune-schedule steps:S "
+          + "(default: the recipe's schedule).")
   Double sparsityStep;
 
-  @Option(names = "--scope", paramLabel = "erk|global|per-layer", defaultValue = "erk",
-      converter = Converters.ScopeName.class,
-      description = "How the magnitude pruning spreads its budget over the layers (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--recipe", paramLabel = "standard|reference", defaultValue = "standard",
+      description = "The training recipe: standard (the tuned defaults) or reference (the official code's); the "
+          + "options below change single values of it (default: ${DEFAULT-VALUE}).")
+  String recipe;
+
+  @Option(names = "--prune-schedule", paramLabel = "SHAPE[:F]",
+      description = "How the sparsity rises: linear, cubic, linear:F or cubic:F (the target reached after a "
+          + "fraction F of the epochs) or steps:D (D more per epoch) (default: the recipe's).")
+  String pruneSchedule;
+
+  @Option(names = "--scope", paramLabel = "erk|global|per-layer", converter = Converters.ScopeName.class,
+      description = "How the magnitude pruning spreads its budget over the layers (default: the recipe's: erk for "
+          + "standard, global for reference).")
   Scope scope;
 
   @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
       description = "The one seed of initialisation, data order and pruning (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
-      description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Option(names = "--batch-size", paramLabel = "N",
+      description = "Mini-batch size (default: the recipe's, 128).")
+  Integer batchSize;
 
-  @Option(names = "--lr", paramLabel = "X", defaultValue = "0.02",
-      description = "Peak learning rate of the one-cycle AdamW schedule (default: ${DEFAULT-VALUE}).")
-  double learningRate;
+  @Option(names = "--lr", paramLabel = "X",
+      description = "Peak learning rate of the one-cycle AdamW schedule (default: the recipe's).")
+  Double learningRate;
 
-  @Option(names = "--rho", paramLabel = "X", defaultValue = "0.02",
-      description = "Weight of the resource-aware L1 penalty that drives the search (default: ${DEFAULT-VALUE}).")
-  double rho;
+  @Option(names = "--rho", paramLabel = "X",
+      description = "Weight of the resource-aware L1 penalty that drives the search (default: the recipe's).")
+  Double rho;
 
   @Option(names = "--macs-budget", paramLabel = "MACS", converter = Converters.Macs.class,
       description = "Stop the search once the architecture costs at most this many dense MACs per image "
@@ -137,22 +149,35 @@ final class DrawCommand implements Callable<Integer> {
     DataSplits full = data.load();
     Dataset train = Baselines.limit(full.train(), trainLimit, seed, "train-limit");
     Dataset test = Baselines.limit(full.test(), testLimit, seed, "test-limit");
-    Checks.fits(spec, space, train, "training", batchSize);
+    Checks.fits(spec, space, train, "training", batchSize != null ? batchSize : Recipe.named(recipe).batchSize());
     Checks.fits(spec, space, test, "test", 1);
 
     DrawRecorder recorder = new DrawRecorder();
     SuperTicketsDrawer.Builder b = SuperTicketsDrawer.builder(space)
+        .recipe(Recipe.named(recipe))
         .seed(seed)
         .epochs(epochs)
-        .batchSize(batchSize)
         .targetSparsity(sparsity)
-        .rho(rho)
-        .learningRate(learningRate)
-        .maskPolicy(MaskPolicies.magnitude().scope(scope))
         .listener(recorder);
-    if (sparsity > 0) {
-      b.sparsityStep(sparsityStep != null ? sparsityStep : Baselines.sparsityStep(epochs, sparsity));
+    if (scope != null) {
+      b.pruneScope(scope);
     }
+    if (batchSize != null) {
+      b.batchSize(batchSize);
+    }
+    if (rho != null) {
+      b.rho(rho);
+    }
+    if (learningRate != null) {
+      b.learningRate(learningRate);
+    }
+    if (pruneSchedule != null) {
+      b.pruneSchedule(PruneSchedule.parse(pruneSchedule));
+    }
+    if (sparsityStep != null) {
+      b.sparsityStep(sparsityStep);
+    }
+    Recipe used = b.recipe();
     if (macsBudget != null) {
       b.macsBudget(macsBudget);
     }
@@ -165,7 +190,14 @@ final class DrawCommand implements Callable<Integer> {
           + "%s, %s%n", space.name(), space.cost().macs(), train.name(), train.size(), test.size(), epochs,
           sparsity, Backend.describe());
     }
-    SuperTicket ticket = resume ? b.build().resume(checkpoint, train, test) : b.build().draw(train, test);
+    SuperTicketsDrawer drawer;
+    try {
+      drawer = b.build();
+    } catch (IllegalArgumentException e) {
+      // settings that are fine one by one but not together, e.g. a step schedule too slow for the epochs
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    SuperTicket ticket = resume ? drawer.resume(checkpoint, train, test) : drawer.draw(train, test);
     // the command that drew it, so that the ticket file alone tells how to draw it again
     ticket = ticket.withState(ticket.state(), Map.of("cli.command", "supertickets " + String.join(" ",
         spec.commandLine().getParseResult().originalArgs())));
@@ -177,7 +209,7 @@ final class DrawCommand implements Callable<Integer> {
       drawn = ticket.evaluate(test);
       long t0 = System.nanoTime();
       ticket = ticket.retrain(train, test,
-          Baselines.retraining(retrainEpochs, batchSize, learningRate, seed).build());
+          Baselines.retraining(retrainEpochs, used, seed).build());
       retrainSeconds = (System.nanoTime() - t0) / 1e9;
     }
     Metrics m = ticket.evaluate(test);
@@ -220,17 +252,28 @@ final class DrawCommand implements Callable<Integer> {
         sparsity);
     Checks.option(spec, sparsityStep == null || sparsityStep > 0 && sparsityStep <= 1,
         "--sparsity-step must be in (0, 1], got %s; e.g. --sparsity-step 0.2, or leave it out", sparsityStep);
-    Checks.option(spec, batchSize > 0, "--batch-size must be positive, got %s; e.g. --batch-size 128", batchSize);
-    Checks.option(spec, learningRate > 0 && Double.isFinite(learningRate),
-        "--lr must be positive and finite, got %s; e.g. --lr 0.02", learningRate);
-    Checks.option(spec, rho >= 0 && Double.isFinite(rho), "--rho must be finite and non-negative, got %s; e.g. "
-        + "--rho 0.02", rho);
+    Checks.option(spec, batchSize == null || batchSize > 0, "--batch-size must be positive, got %s; e.g. "
+        + "--batch-size 128", batchSize);
+    Checks.option(spec, learningRate == null || learningRate > 0 && Double.isFinite(learningRate),
+        "--lr must be positive and finite, got %s; e.g. --lr 0.04", learningRate);
+    Checks.option(spec, rho == null || rho >= 0 && Double.isFinite(rho), "--rho must be finite and non-negative, "
+        + "got %s; e.g. --rho 1.8e-4", rho);
+    Checks.option(spec, recipe.equals("standard") || recipe.equals("reference"), "--recipe must be standard or "
+        + "reference, got %s", recipe);
+    if (pruneSchedule != null) {
+      try {
+        PruneSchedule.parse(pruneSchedule);
+      } catch (IllegalArgumentException e) {
+        Checks.option(spec, false, "--prune-schedule: %s", e.getMessage());
+      }
+    }
     Checks.option(spec, trainLimit >= 0, "--train-limit must be 0 (all) or positive, got %s", trainLimit);
     Checks.option(spec, retrainEpochs >= 0, "--retrain-epochs must be 0 (none) or positive, got %s; e.g. "
         + "--retrain-epochs 1", retrainEpochs);
     Checks.option(spec, testLimit >= 0, "--test-limit must be 0 (all) or positive, got %s", testLimit);
-    Checks.option(spec, trainLimit == 0 || trainLimit >= batchSize,
-        "--train-limit %s is smaller than one batch of %s; raise it or lower --batch-size", trainLimit, batchSize);
+    int batch = batchSize != null ? batchSize : Recipe.named(recipe).batchSize();
+    Checks.option(spec, trainLimit == 0 || trainLimit >= batch,
+        "--train-limit %s is smaller than one batch of %s; raise it or lower --batch-size", trainLimit, batch);
     Checks.option(spec, checkpointEvery >= 0, "--checkpoint-every must be 0 (epoch ends only) or positive, got %s",
         checkpointEvery);
     Checks.option(spec, !resume || checkpoint != null, "--resume needs --checkpoint FILE, the checkpoint to "

@@ -2,6 +2,7 @@ package dev.supertickets.examples;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.supertickets.draw.Recipe;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.space.SearchSpaces;
@@ -14,9 +15,10 @@ import java.util.Map;
 
 /**
  * The settings of {@link Baselines}, parsed from {@code --name value} (or {@code --name=value}) arguments. The
- * defaults are for the full Fashion-MNIST run on {@code default28}; {@link #USAGE} lists every option.
+ * defaults are for the full Fashion-MNIST run on {@code reference28} with the standard recipe; {@link #USAGE} lists
+ * every option.
  *
- * @param space search space name: {@code tiny28} or {@code default28}
+ * @param space search space name: {@code reference28}, {@code tiny28} or {@code default28}
  * @param data {@code full} (Fashion-MNIST from disk) or {@code embedded} (the subset in the jar)
  * @param epochs epochs of each draw (SuperTickets and search-only)
  * @param retrainEpochs epochs of the fixed-mask retraining of the search, prune, retrain row
@@ -38,7 +40,7 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
   /** The command-line help. */
   public static final String USAGE = """
       usage: Baselines [options]   (with Maven: -Dst.main=dev.supertickets.examples.Baselines -Dst.args="...")
-        --space tiny28|default28   search space (default default28)
+        --space NAME               reference28, tiny28 or default28 (default reference28)
         --data full|embedded       full: Fashion-MNIST from /usr/share/datasets/fashion-mnist (default);
                                    embedded: the 5,000/1,000-image subset in the jar
         --epochs N                 epochs of each draw (default 10)
@@ -47,9 +49,9 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
         --seed N                   the one seed (default 1995)
         --train-limit N            seeded random subset of N training images, 0 = all (default 0)
         --test-limit N             seeded random subset of N test images, 0 = all (default 0)
-        --batch-size N             (default 128)
-        --lr X                     peak one-cycle learning rate (default 0.02)
-        --rho X                    resource-aware L1 weight of the search (default 0.02)
+        --batch-size N             (default: the standard recipe's)
+        --lr X                     peak one-cycle learning rate (default: the standard recipe's)
+        --rho X                    resource-aware L1 weight of the search (default: the standard recipe's)
         --scope erk|global|per-layer  layer-wise budget of every mask policy, the drawer's included
                                    (default erk; global is the reference's, and at 90% it emptied
                                    tiny28's 72-weight stem convolution, leaving chance accuracy)
@@ -59,8 +61,7 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
 
   /** Validates the values (messages name the option, the value, the rule and a fix). */
   public BaselineOptions {
-    checkArgument(space.equals("tiny28") || space.equals("default28"),
-        "--space must be tiny28 or default28, got %s", space);
+    checkArgument(SPACES.containsKey(space), "--space must be one of %s, got %s", SPACES.keySet(), space);
     checkArgument(data.equals("full") || data.equals("embedded"),
         "--data must be full or embedded, got %s", data);
     checkArgument(epochs > 0, "--epochs must be positive, got %s; e.g. --epochs 10", epochs);
@@ -80,10 +81,15 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
     checkArgument(scope != null, "--scope must be erk, global or per-layer");
   }
 
-  /** The defaults: default28 on full Fashion-MNIST, 10 epochs, 90% sparsity. */
+  /** The spaces by name. */
+  static final Map<String, java.util.function.Supplier<SearchSpace>> SPACES = Map.of(
+      "reference28", SearchSpaces::reference28, "tiny28", SearchSpaces::tiny28, "default28", SearchSpaces::default28);
+
+  /** The defaults: reference28 on full Fashion-MNIST, 10 epochs, 90% sparsity, the standard recipe. */
   public static BaselineOptions defaults() {
-    return new BaselineOptions("default28", "full", 10, 10, 0.9, 1995, 0, 0, 128, 0.02, 0.02, Scope.ERK,
-        Path.of("target", "baselines"), false);
+    Recipe r = Recipe.standard();
+    return new BaselineOptions("reference28", "full", 10, 10, 0.9, 1995, 0, 0, r.batchSize(), r.learningRate(),
+        r.rho(), Scope.ERK, Path.of("target", "baselines"), false);
   }
 
   /**
@@ -163,7 +169,7 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
 
   /** The search space named by {@link #space()}. */
   public SearchSpace searchSpace() {
-    return space.equals("tiny28") ? SearchSpaces.tiny28() : SearchSpaces.default28();
+    return SPACES.get(space).get();
   }
 
   /** Every setting, for the report. */
@@ -191,8 +197,8 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
   private static final Map<String, String> EXAMPLES = Map.ofEntries(Map.entry("--space", "tiny28"),
       Map.entry("--data", "embedded"), Map.entry("--epochs", "10"), Map.entry("--retrain-epochs", "10"),
       Map.entry("--sparsity", "0.9"), Map.entry("--seed", "1995"), Map.entry("--train-limit", "512"),
-      Map.entry("--test-limit", "1000"), Map.entry("--batch-size", "128"), Map.entry("--lr", "0.02"),
-      Map.entry("--rho", "0.02"), Map.entry("--scope", "erk"),
+      Map.entry("--test-limit", "1000"), Map.entry("--batch-size", "128"), Map.entry("--lr", "0.04"),
+      Map.entry("--rho", "1.8e-4"), Map.entry("--scope", "erk"),
       Map.entry("--out", "target/baselines"));
 
   private static int integer(Map<String, String> v, String name, int dflt) {

@@ -5,6 +5,7 @@ import dev.supertickets.data.DatasetNotFoundException;
 import dev.supertickets.data.EmbeddedFashionMnist;
 import dev.supertickets.data.FashionMnist;
 import dev.supertickets.draw.ConsoleProgress;
+import dev.supertickets.draw.Recipe;
 import dev.supertickets.draw.SuperTicketsDrawer;
 import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.mask.MaskPolicy;
@@ -158,7 +159,7 @@ public final class Baselines {
     }
 
     Map<String, Object> settings = o.asMap();
-    settings.put("sparsityStep", sparsityStep(o, o.sparsity()));
+    settings.put("recipe", recipe(o).entries());
     settings.put("retrainBudget", "search-only draw (" + o.epochs() + " epochs) + one-shot magnitude prune + "
         + o.retrainEpochs() + " epochs of fixed-mask retraining");
     Map<String, Object> env = environment(train, test);
@@ -184,29 +185,20 @@ public final class Baselines {
 
   /** The drawer of rows (a) and (b): the quick start's settings for 28x28 data, at a target sparsity. */
   static SuperTicketsDrawer drawer(BaselineOptions o, double targetSparsity, PrintStream log) {
-    SuperTicketsDrawer.Builder b = SuperTicketsDrawer.builder(o.searchSpace())
+    return SuperTicketsDrawer.builder(o.searchSpace())
+        .recipe(recipe(o))
         .seed(o.seed())
         .epochs(o.epochs())
-        .batchSize(o.batchSize())
         .targetSparsity(targetSparsity)
-        .rho(o.rho())
-        .learningRate(o.learningRate())
         .maskPolicy(MaskPolicies.magnitude().scope(o.scope()))
-        .listener(new ConsoleProgress(log));
-    if (targetSparsity > 0) {
-      b.sparsityStep(sparsityStep(o, targetSparsity));
-    }
-    return b.build();
+        .listener(new ConsoleProgress(log))
+        .build();
   }
 
-  /** The prune step that reaches the target after 60% of the epochs (one prune event per epoch). */
-  static double sparsityStep(BaselineOptions o, double target) {
-    return sparsityStep(o.epochs(), target);
-  }
-
-  /** The prune step that reaches {@code target} after 60% of {@code epochs} (one prune event per epoch). */
-  public static double sparsityStep(int epochs, double target) {
-    return Math.min(1, target / Math.ceil(0.6 * epochs));
+  /** The standard recipe with the options' batch size, learning rate and rho. */
+  static Recipe recipe(BaselineOptions o) {
+    return SuperTicketsDrawer.builder(o.searchSpace()).batchSize(o.batchSize()).learningRate(o.learningRate())
+        .rho(o.rho()).recipe();
   }
 
   /** The one-shot policies of rows (c), in table order, all in the run's scope. */
@@ -223,14 +215,20 @@ public final class Baselines {
   }
 
   /**
-   * Fixed-mask retraining with a draw's optimiser settings (its batch size, learning rate and seed, one-cycle),
+   * Fixed-mask retraining with a draw's recipe (batch size, learning rate, L2, label smoothing, EMA, calibration,
+   * augmentation; one-cycle) and seed,
    * evaluated once at the end: row (d) here, and {@code draw --retrain-epochs}.
    */
-  public static Retrainer.Builder retraining(int epochs, int batchSize, double learningRate, long seed) {
+  public static Retrainer.Builder retraining(int epochs, Recipe recipe, long seed) {
     return Retrainer.builder()
         .epochs(epochs)
-        .batchSize(batchSize)
-        .learningRate(learningRate)
+        .batchSize(recipe.batchSize())
+        .learningRate(recipe.learningRate())
+        .weightDecay(recipe.weightDecay())
+        .labelSmoothing(recipe.labelSmoothing())
+        .emaDecay(recipe.emaDecay())
+        .calibrationBatches(recipe.calibrationBatches())
+        .augmentation(recipe.augmentation())
         .schedule(Retrainer.Schedule.ONE_CYCLE)
         .seed(seed)
         .evalInterval(epochs);
@@ -238,7 +236,7 @@ public final class Baselines {
 
   /** The fixed-mask retraining of row (d), its epochs logged. */
   static Retrainer retrainer(BaselineOptions o, PrintStream log) {
-    return retraining(o.retrainEpochs(), o.batchSize(), o.learningRate(), o.seed())
+    return retraining(o.retrainEpochs(), recipe(o), o.seed())
         .listener(new TrainingListener() {
           @Override
           public void onEpoch(EpochEvent e) {

@@ -49,7 +49,6 @@ public final class CustomPolicyExample {
         .seed(7)
         .epochs(epochs)
         .targetSparsity(0.7)
-        .sparsityStep(0.35)
         .rho(0.02)
         .learningRate(0.02)
         .maskPolicy(new TaylorPolicy())

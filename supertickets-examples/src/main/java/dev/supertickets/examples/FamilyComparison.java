@@ -8,6 +8,7 @@ import dev.supertickets.data.EmbeddedFashionMnist;
 import dev.supertickets.data.FashionMnist;
 import dev.supertickets.data.Loader;
 import dev.supertickets.data.Normalization;
+import dev.supertickets.draw.Recipe;
 import dev.supertickets.draw.SuperTicketsDrawer;
 import dev.supertickets.elastic.ElasticTickets;
 import dev.supertickets.io.AtomicFiles;
@@ -88,6 +89,10 @@ public final class FamilyComparison {
             + "(default: ${DEFAULT-VALUE})")
     String data;
 
+    @Option(names = "--space", description = "run every method on this preset space (reference28, tiny28, "
+        + "default28) instead of the ResNet-style network of --depth and --width; E-LTH needs the latter")
+    String spaceName;
+
     @Option(names = "--depth", defaultValue = "20", description = "depth of the network, 6n+2 (default: "
         + "${DEFAULT-VALUE})")
     int depth;
@@ -125,16 +130,36 @@ public final class FamilyComparison {
         + "(default: ${DEFAULT-VALUE})")
     int testLimit;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "(default: ${DEFAULT-VALUE})")
-    int batchSize;
+    @Option(names = "--batch-size", description = "(default: the standard recipe's)")
+    Integer batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.02", description = "peak one-cycle learning rate (default: "
-        + "${DEFAULT-VALUE})")
-    double learningRate;
+    @Option(names = "--lr", description = "peak one-cycle learning rate (default: the standard recipe's)")
+    Double learningRate;
 
-    @Option(names = "--rho", defaultValue = "0.02", description = "SuperTickets' search weight (default: "
-        + "${DEFAULT-VALUE})")
-    double rho;
+    @Option(names = "--rho", description = "SuperTickets' search weight (default: the standard recipe's)")
+    Double rho;
+
+    /** The recipe every method trains with: {@link Recipe#standard()} with the options' changes. */
+    Recipe recipe() {
+      Recipe r = Recipe.standard();
+      return new Recipe(batchSize != null ? batchSize : r.batchSize(),
+          learningRate != null ? learningRate : r.learningRate(), r.weightDecay(), r.labelSmoothing(),
+          rho != null ? rho : r.rho(), r.rhoWarmup(), r.emaDecay(), r.calibrationBatches(), r.augmentation(),
+          r.pruneSchedule(), r.pruneScope(), r.shrinkThreshold(), r.minShrinkFraction());
+    }
+
+    SearchSpace space() {
+      if (spaceName == null) {
+        return SearchSpaces.resnetStyle28(depth, width);
+      }
+      return switch (spaceName) {
+        case "reference28" -> SearchSpaces.reference28();
+        case "tiny28" -> SearchSpaces.tiny28();
+        case "default28" -> SearchSpaces.default28();
+        default -> throw new IllegalArgumentException("--space must be reference28, tiny28 or default28, got "
+            + spaceName + "; or leave it out for the ResNet-style network of --depth");
+      };
+    }
 
     @Option(names = "--seed", defaultValue = "1995", description = "the one seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -174,14 +199,16 @@ public final class FamilyComparison {
       checkArgument(trainLimit >= 0 && testLimit >= 0, "--train-limit and --test-limit must be 0 (all) or "
           + "positive, got %s and %s", trainLimit, testLimit);
       checkArgument(threads >= 1, "--threads must be at least 1, got %s", threads);
-      checkArgument(learningRate > 0 && rho >= 0, "--lr must be positive and --rho non-negative, got %s and %s",
-          learningRate, rho);
+      recipe(); // checks --lr, --rho and --batch-size, naming the value
+      space();
+      checkArgument(spaceName == null || !methods.contains("elth"), "E-LTH stretches ResNet-style networks: "
+          + "drop elth from --methods or --space %s", spaceName);
     }
 
     Map<String, Object> asMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("data", data);
-      m.put("network", SearchSpaces.resnetStyle28(depth, width).name());
+      m.put("network", space().name());
       m.put("elthSource", SearchSpaces.resnetStyle28(sourceDepth, width).name());
       m.put("sparsities", sparsities);
       m.put("methods", methods);
@@ -189,9 +216,7 @@ public final class FamilyComparison {
       m.put("impFraction", impFraction);
       m.put("trainLimit", trainLimit);
       m.put("testLimit", testLimit);
-      m.put("batchSize", batchSize);
-      m.put("learningRate", learningRate);
-      m.put("rho", rho);
+      m.put("recipe", recipe().entries());
       m.put("seed", seed);
       m.put("threads", threads);
       return m;
@@ -271,7 +296,7 @@ public final class FamilyComparison {
     long t0 = System.nanoTime();
     Dataset train = Baselines.limit(fullTrain, o.trainLimit, o.seed, "train-limit");
     Dataset test = Baselines.limit(fullTest, o.testLimit, o.seed, "test-limit");
-    SearchSpace space = SearchSpaces.resnetStyle28(o.depth, o.width);
+    SearchSpace space = o.space();
     Normalization norm = Normalization.of(train);
     log.printf(Locale.ROOT, "ticket family on %s (%s) / %s, %d epochs a run, %s%n", space.name(), train, test,
         o.epochs, Backend.describe());
@@ -320,7 +345,10 @@ public final class FamilyComparison {
       PrintStream log) {
 
     Retrainer recipe() {
-      return Retrainer.builder().epochs(o.epochs).batchSize(o.batchSize).learningRate(o.learningRate)
+      Recipe r = o.recipe();
+      return Retrainer.builder().epochs(o.epochs).batchSize(r.batchSize()).learningRate(r.learningRate())
+          .weightDecay(r.weightDecay()).labelSmoothing(r.labelSmoothing()).emaDecay(r.emaDecay())
+          .calibrationBatches(r.calibrationBatches()).augmentation(r.augmentation())
           .schedule(Retrainer.Schedule.ONE_CYCLE).seed(o.seed).evalInterval(o.epochs).build();
     }
 
@@ -378,7 +406,8 @@ public final class FamilyComparison {
 
     /** Sup-tickets within the run's epochs: the last half in cycles of one epoch (at least two tickets). */
     SupTickets supTickets() {
-      return SupTickets.builder().cycleEpochs(1).cycleRate(0.5).lr1(o.learningRate / 20).lr2(o.learningRate / 4)
+      return SupTickets.builder().cycleEpochs(1).cycleRate(0.5).lr1(o.recipe().learningRate() / 20)
+          .lr2(o.recipe().learningRate() / 4)
           .build();
     }
 
@@ -392,18 +421,15 @@ public final class FamilyComparison {
      * assume tens of thousands of steps; a short run would see one or two updates.
      */
     int maskInterval() {
-      long steps = (long) Loader.builder(train).batchSize(o.batchSize).build().batchesPerEpoch() * o.epochs;
+      long steps = (long) Loader.builder(train).batchSize(o.recipe().batchSize()).build().batchesPerEpoch()
+          * o.epochs;
       return (int) Math.max(1, Math.round(0.75 * steps / 16));
     }
 
     SuperTicketsDrawer drawer(double sparsity) {
-      SuperTicketsDrawer.Builder b = SuperTicketsDrawer.builder(space).seed(o.seed).epochs(o.epochs)
-          .batchSize(o.batchSize).targetSparsity(sparsity).rho(o.rho).learningRate(o.learningRate)
-          .normalization(norm).maskPolicy(MaskPolicies.magnitude().scope(Scope.ERK));
-      if (sparsity > 0) {
-        b.sparsityStep(Baselines.sparsityStep(o.epochs, sparsity));
-      }
-      return b.build();
+      // the drawer's own defaults for everything the recipe leaves open (mask policy, prune interval)
+      return SuperTicketsDrawer.builder(space).recipe(o.recipe()).seed(o.seed).epochs(o.epochs)
+          .targetSparsity(sparsity).normalization(norm).build();
     }
 
     ImpDrawer imp(SearchSpace on) {

@@ -284,9 +284,6 @@ public final class TransferComparison {
         .batchSize(o.batchSize()).learningRate(o.learningRate()).rho(o.rho()).search(search)
         .targetSparsity(sparsity).maskPolicy(MaskPolicies.magnitude().scope(Scope.ERK))
         .listener(new ConsoleProgress(log));
-    if (sparsity > 0) {
-      b.sparsityStep(Baselines.sparsityStep(o.epochs(), sparsity)); // the target at 60% of the epochs
-    }
     return b.build();
   }
 

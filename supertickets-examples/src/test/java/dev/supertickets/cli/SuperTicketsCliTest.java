@@ -36,7 +36,8 @@ class SuperTicketsCliTest {
     ticketFile = shared.resolve("t.stkt");
     reportDir = shared.resolve("report");
     draw = CliRun.of("draw", "--space", "tiny28", "--data", "embedded", "--train-limit", "384", "--test-limit",
-        "200", "--epochs", "2", "--batch-size", "64", "--sparsity", "0.6", "--seed", "3", "--out",
+        "200", "--epochs", "2", "--batch-size", "64", "--sparsity", "0.6", "--seed", "3", "--prune-schedule",
+        "linear:0.5", "--recipe", "reference", "--out",
         ticketFile.toString(), "--report", reportDir.toString());
   }
 
@@ -47,6 +48,12 @@ class SuperTicketsCliTest {
     assertThat(t.space().name()).isEqualTo("tiny28");
     assertThat(t.sparsity()).isCloseTo(0.6, org.assertj.core.api.Assertions.within(1e-3));
     assertThat(t.provenance().get("cli.command")).startsWith("supertickets draw --space tiny28 --data embedded");
+    // the reference recipe with two values changed, each recorded
+    assertThat(t.provenance().get("recipe")).isEqualTo("custom");
+    assertThat(t.provenance().get("pruneSchedule")).isEqualTo("linear:0.5");
+    assertThat(t.provenance().get("batchSize")).isEqualTo("64");
+    assertThat(t.provenance().get("labelSmoothing")).isEqualTo("0.1");
+    assertThat(t.provenance().get("maskPolicy")).contains("reference ties"); // the reference's global magnitude
     assertThat(draw.value("ticket")).isEqualTo(ticketFile.toAbsolutePath().toString());
     assertThat(Double.parseDouble(draw.value("accuracy"))).isBetween(0.0, 1.0);
     assertThat(Long.parseLong(draw.value("sparse-macs"))).isEqualTo(t.cost().sparseMacs());
@@ -213,7 +220,13 @@ class SuperTicketsCliTest {
         .contains("Invalid value for option '--epochs': 'ten' is not an int");
     CliRun space = CliRun.of("draw", "--space", "huge99");
     assertThat(space.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(space.err()).contains("unknown search space huge99; use one of [tiny28, default28");
+    assertThat(space.err()).contains("unknown search space huge99; use one of [tiny28, reference28, default28");
+    assertThat(CliRun.of("draw", "--recipe", "fast").err())
+        .contains("error: --recipe must be standard or reference, got fast");
+    assertThat(CliRun.of("draw", "--prune-schedule", "wobbly").err())
+        .contains("--prune-schedule: unknown prune schedule 'wobbly'").contains("e.g. cubic:0.75");
+    assertThat(CliRun.of("draw", "--data", "embedded", "--epochs", "3", "--sparsity-step", "0.3").err())
+        .contains("a sparsity step of 0.3 reaches the target 0.8 at prune event 3").contains("by event 2");
     assertThat(CliRun.of("draw", "--macs-budget", "lots").err())
         .contains("MACs budget must be a count such as 400000, 400k or 1.5M, got lots");
     assertThat(CliRun.of("compare", "--space", "tiny28", "--sparsity", "0").err())

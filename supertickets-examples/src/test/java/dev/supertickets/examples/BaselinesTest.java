@@ -74,7 +74,11 @@ class BaselinesTest {
   void argumentsParseOverTheDefaults() {
     BaselineOptions d = BaselineOptions.parse();
     assertThat(d).isEqualTo(BaselineOptions.defaults());
-    assertThat(d.space()).isEqualTo("default28");
+    assertThat(d.space()).isEqualTo("reference28");
+    // the standard recipe's values, not a second copy of them
+    assertThat(d.batchSize()).isEqualTo(dev.supertickets.draw.Recipe.standard().batchSize());
+    assertThat(d.learningRate()).isEqualTo(dev.supertickets.draw.Recipe.standard().learningRate());
+    assertThat(d.rho()).isEqualTo(dev.supertickets.draw.Recipe.standard().rho());
     assertThat(d.data()).isEqualTo("full");
     // Maven's exec:exec passes -Dst.args as one argument, an empty one when unset
     BaselineOptions o = BaselineOptions.parse("--space tiny28  --epochs 3 --sparsity=0.8 --scope global", "");
@@ -100,6 +104,6 @@ class BaselinesTest {
     assertThatThrownBy(() -> BaselineOptions.parse("--frobnicate", "1"))
         .hasMessageStartingWith("unknown option --frobnicate; the options are [--space");
     assertThatThrownBy(() -> BaselineOptions.parse("--train-limit", "10"))
-        .hasMessage("--train-limit 10 is smaller than one batch of 128; raise it or lower --batch-size");
+        .hasMessage("--train-limit 10 is smaller than one batch of 64; raise it or lower --batch-size");
   }
 }

@@ -36,7 +36,6 @@ class TicketPropertiesExampleTest {
           .epochs(2)
           .batchSize(64)
           .targetSparsity(0.5)
-          .sparsityStep(0.25)
           .build()
           .draw(EmbeddedFashionMnist.train().subset(0, 256), EmbeddedFashionMnist.test().subset(0, 64));
     }

@@ -40,7 +40,7 @@ class DrawReportTest {
     Dataset test = EmbeddedFashionMnist.test().sample(128, new RandomStreams(7).stream("test"));
     DrawRecorder recorder = new DrawRecorder();
     ticket = SuperTicketsDrawer.builder(SearchSpaces.tiny28()).seed(7).epochs(2).batchSize(64).targetSparsity(0.5)
-        .sparsityStep(0.25).rho(0.02).learningRate(0.02).maskPolicy(MaskPolicies.magnitude().scope(Scope.ERK))
+        .rho(0.02).learningRate(0.02).maskPolicy(MaskPolicies.magnitude().scope(Scope.ERK))
         .listener(recorder).build().draw(train, test);
     history = recorder.history();
     metrics = ticket.evaluate(test);
