@@ -28,6 +28,7 @@ final class CompareCommand implements Callable<Integer> {
   @ParentCommand SuperTicketsCli cli;
   @Spec CommandSpec spec;
   @Mixin DataOptions data;
+  @Mixin RecipeOptions recipe;
 
   @Option(names = "--space", paramLabel = "reference28|tiny28|default28", defaultValue = "reference28",
       description = "Search space (default: ${DEFAULT-VALUE}).")
@@ -57,17 +58,6 @@ final class CompareCommand implements Callable<Integer> {
       description = "Seeded random subset of N test images; 0: all (default: ${DEFAULT-VALUE}).")
   int testLimit;
 
-  @Option(names = "--batch-size", paramLabel = "N",
-      description = "Mini-batch size (default: the standard recipe's).")
-  Integer batchSize;
-
-  @Option(names = "--lr", paramLabel = "X",
-      description = "Peak one-cycle learning rate (default: the standard recipe's).")
-  Double learningRate;
-
-  @Option(names = "--rho", paramLabel = "X",
-      description = "Resource-aware L1 weight of the search (default: the standard recipe's).")
-  Double rho;
 
   @Option(names = "--scope", paramLabel = "erk|global|per-layer", defaultValue = "erk",
       converter = Converters.ScopeName.class,
@@ -84,14 +74,13 @@ final class CompareCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BaselineOptions o;
-    Recipe standard = Recipe.standard();
+    recipe.check(spec);
+    Recipe r = recipe.recipe();
     try {
       // the record checks every value with the option's name in the message
       o = new BaselineOptions(space, data.embedded() ? "embedded" : "full", epochs,
           retrainEpochs != null ? retrainEpochs : epochs, sparsity, seed, trainLimit, testLimit,
-          batchSize != null ? batchSize : standard.batchSize(),
-          learningRate != null ? learningRate : standard.learningRate(), rho != null ? rho : standard.rho(), scope,
-          out, saveTickets);
+          recipe.name, r.batchSize(), r.learningRate(), r.rho(), scope, out, saveTickets);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -45,6 +45,7 @@ final class DrawCommand implements Callable<Integer> {
   @ParentCommand SuperTicketsCli cli;
   @Spec CommandSpec spec;
   @Mixin DataOptions data;
+  @Mixin RecipeOptions recipe;
 
   @Option(names = "--space", paramLabel = "NAME|FILE.json", defaultValue = "reference28",
       converter = Converters.Space.class, description = "Search space: reference28 (the official code's Fashion-MNIST supernet), tiny28, default28, mobilenetv2-chain28, "
@@ -65,11 +66,6 @@ final class DrawCommand implements Callable<Integer> {
           + "(default: the recipe's schedule).")
   Double sparsityStep;
 
-  @Option(names = "--recipe", paramLabel = "standard|reference", defaultValue = "standard",
-      description = "The training recipe: standard (the tuned defaults) or reference (the official code's); the "
-          + "options below change single values of it (default: ${DEFAULT-VALUE}).")
-  String recipe;
-
   @Option(names = "--prune-schedule", paramLabel = "SHAPE[:F]",
       description = "How the sparsity rises: linear, cubic, linear:F or cubic:F (the target reached after a "
           + "fraction F of the epochs) or steps:D (D more per epoch) (default: the recipe's).")
@@ -83,18 +79,6 @@ final class DrawCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
       description = "The one seed of initialisation, data order and pruning (default: ${DEFAULT-VALUE}).")
   long seed;
-
-  @Option(names = "--batch-size", paramLabel = "N",
-      description = "Mini-batch size (default: the recipe's, 128).")
-  Integer batchSize;
-
-  @Option(names = "--lr", paramLabel = "X",
-      description = "Peak learning rate of the one-cycle AdamW schedule (default: the recipe's).")
-  Double learningRate;
-
-  @Option(names = "--rho", paramLabel = "X",
-      description = "Weight of the resource-aware L1 penalty that drives the search (default: the recipe's).")
-  Double rho;
 
   @Option(names = "--macs-budget", paramLabel = "MACS", converter = Converters.Macs.class,
       description = "Stop the search once the architecture costs at most this many dense MACs per image "
@@ -149,27 +133,18 @@ final class DrawCommand implements Callable<Integer> {
     DataSplits full = data.load();
     Dataset train = Baselines.limit(full.train(), trainLimit, seed, "train-limit");
     Dataset test = Baselines.limit(full.test(), testLimit, seed, "test-limit");
-    Checks.fits(spec, space, train, "training", batchSize != null ? batchSize : Recipe.named(recipe).batchSize());
+    Checks.fits(spec, space, train, "training", recipe.recipe().batchSize());
     Checks.fits(spec, space, test, "test", 1);
 
     DrawRecorder recorder = new DrawRecorder();
-    SuperTicketsDrawer.Builder b = SuperTicketsDrawer.builder(space)
-        .recipe(Recipe.named(recipe))
-        .seed(seed)
+    SuperTicketsDrawer.Builder b = SuperTicketsDrawer.builder(space);
+    recipe.applyTo(b);
+    b.seed(seed)
         .epochs(epochs)
         .targetSparsity(sparsity)
         .listener(recorder);
     if (scope != null) {
       b.pruneScope(scope);
-    }
-    if (batchSize != null) {
-      b.batchSize(batchSize);
-    }
-    if (rho != null) {
-      b.rho(rho);
-    }
-    if (learningRate != null) {
-      b.learningRate(learningRate);
     }
     if (pruneSchedule != null) {
       b.pruneSchedule(PruneSchedule.parse(pruneSchedule));
@@ -252,14 +227,7 @@ final class DrawCommand implements Callable<Integer> {
         sparsity);
     Checks.option(spec, sparsityStep == null || sparsityStep > 0 && sparsityStep <= 1,
         "--sparsity-step must be in (0, 1], got %s; e.g. --sparsity-step 0.2, or leave it out", sparsityStep);
-    Checks.option(spec, batchSize == null || batchSize > 0, "--batch-size must be positive, got %s; e.g. "
-        + "--batch-size 128", batchSize);
-    Checks.option(spec, learningRate == null || learningRate > 0 && Double.isFinite(learningRate),
-        "--lr must be positive and finite, got %s; e.g. --lr 0.04", learningRate);
-    Checks.option(spec, rho == null || rho >= 0 && Double.isFinite(rho), "--rho must be finite and non-negative, "
-        + "got %s; e.g. --rho 1.8e-4", rho);
-    Checks.option(spec, recipe.equals("standard") || recipe.equals("reference"), "--recipe must be standard or "
-        + "reference, got %s", recipe);
+    recipe.check(spec);
     if (pruneSchedule != null) {
       try {
         PruneSchedule.parse(pruneSchedule);
@@ -271,7 +239,7 @@ final class DrawCommand implements Callable<Integer> {
     Checks.option(spec, retrainEpochs >= 0, "--retrain-epochs must be 0 (none) or positive, got %s; e.g. "
         + "--retrain-epochs 1", retrainEpochs);
     Checks.option(spec, testLimit >= 0, "--test-limit must be 0 (all) or positive, got %s", testLimit);
-    int batch = batchSize != null ? batchSize : Recipe.named(recipe).batchSize();
+    int batch = recipe.recipe().batchSize();
     Checks.option(spec, trainLimit == 0 || trainLimit >= batch,
         "--train-limit %s is smaller than one batch of %s; raise it or lower --batch-size", trainLimit, batch);
     Checks.option(spec, checkpointEvery >= 0, "--checkpoint-every must be 0 (epoch ends only) or positive, got %s",

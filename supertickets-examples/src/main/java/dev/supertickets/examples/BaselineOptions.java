@@ -26,6 +26,7 @@ import java.util.Map;
  * @param seed the one seed of every draw, prune and retraining
  * @param trainLimit use a seeded random subset of this many training images (0: all)
  * @param testLimit use a seeded random subset of this many test images (0: all)
+ * @param recipe the recipe preset of draws and retraining: {@code standard} or {@code reference}
  * @param batchSize mini-batch size of draws and retraining
  * @param learningRate peak one-cycle learning rate of draws and retraining
  * @param rho maximum weight of the resource-aware L1 penalty of the search
@@ -34,7 +35,8 @@ import java.util.Map;
  * @param saveTickets whether to save every row's ticket as {@code <method>.stkt} in {@code out}
  */
 public record BaselineOptions(String space, String data, int epochs, int retrainEpochs, double sparsity, long seed,
-    int trainLimit, int testLimit, int batchSize, double learningRate, double rho, Scope scope, Path out,
+    int trainLimit, int testLimit, String recipe, int batchSize, double learningRate, double rho, Scope scope,
+    Path out,
     boolean saveTickets) {
 
   /** The command-line help. */
@@ -49,7 +51,8 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
         --seed N                   the one seed (default 1995)
         --train-limit N            seeded random subset of N training images, 0 = all (default 0)
         --test-limit N             seeded random subset of N test images, 0 = all (default 0)
-        --batch-size N             (default: the standard recipe's)
+        --recipe standard|reference  the recipe of draws and retraining (default standard)
+        --batch-size N             (default: the recipe's)
         --lr X                     peak one-cycle learning rate (default: the standard recipe's)
         --rho X                    resource-aware L1 weight of the search (default: the standard recipe's)
         --scope erk|global|per-layer  layer-wise budget of every mask policy, the drawer's included
@@ -73,6 +76,8 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
     checkArgument(testLimit >= 0, "--test-limit must be 0 (all) or positive, got %s", testLimit);
     checkArgument(trainLimit == 0 || trainLimit >= batchSize,
         "--train-limit %s is smaller than one batch of %s; raise it or lower --batch-size", trainLimit, batchSize);
+    checkArgument(recipe.equals("standard") || recipe.equals("reference"), "--recipe must be standard or reference, "
+        + "got %s", recipe);
     checkArgument(batchSize > 0, "--batch-size must be positive, got %s; e.g. --batch-size 128", batchSize);
     checkArgument(learningRate > 0 && Double.isFinite(learningRate),
         "--lr must be positive and finite, got %s; e.g. --lr 0.02", learningRate);
@@ -88,7 +93,8 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
   /** The defaults: reference28 on full Fashion-MNIST, 10 epochs, 90% sparsity, the standard recipe. */
   public static BaselineOptions defaults() {
     Recipe r = Recipe.standard();
-    return new BaselineOptions("reference28", "full", 10, 10, 0.9, 1995, 0, 0, r.batchSize(), r.learningRate(),
+    return new BaselineOptions("reference28", "full", 10, 10, 0.9, 1995, 0, 0, "standard", r.batchSize(),
+        r.learningRate(),
         r.rho(), Scope.ERK, Path.of("target", "baselines"), false);
   }
 
@@ -116,6 +122,10 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
       v.put(name, tokens.get(++i));
     }
     int epochs = integer(v, "--epochs", d.epochs());
+    String recipe = v.getOrDefault("--recipe", d.recipe());
+    checkArgument(recipe.equals("standard") || recipe.equals("reference"), "--recipe must be standard or reference, "
+        + "got %s", recipe);
+    Recipe base = Recipe.named(recipe);
     return new BaselineOptions(
         v.getOrDefault("--space", d.space()),
         v.getOrDefault("--data", d.data()),
@@ -125,9 +135,10 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
         v.containsKey("--seed") ? longValue(v, "--seed") : d.seed(),
         integer(v, "--train-limit", d.trainLimit()),
         integer(v, "--test-limit", d.testLimit()),
-        integer(v, "--batch-size", d.batchSize()),
-        real(v, "--lr", d.learningRate()),
-        real(v, "--rho", d.rho()),
+        recipe,
+        integer(v, "--batch-size", base.batchSize()),
+        real(v, "--lr", base.learningRate()),
+        real(v, "--rho", base.rho()),
         v.containsKey("--scope") ? scope(v.get("--scope")) : d.scope(),
         v.containsKey("--out") ? Path.of(v.get("--out")) : d.out(),
         saveTickets);
@@ -183,6 +194,7 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
     m.put("seed", seed);
     m.put("trainLimit", trainLimit);
     m.put("testLimit", testLimit);
+    m.put("recipe", recipe);
     m.put("batchSize", batchSize);
     m.put("learningRate", learningRate);
     m.put("rho", rho);
@@ -192,12 +204,14 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
   }
 
   private static final List<String> VALUED = List.of("--space", "--data", "--epochs", "--retrain-epochs",
-      "--sparsity", "--seed", "--train-limit", "--test-limit", "--batch-size", "--lr", "--rho", "--scope", "--out");
+      "--sparsity", "--seed", "--train-limit", "--test-limit", "--recipe", "--batch-size", "--lr", "--rho", "--scope",
+      "--out");
 
   private static final Map<String, String> EXAMPLES = Map.ofEntries(Map.entry("--space", "tiny28"),
       Map.entry("--data", "embedded"), Map.entry("--epochs", "10"), Map.entry("--retrain-epochs", "10"),
       Map.entry("--sparsity", "0.9"), Map.entry("--seed", "1995"), Map.entry("--train-limit", "512"),
-      Map.entry("--test-limit", "1000"), Map.entry("--batch-size", "128"), Map.entry("--lr", "0.04"),
+      Map.entry("--test-limit", "1000"), Map.entry("--recipe", "reference"), Map.entry("--batch-size", "128"),
+      Map.entry("--lr", "0.04"),
       Map.entry("--rho", "1.8e-4"), Map.entry("--scope", "erk"),
       Map.entry("--out", "target/baselines"));
 

@@ -195,10 +195,10 @@ public final class Baselines {
         .build();
   }
 
-  /** The standard recipe with the options' batch size, learning rate and rho. */
+  /** The options' recipe preset with their batch size, learning rate and rho. */
   static Recipe recipe(BaselineOptions o) {
-    return SuperTicketsDrawer.builder(o.searchSpace()).batchSize(o.batchSize()).learningRate(o.learningRate())
-        .rho(o.rho()).recipe();
+    return SuperTicketsDrawer.builder(o.searchSpace()).recipe(Recipe.named(o.recipe())).batchSize(o.batchSize())
+        .learningRate(o.learningRate()).rho(o.rho()).recipe();
   }
 
   /** The one-shot policies of rows (c), in table order, all in the run's scope. */
