@@ -41,7 +41,7 @@ public final class QuickStart {
     Outcome o = run(train, test);
     System.out.printf(Locale.ROOT, "%nwhat it beat, same supernet, recipe, seed %d, %d epochs and data (%s, %d "
         + "train / %d test images):%n", SEED, EPOCHS, train.name(), train.size(), test.size());
-    System.out.printf(Locale.ROOT, "| %-52s | test acc | sparsity | MACs dense | MACs sparse |%n", "method");
+    System.out.printf(Locale.ROOT, "| %-53s | test acc | sparsity | MACs dense | MACs sparse |%n", "method");
     row("SuperTickets: search and prune in one run", o.ticket(), test);
     row("search, then one-shot magnitude prune (no retraining)", o.oneShot(), test);
     row("search only, dense (not pruned: the upper bound)", o.searchOnly(), test);
@@ -87,7 +87,7 @@ public final class QuickStart {
 
   private static void row(String method, SuperTicket t, Dataset test) {
     Profiler.Cost c = t.cost();
-    System.out.printf(Locale.ROOT, "| %-52s | %8.4f | %8.3f | %,10d | %,11d |%n", method,
+    System.out.printf(Locale.ROOT, "| %-53s | %8.4f | %8.3f | %,10d | %,11d |%n", method,
         t.evaluate(test).accuracy(), t.sparsity(), c.macs(), c.sparseMacs());
   }
 }
