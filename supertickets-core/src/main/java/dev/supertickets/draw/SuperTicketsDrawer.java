@@ -539,6 +539,11 @@ public final class SuperTicketsDrawer implements TicketDrawer {
           calibrationBatches, augmentation, pruneSchedule, pruneScope, shrinkThreshold, minShrinkFraction);
     }
 
+    /** The rho warm-up in epochs: the one set explicitly, else the recipe's fraction of the run. */
+    private double rhoWarmupEpochs() {
+      return rhoWarmupEpochs >= 0 ? rhoWarmupEpochs : rhoWarmup * epochs;
+    }
+
     /** The one seed behind initialisation, data order, augmentation, dropout and pruning; default 1995. */
     public Builder seed(long s) {
       this.seed = s;
@@ -763,7 +768,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       // the drawer keeps a copy: changing this builder afterwards must not change a drawer already built
       Builder c = new Builder(space);
       c.recipe(recipe());
-      c.rhoWarmupEpochs = rhoWarmupEpochs >= 0 ? rhoWarmupEpochs : rhoWarmup * epochs;
+      c.rhoWarmupEpochs = rhoWarmupEpochs();
       c.seed = seed;
       c.epochs = epochs;
       c.targetSparsity = targetSparsity;
@@ -792,7 +797,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       m.put("recipe", r.presetName());
       m.put("optimizer", "AdamW(0.9, 0.999, eps 1e-3), one-cycle");
       m.putAll(r.entries()); // every component of the recipe, by its own name
-      m.put("rhoWarmupEpochs", rhoWarmupEpochs >= 0 ? rhoWarmupEpochs : rhoWarmup * epochs);
+      m.put("rhoWarmupEpochs", rhoWarmupEpochs());
       m.put("evalInterval", evalInterval);
       m.put("pruneInterval", pruneInterval);
       m.put("macsBudget", macsBudget > 0 ? macsBudget : "none");
