@@ -4,6 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.supertickets.data.Augmentation;
+import dev.supertickets.mask.MaskPolicies;
+import dev.supertickets.mask.MaskPolicy;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.train.Ema;
 import java.util.Locale;
@@ -37,13 +39,19 @@ import java.util.Locale;
  * @param shrinkThreshold |γ| at or below which a searchable channel is dead
  * @param minShrinkFraction the least share of the supernet's MACs a shrink must remove (the last epoch's always
  *     runs)
+ * @param minPruneEvents the least number of prune events in a draw: when the prune epochs give fewer, the events
+ *     are spread evenly over the training steps instead (1: one event per prune epoch, as the reference)
  */
 public record Recipe(int batchSize, double learningRate, double weightDecay, double labelSmoothing, double rho,
     double rhoWarmup, double emaDecay, int calibrationBatches, Augmentation augmentation,
-    PruneSchedule pruneSchedule, Scope pruneScope, double shrinkThreshold, double minShrinkFraction) {
+    PruneSchedule pruneSchedule, Scope pruneScope, double shrinkThreshold, double minShrinkFraction,
+    int minPruneEvents) {
 
   /** The reference's shrink minimum: 1e6 MACs of its 2,422,799,760-MAC ImageNet supernet. */
   static final double REFERENCE_MIN_SHRINK = 1e6 / 2_422_799_760.0;
+
+  /** The standard recipe's least number of prune events: the reference's 12, however short the draw. */
+  static final int STANDARD_PRUNE_EVENTS = 12;
 
   /** Validates every value, naming the rule and a usual value. */
   public Recipe {
@@ -67,13 +75,15 @@ public record Recipe(int batchSize, double learningRate, double weightDecay, dou
         + "non-negative, got %s; e.g. 1e-3", shrinkThreshold);
     checkArgument(minShrinkFraction >= 0 && minShrinkFraction < 1, "minimum shrink must be a fraction of the "
         + "supernet's MACs in [0, 1), got %s", minShrinkFraction);
+    checkArgument(minPruneEvents >= 1, "the least number of prune events must be at least 1 (one per prune epoch), "
+        + "got %s; e.g. 12", minPruneEvents);
   }
 
   /** The official code's recipe, exactly as its Fashion-MNIST reference run used it. */
   public static Recipe reference() {
     return new Recipe(128, 0.04, 1e-5, 0.1, 1.8e-4, 1.0 / 12, Ema.referenceDecay(128), 10,
         Augmentation.cropAndFlip(2), PruneSchedule.linear(PruneSchedule.DEFAULT_RAMP_END), Scope.GLOBAL, 1e-3,
-        REFERENCE_MIN_SHRINK);
+        REFERENCE_MIN_SHRINK, 1);
   }
 
   /**
@@ -85,7 +95,7 @@ public record Recipe(int batchSize, double learningRate, double weightDecay, dou
   public static Recipe standard() {
     return new Recipe(64, 0.04, 1e-5, 0.1, 1.8e-4, 1.0 / 12, Ema.referenceDecay(64), 10,
         Augmentation.cropAndFlip(2), PruneSchedule.cubic(PruneSchedule.DEFAULT_RAMP_END), Scope.ERK, 1e-3,
-        REFERENCE_MIN_SHRINK);
+        REFERENCE_MIN_SHRINK, STANDARD_PRUNE_EVENTS);
   }
 
   /** A preset by name: {@code reference} or {@code standard}. */
@@ -118,6 +128,14 @@ public record Recipe(int batchSize, double learningRate, double weightDecay, dou
       }
     }
     return m;
+  }
+
+  /**
+   * The magnitude policy of the prune scope, a drawer's default: the reference's global magnitude for
+   * {@link Scope#GLOBAL}, magnitude ranked in the scope otherwise.
+   */
+  public MaskPolicy maskPolicy() {
+    return pruneScope == Scope.GLOBAL ? MaskPolicies.referenceMagnitude() : MaskPolicies.magnitude().scope(pruneScope);
   }
 
   /** The name of the preset this recipe equals, or {@code custom}. */

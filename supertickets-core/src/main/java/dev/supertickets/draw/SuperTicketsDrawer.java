@@ -2,6 +2,7 @@ package dev.supertickets.draw;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
 
 import dev.supertickets.data.Augmentation;
 import dev.supertickets.data.Dataset;
@@ -13,13 +14,10 @@ import dev.supertickets.mask.MaskPolicy;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.mask.Masks;
 import dev.supertickets.mask.Selector;
-import dev.supertickets.nn.ChannelCut;
 import dev.supertickets.nn.Param;
 import dev.supertickets.nn.Profiler;
-import dev.supertickets.space.PathPenalty;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.supernet.HrSupernet;
-import dev.supertickets.supernet.InvertedResidualChannels;
 import dev.supertickets.supernet.Supernet;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.tensor.RandomStreams;
@@ -40,7 +38,6 @@ import dev.supertickets.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +137,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     int steps = trainLoader.batchesPerEpoch();
     Optimizer opt = new AdamW(0.9, 0.999, 1e-3, 0);
     long denseMacs = cfg.space.cost().macs();
-    Budget budget = new Budget(cfg.macsBudget, denseMacs);
+    MacsBudget budget = new MacsBudget(cfg.macsBudget, denseMacs);
     ResourcePenalty penalty = new ResourcePenalty(net, cfg.rho, (long) Math.round(cfg.rhoWarmupEpochs * steps));
     Trainer.Builder tb = Trainer.builder(net)
         .loss(SuperTicket.lossFor(train, cfg.labelSmoothing))
@@ -160,8 +157,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       });
     }
     Trainer trainer = tb.build();
-    Map<String, Long> macsPerChannel = macsPerChannel(cfg.space);
-    long minShrink = Math.round(cfg.minShrinkFraction * denseMacs);
+    ChannelShrink shrink = ChannelShrink.of(cfg.space, cfg.recipe(), cfg.reactivation);
     State st = new State();
     st.progress = new Trainer.EpochProgress();
     if (from != null) {
@@ -171,9 +167,17 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       }
     }
     Map<String, Object> ckptSettings = checkpointSettings(train, test);
+    PruneEvents events = PruneEvents.of(cfg.epochs, cfg.pruneInterval, cfg.minPruneEvents, steps);
     for (int e = st.epoch; e < cfg.epochs; e++) {
       final int epoch = e;
       Runnable afterStep = () -> {
+        long g = trainer.globalStep();
+        // events inside an epoch; one that falls on the epoch's end waits for the shrink
+        if (cfg.targetSparsity > 0 && !events.endsEpoch(g) && events.due(g) > st.events) {
+          st.events = events.due(g);
+          st.sparsity = cfg.pruneSchedule.sparsity(st.events, events.count(), cfg.targetSparsity);
+          prune(net, st.sparsity, trainLoader, seeds.stream("prune-event", st.events).nextLong());
+        }
         if (cfg.checkpoint != null && cfg.checkpointSteps > 0 && trainer.globalStep() % cfg.checkpointSteps == 0) {
           st.epoch = epoch;
           checkpoint(net, norm, trainer, st, budget, ckptSettings, start);
@@ -184,15 +188,15 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       boolean lastEpoch = e == cfg.epochs - 1;
       boolean evalEpoch = (e + 1) % cfg.evalInterval == 0 || lastEpoch;
       boolean shrunk = evalEpoch && cfg.search && !budget.met()
-          && shrink(net, trainer, macsPerChannel, minShrink, lastEpoch);
+          && shrink.apply(net, trainer, lastEpoch);
       if (shrunk && budget.isSet()) {
         budget.check(net.cost().macs(), e + 1);
       }
       boolean pruned = false;
-      if (cfg.targetSparsity > 0 && ((e + 1) % cfg.pruneInterval == 0 || lastEpoch)) {
-        st.events++;
-        st.sparsity = cfg.pruneSchedule.sparsity(st.events, pruneEvents(cfg.epochs, cfg.pruneInterval),
-            cfg.targetSparsity);
+      int due = events.due(trainer.globalStep());
+      if (cfg.targetSparsity > 0 && (due > st.events || lastEpoch)) {
+        st.events = Math.max(due, st.events);
+        st.sparsity = cfg.pruneSchedule.sparsity(st.events, events.count(), cfg.targetSparsity);
         prune(net, st.sparsity, trainLoader, seeds.stream("prune", e).nextLong());
         pruned = true;
       }
@@ -256,7 +260,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     final List<DrawListener.DrawEvent> history = new ArrayList<>();
   }
 
-  private void checkpoint(HrSupernet net, Normalization norm, Trainer trainer, State st, Budget budget,
+  private void checkpoint(HrSupernet net, Normalization norm, Trainer trainer, State st, MacsBudget budget,
       Map<String, Object> settings, long start) {
     Map<String, List<INDArray>> opt = new LinkedHashMap<>();
     Map<String, INDArray> shadows = new LinkedHashMap<>();
@@ -299,7 +303,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     }
   }
 
-  private static void restore(DrawCheckpoint c, HrSupernet net, Trainer trainer, State st, Budget budget) {
+  private static void restore(DrawCheckpoint c, HrSupernet net, Trainer trainer, State st, MacsBudget budget) {
     c.net.state().restore(net);
     Ema ema = trainer.ema();
     for (Param p : net.params()) {
@@ -341,47 +345,6 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     budget.restore(pos.budgetMet(), pos.budgetMetEpoch());
   }
 
-  /** Whether the MACs budget (0: none) has been met, and after which epoch's shrink (0: before training). */
-  private static final class Budget {
-    private final long macs;
-    private boolean met;
-    private int metEpoch = -1;
-
-    Budget(long macs, long denseMacs) {
-      this.macs = macs;
-      check(denseMacs, 0);
-    }
-
-    boolean isSet() {
-      return macs > 0;
-    }
-
-    boolean met() {
-      return met;
-    }
-
-    int metEpoch() {
-      return metEpoch;
-    }
-
-    void restore(boolean wasMet, int atEpoch) {
-      this.met = wasMet;
-      this.metEpoch = atEpoch;
-    }
-
-    void check(long currentMacs, int epoch) {
-      if (isSet() && !met && currentMacs <= macs) {
-        met = true;
-        metEpoch = epoch;
-      }
-    }
-  }
-
-  /** Prune events of a draw: every {@code interval} epochs and at the last one. */
-  static int pruneEvents(int epochs, int interval) {
-    return epochs / interval + (epochs % interval == 0 ? 0 : 1);
-  }
-
   private List<Param> prunable(Supernet net) {
     return cfg.selector.select(net.params());
   }
@@ -389,84 +352,6 @@ public final class SuperTicketsDrawer implements TicketDrawer {
   private void prune(Supernet net, double sparsity, Loader data, long seed) {
     MaskContext ctx = MaskContext.builder(net).selector(cfg.selector).data(data).seed(seed).build();
     Masks.install(cfg.policy.masks(ctx, sparsity));
-  }
-
-  /** One architecture-search step (§2.3); returns whether channels were cut. */
-  private boolean shrink(Supernet net, Trainer trainer, Map<String, Long> macsPerChannel, long minShrink,
-      boolean lastEpoch) {
-    Ema ema = trainer.ema();
-    long deadMacs = 0;
-    Map<String, boolean[][]> keep = new LinkedHashMap<>();
-    boolean anyCut = false;
-    for (Map.Entry<String, InvertedResidualChannels> b : net.blocks().entrySet()) {
-      List<InvertedResidualChannels.Path> paths = b.getValue().paths();
-      boolean[][] k = new boolean[paths.size()][];
-      for (int i = 0; i < paths.size(); i++) {
-        Param gamma = paths.get(i).importanceBn().gamma();
-        float[] live = gamma.value().dup().data().asFloat();
-        float[] avg = ema == null ? live : ema.shadow(gamma).dup().data().asFloat();
-        long f = macsPerChannel.getOrDefault(b.getKey() + "@" + paths.get(i).kernel(), 0L);
-        k[i] = new boolean[live.length];
-        for (int c = 0; c < live.length; c++) {
-          boolean emaAlive = Math.abs(avg[c]) > cfg.shrinkThreshold;
-          if (!emaAlive) {
-            deadMacs += f;
-          }
-          k[i][c] = lastEpoch ? emaAlive : emaAlive || Math.abs(live[c]) > cfg.shrinkThreshold;
-          anyCut |= !k[i][c];
-        }
-      }
-      keep.put(b.getKey(), k);
-    }
-    if (!anyCut || (deadMacs < minShrink && !lastEpoch)) {
-      return false;
-    }
-    Map<Param, INDArray> shadows = new HashMap<>();
-    List<ChannelCut> cuts = new ArrayList<>();
-    // EMA shadows and optimizer state are sliced exactly like the parameters they follow
-    Map<Param, List<INDArray>> optState = new HashMap<>();
-    for (Param p : net.params()) {
-      if (ema != null && ema.shadow(p) != null) {
-        shadows.put(p, ema.shadow(p));
-      }
-      optState.put(p, trainer.optimizer().state(p));
-    }
-    cuts.addAll(net.keep(keep));
-    for (ChannelCut c : cuts) {
-      if (shadows.containsKey(c.param())) {
-        ema.setShadow(c.param(), c.apply(shadows.get(c.param())));
-      }
-      List<INDArray> st = optState.get(c.param());
-      if (st != null && !st.isEmpty()) {
-        List<INDArray> sliced = new ArrayList<>();
-        for (INDArray a : st) {
-          sliced.add(c.apply(a));
-        }
-        trainer.optimizer().setState(c.param(), sliced);
-      }
-    }
-    if (ema != null) {
-      ema.retain(net.params());
-      ema.sync();
-    }
-    if (cfg.reactivation == Reactivation.REFERENCE) {
-      for (InvertedResidualChannels b : net.blocks().values()) {
-        for (InvertedResidualChannels.Path p : b.paths()) {
-          for (Param w : p.convWeights()) {
-            w.clearMask();
-          }
-        }
-      }
-    }
-    return true;
-  }
-
-  private static Map<String, Long> macsPerChannel(SearchSpace space) {
-    Map<String, Long> m = new HashMap<>();
-    for (PathPenalty p : space.cost().penalties()) {
-      m.put(space.blocks().get(p.blockIndex()).name() + "@" + p.kernelSize(), p.macsPerChannel());
-    }
-    return m;
   }
 
   /**
@@ -492,6 +377,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     private Scope pruneScope;
     private double shrinkThreshold;
     private double minShrinkFraction;
+    private int minPruneEvents;
     private int evalInterval = 1;
     private int pruneInterval = 1;
     private long macsBudget;
@@ -529,6 +415,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       pruneScope = r.pruneScope();
       shrinkThreshold = r.shrinkThreshold();
       minShrinkFraction = r.minShrinkFraction();
+      minPruneEvents = r.minPruneEvents();
       return this;
     }
 
@@ -536,10 +423,16 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     public Recipe recipe() {
       double warmup = rhoWarmupEpochs >= 0 ? Math.min(1, rhoWarmupEpochs / epochs) : rhoWarmup;
       return new Recipe(batchSize, learningRate, weightDecay, labelSmoothing, rho, warmup, emaDecay,
-          calibrationBatches, augmentation, pruneSchedule, pruneScope, shrinkThreshold, minShrinkFraction);
+          calibrationBatches, augmentation, pruneSchedule, pruneScope, shrinkThreshold, minShrinkFraction,
+          minPruneEvents);
     }
 
     /** The rho warm-up in epochs: the one set explicitly, else the recipe's fraction of the run. */
+    /** The draw's prune events: one per prune epoch, or the recipe's least number spread over the steps. */
+    int pruneEvents() {
+      return Math.max(PruneEvents.byEpochs(epochs, pruneInterval), minPruneEvents);
+    }
+
     private double rhoWarmupEpochs() {
       return rhoWarmupEpochs >= 0 ? rhoWarmupEpochs : rhoWarmup * epochs;
     }
@@ -653,6 +546,17 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return pruneSchedule(PruneSchedule.steps(s));
     }
 
+    /**
+     * The least number of prune events; when the prune epochs give fewer, the events are spread evenly over the
+     * training steps, so that a 3-epoch draw still rises to its target in 12 small steps (default: the recipe's).
+     */
+    public Builder minPruneEvents(int n) {
+      checkArgument(n >= 1, "the least number of prune events must be at least 1 (one per prune epoch), got %s; "
+          + "e.g. 12", n);
+      this.minPruneEvents = n;
+      return this;
+    }
+
     /** |γ| at or below which a channel is dead (reference: 1e-3). */
     public Builder shrinkThreshold(double t) {
       checkArgument(t >= 0 && Double.isFinite(t), "shrink threshold must be finite and non-negative, got %s; e.g. "
@@ -686,7 +590,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       if (policy != null) {
         return policy;
       }
-      return pruneScope == Scope.GLOBAL ? MaskPolicies.referenceMagnitude() : MaskPolicies.magnitude().scope(pruneScope);
+      return recipe().maskPolicy();
     }
 
     /** Turns the architecture search (shrinking) on or off; off with pruning on is sparse training alone. */
@@ -754,8 +658,11 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
     /** The drawer; reusable, every {@code draw} starts from the seed. */
     public SuperTicketsDrawer build() {
+      checkState(reactivation != Reactivation.RESET || pruneEvents() == PruneEvents.byEpochs(epochs, pruneInterval),
+          "reactivation RESET clears the masks after every prune epoch, so it cannot follow %s prune events spread "
+          + "over %s epochs; use minPruneEvents(1) or Reactivation.REFERENCE", pruneEvents(), epochs);
       if (targetSparsity > 0 && pruneSchedule.shape() == PruneSchedule.Shape.STEPS) {
-        int events = pruneEvents(epochs, pruneInterval);
+        int events = pruneEvents();
         int needed = pruneSchedule.targetEvent(events, targetSparsity);
         // the target must be reached before the last event, so that the last epoch trains under it
         int last = Math.max(1, events - 1);
@@ -800,6 +707,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       m.put("rhoWarmupEpochs", rhoWarmupEpochs());
       m.put("evalInterval", evalInterval);
       m.put("pruneInterval", pruneInterval);
+      m.put("pruneEvents", pruneEvents());
       m.put("macsBudget", macsBudget > 0 ? macsBudget : "none");
       m.put("search", search);
       m.put("reactivation", reactivation);

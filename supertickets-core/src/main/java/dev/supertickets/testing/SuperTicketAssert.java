@@ -213,6 +213,47 @@ public final class SuperTicketAssert extends AbstractAssert<SuperTicketAssert, S
   }
 
   /**
+   * This ticket is {@code other}, bit for bit: the same architecture, and every weight, buffer and mask holding the
+   * same values in the same order, as two draws from one seed on one backend must be.
+   */
+  public SuperTicketAssert isBitIdenticalTo(SuperTicket other) {
+    checkNotNull(other, "other ticket must not be null");
+    isNotNull();
+    if (!actual.architecture().equals(other.architecture())) {
+      failWithMessage("%s", "expected the other ticket's architecture " + other.architecture() + " but was "
+          + actual.architecture());
+    }
+    for (boolean masks : new boolean[] {false, true}) {
+      Map<String, INDArray> mine = masks ? actual.state().masks() : actual.state().values();
+      Map<String, INDArray> theirs = masks ? other.state().masks() : other.state().values();
+      String what = masks ? "mask" : "tensor";
+      if (!mine.keySet().equals(theirs.keySet())) {
+        failWithMessage("%s", "expected the other ticket's " + what + "s " + theirs.keySet() + " but had "
+            + mine.keySet());
+      }
+      for (Map.Entry<String, INDArray> e : mine.entrySet()) {
+        float[] a = e.getValue().dup().data().asFloat();
+        float[] b = theirs.get(e.getKey()).dup().data().asFloat();
+        int at = Arrays.mismatch(floatBits(a), floatBits(b));
+        if (at >= 0) {
+          failWithMessage("%s", what + " " + e.getKey() + " differs from the other ticket's at entry " + at
+              + (at < Math.min(a.length, b.length) ? ": " + a[at] + " vs " + b[at]
+                  : " (" + a.length + " vs " + b.length + " entries)"));
+        }
+      }
+    }
+    return this;
+  }
+
+  private static int[] floatBits(float[] a) {
+    int[] bits = new int[a.length];
+    for (int i = 0; i < a.length; i++) {
+      bits[i] = Float.floatToRawIntBits(a[i]);
+    }
+    return bits;
+  }
+
+  /**
    * This ticket's predictions on {@code images} (NHWC, in [0, 1]) are within {@code tolerance} of {@code other}'s,
    * entry by entry, e.g. after a save and load round trip.
    */

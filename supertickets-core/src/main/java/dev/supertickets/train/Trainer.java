@@ -91,6 +91,32 @@ public final class Trainer {
     this.globalStep = step;
   }
 
+  /**
+   * Follows channel cuts of the model (see {@link dev.supertickets.supernet.Supernet#keep}): the optimizer's state and
+   * the EMA's shadows of each cut parameter are sliced as the parameter was, and the EMA forgets parameters the cut
+   * removed, so that training goes on as if the cut channels had never existed.
+   */
+  public void followCuts(List<dev.supertickets.nn.ChannelCut> cuts) {
+    checkNotNull(cuts, "cuts must not be null; pass the list Supernet.keep returned");
+    for (dev.supertickets.nn.ChannelCut c : cuts) {
+      if (ema != null && ema.shadow(c.param()) != null) {
+        ema.setShadow(c.param(), c.apply(ema.shadow(c.param())));
+      }
+      List<INDArray> state = optimizer.state(c.param());
+      if (state != null && !state.isEmpty()) {
+        List<INDArray> sliced = new ArrayList<>();
+        for (INDArray a : state) {
+          sliced.add(c.apply(a));
+        }
+        optimizer.setState(c.param(), sliced);
+      }
+    }
+    if (ema != null) {
+      ema.retain(model.params());
+      ema.sync();
+    }
+  }
+
   /** The outcome of one step: total loss and correctly classified samples (or pixels). */
   public record StepResult(double loss, long correct, long counted) {}
 

@@ -46,8 +46,8 @@ class SuperTicketsDrawerTest {
    */
   private static SuperTicketsDrawer.Builder drawer() {
     return SuperTicketsDrawer.builder(SearchSpaces.tiny28()).augmentation(dev.supertickets.data.Augmentation.none())
-        .seed(5).epochs(4).batchSize(64).targetSparsity(0.5).sparsityStep(0.2).rho(0.5).learningRate(0.05)
-        .rhoWarmupEpochs(0).shrinkThreshold(0.05);
+        .seed(5).epochs(4).batchSize(64).targetSparsity(0.5).sparsityStep(0.2).minPruneEvents(1).rho(0.5)
+        .learningRate(0.05).rhoWarmupEpochs(0).shrinkThreshold(0.05);
   }
 
   @Test
@@ -76,7 +76,7 @@ class SuperTicketsDrawerTest {
   @Test
   void aStepScheduleThatCannotReachTheTargetInTimeIsRefusedAtBuild() {
     assertThatThrownBy(() -> SuperTicketsDrawer.builder(SearchSpaces.tiny28()).epochs(3).targetSparsity(0.9)
-        .sparsityStep(0.3).build())
+        .minPruneEvents(1).sparsityStep(0.3).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("prune event 3").hasMessageContaining("3 events")
         .hasMessageContaining("reached by event 2").hasMessageContaining("at least 0.45")
@@ -87,10 +87,42 @@ class SuperTicketsDrawerTest {
   }
 
   @Test
+  void aShortDrawSpreadsItsPruneEventsOverTheSteps() {
+    List<Double> asked = new ArrayList<>();
+    dev.supertickets.mask.MaskPolicy magnitude = dev.supertickets.mask.MaskPolicies.magnitude();
+    List<DrawListener.DrawEvent> epochs = new ArrayList<>();
+    SuperTicketsDrawer.builder(SearchSpaces.tiny28()).augmentation(dev.supertickets.data.Augmentation.none())
+        .seed(5).epochs(2).batchSize(64).targetSparsity(0.6).pruneSchedule(PruneSchedule.linear(0.75))
+        .minPruneEvents(8).maskPolicy((ctx, s) -> {
+          asked.add(s);
+          return magnitude.masks(ctx, s);
+        }).listener(epochs::add).build().draw(train.subset(0, 512), null);
+    // 8 events over 16 steps, the ramp ending at event 6: 0.1 ... 0.6, then re-scored twice at the target
+    assertThat(asked).hasSize(8);
+    for (int k = 1; k <= 8; k++) {
+      assertThat(asked.get(k - 1)).as("event %s", k).isCloseTo(0.6 * Math.min(1, k / 6.0),
+          org.assertj.core.data.Offset.offset(1e-9));
+    }
+    assertThat(epochs.get(0).sparsity()).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-3));
+    assertThat(epochs.get(1).sparsity()).isCloseTo(0.6, org.assertj.core.data.Offset.offset(1e-3));
+  }
+
+  @Test
+  void resetReactivationCannotFollowEventsInsideEpochs() {
+    assertThatThrownBy(() -> SuperTicketsDrawer.builder(SearchSpaces.tiny28()).epochs(3).minPruneEvents(12)
+        .reactivation(Reactivation.RESET).build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("12 prune events")
+        .hasMessageContaining("minPruneEvents(1)");
+    assertThat(SuperTicketsDrawer.builder(SearchSpaces.tiny28()).epochs(3).minPruneEvents(1)
+        .reactivation(Reactivation.RESET).build().settings()).containsEntry("pruneEvents", 3);
+  }
+
+  @Test
   void provenanceRecordsTheRecipeByNameAndEveryValueOfIt() {
     java.util.Map<String, Object> standard = SuperTicketsDrawer.builder(SearchSpaces.tiny28()).build().settings();
     assertThat(standard).containsEntry("recipe", "standard").containsEntry("labelSmoothing", 0.1)
-        .containsKeys("learningRate", "rho", "rhoWarmup", "emaDecay", "augmentation", "minShrinkFraction");
+        .containsKeys("learningRate", "rho", "rhoWarmup", "emaDecay", "augmentation", "minShrinkFraction")
+        .containsEntry("minPruneEvents", 12).containsEntry("pruneEvents", 12);
     assertThat(SuperTicketsDrawer.builder(SearchSpaces.tiny28()).recipe(Recipe.reference()).build().settings())
         .containsEntry("recipe", "reference").containsEntry("pruneSchedule", "linear:0.75")
         .containsEntry("learningRate", 0.04).containsEntry("rho", 1.8e-4);

@@ -144,6 +144,17 @@ class SuperTicketAssertTest {
   }
 
   @Test
+  void aLoadedTicketIsBitIdenticalAndAnotherPruneIsNot() throws Exception {
+    Path file = dir.resolve("half.stkt");
+    Tickets.half().save(file);
+    assertThat(SuperTicket.load(file)).isBitIdenticalTo(Tickets.half());
+    SuperTicket other = Tickets.dense().prune(MaskPolicies.magnitude(), 0.6, null, 1);
+    assertThatThrownBy(() -> assertThat(other).isBitIdenticalTo(Tickets.half()))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageStartingWith("mask ").hasMessageContaining("differs from the other ticket's at entry");
+  }
+
+  @Test
   void accuracyBoundsPassAndFailNamingTheData() {
     Dataset test = EmbeddedFashionMnist.test().subset(0, 64);
     assertThat(Tickets.half()).hasAccuracyAtLeast(test, 0);

@@ -151,7 +151,7 @@ public final class FamilyComparison {
       return new Recipe(batchSize != null ? batchSize : r.batchSize(),
           learningRate != null ? learningRate : r.learningRate(), r.weightDecay(), r.labelSmoothing(),
           rho != null ? rho : r.rho(), r.rhoWarmup(), r.emaDecay(), r.calibrationBatches(), r.augmentation(),
-          r.pruneSchedule(), r.pruneScope(), r.shrinkThreshold(), r.minShrinkFraction());
+          r.pruneSchedule(), r.pruneScope(), r.shrinkThreshold(), r.minShrinkFraction(), r.minPruneEvents());
     }
 
     SearchSpace space() {
@@ -354,11 +354,7 @@ public final class FamilyComparison {
       PrintStream log) {
 
     Retrainer recipe() {
-      Recipe r = o.recipe();
-      return Retrainer.builder().epochs(o.epochs).batchSize(r.batchSize()).learningRate(r.learningRate())
-          .weightDecay(r.weightDecay()).labelSmoothing(r.labelSmoothing()).emaDecay(r.emaDecay())
-          .calibrationBatches(r.calibrationBatches()).augmentation(r.augmentation())
-          .schedule(Retrainer.Schedule.ONE_CYCLE).seed(o.seed).evalInterval(o.epochs).build();
+      return Baselines.retraining(o.epochs, o.recipe(), o.seed).build();
     }
 
     List<Row> byMethod(String method) {

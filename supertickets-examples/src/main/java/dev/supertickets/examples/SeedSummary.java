@@ -17,10 +17,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Mean and spread over seeds of several {@link FamilyComparison} reports of the same methods and sparsities: one
- * row per method and target, test accuracy as mean ± sample standard deviation with every seed's figure beside it,
- * written as {@code summary.md} and {@code summary.json}. A report that failed a row, or reports of different
- * settings apart from the seed, are refused.
+ * Mean and spread over seeds of several {@link FamilyComparison} reports of one configuration: one row per method
+ * and target, test accuracy as mean ± sample standard deviation with every seed's figure beside it, written as
+ * {@code summary.md} and {@code summary.json}. Reports may cover different methods and sparsities (a long run of
+ * every column on one seed, the 0.9 column on more), and one seed may be split over several reports; a row that
+ * failed, a row measured twice for one seed, or reports whose settings differ otherwise are refused.
  */
 @Command(name = "SeedSummary", mixinStandardHelpOptions = true,
     description = "Summarises FamilyComparison reports of several seeds: mean ± sd per method and sparsity.")
@@ -40,44 +41,62 @@ public final class SeedSummary implements Callable<Integer> {
   @Override
   @SuppressWarnings("unchecked")
   public Integer call() throws IOException {
-    Map<String, List<Double>> acc = new LinkedHashMap<>();
+    Map<String, Map<Object, Double>> acc = new LinkedHashMap<>();
     Map<String, String> description = new LinkedHashMap<>();
-    List<Object> seeds = new ArrayList<>();
+    java.util.Set<Object> seeds = new java.util.LinkedHashSet<>();
     Map<String, Object> firstSettings = null;
     for (Path dir : in) {
       Path file = dir.resolve(FamilyComparison.JSON_FILE);
       Map<String, Object> report = (Map<String, Object>) Json.parse(Files.readString(file));
       Map<String, Object> settings = new LinkedHashMap<>((Map<String, Object>) report.get("settings"));
-      seeds.add(settings.remove("seed"));
-      settings.remove("out");
+      Object seed = settings.remove("seed");
+      seeds.add(seed);
+      // which rows a report holds and how it was scheduled do not change any row
+      for (String rowChoice : List.of("out", "methods", "sparsities", "threads")) {
+        settings.remove(rowChoice);
+      }
       if (firstSettings == null) {
         firstSettings = settings;
       } else if (!firstSettings.equals(settings)) {
         throw new IllegalArgumentException(file + " was run with other settings than " + in.get(0) + " (apart from "
-            + "the seed): " + settings + " against " + firstSettings + "; summarise runs of one configuration");
+            + "the seed, methods and sparsities): " + settings + " against " + firstSettings
+            + "; summarise runs of one configuration");
       }
       for (Map<String, Object> row : (List<Map<String, Object>>) report.get("rows")) {
         String key = row.get("method") + "@" + row.get("target");
         if (row.get("error") != null) {
           throw new IllegalArgumentException(file + ": row " + key + " failed (" + row.get("error") + "); rerun it");
         }
-        acc.computeIfAbsent(key, k -> new ArrayList<>()).add(((Number) row.get("testAccuracy")).doubleValue());
+        Double before = acc.computeIfAbsent(key, k -> new LinkedHashMap<>())
+            .putIfAbsent(seed, ((Number) row.get("testAccuracy")).doubleValue());
+        if (before != null) {
+          throw new IllegalArgumentException(file + ": row " + key + " of seed " + seed + " is also in an earlier "
+              + "report; give each (method, sparsity, seed) once");
+        }
         description.put(key, (String) row.get("description"));
       }
     }
-    StringBuilder md = new StringBuilder("| method | target | test acc, mean ± sd | per seed (" + seeds + ") |\n"
-        + "|---|---|---|---|\n");
+    StringBuilder md = new StringBuilder("| method | target | test acc, mean ± sd | seeds | per seed |\n"
+        + "|---|---|---|---|---|\n");
     Map<String, Object> json = new LinkedHashMap<>();
-    for (Map.Entry<String, List<Double>> e : acc.entrySet()) {
-      ReferenceTable.Stat s = ReferenceTable.Stat.of(e.getValue());
+    for (Map.Entry<String, Map<Object, Double>> e : acc.entrySet()) {
+      List<Double> values = new ArrayList<>(e.getValue().values());
+      ReferenceTable.Stat s = ReferenceTable.Stat.of(values);
       String target = e.getKey().substring(e.getKey().indexOf('@') + 1);
-      md.append(String.format(Locale.ROOT, "| %s | %s | %.4f ± %.4f | %s |\n", description.get(e.getKey()), target,
-          s.mean(), s.sd(), e.getValue().stream().map(v -> String.format(Locale.ROOT, "%.4f", v)).toList()));
-      json.put(e.getKey(), Map.of("mean", s.mean(), "sd", s.sd(), "n", s.n(), "perSeed", e.getValue()));
+      String perSeed = e.getValue().entrySet().stream()
+          .map(v -> String.format(Locale.ROOT, "%s: %.4f", v.getKey(), v.getValue()))
+          .collect(java.util.stream.Collectors.joining(", "));
+      String stat = s.n() > 1 ? String.format(Locale.ROOT, "%.4f ± %.4f", s.mean(), s.sd())
+          : String.format(Locale.ROOT, "%.4f", s.mean());
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s |\n", description.get(e.getKey()), target,
+          stat, s.n(), perSeed));
+      Map<String, Double> bySeed = new LinkedHashMap<>();
+      e.getValue().forEach((k, v) -> bySeed.put(String.valueOf(k), v));
+      json.put(e.getKey(), Map.of("mean", s.mean(), "sd", s.sd(), "n", s.n(), "perSeed", bySeed));
     }
     Files.createDirectories(out);
     AtomicFiles.write(out.resolve("summary.md"), md.toString().getBytes(StandardCharsets.UTF_8));
-    AtomicFiles.write(out.resolve("summary.json"), Json.writePretty(Map.of("seeds", seeds, "settings",
+    AtomicFiles.write(out.resolve("summary.json"), Json.writePretty(Map.of("seeds", new ArrayList<>(seeds), "settings",
         firstSettings, "rows", json)).getBytes(StandardCharsets.UTF_8));
     System.out.print(md);
     return 0;

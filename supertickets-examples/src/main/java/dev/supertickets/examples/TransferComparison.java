@@ -8,6 +8,7 @@ import dev.supertickets.data.EmbeddedFashionMnist;
 import dev.supertickets.data.FashionMnist;
 import dev.supertickets.data.SegmentationScenes;
 import dev.supertickets.draw.ConsoleProgress;
+import dev.supertickets.draw.Recipe;
 import dev.supertickets.draw.SuperTicketsDrawer;
 import dev.supertickets.io.AtomicFiles;
 import dev.supertickets.io.Json;
@@ -45,9 +46,9 @@ import java.util.Map;
  *       the sparsity (BN re-calibrated), transferred the same way.
  * </ol>
  * The target metric is mean IoU for segmentation and accuracy for classification. Every draw uses the same
- * search space backbone ({@code tiny28} by default) with the head of its task, one-cycle AdamW, the drawer's
- * progressive magnitude pruning with an ERK budget, and the same epochs; every transfer fine-tunes for
- * {@code --finetune-epochs}. Writes {@code transfer.md} and {@code transfer.json} atomically to {@code --out}.
+ * search space backbone ({@code tiny28} by default) with the head of its task, the standard recipe
+ * ({@link Recipe#standard()}: one-cycle AdamW, label smoothing, EMA, a cubic prune ramp), magnitude pruning with ERK
+ * densities, and the same epochs; every transfer fine-tunes for {@code --finetune-epochs} with the same recipe. Writes {@code transfer.md} and {@code transfer.json} atomically to {@code --out}.
  */
 public final class TransferComparison {
   private TransferComparison() {}
@@ -68,6 +69,7 @@ public final class TransferComparison {
           --scenes           segmentation training scenes, made of training images (default 6000)
           --test-scenes      segmentation test scenes, made of test images (default 1000)
           --canvas           scene size in pixels, square (default 56)
+          --batch-size, --lr, --rho  single values of the standard recipe (default: the recipe's, 64, 0.04, 1.8e-4)
           --out              report folder (default target/transfer)
         """;
 
@@ -96,6 +98,7 @@ public final class TransferComparison {
      * are also split at white space, because Maven's exec:exec passes {@code -Dst.args} as one argument.
      */
     public static Options parse(String... raw) {
+      final Recipe standard = Recipe.standard();
       List<String> args = BaselineOptions.tokens(raw);
       Map<String, String> v = new LinkedHashMap<>();
       List<String> names = List.of("--data", "--epochs", "--finetune-epochs", "--sparsities", "--train-limit",
@@ -118,8 +121,9 @@ public final class TransferComparison {
             Integer.parseInt(v.getOrDefault("--scenes", "6000")),
             Integer.parseInt(v.getOrDefault("--test-scenes", "1000")),
             Integer.parseInt(v.getOrDefault("--canvas", "56")),
-            Integer.parseInt(v.getOrDefault("--batch-size", "128")),
-            Double.parseDouble(v.getOrDefault("--lr", "0.02")), Double.parseDouble(v.getOrDefault("--rho", "1e-3")),
+            v.containsKey("--batch-size") ? Integer.parseInt(v.get("--batch-size")) : standard.batchSize(),
+            v.containsKey("--lr") ? Double.parseDouble(v.get("--lr")) : standard.learningRate(),
+            v.containsKey("--rho") ? Double.parseDouble(v.get("--rho")) : standard.rho(),
             Long.parseLong(v.getOrDefault("--seed", "1995")), Path.of(v.getOrDefault("--out", "target/transfer")));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("a numeric option has a malformed value: " + e.getMessage(), e);
@@ -252,6 +256,7 @@ public final class TransferComparison {
     settings.put("batchSize", o.batchSize());
     settings.put("learningRate", o.learningRate());
     settings.put("rho", o.rho());
+    settings.put("recipe", recipe(o, clsSpace).recipe().presetName());
     settings.put("seed", o.seed());
     settings.put("backend", Backend.describe());
     settings.put("wallSeconds", (System.nanoTime() - t0) / 1e9);
@@ -280,17 +285,19 @@ public final class TransferComparison {
 
   private static SuperTicketsDrawer drawer(Options o, SearchSpace space, double sparsity, boolean search,
       PrintStream log) {
-    SuperTicketsDrawer.Builder b = SuperTicketsDrawer.builder(space).seed(o.seed()).epochs(o.epochs())
-        .batchSize(o.batchSize()).learningRate(o.learningRate()).rho(o.rho()).search(search)
-        .targetSparsity(sparsity).maskPolicy(MaskPolicies.magnitude().scope(Scope.ERK))
-        .listener(new ConsoleProgress(log));
-    return b.build();
+    return recipe(o, space).seed(o.seed()).epochs(o.epochs()).search(search).targetSparsity(sparsity)
+        .maskPolicy(MaskPolicies.magnitude().scope(Scope.ERK)).listener(new ConsoleProgress(log)).build();
+  }
+
+  /** The standard recipe with the batch size, learning rate and rho of the options. */
+  private static SuperTicketsDrawer.Builder recipe(Options o, SearchSpace space) {
+    return SuperTicketsDrawer.builder(space).recipe(Recipe.standard()).batchSize(o.batchSize())
+        .learningRate(o.learningRate()).rho(o.rho());
   }
 
   private static Transfer transfer(Options o, Task target) {
-    return Transfer.to(target.train, target.test).seed(o.seed()).retrainer(Retrainer.builder()
-        .epochs(o.finetuneEpochs()).batchSize(o.batchSize()).learningRate(o.learningRate()).seed(o.seed())
-        .evalInterval(o.finetuneEpochs()).build()).build();
+    return Transfer.to(target.train, target.test).seed(o.seed()).retrainer(Baselines.retraining(o.finetuneEpochs(),
+        recipe(o, target.space).recipe(), o.seed()).build()).build();
   }
 
   private static Row measure(String direction, String method, double sparsity, SuperTicket t, Task target,

@@ -1,7 +1,6 @@
 package dev.supertickets.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.supertickets.io.Json;
@@ -33,14 +32,39 @@ class SeedSummaryTest {
     Map<String, Object> st = (Map<String, Object>) rows.get("supertickets@0.9");
     assertThat((Double) st.get("mean")).isCloseTo(0.82, within(1e-12));
     assertThat((Double) st.get("sd")).isCloseTo(Math.sqrt(2 * 0.02 * 0.02), within(1e-12));
-    assertThat(Files.readString(out.resolve("summary.md"))).contains("| SuperTickets | 0.9 | 0.8200 ± 0.0283 |")
+    assertThat(Files.readString(out.resolve("summary.md"))).contains("| SuperTickets | 0.9 | 0.8200 ± 0.0283 | 2 | 1: 0.8000, 2: 0.8400 |")
         .contains("| GMP | 0.9 | 0.7100 ± 0.0141 |");
+  }
+
+  @Test
+  void reportsMayHoldOtherColumnsAndOneSeedMaySpanReports() throws Exception {
+    Path wide = report("wide", 1, 0.80, 0.70, 0.8);
+    Path narrow = report("narrow", 2, 0.84, 0.72, 0.9);
+    Path more = report("more", 1, 0.78, 0.68, 0.9);
+    Path out = dir.resolve("out");
+    assertThat(new CommandLine(new SeedSummary()).execute("--in", wide + "," + narrow + "," + more, "--out",
+        out.toString())).isZero();
+    assertThat(Files.readString(out.resolve("summary.md")))
+        .contains("| SuperTickets | 0.8 | 0.8000 | 1 | 1: 0.8000 |")
+        .contains("| SuperTickets | 0.9 | 0.8100 ± 0.0424 | 2 | 2: 0.8400, 1: 0.7800 |");
+  }
+
+  @Test
+  void aRowMeasuredTwiceForOneSeedIsRefused() throws Exception {
+    Path a = report("a", 1, 0.80, 0.70, 0.9);
+    Path b = report("b", 1, 0.81, 0.71, 0.9);
+    assertThat(failure(a, b)).hasMessageContaining("seed 1 is also in an earlier report");
   }
 
   @Test
   void reportsOfOtherSettingsAreRefused() throws Exception {
     Path a = report("a", 1, 0.80, 0.70, 0.9);
-    Path b = report("b", 2, 0.84, 0.72, 0.8);
+    Path b = report("b", 2, 0.84, 0.72, 0.9, 12);
+    assertThat(failure(a, b)).hasMessageContaining("other settings")
+        .hasMessageContaining("summarise runs of one configuration");
+  }
+
+  private Exception failure(Path a, Path b) {
     CommandLine cl = new CommandLine(new SeedSummary());
     List<Exception> thrown = new ArrayList<>();
     cl.setExecutionExceptionHandler((e, c, p) -> {
@@ -48,14 +72,18 @@ class SeedSummaryTest {
       return 1;
     });
     assertThat(cl.execute("--in", a + "," + b, "--out", dir.resolve("o").toString())).isEqualTo(1);
-    assertThatThrownBy(() -> {
-      throw thrown.get(0);
-    }).hasMessageContaining("other settings").hasMessageContaining("summarise runs of one configuration");
+    return thrown.get(0);
   }
 
   private Path report(String name, long seed, double st, double gmp, double sparsity) throws Exception {
+    return report(name, seed, st, gmp, sparsity, 10);
+  }
+
+  private Path report(String name, long seed, double st, double gmp, double sparsity, int epochs)
+      throws Exception {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("seed", seed);
+    settings.put("epochs", epochs);
     settings.put("sparsities", List.of(sparsity));
     List<Object> rows = List.of(row("supertickets", "SuperTickets", sparsity, st), row("gmp", "GMP", sparsity, gmp));
     Path d = Files.createDirectories(dir.resolve(name));
