@@ -194,7 +194,8 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       }
       boolean pruned = false;
       int due = events.due(trainer.globalStep());
-      if (cfg.targetSparsity > 0 && (due > st.events || lastEpoch)) {
+      // a shrink resets the rebuilt paths' masks (Reactivation.REFERENCE), so it re-prunes at the current sparsity
+      if (cfg.targetSparsity > 0 && (due > st.events || lastEpoch || (shrunk && st.events > 0))) {
         st.events = Math.max(due, st.events);
         st.sparsity = cfg.pruneSchedule.sparsity(st.events, events.count(), cfg.targetSparsity);
         prune(net, st.sparsity, trainLoader, seeds.stream("prune", e).nextLong());
