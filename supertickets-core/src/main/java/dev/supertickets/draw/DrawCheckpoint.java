@@ -11,6 +11,7 @@ import dev.supertickets.io.Npy;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.ticket.TicketFile;
 import dev.supertickets.train.Trainer;
+import dev.supertickets.train.TrainerState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -40,12 +41,7 @@ public final class DrawCheckpoint {
   public static final int VERSION = 1;
 
   final SuperTicket net;
-  final ImmutableMap<String, ImmutableList<INDArray>> optimizer;
-  final long optimizerSteps;
-  final ImmutableMap<String, INDArray> emaShadows;
-  final ImmutableMap<String, INDArray> emaStats;
-  final long emaUpdates;
-  final ImmutableList<long[]> dropouts;
+  final TrainerState trainer;
   final Position position;
   final ImmutableList<DrawListener.DrawEvent> history;
 
@@ -62,18 +58,9 @@ public final class DrawCheckpoint {
     }
   }
 
-  DrawCheckpoint(SuperTicket net, Map<String, ? extends List<INDArray>> optimizer, long optimizerSteps,
-      Map<String, INDArray> emaShadows, Map<String, INDArray> emaStats, long emaUpdates, List<long[]> dropouts,
-      Position position, List<DrawListener.DrawEvent> history) {
+  DrawCheckpoint(SuperTicket net, TrainerState trainer, Position position, List<DrawListener.DrawEvent> history) {
     this.net = net;
-    ImmutableMap.Builder<String, ImmutableList<INDArray>> b = ImmutableMap.builder();
-    optimizer.forEach((k, v) -> b.put(k, ImmutableList.copyOf(v)));
-    this.optimizer = b.build();
-    this.optimizerSteps = optimizerSteps;
-    this.emaShadows = ImmutableMap.copyOf(emaShadows);
-    this.emaStats = ImmutableMap.copyOf(emaStats);
-    this.emaUpdates = emaUpdates;
-    this.dropouts = ImmutableList.copyOf(dropouts);
+    this.trainer = trainer;
     this.position = position;
     this.history = ImmutableList.copyOf(history);
   }
@@ -111,21 +98,21 @@ public final class DrawCheckpoint {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("position", positionJson());
     Map<String, Object> opt = new LinkedHashMap<>();
-    optimizer.forEach((name, slots) -> {
+    trainer.optimizer().forEach((name, slots) -> {
       opt.put(name, (long) slots.size());
       for (int i = 0; i < slots.size(); i++) {
         entries.put("optimizer/" + name + "/" + i + ".npy", Npy.write(slots.get(i)));
       }
     });
     json.put("optimizer", opt);
-    json.put("optimizerSteps", Long.toString(optimizerSteps));
-    json.put("emaShadows", new ArrayList<Object>(emaShadows.keySet()));
-    emaShadows.forEach((k, v) -> entries.put("ema/" + k + ".npy", Npy.write(v)));
-    json.put("emaStats", new ArrayList<Object>(emaStats.keySet()));
-    emaStats.forEach((k, v) -> entries.put("ema-stats/" + k + ".npy", Npy.write(v)));
-    json.put("emaUpdates", Long.toString(emaUpdates));
+    json.put("optimizerSteps", Long.toString(trainer.optimizerSteps()));
+    json.put("emaShadows", new ArrayList<Object>(trainer.emaShadows().keySet()));
+    trainer.emaShadows().forEach((k, v) -> entries.put("ema/" + k + ".npy", Npy.write(v)));
+    json.put("emaStats", new ArrayList<Object>(trainer.emaStats().keySet()));
+    trainer.emaStats().forEach((k, v) -> entries.put("ema-stats/" + k + ".npy", Npy.write(v)));
+    json.put("emaUpdates", Long.toString(trainer.emaUpdates()));
     List<Object> drop = new ArrayList<>();
-    for (long[] d : dropouts) {
+    for (long[] d : trainer.dropouts()) {
       drop.add(List.of(Long.toString(d[0]), Long.toString(d[1])));
     }
     json.put("dropouts", drop);
@@ -173,7 +160,7 @@ public final class DrawCheckpoint {
       });
       SuperTicket ticket = TicketFile.read(new Archive(TicketFile.KIND, TicketFile.VERSION, net), file);
       Map<?, ?> json = (Map<?, ?>) Json.parse(new String(a.entry("checkpoint.json", file), StandardCharsets.UTF_8));
-      Map<String, List<INDArray>> opt = new LinkedHashMap<>();
+      Map<String, ImmutableList<INDArray>> opt = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : ((Map<?, ?>) json.get("optimizer")).entrySet()) {
         String name = (String) e.getKey();
         List<INDArray> slots = new ArrayList<>();
@@ -181,11 +168,11 @@ public final class DrawCheckpoint {
           String entry = "optimizer/" + name + "/" + i + ".npy";
           slots.add(Npy.read(a.entry(entry, file), file, entry));
         }
-        opt.put(name, slots);
+        opt.put(name, ImmutableList.copyOf(slots));
       }
       Map<String, INDArray> shadows = tensors(a, file, "ema/", json.get("emaShadows"));
       Map<String, INDArray> stats = tensors(a, file, "ema-stats/", json.get("emaStats"));
-      List<long[]> drop = new ArrayList<>();
+      ImmutableList.Builder<long[]> drop = ImmutableList.builder();
       for (Object o : (List<?>) json.get("dropouts")) {
         List<?> d = (List<?>) o;
         drop.add(new long[] {Long.parseLong((String) d.get(0)), Long.parseLong((String) d.get(1))});
@@ -194,8 +181,12 @@ public final class DrawCheckpoint {
       for (Object o : (List<?>) json.get("history")) {
         hist.add(event((Map<?, ?>) o));
       }
-      return new DrawCheckpoint(ticket, opt, Long.parseLong((String) json.get("optimizerSteps")), shadows, stats,
-          Long.parseLong((String) json.get("emaUpdates")), drop, position((Map<?, ?>) json.get("position")), hist);
+      Position pos = position((Map<?, ?>) json.get("position"));
+      TrainerState trainer = new TrainerState(ImmutableMap.copyOf(opt),
+          Long.parseLong((String) json.get("optimizerSteps")), ImmutableMap.copyOf(shadows),
+          ImmutableMap.copyOf(stats), Long.parseLong((String) json.get("emaUpdates")), drop.build(),
+          pos.globalStep());
+      return new DrawCheckpoint(ticket, trainer, pos, hist);
     } catch (FileFormatException e) {
       throw e;
     } catch (RuntimeException e) {

@@ -9,7 +9,6 @@ import dev.supertickets.data.Dataset;
 import dev.supertickets.data.Loader;
 import dev.supertickets.data.Normalization;
 import dev.supertickets.mask.MaskContext;
-import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.mask.MaskPolicy;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.mask.Masks;
@@ -25,15 +24,12 @@ import dev.supertickets.ticket.DataChecks;
 import dev.supertickets.ticket.Provenance;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.train.AdamW;
-import dev.supertickets.train.Ema;
 import dev.supertickets.train.L2Penalty;
 import dev.supertickets.train.LrSchedule;
 import dev.supertickets.train.Metrics;
 import dev.supertickets.train.Optimizer;
 import dev.supertickets.train.Trainer;
-import dev.supertickets.nn.BatchNorm;
-import dev.supertickets.nn.Dropout;
-import dev.supertickets.nn.Modules;
+import dev.supertickets.train.TrainerState;
 import dev.supertickets.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,7 +37,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The two-in-one loop of SuperTickets (§7 of the algorithm spec): train the supernet with the resource-aware L1
@@ -263,40 +258,14 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
   private void checkpoint(HrSupernet net, Normalization norm, Trainer trainer, State st, MacsBudget budget,
       Map<String, Object> settings, long start) {
-    Map<String, List<INDArray>> opt = new LinkedHashMap<>();
-    Map<String, INDArray> shadows = new LinkedHashMap<>();
-    Map<String, INDArray> stats = new LinkedHashMap<>();
-    Ema ema = trainer.ema();
-    for (Param p : net.params()) {
-      List<INDArray> s = trainer.optimizer().state(p);
-      if (!s.isEmpty()) {
-        opt.put(p.name(), s);
-      }
-      if (ema != null && ema.shadow(p) != null) {
-        shadows.put(p.name(), ema.shadow(p));
-      }
-    }
-    if (ema != null) {
-      for (BatchNorm bn : Modules.ofType(net, BatchNorm.class)) {
-        INDArray[] s = ema.statsShadow(bn);
-        if (s != null) {
-          stats.put(bn.gamma().name() + ".mean", s[0]);
-          stats.put(bn.gamma().name() + ".var", s[1]);
-        }
-      }
-    }
-    List<long[]> drop = new ArrayList<>();
-    for (Dropout d : Modules.ofType(net, Dropout.class)) {
-      drop.add(new long[] {d.seed(), d.calls()});
-    }
     Trainer.EpochProgress p = st.progress;
     Metrics last = st.last;
     DrawCheckpoint.Position pos = new DrawCheckpoint.Position(st.epoch, p.batches(), p.lossSum(), p.correct(),
         p.counted(), trainer.globalStep(), st.events, st.sparsity, budget.met(), budget.metEpoch(),
         last == null ? Double.NaN : last.loss(), last == null ? Double.NaN : last.accuracy(),
         last == null ? -1 : last.counted(), System.currentTimeMillis() - start);
-    DrawCheckpoint c = new DrawCheckpoint(SuperTicket.of(net, norm, Provenance.of(settings)), opt,
-        trainer.optimizer().steps(), shadows, stats, ema == null ? 0 : ema.updates(), drop, pos, st.history);
+    DrawCheckpoint c = new DrawCheckpoint(SuperTicket.of(net, norm, Provenance.of(settings)),
+        TrainerState.capture(trainer), pos, st.history);
     try {
       c.write(cfg.checkpoint);
     } catch (IOException e) {
@@ -306,37 +275,8 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
   private static void restore(DrawCheckpoint c, HrSupernet net, Trainer trainer, State st, MacsBudget budget) {
     c.net.state().restore(net);
-    Ema ema = trainer.ema();
-    for (Param p : net.params()) {
-      List<INDArray> s = c.optimizer.get(p.name());
-      if (s != null) {
-        trainer.optimizer().setState(p, s);
-      }
-      INDArray shadow = c.emaShadows.get(p.name());
-      if (ema != null && shadow != null) {
-        ema.setShadow(p, shadow);
-      }
-    }
-    if (ema != null) {
-      for (BatchNorm bn : Modules.ofType(net, BatchNorm.class)) {
-        INDArray mean = c.emaStats.get(bn.gamma().name() + ".mean");
-        INDArray var = c.emaStats.get(bn.gamma().name() + ".var");
-        if (mean != null && var != null) {
-          ema.statsShadow(bn)[0].assign(mean);
-          ema.statsShadow(bn)[1].assign(var);
-        }
-      }
-      ema.setUpdates(c.emaUpdates);
-    }
-    trainer.optimizer().setSteps(c.optimizerSteps);
-    List<Dropout> drops = Modules.ofType(net, Dropout.class);
-    checkArgument(drops.size() == c.dropouts.size(), "checkpoint records %s dropout layers, the network has %s",
-        c.dropouts.size(), drops.size());
-    for (int i = 0; i < drops.size(); i++) {
-      drops.get(i).restore(c.dropouts.get(i)[0], c.dropouts.get(i)[1]);
-    }
+    c.trainer.restore(trainer);
     DrawCheckpoint.Position pos = c.position;
-    trainer.setGlobalStep(pos.globalStep());
     st.epoch = pos.epoch();
     st.progress = pos.progress();
     st.events = pos.events();
