@@ -6,10 +6,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
- * The recipe options that {@code draw} and {@code compare} share: the preset by name and the single values most
- * often changed; each unset value is the preset's.
+ * The recipe options that every program drawing tickets shares ({@code draw}, {@code compare},
+ * {@code FamilyComparison}, {@code TransferComparison}): the preset by name and the single values most often
+ * changed; each unset value is the preset's. Add it with picocli's {@code @Mixin}.
  */
-final class RecipeOptions {
+public final class RecipeOptions {
   @Option(names = "--recipe", paramLabel = "standard|reference", defaultValue = "standard",
       description = "The training recipe: standard (the tuned defaults) or reference (the official code's); "
           + "--batch-size, --lr and --rho change single values of it (default: ${DEFAULT-VALUE}).")
@@ -38,8 +39,8 @@ final class RecipeOptions {
         + "got %s; e.g. --rho 1.8e-4", rho);
   }
 
-  /** The named preset with the values given on the command line. */
-  Recipe recipe() {
+  /** The named preset with the values given on the command line; a bad value is refused naming the rule. */
+  public Recipe recipe() {
     SuperTicketsDrawer.Builder b = SuperTicketsDrawer.builder(dev.supertickets.space.SearchSpaces.tiny28());
     applyTo(b);
     return b.recipe();

@@ -2,6 +2,7 @@ package dev.supertickets.examples;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.supertickets.cli.RecipeOptions;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.DatasetNotFoundException;
 import dev.supertickets.data.EmbeddedFashionMnist;
@@ -42,6 +43,7 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -136,22 +138,11 @@ public final class FamilyComparison {
         + "(default: ${DEFAULT-VALUE})")
     int testLimit;
 
-    @Option(names = "--batch-size", description = "(default: the standard recipe's)")
-    Integer batchSize;
+    @Mixin RecipeOptions recipeOptions = new RecipeOptions();
 
-    @Option(names = "--lr", description = "peak one-cycle learning rate (default: the standard recipe's)")
-    Double learningRate;
-
-    @Option(names = "--rho", description = "SuperTickets' search weight (default: the standard recipe's)")
-    Double rho;
-
-    /** The recipe every method trains with: {@link Recipe#standard()} with the options' changes. */
+    /** The recipe every method trains with: the preset (standard unless --recipe says) with the options' changes. */
     Recipe recipe() {
-      Recipe r = Recipe.standard();
-      return new Recipe(batchSize != null ? batchSize : r.batchSize(),
-          learningRate != null ? learningRate : r.learningRate(), r.weightDecay(), r.labelSmoothing(),
-          rho != null ? rho : r.rho(), r.rhoWarmup(), r.emaDecay(), r.calibrationBatches(), r.augmentation(),
-          r.pruneSchedule(), r.pruneScope(), r.shrinkThreshold(), r.minShrinkFraction(), r.minPruneEvents());
+      return recipeOptions.recipe();
     }
 
     SearchSpace space() {

@@ -1,7 +1,9 @@
 package dev.supertickets.examples;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.supertickets.cli.RecipeOptions;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.DatasetNotFoundException;
 import dev.supertickets.data.EmbeddedFashionMnist;
@@ -18,7 +20,6 @@ import dev.supertickets.nn.Profiler;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.space.SearchSpaces;
 import dev.supertickets.tensor.Backend;
-import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.ticket.Transfer;
 import dev.supertickets.train.Confusion;
@@ -31,6 +32,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Do SuperTickets transfer across tasks? (SuperTickets §5.) One command, both directions, on Fashion-MNIST
@@ -53,26 +58,9 @@ import java.util.Map;
 public final class TransferComparison {
   private TransferComparison() {}
 
-  /** The settings of a comparison; {@link #parse} reads them from {@code --name value} pairs. */
+  /** The settings of a comparison, validated; {@link #parse} reads them from the command line. */
   public record Options(String data, int epochs, int finetuneEpochs, List<Double> sparsities, int trainLimit,
-      int testLimit, int scenes, int testScenes, int canvas, int batchSize, double learningRate, double rho,
-      long seed, Path out) {
-    public static final String USAGE = """
-        usage: TransferComparison [--data full|embedded] [--epochs N] [--finetune-epochs N] [--sparsities 0.5,0.8,0.9]
-                                  [--train-limit N] [--test-limit N] [--scenes N] [--test-scenes N] [--canvas PX]
-                                  [--batch-size N] [--lr X] [--rho X] [--seed N] [--out DIR]
-          --data             full: Fashion-MNIST from /usr/share/datasets/fashion-mnist; embedded: the bundled subset
-          --epochs           epochs of every draw (default 3)
-          --finetune-epochs  epochs of every transfer's fine-tuning (default 1)
-          --train-limit      classification training samples, drawn at random (0: all; default 0)
-          --test-limit       classification test samples (0: all; default 0)
-          --scenes           segmentation training scenes, made of training images (default 6000)
-          --test-scenes      segmentation test scenes, made of test images (default 1000)
-          --canvas           scene size in pixels, square (default 56)
-          --batch-size, --lr, --rho  single values of the standard recipe (default: the recipe's, 64, 0.04, 1.8e-4)
-          --out              report folder (default target/transfer)
-        """;
-
+      int testLimit, int scenes, int testScenes, int canvas, Recipe recipe, long seed, Path out) {
     public Options {
       checkArgument(data.equals("full") || data.equals("embedded"), "--data must be full or embedded, got %s",
           data);
@@ -87,49 +75,72 @@ public final class TransferComparison {
       checkArgument(scenes > 0 && testScenes > 0, "--scenes and --test-scenes must be positive, got %s and %s",
           scenes, testScenes);
       checkArgument(canvas >= 28, "--canvas must hold a 28x28 item, got %s; use 28 or more", canvas);
-      checkArgument(batchSize > 0, "--batch-size must be positive, got %s", batchSize);
-      checkArgument(learningRate > 0 && rho >= 0, "--lr must be positive and --rho non-negative, got %s and %s",
-          learningRate, rho);
+      checkNotNull(recipe, "recipe must not be null; e.g. Recipe.standard()");
       sparsities = List.copyOf(sparsities);
     }
 
     /**
-     * Reads {@code --name value} pairs; unknown names and malformed values are refused with the usage. Arguments
-     * are also split at white space, because Maven's exec:exec passes {@code -Dst.args} as one argument.
+     * Reads the command line (arguments are also split at white space, because Maven's exec:exec passes
+     * {@code -Dst.args} as one argument); unknown options and malformed values are refused naming them.
      */
     public static Options parse(String... raw) {
-      final Recipe standard = Recipe.standard();
-      List<String> args = BaselineOptions.tokens(raw);
-      Map<String, String> v = new LinkedHashMap<>();
-      List<String> names = List.of("--data", "--epochs", "--finetune-epochs", "--sparsities", "--train-limit",
-          "--test-limit", "--scenes", "--test-scenes", "--canvas", "--batch-size", "--lr", "--rho", "--seed",
-          "--out");
-      for (int i = 0; i < args.size(); i++) {
-        checkArgument(names.contains(args.get(i)), "unknown option %s; the options are %s", args.get(i), names);
-        checkArgument(i + 1 < args.size(), "option %s needs a value", args.get(i));
-        v.put(args.get(i), args.get(++i));
-      }
-      try {
-        List<Double> sp = new ArrayList<>();
-        for (String s : v.getOrDefault("--sparsities", "0.5,0.8,0.9").split(",")) {
-          sp.add(Double.parseDouble(s.trim()));
-        }
-        return new Options(v.getOrDefault("--data", "full"), Integer.parseInt(v.getOrDefault("--epochs", "3")),
-            Integer.parseInt(v.getOrDefault("--finetune-epochs", "1")), sp,
-            Integer.parseInt(v.getOrDefault("--train-limit", "0")),
-            Integer.parseInt(v.getOrDefault("--test-limit", "0")),
-            Integer.parseInt(v.getOrDefault("--scenes", "6000")),
-            Integer.parseInt(v.getOrDefault("--test-scenes", "1000")),
-            Integer.parseInt(v.getOrDefault("--canvas", "56")),
-            v.containsKey("--batch-size") ? Integer.parseInt(v.get("--batch-size")) : standard.batchSize(),
-            v.containsKey("--lr") ? Double.parseDouble(v.get("--lr")) : standard.learningRate(),
-            v.containsKey("--rho") ? Double.parseDouble(v.get("--rho")) : standard.rho(),
-            Long.parseLong(v.getOrDefault("--seed", "1995")), Path.of(v.getOrDefault("--out", "target/transfer")));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("a numeric option has a malformed value: " + e.getMessage(), e);
-      }
+      Args a = new Args();
+      new CommandLine(a).parseArgs(BaselineOptions.tokens(raw).toArray(String[]::new));
+      return new Options(a.data, a.epochs, a.finetuneEpochs, a.sparsities, a.trainLimit, a.testLimit, a.scenes,
+          a.testScenes, a.canvas, a.recipe.recipe(), a.seed, a.out);
     }
   }
+
+  /** The command line. */
+  @Command(name = "TransferComparison", mixinStandardHelpOptions = true,
+      description = "Draws tickets on classification and segmentation, transfers them both ways and writes "
+          + "transfer.md/json.")
+  static final class Args {
+    @Option(names = "--data", defaultValue = "full", description = "full: Fashion-MNIST from "
+        + "/usr/share/datasets/fashion-mnist; embedded: the bundled subset (default: ${DEFAULT-VALUE})")
+    String data;
+
+    @Option(names = "--epochs", defaultValue = "3", description = "epochs of every draw (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--finetune-epochs", defaultValue = "1",
+        description = "epochs of every transfer's fine-tuning (default: ${DEFAULT-VALUE})")
+    int finetuneEpochs;
+
+    @Option(names = "--sparsities", split = ",", defaultValue = "0.5,0.8,0.9",
+        description = "target sparsities (default: ${DEFAULT-VALUE})")
+    List<Double> sparsities;
+
+    @Option(names = "--train-limit", defaultValue = "0",
+        description = "classification training samples, drawn at random (0: all; default: ${DEFAULT-VALUE})")
+    int trainLimit;
+
+    @Option(names = "--test-limit", defaultValue = "0",
+        description = "classification test samples (0: all; default: ${DEFAULT-VALUE})")
+    int testLimit;
+
+    @Option(names = "--scenes", defaultValue = "6000",
+        description = "segmentation training scenes, made of training images (default: ${DEFAULT-VALUE})")
+    int scenes;
+
+    @Option(names = "--test-scenes", defaultValue = "1000",
+        description = "segmentation test scenes, made of test images (default: ${DEFAULT-VALUE})")
+    int testScenes;
+
+    @Option(names = "--canvas", defaultValue = "56",
+        description = "scene size in pixels, square (default: ${DEFAULT-VALUE})")
+    int canvas;
+
+    @Mixin RecipeOptions recipe = new RecipeOptions();
+
+    @Option(names = "--seed", defaultValue = "1995", description = "the one seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out", defaultValue = "target/transfer",
+        description = "report folder (default: ${DEFAULT-VALUE})")
+    Path out;
+  }
+
 
   /**
    * One measured ticket. {@code metric} is mean IoU for a segmentation target and accuracy for classification;
@@ -160,17 +171,19 @@ public final class TransferComparison {
     }
   }
 
+  /** Runs the comparison; {@code --help} lists the options. */
   public static void main(String[] args) throws Exception {
+    CommandLine cl = new CommandLine(new Args());
     if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      System.out.println(Options.USAGE);
+      cl.usage(System.out);
       return;
     }
     Options o;
     try {
       o = Options.parse(args);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | CommandLine.ParameterException e) {
       System.err.println(e.getMessage());
-      System.err.println(Options.USAGE);
+      cl.usage(System.err);
       System.exit(2);
       return;
     }
@@ -253,10 +266,8 @@ public final class TransferComparison {
     settings.put("epochs", o.epochs());
     settings.put("finetuneEpochs", o.finetuneEpochs());
     settings.put("sparsities", o.sparsities());
-    settings.put("batchSize", o.batchSize());
-    settings.put("learningRate", o.learningRate());
-    settings.put("rho", o.rho());
-    settings.put("recipe", recipe(o, clsSpace).recipe().presetName());
+    settings.put("recipe", o.recipe().presetName());
+    settings.putAll(o.recipe().entries());
     settings.put("seed", o.seed());
     settings.put("backend", Backend.describe());
     settings.put("wallSeconds", (System.nanoTime() - t0) / 1e9);
@@ -289,15 +300,13 @@ public final class TransferComparison {
         .maskPolicy(MaskPolicies.magnitude().scope(Scope.ERK)).listener(new ConsoleProgress(log)).build();
   }
 
-  /** The standard recipe with the batch size, learning rate and rho of the options. */
   private static SuperTicketsDrawer.Builder recipe(Options o, SearchSpace space) {
-    return SuperTicketsDrawer.builder(space).recipe(Recipe.standard()).batchSize(o.batchSize())
-        .learningRate(o.learningRate()).rho(o.rho());
+    return SuperTicketsDrawer.builder(space).recipe(o.recipe());
   }
 
   private static Transfer transfer(Options o, Task target) {
     return Transfer.to(target.train, target.test).seed(o.seed()).retrainer(Baselines.retraining(o.finetuneEpochs(),
-        recipe(o, target.space).recipe(), o.seed()).build()).build();
+        o.recipe(), o.seed()).build()).build();
   }
 
   private static Row measure(String direction, String method, double sparsity, SuperTicket t, Task target,

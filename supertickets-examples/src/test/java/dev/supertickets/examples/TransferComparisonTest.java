@@ -3,6 +3,7 @@ package dev.supertickets.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.supertickets.draw.Recipe;
 import dev.supertickets.io.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -55,7 +56,12 @@ class TransferComparisonTest {
     assertThatThrownBy(() -> TransferComparison.Options.parse("--sparsities 0.5,1.2"))
         .hasMessageContaining("every sparsity must be in (0, 1), got 1.2");
     assertThatThrownBy(() -> TransferComparison.Options.parse("--canvas 20")).hasMessageContaining("--canvas must hold");
-    assertThatThrownBy(() -> TransferComparison.Options.parse("--frobnicate 1")).hasMessageContaining("unknown option");
-    assertThatThrownBy(() -> TransferComparison.Options.parse("--epochs")).hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> TransferComparison.Options.parse("--frobnicate 1"))
+        .hasMessageContaining("Unknown options: '--frobnicate'");
+    assertThatThrownBy(() -> TransferComparison.Options.parse("--epochs"))
+        .hasMessageContaining("Missing required parameter for option '--epochs'");
+    assertThatThrownBy(() -> TransferComparison.Options.parse("--lr -1")).hasMessageContaining("learning rate");
+    assertThat(TransferComparison.Options.parse("--rho 0.001").recipe().rho()).isEqualTo(0.001);
+    assertThat(TransferComparison.Options.parse().recipe()).isEqualTo(Recipe.standard());
   }
 }
