@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,6 +34,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * its last checkpoint ends with the very ticket of an uninterrupted draw; a failed checkpoint write names the file
  * and leaves the previous checkpoint intact; a mismatched drawer is refused.
  */
+@Tag("slow")
 class CheckpointTest {
   static final int EPOCHS = 4;
   private static Dataset train;

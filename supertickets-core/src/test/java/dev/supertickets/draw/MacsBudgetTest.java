@@ -11,12 +11,14 @@ import dev.supertickets.ticket.SuperTicket;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The drawer's MACs budget: the search stops at the first shrink that meets it, the ticket keeps that
  * architecture, and a budget that is never met is reported, not thrown.
  */
+@Tag("slow")
 class MacsBudgetTest {
   private static final long DENSE = SearchSpaces.tiny28().cost().macs();
   private static Dataset train;

@@ -21,11 +21,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The eval-mode pass (running BN statistics, no dropout) matches finite differences of Mode.EVAL outputs. */
+@Tag("slow")
 class FrozenModeTest {
   @BeforeAll
   static void backend() {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,6 +34,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * SET, RigL and Sup-tickets on the tiny28 supernet and a slice of the embedded Fashion-MNIST: two epochs of 8
  * steps (four with Sup-tickets), a mask update every 2 steps up to step 12.
  */
+@Tag("slow")
 class DstDrawerTest {
   private static Dataset train;
   private static Dataset test;

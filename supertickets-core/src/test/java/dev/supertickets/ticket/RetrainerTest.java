@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -29,6 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Retraining with fixed masks on the embedded subset: a tiny28 ticket searched for one epoch, pruned one-shot to
  * 90% by magnitude (ERK), retrained for two epochs.
  */
+@Tag("slow")
 class RetrainerTest {
   private static Dataset train;
   private static Dataset test;

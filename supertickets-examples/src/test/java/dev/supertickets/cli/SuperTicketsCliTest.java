@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The command line end to end: one tiny draw (tiny28, 384 embedded images, 2 epochs) with a report, then
  * inspect, evaluate and compare on it, and the exit codes of every kind of failure.
  */
+@Tag("slow")
 class SuperTicketsCliTest {
   @TempDir static Path shared;
   private static Path ticketFile;

@@ -13,10 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The baselines command end to end on a tiny run, and its argument parsing. */
+@Tag("slow")
 class BaselinesTest {
   private static final List<String> METHODS = List.of("supertickets", "search-only", "search+magnitude",
       "search+random", "search+snip", "search+grasp", "search+synflow", "search+magnitude+retrain");

@@ -18,11 +18,13 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The user-written policy plugs into the drawer, prunes exactly, and decides differently from magnitude. */
+@Tag("slow")
 class CustomPolicyExampleTest {
   @BeforeAll
   static void backend() {

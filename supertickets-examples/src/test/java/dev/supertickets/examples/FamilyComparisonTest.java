@@ -13,11 +13,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The ticket-family comparison end to end on a tiny run, and its options. */
+@Tag("slow")
 class FamilyComparisonTest {
   @TempDir Path dir;
 

@@ -10,9 +10,11 @@ import dev.supertickets.draw.SuperTicketsDrawer;
 import dev.supertickets.space.SearchSpaces;
 import dev.supertickets.testing.TicketAssertions;
 import dev.supertickets.ticket.SuperTicket;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The loop written from the building blocks draws the drawer's ticket, bit for bit. */
+@Tag("slow")
 class JointLoopExampleTest {
   @Test
   void theHandWrittenLoopDrawsTheDrawersTicketBitForBit() {

@@ -6,11 +6,13 @@ import dev.supertickets.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** One short search-only run of the reference table: its row, the one-shot sweep, the table, and a rerun skipped. */
+@Tag("slow")
 class ReferenceTableTest {
   @TempDir Path dir;
 

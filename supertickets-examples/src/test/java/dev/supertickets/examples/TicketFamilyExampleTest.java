@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.supertickets.data.EmbeddedFashionMnist;
 import dev.supertickets.ticket.SuperTicket;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The README's ticket-family snippet runs, on a small subset, and gives what it says. */
+@Tag("slow")
 class TicketFamilyExampleTest {
   @Test
   void drawsImpStretchesItAndRunsRiglWithSupTickets() {

@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The transfer comparison end to end on a tiny run, and its argument parsing. */
+@Tag("slow")
 class TransferComparisonTest {
   @TempDir Path dir;
 
