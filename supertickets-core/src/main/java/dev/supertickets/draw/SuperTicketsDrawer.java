@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
+import com.google.common.collect.ImmutableList;
 import dev.supertickets.data.Augmentation;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.Loader;
@@ -34,7 +35,6 @@ import dev.supertickets.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,10 +51,16 @@ import java.util.Map;
  * early, once the cut supernet fits it.
  */
 public final class SuperTicketsDrawer implements TicketDrawer {
-  private final Builder cfg;
+  private final DrawSettings cfg;
+  private final ImmutableList<DrawListener> listeners;
+  private final Path checkpoint;
+  private final int checkpointSteps;
 
-  private SuperTicketsDrawer(Builder b) {
-    this.cfg = b;
+  private SuperTicketsDrawer(DrawSettings cfg, List<DrawListener> listeners, Path checkpoint, int checkpointSteps) {
+    this.cfg = cfg;
+    this.listeners = ImmutableList.copyOf(listeners);
+    this.checkpoint = checkpoint;
+    this.checkpointSteps = checkpointSteps;
   }
 
   /** Starts configuring a draw from the supernet of {@code space}; every setting has a default (see each setter). */
@@ -95,11 +101,11 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
   /** Every setting of this drawer, as its tickets' provenance records them; fixed when the drawer was built. */
   public Map<String, Object> settings() {
-    return java.util.Collections.unmodifiableMap(cfg.settings());
+    return java.util.Collections.unmodifiableMap(cfg.entries());
   }
 
   private Map<String, Object> checkpointSettings(Dataset train, Dataset test) {
-    Map<String, Object> m = cfg.settings();
+    Map<String, Object> m = cfg.entries();
     // user objects whose toString may not be stable across JVMs
     m.remove("maskPolicy");
     m.remove("selector");
@@ -115,35 +121,38 @@ public final class SuperTicketsDrawer implements TicketDrawer {
   }
 
   private SuperTicket run(Dataset train, Dataset test, DrawCheckpoint from) {
-    DataChecks.checkFits(cfg.space, train, "training", cfg.batchSize);
+    Recipe r = cfg.recipe();
+    DataChecks.checkFits(cfg.space(), train, "training", r.batchSize());
     if (test != null) {
-      DataChecks.checkFits(cfg.space, test, "test", 1);
+      DataChecks.checkFits(cfg.space(), test, "test", 1);
     }
     Backend.init();
     long start = System.currentTimeMillis() - (from == null ? 0 : from.position.elapsedMillis());
-    RandomStreams seeds = new RandomStreams(cfg.seed);
-    HrSupernet net = from == null ? new HrSupernet(cfg.space, seeds.stream("init"))
-        : new HrSupernet(cfg.space, from.net.architecture(), seeds.stream("init"), org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    RandomStreams seeds = new RandomStreams(cfg.seed());
+    HrSupernet net = from == null ? new HrSupernet(cfg.space(), seeds.stream("init"))
+        : new HrSupernet(cfg.space(), from.net.architecture(), seeds.stream("init"),
+            org.nd4j.linalg.api.buffer.DataType.FLOAT);
     Normalization norm = from != null ? from.net.normalization()
-        : cfg.normalization != null ? cfg.normalization : Normalization.of(train);
-    Loader trainLoader = Loader.builder(train).batchSize(cfg.batchSize).shuffle(true).augmentation(cfg.augmentation)
+        : cfg.normalization() != null ? cfg.normalization() : Normalization.of(train);
+    Loader trainLoader = Loader.builder(train).batchSize(r.batchSize()).shuffle(true)
+        .augmentation(r.augmentation())
         .normalization(norm).seed(seeds.stream("data").nextLong()).build();
     Loader testLoader = test == null ? null : Loader.forEvaluation(test, 256, norm);
     int steps = trainLoader.batchesPerEpoch();
     Optimizer opt = new AdamW(0.9, 0.999, 1e-3, 0);
-    long denseMacs = cfg.space.cost().macs();
-    MacsBudget budget = new MacsBudget(cfg.macsBudget, denseMacs);
-    ResourcePenalty penalty = new ResourcePenalty(net, cfg.rho, (long) Math.round(cfg.rhoWarmupEpochs * steps));
+    long denseMacs = cfg.space().cost().macs();
+    MacsBudget budget = new MacsBudget(cfg.macsBudget(), denseMacs);
+    ResourcePenalty penalty = new ResourcePenalty(net, r.rho(), Math.round(cfg.rhoWarmupEpochs() * steps));
     Trainer.Builder tb = Trainer.builder(net)
-        .loss(SuperTicket.lossFor(train, cfg.labelSmoothing))
+        .loss(SuperTicket.lossFor(train, r.labelSmoothing()))
         .optimizer(opt)
-        .schedule(LrSchedule.oneCycle(cfg.learningRate, (long) cfg.epochs * steps))
-        .l2(L2Penalty.onWeights(cfg.weightDecay))
+        .schedule(LrSchedule.oneCycle(r.learningRate(), (long) cfg.epochs() * steps))
+        .l2(L2Penalty.onWeights(r.weightDecay()))
         // the search's penalty ends with the search: once the budget is met no channel can be cut any more
         .regularizer((model, step) -> budget.met() ? 0 : penalty.apply(model, step))
-        .ema(cfg.emaDecay)
-        .bnCalibration(cfg.calibrationBatches);
-    for (DrawListener l : cfg.listeners) {
+        .ema(r.emaDecay())
+        .bnCalibration(r.calibrationBatches());
+    for (DrawListener l : listeners) {
       tb.listener(new TrainingListener() {
         @Override
         public void onStep(StepEvent e) {
@@ -152,37 +161,37 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       });
     }
     Trainer trainer = tb.build();
-    ChannelShrink shrink = ChannelShrink.of(cfg.space, cfg.recipe(), cfg.reactivation);
+    ChannelShrink shrink = ChannelShrink.of(cfg.space(), r, cfg.reactivation());
     State st = new State();
     st.progress = new Trainer.EpochProgress();
     if (from != null) {
       restore(from, net, trainer, st, budget);
-      for (DrawListener l : cfg.listeners) {
+      for (DrawListener l : listeners) {
         l.onResume(from.history);
       }
     }
     Map<String, Object> ckptSettings = checkpointSettings(train, test);
-    PruneEvents events = PruneEvents.of(cfg.epochs, cfg.pruneInterval, cfg.minPruneEvents, steps);
-    for (int e = st.epoch; e < cfg.epochs; e++) {
+    PruneEvents events = PruneEvents.of(cfg.epochs(), cfg.pruneInterval(), r.minPruneEvents(), steps);
+    for (int e = st.epoch; e < cfg.epochs(); e++) {
       final int epoch = e;
       Runnable afterStep = () -> {
         long g = trainer.globalStep();
         // events inside an epoch; one that falls on the epoch's end waits for the shrink
-        if (cfg.targetSparsity > 0 && !events.endsEpoch(g) && events.due(g) > st.events) {
+        if (cfg.targetSparsity() > 0 && !events.endsEpoch(g) && events.due(g) > st.events) {
           st.events = events.due(g);
-          st.sparsity = cfg.pruneSchedule.sparsity(st.events, events.count(), cfg.targetSparsity);
+          st.sparsity = r.pruneSchedule().sparsity(st.events, events.count(), cfg.targetSparsity());
           prune(net, st.sparsity, trainLoader, seeds.stream("prune-event", st.events).nextLong());
         }
-        if (cfg.checkpoint != null && cfg.checkpointSteps > 0 && trainer.globalStep() % cfg.checkpointSteps == 0) {
+        if (checkpoint != null && checkpointSteps > 0 && trainer.globalStep() % checkpointSteps == 0) {
           st.epoch = epoch;
           checkpoint(net, norm, trainer, st, budget, ckptSettings, start);
         }
       };
       trainer.epoch(trainLoader, e, st.progress, afterStep);
       double[] tr = st.progress.means();
-      boolean lastEpoch = e == cfg.epochs - 1;
-      boolean evalEpoch = (e + 1) % cfg.evalInterval == 0 || lastEpoch;
-      boolean shrunk = evalEpoch && cfg.search && !budget.met()
+      boolean lastEpoch = e == cfg.epochs() - 1;
+      boolean evalEpoch = (e + 1) % cfg.evalInterval() == 0 || lastEpoch;
+      boolean shrunk = evalEpoch && cfg.search() && !budget.met()
           && shrink.apply(net, trainer, lastEpoch);
       if (shrunk && budget.isSet()) {
         budget.check(net.cost().macs(), e + 1);
@@ -190,9 +199,9 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       boolean pruned = false;
       int due = events.due(trainer.globalStep());
       // a shrink resets the rebuilt paths' masks (Reactivation.REFERENCE), so it re-prunes at the current sparsity
-      if (cfg.targetSparsity > 0 && (due > st.events || lastEpoch || (shrunk && st.events > 0))) {
+      if (cfg.targetSparsity() > 0 && (due > st.events || lastEpoch || (shrunk && st.events > 0))) {
         st.events = Math.max(due, st.events);
-        st.sparsity = cfg.pruneSchedule.sparsity(st.events, events.count(), cfg.targetSparsity);
+        st.sparsity = r.pruneSchedule().sparsity(st.events, events.count(), cfg.targetSparsity());
         prune(net, st.sparsity, trainLoader, seeds.stream("prune", e).nextLong());
         pruned = true;
       }
@@ -202,30 +211,30 @@ public final class SuperTicketsDrawer implements TicketDrawer {
         st.last = trainer.evaluate(testLoader, trainLoader, e);
         testAcc = st.last.accuracy();
       }
-      if (pruned && cfg.reactivation == Reactivation.RESET && !lastEpoch) {
+      if (pruned && cfg.reactivation() == Reactivation.RESET && !lastEpoch) {
         Masks.clear(prunable(net));
       }
       Profiler.Cost cost = Profiler.lastCost(net);
-      DrawListener.DrawEvent ev = new DrawListener.DrawEvent(e, cfg.epochs, tr[0], tr[1], testAcc,
+      DrawListener.DrawEvent ev = new DrawListener.DrawEvent(e, cfg.epochs(), tr[0], tr[1], testAcc,
           Masks.sparsity(prunable(net)), cost.macs(), cost.sparseMacs(), net.hiddenChannels(), shrunk, pruned,
           System.currentTimeMillis() - start);
       st.history.add(ev);
-      for (DrawListener l : cfg.listeners) {
+      for (DrawListener l : listeners) {
         l.onEpoch(ev);
       }
       st.epoch = e + 1;
       st.progress = new Trainer.EpochProgress();
-      if (cfg.checkpoint != null && !lastEpoch) {
+      if (checkpoint != null && !lastEpoch) {
         checkpoint(net, norm, trainer, st, budget, ckptSettings, start);
       }
     }
     // the ticket: EMA weights with the live masks, BN re-calibrated, as the reference evaluates pruned_checkpoint
     trainer.ema().swap();
-    dev.supertickets.train.BnCalibration.recalibrate(net, trainLoader, cfg.calibrationBatches, cfg.epochs - 1);
+    dev.supertickets.train.BnCalibration.recalibrate(net, trainLoader, r.calibrationBatches(), cfg.epochs() - 1);
     Profiler.Cost cost = net.cost();
     long wall = System.currentTimeMillis() - start;
     Metrics last = st.last;
-    Map<String, Object> settings = cfg.settings();
+    Map<String, Object> settings = cfg.entries();
     settings.put("draw.wallMillis", wall);
     settings.put("draw.testAccuracy", last == null ? "n/a" : last.accuracy());
     settings.put("draw.macs", cost.macs());
@@ -239,8 +248,8 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     }
     DrawListener.DrawSummary summary = new DrawListener.DrawSummary(cost.macs(), cost.sparseMacs(),
         Masks.sparsity(prunable(net)), net.hiddenChannels(), last == null ? Double.NaN : last.accuracy(),
-        cfg.macsBudget, budget.met(), budget.met() ? budget.metEpoch() : -1, wall);
-    for (DrawListener l : cfg.listeners) {
+        cfg.macsBudget(), budget.met(), budget.met() ? budget.metEpoch() : -1, wall);
+    for (DrawListener l : listeners) {
       l.onFinish(summary);
     }
     return SuperTicket.of(net, norm, Provenance.of(settings));
@@ -267,9 +276,9 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     DrawCheckpoint c = new DrawCheckpoint(SuperTicket.of(net, norm, Provenance.of(settings)),
         TrainerState.capture(trainer), pos, st.history);
     try {
-      c.write(cfg.checkpoint);
+      c.write(checkpoint);
     } catch (IOException e) {
-      throw DrawCheckpoint.failure(cfg.checkpoint, e);
+      throw DrawCheckpoint.failure(checkpoint, e);
     }
   }
 
@@ -287,12 +296,12 @@ public final class SuperTicketsDrawer implements TicketDrawer {
   }
 
   private List<Param> prunable(Supernet net) {
-    return cfg.selector.select(net.params());
+    return cfg.selector().select(net.params());
   }
 
   private void prune(Supernet net, double sparsity, Loader data, long seed) {
-    MaskContext ctx = MaskContext.builder(net).selector(cfg.selector).data(data).seed(seed).build();
-    Masks.install(cfg.policy.masks(ctx, sparsity));
+    MaskContext ctx = MaskContext.builder(net).selector(cfg.selector()).data(data).seed(seed).build();
+    Masks.install(cfg.maskPolicy().masks(ctx, sparsity));
   }
 
   /**
@@ -369,11 +378,6 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     }
 
     /** The rho warm-up in epochs: the one set explicitly, else the recipe's fraction of the run. */
-    /** The draw's prune events: one per prune epoch, or the recipe's least number spread over the steps. */
-    int pruneEvents() {
-      return Math.max(PruneEvents.byEpochs(epochs, pruneInterval), minPruneEvents);
-    }
-
     private double rhoWarmupEpochs() {
       return rhoWarmupEpochs >= 0 ? rhoWarmupEpochs : rhoWarmup * epochs;
     }
@@ -599,11 +603,14 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
     /** The drawer; reusable, every {@code draw} starts from the seed. */
     public SuperTicketsDrawer build() {
-      checkState(reactivation != Reactivation.RESET || pruneEvents() == PruneEvents.byEpochs(epochs, pruneInterval),
+      // the drawer keeps its own record: changing this builder afterwards must not change a drawer already built
+      DrawSettings d = new DrawSettings(seed, space, epochs, targetSparsity, recipe(), rhoWarmupEpochs(),
+          evalInterval, pruneInterval, macsBudget, search, reactivation, policy(), selector, normalization);
+      checkState(reactivation != Reactivation.RESET || d.pruneEvents() == PruneEvents.byEpochs(epochs, pruneInterval),
           "reactivation RESET clears the masks after every prune epoch, so it cannot follow %s prune events spread "
-          + "over %s epochs; use minPruneEvents(1) or Reactivation.REFERENCE", pruneEvents(), epochs);
+          + "over %s epochs; use minPruneEvents(1) or Reactivation.REFERENCE", d.pruneEvents(), epochs);
       if (targetSparsity > 0 && pruneSchedule.shape() == PruneSchedule.Shape.STEPS) {
-        int events = pruneEvents();
+        int events = d.pruneEvents();
         int needed = pruneSchedule.targetEvent(events, targetSparsity);
         // the target must be reached before the last event, so that the last epoch trains under it
         int last = Math.max(1, events - 1);
@@ -613,49 +620,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
             pruneSchedule.step(), targetSparsity, needed, epochs, pruneInterval, events, last,
             targetSparsity / last);
       }
-      // the drawer keeps a copy: changing this builder afterwards must not change a drawer already built
-      Builder c = new Builder(space);
-      c.recipe(recipe());
-      c.rhoWarmupEpochs = rhoWarmupEpochs();
-      c.seed = seed;
-      c.epochs = epochs;
-      c.targetSparsity = targetSparsity;
-      c.evalInterval = evalInterval;
-      c.pruneInterval = pruneInterval;
-      c.macsBudget = macsBudget;
-      c.search = search;
-      c.reactivation = reactivation;
-      c.policy = policy();
-      c.selector = selector;
-      c.normalization = normalization;
-      c.listeners.addAll(listeners);
-      c.checkpoint = checkpoint;
-      c.checkpointSteps = checkpointSteps;
-      return new SuperTicketsDrawer(c);
-    }
-
-    Map<String, Object> settings() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("method", search ? (targetSparsity > 0 ? "supertickets" : "search-only") : "sparse-training");
-      m.put("seed", seed);
-      m.put("space", space.name());
-      m.put("epochs", epochs);
-      m.put("targetSparsity", targetSparsity);
-      Recipe r = recipe();
-      m.put("recipe", r.presetName());
-      m.put("optimizer", "AdamW(0.9, 0.999, eps 1e-3), one-cycle");
-      m.putAll(r.entries()); // every component of the recipe, by its own name
-      m.put("rhoWarmupEpochs", rhoWarmupEpochs());
-      m.put("evalInterval", evalInterval);
-      m.put("pruneInterval", pruneInterval);
-      m.put("pruneEvents", pruneEvents());
-      m.put("macsBudget", macsBudget > 0 ? macsBudget : "none");
-      m.put("search", search);
-      m.put("reactivation", reactivation);
-      m.put("maskPolicy", policy());
-      m.put("selector", selector);
-      m.put("normalization", normalization == null ? "from training data" : normalization);
-      return m;
+      return new SuperTicketsDrawer(d, listeners, checkpoint, checkpointSteps);
     }
   }
 }
