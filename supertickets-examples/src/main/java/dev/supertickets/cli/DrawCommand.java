@@ -62,13 +62,18 @@ final class DrawCommand implements Callable<Integer> {
   double sparsity;
 
   @Option(names = "--sparsity-step", paramLabel = "S",
-      description = "Sparsity added at each epoch's prune, in (0, 1]; short for --prune-schedule steps:S "
+      description = "Sparsity added at each prune event, in (0, 1]; short for --prune-schedule steps:S "
           + "(default: the recipe's schedule).")
   Double sparsityStep;
 
+  @Option(names = "--prune-events", paramLabel = "N",
+      description = "The least number of prune events: when the epochs give fewer, N events spread evenly over the "
+          + "training steps; 1 prunes once an epoch (default: the recipe's: 12 for standard, 1 for reference).")
+  Integer pruneEvents;
+
   @Option(names = "--prune-schedule", paramLabel = "SHAPE[:F]",
       description = "How the sparsity rises: linear, cubic, linear:F or cubic:F (the target reached after a "
-          + "fraction F of the epochs) or steps:D (D more per epoch) (default: the recipe's).")
+          + "fraction F of the run) or steps:D (D more per prune event) (default: the recipe's).")
   String pruneSchedule;
 
   @Option(names = "--scope", paramLabel = "erk|global|per-layer", converter = Converters.ScopeName.class,
@@ -152,6 +157,9 @@ final class DrawCommand implements Callable<Integer> {
     if (sparsityStep != null) {
       b.sparsityStep(sparsityStep);
     }
+    if (pruneEvents != null) {
+      b.minPruneEvents(pruneEvents);
+    }
     Recipe used = b.recipe();
     if (macsBudget != null) {
       b.macsBudget(macsBudget);
@@ -228,6 +236,8 @@ final class DrawCommand implements Callable<Integer> {
     Checks.option(spec, sparsityStep == null || sparsityStep > 0 && sparsityStep <= 1,
         "--sparsity-step must be in (0, 1], got %s; e.g. --sparsity-step 0.2, or leave it out", sparsityStep);
     recipe.check(spec);
+    Checks.option(spec, pruneEvents == null || pruneEvents >= 1, "--prune-events must be at least 1 (once an "
+        + "epoch), got %s; e.g. --prune-events 12", pruneEvents);
     if (pruneSchedule != null) {
       try {
         PruneSchedule.parse(pruneSchedule);

@@ -231,6 +231,10 @@ class SuperTicketsCliTest {
     assertThat(CliRun.of("draw", "--data", "embedded", "--epochs", "3", "--recipe", "reference", "--sparsity-step",
         "0.3").err())
         .contains("a sparsity step of 0.3 reaches the target 0.8 at prune event 3").contains("by event 2");
+    assertThat(CliRun.of("draw", "--prune-events", "0").err())
+        .contains("--prune-events must be at least 1 (once an epoch), got 0");
+    assertThat(CliRun.of("draw", "--data", "embedded", "--epochs", "3", "--prune-events", "1", "--sparsity-step",
+        "0.3").err()).contains("a sparsity step of 0.3 reaches the target 0.8 at prune event 3");
     assertThat(CliRun.of("draw", "--macs-budget", "lots").err())
         .contains("MACs budget must be a count such as 400000, 400k or 1.5M, got lots");
     assertThat(CliRun.of("compare", "--space", "tiny28", "--sparsity", "0").err())
