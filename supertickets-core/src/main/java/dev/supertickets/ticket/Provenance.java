@@ -13,8 +13,10 @@ import java.util.Map;
  * backend, and when. Immutable; written into the ticket file as JSON.
  */
 public record Provenance(ImmutableMap<String, String> entries) {
-  /** The library version this code writes into provenance. */
-  public static final String LIBRARY_VERSION = "0.1.0";
+  /** The library version this code writes into provenance, as the build recorded it. */
+  public static final String LIBRARY_VERSION = build("library.version");
+  /** The ND4J version the library was built against, as the build recorded it. */
+  public static final String ND4J_VERSION = build("nd4j.version");
 
   /** Copies {@code entries}, key to value, in insertion order. */
   public Provenance {
@@ -26,12 +28,26 @@ public record Provenance(ImmutableMap<String, String> entries) {
     Map<String, String> m = new LinkedHashMap<>();
     settings.forEach((k, v) -> m.put(k, String.valueOf(v)));
     m.put("library.version", LIBRARY_VERSION);
-    m.put("nd4j.version", "1.0.0-M2.1");
+    m.put("nd4j.version", ND4J_VERSION);
     m.put("backend", Backend.describe());
     m.put("java.version", System.getProperty("java.version"));
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     m.put("created", Instant.now().toString());
     return new Provenance(ImmutableMap.copyOf(m));
+  }
+
+  /** A value of the properties Maven filled in when it built the core ("unknown" outside a Maven build). */
+  private static String build(String key) {
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.InputStream in = Provenance.class.getResourceAsStream("/dev/supertickets/build.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("the build's properties are unreadable", e);
+    }
+    String v = p.getProperty(key, "unknown");
+    return v.startsWith("${") ? "unknown" : v;
   }
 
   /** A copy with more entries (later ones win). */
