@@ -3,9 +3,12 @@ package dev.supertickets.sparse;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.supertickets.data.Normalization;
+import dev.supertickets.draw.DrawListener;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The settings every drawer of this package shares: the space, the one seed, the training recipe and the input
@@ -18,6 +21,7 @@ abstract class SparseDrawerBuilder<B extends SparseDrawerBuilder<B>> {
   long seed = 1995;
   Retrainer retrainer = Retrainer.builder().build();
   Normalization normalization;
+  final List<DrawListener> drawListeners = new ArrayList<>();
 
   SparseDrawerBuilder(SearchSpace space) {
     this.space = checkNotNull(space, "search space must not be null; e.g. SearchSpaces.tiny28()");
@@ -50,8 +54,23 @@ abstract class SparseDrawerBuilder<B extends SparseDrawerBuilder<B>> {
     return self();
   }
 
-  /** The recipe with the seed in force. */
+  /**
+   * Adds a draw listener (may be called several times), told of every training epoch as the SuperTickets drawer
+   * tells it: progress bars ({@link dev.supertickets.draw.ConsoleProgress}) and reports work for this drawer too.
+   * IMP and Early-bird train several runs; each run's epochs are numbered from 0.
+   */
+  public B listener(DrawListener l) {
+    drawListeners.add(checkNotNull(l, "listener must not be null"));
+    return self();
+  }
+
+  /** The recipe with the seed in force, and the draw listeners attached. */
   Retrainer recipe() {
-    return retrainer.toBuilder().seed(seed).build();
+    Retrainer.Builder r = retrainer.toBuilder().seed(seed);
+    if (!drawListeners.isEmpty()) {
+      DrawListenerBridge bridge = new DrawListenerBridge(drawListeners);
+      r.stepHook(bridge).listener(bridge);
+    }
+    return r.build();
   }
 }

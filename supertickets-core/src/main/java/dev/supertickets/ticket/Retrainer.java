@@ -170,7 +170,8 @@ public final class Retrainer {
     if (!regularizers.isEmpty()) {
       m.put("retrained.regularizers", regularizers.toString());
     }
-    m.put("retrained.masks", hooks.isEmpty() ? "fixed" : "changed by " + hooks.size() + " step hook(s)");
+    long changing = hooks.stream().filter(dev.supertickets.train.StepHook::changesModel).count();
+    m.put("retrained.masks", changing == 0 ? "fixed" : "changed by " + changing + " step hook(s)");
     return m;
   }
 

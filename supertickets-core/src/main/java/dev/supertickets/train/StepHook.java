@@ -15,4 +15,9 @@ public interface StepHook {
    * @param epoch the 0-based epoch the step belonged to
    */
   void afterStep(Trainer trainer, int epoch);
+
+  /** Whether this hook may change the model or its masks (false for hooks that only observe, as progress reports). */
+  default boolean changesModel() {
+    return true;
+  }
 }

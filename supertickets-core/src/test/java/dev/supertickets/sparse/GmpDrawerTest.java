@@ -105,6 +105,36 @@ class GmpDrawerTest {
   }
 
   @Test
+  void drawListenersHearEveryEpochAsFromTheSuperTicketsDrawer() {
+    List<dev.supertickets.draw.DrawListener.DrawEvent> events = new ArrayList<>();
+    List<dev.supertickets.draw.DrawListener.DrawSummary> done = new ArrayList<>();
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    SuperTicket t = GmpDrawer.builder(SPACE).seed(3).retrainer(SparseFixtures.quick(4)).initialSparsity(0.1)
+        .targetSparsity(0.6).beginFraction(0.25).endFraction(0.75).frequency(3).scope(Scope.PER_LAYER)
+        .listener(new dev.supertickets.draw.DrawListener() {
+          @Override
+          public void onEpoch(DrawEvent e) {
+            events.add(e);
+          }
+
+          @Override
+          public void onFinish(DrawSummary s) {
+            done.add(s);
+          }
+        }).listener(new dev.supertickets.draw.ConsoleProgress(new java.io.PrintStream(console, true,
+            java.nio.charset.StandardCharsets.UTF_8))).build().draw(SparseFixtures.train(256), null);
+    assertThat(events).extracting(dev.supertickets.draw.DrawListener.DrawEvent::epoch).containsExactly(0, 1, 2, 3);
+    assertThat(events.get(0).sparsity()).isCloseTo(0.1, org.assertj.core.data.Offset.offset(0.02));
+    assertThat(events.get(3).sparsity()).isCloseTo(0.6, org.assertj.core.data.Offset.offset(0.01));
+    assertThat(events.get(3).sparseMacs()).isLessThan(events.get(3).macs());
+    assertThat(done).singleElement().satisfies(s -> assertThat(s.sparsity()).isEqualTo(t.sparsity()));
+    assertThat(console.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("epoch 4/4").contains("done:");
+    // the listeners only watch: the masks are changed by GMP's own hook alone, and the ticket is the same
+    assertThat(t.provenance().get("retrained.masks")).isEqualTo("changed by 1 step hook(s)");
+    SparseFixtures.assertBitIdentical(t, perLayer);
+  }
+
+  @Test
   void aGlobalRunFromTheInitialWeightsIsExactAndReproducible() {
     Dataset train = SparseFixtures.train(128);
     List<Long> at = new ArrayList<>();
