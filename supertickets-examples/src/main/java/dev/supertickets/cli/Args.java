@@ -23,7 +23,7 @@ public final class Args {
    *
    * @throws IllegalArgumentException for an unclosed quote
    */
-  static String[] split(String... args) {
+  public static String[] split(String... args) {
     List<String> out = new ArrayList<>();
     for (String a : args) {
       StringBuilder token = new StringBuilder();

@@ -79,8 +79,8 @@ final class CompareCommand implements Callable<Integer> {
     try {
       // the record checks every value with the option's name in the message
       o = new BaselineOptions(space, data.embedded() ? "embedded" : "full", epochs,
-          retrainEpochs != null ? retrainEpochs : epochs, sparsity, seed, trainLimit, testLimit,
-          recipe.name, r.batchSize(), r.learningRate(), r.rho(), scope, out, saveTickets);
+          retrainEpochs != null ? retrainEpochs : epochs, sparsity, seed, trainLimit, testLimit, r, scope, out,
+          saveTickets);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -48,7 +48,7 @@ import java.util.function.Supplier;
  *
  * <p>Prints progress and a Markdown table to stdout and writes {@code baselines.md} and {@code baselines.json}
  * atomically to {@code --out}. A failing pruning policy or retraining becomes a row marked failed; the run goes
- * on. Options: {@link BaselineOptions#USAGE}.
+ * on. Options: {@code supertickets compare --help}.
  */
 public final class Baselines {
   /** Batches of 128 over which the one-shot rows re-estimate BN statistics, as many as the drawer uses. */
@@ -56,35 +56,16 @@ public final class Baselines {
 
   private Baselines() {}
 
-  /** Runs every method and writes the report; {@code --help} lists the options. */
-  public static void main(String[] args) throws Exception {
-    if (BaselineOptions.wantsHelp(args)) {
-      System.out.println(BaselineOptions.USAGE);
-      return;
-    }
-    BaselineOptions options;
-    try {
-      options = BaselineOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.println(BaselineOptions.USAGE);
-      System.exit(2);
-      return;
-    }
-    Backend.init();
-    BaselineReport report;
-    try {
-      report = run(options, System.out);
-    } catch (DatasetNotFoundException e) {
-      System.err.println(e.getMessage() + "\nor run on the bundled subset with --data embedded");
-      System.exit(1);
-      return;
-    }
-    System.out.println();
-    System.out.print(report.markdown());
-    System.out.println();
-    System.out.println("written: " + options.out().resolve(BaselineReport.MARKDOWN_FILE) + ", "
-        + options.out().resolve(BaselineReport.JSON_FILE));
+  /**
+   * Runs the comparison from the command line: the same options, defaults and checks as {@code supertickets
+   * compare}, which it runs ({@code --help} lists them).
+   */
+  public static void main(String[] args) {
+    String[] a = dev.supertickets.cli.Args.of(args);
+    String[] all = new String[a.length + 1];
+    all[0] = "compare";
+    System.arraycopy(a, 0, all, 1, a.length);
+    System.exit(dev.supertickets.cli.SuperTicketsCli.run(System.out, System.err, all));
   }
 
   /** Runs every row, writes the report to {@code options.out()} and returns it; progress goes to {@code log}. */
@@ -195,10 +176,9 @@ public final class Baselines {
         .build();
   }
 
-  /** The options' recipe preset with their batch size, learning rate and rho. */
+  /** The options' recipe. */
   static Recipe recipe(BaselineOptions o) {
-    return SuperTicketsDrawer.builder(o.searchSpace()).recipe(Recipe.named(o.recipe())).batchSize(o.batchSize())
-        .learningRate(o.learningRate()).rho(o.rho()).recipe();
+    return o.recipe();
   }
 
   /** The one-shot policies of rows (c), in table order, all in the run's scope. */

@@ -2,6 +2,7 @@ package dev.supertickets.examples;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.supertickets.cli.Args;
 import dev.supertickets.cli.RecipeOptions;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.DatasetNotFoundException;
@@ -172,7 +173,7 @@ public final class FamilyComparison {
     /** Parses {@code args} (also split at white space, as Maven's exec hands them over). */
     public static Options parse(String... args) {
       Options o = new Options();
-      new CommandLine(o).parseArgs(BaselineOptions.tokens(args).toArray(String[]::new));
+      new CommandLine(o).parseArgs(Args.split(args));
       o.validate();
       return o;
     }
@@ -263,11 +264,13 @@ public final class FamilyComparison {
   public static void main(String[] args) throws Exception {
     Options o;
     try {
-      if (BaselineOptions.wantsHelp(args)) {
-        new CommandLine(new Options()).usage(System.out);
+      CommandLine help = new CommandLine(new Options());
+      help.parseArgs(Args.of(args));
+      if (help.isUsageHelpRequested()) {
+        help.usage(System.out);
         return;
       }
-      o = Options.parse(args);
+      o = Options.parse(Args.of(args));
     } catch (CommandLine.ParameterException | IllegalArgumentException e) {
       System.err.println(e.getMessage());
       new CommandLine(new Options()).usage(System.err);

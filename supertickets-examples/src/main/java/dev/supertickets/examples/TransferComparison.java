@@ -84,8 +84,8 @@ public final class TransferComparison {
      * {@code -Dst.args} as one argument); unknown options and malformed values are refused naming them.
      */
     public static Options parse(String... raw) {
-      Args a = new Args();
-      new CommandLine(a).parseArgs(BaselineOptions.tokens(raw).toArray(String[]::new));
+      Cli a = new Cli();
+      new CommandLine(a).parseArgs(dev.supertickets.cli.Args.split(raw));
       return new Options(a.data, a.epochs, a.finetuneEpochs, a.sparsities, a.trainLimit, a.testLimit, a.scenes,
           a.testScenes, a.canvas, a.recipe.recipe(), a.seed, a.out);
     }
@@ -95,7 +95,7 @@ public final class TransferComparison {
   @Command(name = "TransferComparison", mixinStandardHelpOptions = true,
       description = "Draws tickets on classification and segmentation, transfers them both ways and writes "
           + "transfer.md/json.")
-  static final class Args {
+  static final class Cli {
     @Option(names = "--data", defaultValue = "full", description = "full: Fashion-MNIST from "
         + "/usr/share/datasets/fashion-mnist; embedded: the bundled subset (default: ${DEFAULT-VALUE})")
     String data;
@@ -173,14 +173,15 @@ public final class TransferComparison {
 
   /** Runs the comparison; {@code --help} lists the options. */
   public static void main(String[] args) throws Exception {
-    CommandLine cl = new CommandLine(new Args());
-    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      cl.usage(System.out);
-      return;
-    }
+    CommandLine cl = new CommandLine(new Cli());
     Options o;
     try {
-      o = Options.parse(args);
+      cl.parseArgs(dev.supertickets.cli.Args.of(args));
+      if (cl.isUsageHelpRequested()) {
+        cl.usage(System.out);
+        return;
+      }
+      o = Options.parse(dev.supertickets.cli.Args.of(args));
     } catch (IllegalArgumentException | CommandLine.ParameterException e) {
       System.err.println(e.getMessage());
       cl.usage(System.err);

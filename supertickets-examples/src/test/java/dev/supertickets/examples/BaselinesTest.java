@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The baselines command end to end on a tiny run, and its argument parsing. */
+/** The baselines command end to end on a tiny run; its command line is {@code compare}'s. */
 @Tag("slow")
 class BaselinesTest {
   private static final List<String> METHODS = List.of("supertickets", "search-only", "search+magnitude",
@@ -29,8 +29,8 @@ class BaselinesTest {
   void oneCommandRunsEveryRowAndWritesTheTable() throws Exception {
     Path out = dir.resolve("out");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    BaselineOptions o = BaselineOptions.parse("--space tiny28 --data embedded --train-limit 512",
-        "--test-limit", "256", "--epochs=2", "--batch-size", "64", "--out", out.toString());
+    BaselineOptions o = new BaselineOptions("tiny28", "embedded", 2, 2, 0.9, 1995, 512, 256,
+        dev.supertickets.draw.Recipe.standard(), Scope.ERK, out, false);
     BaselineReport report = Baselines.run(o, new PrintStream(log, true, StandardCharsets.UTF_8));
 
     assertThat(report.rows()).extracting(BaselineRow::method).containsExactlyElementsOf(METHODS);
@@ -73,39 +73,20 @@ class BaselinesTest {
   }
 
   @Test
-  void argumentsParseOverTheDefaults() {
-    BaselineOptions d = BaselineOptions.parse();
-    assertThat(d).isEqualTo(BaselineOptions.defaults());
-    assertThat(d.space()).isEqualTo("reference28");
-    // the standard recipe's values, not a second copy of them
-    assertThat(d.batchSize()).isEqualTo(dev.supertickets.draw.Recipe.standard().batchSize());
-    assertThat(d.learningRate()).isEqualTo(dev.supertickets.draw.Recipe.standard().learningRate());
-    assertThat(d.rho()).isEqualTo(dev.supertickets.draw.Recipe.standard().rho());
-    assertThat(d.data()).isEqualTo("full");
-    // Maven's exec:exec passes -Dst.args as one argument, an empty one when unset
-    BaselineOptions o = BaselineOptions.parse("--space tiny28  --epochs 3 --sparsity=0.8 --scope global", "");
-    assertThat(o.space()).isEqualTo("tiny28");
-    assertThat(o.epochs()).isEqualTo(3);
-    assertThat(o.retrainEpochs()).isEqualTo(3);
-    assertThat(o.sparsity()).isEqualTo(0.8);
-    assertThat(o.scope()).isEqualTo(Scope.GLOBAL);
-    assertThat(BaselineOptions.parse("--epochs", "4", "--retrain-epochs", "2").retrainEpochs()).isEqualTo(2);
-    assertThat(BaselineOptions.wantsHelp("--space tiny28 --help")).isTrue();
-  }
-
-  @Test
-  void badArgumentsNameTheOptionTheValueAndAFix() {
-    assertThatThrownBy(() -> BaselineOptions.parse("--sparsity", "1.5"))
-        .hasMessage("--sparsity must be in (0, 1), got 1.5; e.g. --sparsity 0.9");
-    assertThatThrownBy(() -> BaselineOptions.parse("--epochs", "ten"))
-        .hasMessage("--epochs must be an integer, got ten; e.g. --epochs 10");
-    assertThatThrownBy(() -> BaselineOptions.parse("--epochs"))
-        .hasMessage("option --epochs needs a value, e.g. --epochs 10");
-    assertThatThrownBy(() -> BaselineOptions.parse("--data", "mnist"))
-        .hasMessage("--data must be full or embedded, got mnist");
-    assertThatThrownBy(() -> BaselineOptions.parse("--frobnicate", "1"))
-        .hasMessageStartingWith("unknown option --frobnicate; the options are [--space");
-    assertThatThrownBy(() -> BaselineOptions.parse("--train-limit", "10"))
-        .hasMessage("--train-limit 10 is smaller than one batch of 64; raise it or lower --batch-size");
+  void theCommandLineIsCompares() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream errs = new PrintStream(err, true, StandardCharsets.UTF_8);
+    PrintStream outs = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    int code = dev.supertickets.cli.SuperTicketsCli.run(outs, errs, "compare", "--data", "embedded", "--sparsity",
+        "1.5");
+    assertThat(code).isEqualTo(dev.supertickets.cli.ExitCodes.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--sparsity must be in (0, 1), got 1.5");
+    err.reset();
+    dev.supertickets.cli.SuperTicketsCli.run(outs, errs, "compare", "--data", "embedded", "--train-limit", "10");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--train-limit 10 is smaller than one batch of 64; raise it or lower --batch-size");
+    assertThatThrownBy(() -> new BaselineOptions("huge", "full", 1, 1, 0.9, 1, 0, 0,
+        dev.supertickets.draw.Recipe.standard(), Scope.ERK, Path.of("x"), false))
+        .hasMessageContaining("--space must be one of");
   }
 }
