@@ -392,37 +392,26 @@ public final class BenchMain {
          * @return the options
          */
         public static Options parse(String[] args) {
-            boolean quick = Boolean.parseBoolean(System.getProperty("bench.quick", "false"));
-            for (int i = 0; i + 1 < args.length; i += 2) {
-                if (args[i].equals("--quick")) {
-                    quick = parseBoolean(args[i], args[i + 1]);
-                }
+            Cli c = new Cli();
+            try {
+                new picocli.CommandLine(c).parseArgs(dev.supertickets.cli.Args.split(args));
+            } catch (picocli.CommandLine.ParameterException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (known: --warmup N, --warmup-seconds S, "
+                        + "--steps N, --budget S, --quick true|false, --out DIR, --only ours|peer|both, --rows a,b)", e);
             }
-            int warmup = intProperty("bench.warmup", quick ? 1 : DEFAULT_WARMUP);
-            int steps = intProperty("bench.steps", quick ? 3 : StepBenchmark.DEFAULT_STEPS);
-            double budget = doubleProperty("bench.budget", quick ? 0.5 : DEFAULT_BUDGET_SECONDS);
-            double warmupSeconds = doubleProperty("bench.warmupSeconds", quick ? 0 : DEFAULT_WARMUP_SECONDS);
-            Path out = Path.of(System.getProperty("bench.outDir", BenchTable.DEFAULT_DIR.toString()));
-            String only = System.getProperty("bench.only", "both");
-            String rows = System.getProperty("bench.rows", "");
-            for (Flags.Flag f : Flags.of(args)) {
-                String a = f.name();
-                String v = f.value();
-                switch (a) {
-                    case "--warmup" -> warmup = parseInt(a, v);
-                    case "--warmup-seconds" -> warmupSeconds = parseDouble(a, v);
-                    case "--budget" -> budget = parseDouble(a, v);
-                    case "--quick" -> quick = parseBoolean(a, v);
-                    case "--steps" -> steps = parseInt(a, v);
-                    case "--out" -> out = Path.of(v);
-                    case "--only" -> only = v;
-                    case "--rows" -> rows = v;
-                    default -> throw new IllegalArgumentException("unknown flag " + a
-                            + " (known: --warmup N, --warmup-seconds S, --steps N, --budget S, --quick true|false, "
-                            + "--out DIR, "
-                            + "--only ours|peer|both, --rows a,b)");
-                }
-            }
+            boolean quick = c.quick != null ? c.quick
+                    : Boolean.parseBoolean(System.getProperty("bench.quick", "false"));
+            int warmup = c.warmup != null ? c.warmup : intProperty("bench.warmup", quick ? 1 : DEFAULT_WARMUP);
+            int steps = c.steps != null ? c.steps
+                    : intProperty("bench.steps", quick ? 3 : StepBenchmark.DEFAULT_STEPS);
+            double budget = c.budget != null ? c.budget
+                    : doubleProperty("bench.budget", quick ? 0.5 : DEFAULT_BUDGET_SECONDS);
+            double warmupSeconds = c.warmupSeconds != null ? c.warmupSeconds
+                    : doubleProperty("bench.warmupSeconds", quick ? 0 : DEFAULT_WARMUP_SECONDS);
+            Path out = c.out != null ? c.out
+                    : Path.of(System.getProperty("bench.outDir", BenchTable.DEFAULT_DIR.toString()));
+            String only = c.only != null ? c.only : System.getProperty("bench.only", "both");
+            String rows = c.rows != null ? c.rows : System.getProperty("bench.rows", "");
             List<String> prefixes = new ArrayList<>();
             for (String p : rows.split(",")) {
                 if (!p.isBlank()) {
@@ -434,6 +423,19 @@ public final class BenchMain {
                         + "got " + warmup + ", " + warmupSeconds + ", " + steps + ", " + budget);
             }
             return new Options(warmup, warmupSeconds, steps, budget, quick, out, only, prefixes);
+        }
+
+        /** The command line; each flag beats the system property of the same setting ({@code -Dbench.warmup}...). */
+        @picocli.CommandLine.Command(name = "BenchMain")
+        static final class Cli {
+            @picocli.CommandLine.Option(names = "--warmup") Integer warmup;
+            @picocli.CommandLine.Option(names = "--warmup-seconds") Double warmupSeconds;
+            @picocli.CommandLine.Option(names = "--steps") Integer steps;
+            @picocli.CommandLine.Option(names = "--budget") Double budget;
+            @picocli.CommandLine.Option(names = "--quick", arity = "1") Boolean quick;
+            @picocli.CommandLine.Option(names = "--out") Path out;
+            @picocli.CommandLine.Option(names = "--only") String only;
+            @picocli.CommandLine.Option(names = "--rows") String rows;
         }
 
         private static int intProperty(String key, int def) {
@@ -452,14 +454,6 @@ public final class BenchMain {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(key + ": not a number: " + v);
             }
-        }
-
-        private static boolean parseBoolean(String key, String v) {
-            String t = v.strip().toLowerCase(Locale.ROOT);
-            if (!t.equals("true") && !t.equals("false")) {
-                throw new IllegalArgumentException(key + ": must be true or false, got " + v);
-            }
-            return t.equals("true");
         }
 
         private static int parseInt(String key, String v) {

@@ -82,25 +82,26 @@ public final class SoakMain {
 
     /** Reads {@code bench.epochs} and {@code bench.outDir}, then lets the flags override them. */
     public static Options parse(String[] args) {
-      int epochs = intValue("bench.epochs", System.getProperty("bench.epochs", "200"));
-      int samples = 512;
-      int batch = 64;
-      int every = 10;
-      Path out = Path.of(System.getProperty("bench.outDir", "target/bench"));
-      for (Flags.Flag f : Flags.of(args)) {
-        String a = f.name();
-        String v = f.value();
-        switch (a) {
-          case "--epochs" -> epochs = intValue(a, v);
-          case "--samples" -> samples = intValue(a, v);
-          case "--batch" -> batch = intValue(a, v);
-          case "--every" -> every = intValue(a, v);
-          case "--out" -> out = Path.of(v);
-          default -> throw new IllegalArgumentException("unknown flag " + a
-              + " (known: --epochs N, --samples N, --batch N, --every N, --out DIR)");
-        }
+      Cli c = new Cli();
+      try {
+        new picocli.CommandLine(c).parseArgs(dev.supertickets.cli.Args.split(args));
+      } catch (picocli.CommandLine.ParameterException e) {
+        throw new IllegalArgumentException(e.getMessage() + " (known: --epochs N, --samples N, --batch N, "
+            + "--every N, --out DIR)", e);
       }
-      return new Options(epochs, samples, batch, every, out);
+      int epochs = c.epochs != null ? c.epochs : intValue("bench.epochs", System.getProperty("bench.epochs", "200"));
+      Path out = c.out != null ? c.out : Path.of(System.getProperty("bench.outDir", "target/bench"));
+      return new Options(epochs, c.samples, c.batch, c.every, out);
+    }
+
+    /** The command line (a flag beats the system property of the same setting). */
+    @picocli.CommandLine.Command(name = "SoakMain")
+    static final class Cli {
+      @picocli.CommandLine.Option(names = "--epochs") Integer epochs;
+      @picocli.CommandLine.Option(names = "--samples", defaultValue = "512") int samples;
+      @picocli.CommandLine.Option(names = "--batch", defaultValue = "64") int batch;
+      @picocli.CommandLine.Option(names = "--every", defaultValue = "10") int every;
+      @picocli.CommandLine.Option(names = "--out") Path out;
     }
 
     private static int intValue(String name, String v) {
