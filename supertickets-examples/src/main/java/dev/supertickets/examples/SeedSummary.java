@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Mean and spread over seeds of several {@link FamilyComparison} reports of one configuration: one row per method
- * and target, test accuracy as mean ± sample standard deviation with every seed's figure beside it, written as
+ * and target, test accuracy as mean ± sample standard deviation with every seed's figure beside it, and the mean
+ * sparse MACs and the range of epochs beside (a ticket's cost, not only its accuracy), written as
  * {@code summary.md} and {@code summary.json}. Reports may cover different methods and sparsities (a long run of
  * every column on one seed, the 0.9 column on more), and one seed may be split over several reports; a row that
  * failed, a row measured twice for one seed, or reports whose settings differ otherwise are refused.
@@ -42,6 +43,8 @@ public final class SeedSummary implements Callable<Integer> {
   @SuppressWarnings("unchecked")
   public Integer call() throws IOException {
     Map<String, Map<Object, Double>> acc = new LinkedHashMap<>();
+    Map<String, List<Double>> sparseMacs = new LinkedHashMap<>();
+    Map<String, List<Integer>> epochs = new LinkedHashMap<>();
     Map<String, String> description = new LinkedHashMap<>();
     java.util.Set<Object> seeds = new java.util.LinkedHashSet<>();
     Map<String, Object> firstSettings = null;
@@ -74,10 +77,16 @@ public final class SeedSummary implements Callable<Integer> {
               + "report; give each (method, sparsity, seed) once");
         }
         description.put(key, (String) row.get("description"));
+        if (row.get("sparseMacs") instanceof Number m) {
+          sparseMacs.computeIfAbsent(key, k -> new ArrayList<>()).add(m.doubleValue());
+        }
+        if (row.get("epochs") instanceof Number n) {
+          epochs.computeIfAbsent(key, k -> new ArrayList<>()).add(n.intValue());
+        }
       }
     }
-    StringBuilder md = new StringBuilder("| method | target | test acc, mean ± sd | seeds | per seed |\n"
-        + "|---|---|---|---|---|\n");
+    StringBuilder md = new StringBuilder("| method | target | test acc, mean ± sd | seeds | per seed "
+        + "| MACs (sparse), mean | epochs |\n|---|---|---|---|---|---|---|\n");
     Map<String, Object> json = new LinkedHashMap<>();
     for (Map.Entry<String, Map<Object, Double>> e : acc.entrySet()) {
       List<Double> values = new ArrayList<>(e.getValue().values());
@@ -88,8 +97,15 @@ public final class SeedSummary implements Callable<Integer> {
           .collect(java.util.stream.Collectors.joining(", "));
       String stat = s.n() > 1 ? String.format(Locale.ROOT, "%.4f ± %.4f", s.mean(), s.sd())
           : String.format(Locale.ROOT, "%.4f", s.mean());
-      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s |\n", description.get(e.getKey()), target,
-          stat, s.n(), perSeed));
+      List<Double> macs = sparseMacs.getOrDefault(e.getKey(), List.of());
+      String macsCell = macs.isEmpty() ? "" : String.format(Locale.ROOT, "%,.0f",
+          macs.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+      java.util.IntSummaryStatistics ep = epochs.getOrDefault(e.getKey(), List.of()).stream()
+          .mapToInt(Integer::intValue).summaryStatistics();
+      String epochsCell = ep.getCount() == 0 ? "" : ep.getMin() == ep.getMax() ? String.valueOf(ep.getMin())
+          : ep.getMin() + "–" + ep.getMax();
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s |\n", description.get(e.getKey()),
+          target, stat, s.n(), perSeed, macsCell, epochsCell));
       Map<String, Double> bySeed = new LinkedHashMap<>();
       e.getValue().forEach((k, v) -> bySeed.put(String.valueOf(k), v));
       json.put(e.getKey(), Map.of("mean", s.mean(), "sd", s.sd(), "n", s.n(), "perSeed", bySeed));
