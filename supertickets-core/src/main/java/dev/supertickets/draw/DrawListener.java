@@ -1,6 +1,10 @@
 package dev.supertickets.draw;
 
-/** Progress of a draw, one event per epoch and a summary at the end; listeners replace log output. */
+/**
+ * Progress of a draw, the one listener type of every drawer: an event per epoch, the training steps, the masks a
+ * drawer installs while it trains, the runs of a drawer that trains several (IMP's levels), and a summary at the
+ * end. Listeners replace log output; every method but {@link #onEpoch} is optional.
+ */
 public interface DrawListener {
   /** After every epoch, with its figures. */
   void onEpoch(DrawEvent e);
@@ -16,6 +20,24 @@ public interface DrawListener {
 
   /** Once, after the last epoch, with the finished ticket's figures. */
   default void onFinish(DrawSummary s) {}
+
+  /**
+   * When a drawer installs new masks while it trains (a GMP update, for example), once they are in place; drawers
+   * whose masks change only between runs tell of them with {@link #onRound}.
+   */
+  default void onMasks(MaskEvent e) {}
+
+  /** When a drawer that trains several runs (IMP: one a level) finishes one, with the run's trained ticket. */
+  default void onRound(RoundEvent e) {}
+
+  /**
+   * New masks: {@code step} counts the optimizer steps of the run done so far (0: before training), {@code sparsity}
+   * is the scheduled sparsity, {@code masks} the masks now installed on the prunable weights.
+   */
+  record MaskEvent(long step, double sparsity, dev.supertickets.mask.MaskSet masks) {}
+
+  /** A finished run: {@code round} counts from 0 (IMP's dense run), {@code sparsity} is the run's. */
+  record RoundEvent(int round, double sparsity, dev.supertickets.ticket.SuperTicket ticket) {}
 
   /**
    * The state after an epoch. {@code testAccuracy} is NaN when the epoch did not evaluate; {@code sparsity} is

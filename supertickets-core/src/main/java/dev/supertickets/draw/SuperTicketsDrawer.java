@@ -12,6 +12,7 @@ import dev.supertickets.data.Normalization;
 import dev.supertickets.mask.MaskContext;
 import dev.supertickets.mask.MaskPolicy;
 import dev.supertickets.mask.Scope;
+import dev.supertickets.mask.MaskSet;
 import dev.supertickets.mask.Masks;
 import dev.supertickets.mask.Selector;
 import dev.supertickets.nn.Param;
@@ -29,6 +30,7 @@ import dev.supertickets.train.L2Penalty;
 import dev.supertickets.train.LrSchedule;
 import dev.supertickets.train.Metrics;
 import dev.supertickets.train.Optimizer;
+import dev.supertickets.train.StepHook;
 import dev.supertickets.train.Trainer;
 import dev.supertickets.train.TrainerState;
 import dev.supertickets.train.TrainingListener;
@@ -173,14 +175,13 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     Map<String, Object> ckptSettings = checkpointSettings(train, test);
     PruneEvents events = PruneEvents.of(cfg.epochs(), cfg.pruneInterval(), r.minPruneEvents(), steps);
     for (int e = st.epoch; e < cfg.epochs(); e++) {
-      final int epoch = e;
-      Runnable afterStep = () -> {
+      StepHook afterStep = (t, epoch) -> {
         long g = trainer.globalStep();
         // events inside an epoch; one that falls on the epoch's end waits for the shrink
         if (cfg.targetSparsity() > 0 && !events.endsEpoch(g) && events.due(g) > st.events) {
           st.events = events.due(g);
           st.sparsity = r.pruneSchedule().sparsity(st.events, events.count(), cfg.targetSparsity());
-          prune(net, st.sparsity, trainLoader, seeds.stream("prune-event", st.events).nextLong());
+          prune(net, st.sparsity, trainLoader, seeds.stream("prune-event", st.events).nextLong(), g);
         }
         if (checkpoint != null && checkpointSteps > 0 && trainer.globalStep() % checkpointSteps == 0) {
           st.epoch = epoch;
@@ -202,7 +203,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       if (cfg.targetSparsity() > 0 && (due > st.events || lastEpoch || (shrunk && st.events > 0))) {
         st.events = Math.max(due, st.events);
         st.sparsity = r.pruneSchedule().sparsity(st.events, events.count(), cfg.targetSparsity());
-        prune(net, st.sparsity, trainLoader, seeds.stream("prune", e).nextLong());
+        prune(net, st.sparsity, trainLoader, seeds.stream("prune", e).nextLong(), trainer.globalStep());
         pruned = true;
       }
       // evaluated after this epoch's shrink and prune, as the reference evaluates its pruned checkpoint
@@ -299,9 +300,13 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     return cfg.selector().select(net.params());
   }
 
-  private void prune(Supernet net, double sparsity, Loader data, long seed) {
+  private void prune(Supernet net, double sparsity, Loader data, long seed, long step) {
     MaskContext ctx = MaskContext.builder(net).selector(cfg.selector()).data(data).seed(seed).build();
     Masks.install(cfg.maskPolicy().masks(ctx, sparsity));
+    if (!listeners.isEmpty()) {
+      DrawListener.MaskEvent e = new DrawListener.MaskEvent(step, sparsity, MaskSet.capture(ctx.params()));
+      listeners.forEach(l -> l.onMasks(e));
+    }
   }
 
   /**

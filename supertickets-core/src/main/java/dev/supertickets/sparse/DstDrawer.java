@@ -3,9 +3,11 @@ package dev.supertickets.sparse;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.google.common.collect.ImmutableList;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.Loader;
 import dev.supertickets.data.Normalization;
+import dev.supertickets.draw.DrawListener;
 import dev.supertickets.draw.TicketDrawer;
 import dev.supertickets.mask.MaskContext;
 import dev.supertickets.mask.MaskPolicies;
@@ -65,6 +67,7 @@ public final class DstDrawer implements TicketDrawer {
   private final double endFraction;
   private final SupTickets supTickets;
   private final Normalization normalization;
+  private final ImmutableList<DrawListener> listeners;
 
   private DstDrawer(Builder b) {
     this.space = b.space;
@@ -78,6 +81,7 @@ public final class DstDrawer implements TicketDrawer {
     this.endFraction = b.endFraction;
     this.supTickets = b.supTickets;
     this.normalization = b.normalization;
+    this.listeners = ImmutableList.copyOf(b.drawListeners);
   }
 
   /** Starts configuring a drawer on the supernet of {@code space}; see the class for the defaults. */
@@ -117,7 +121,8 @@ public final class DstDrawer implements TicketDrawer {
     Loader gradientData = growth == Growth.GRADIENT ? Loader.builder(train).batchSize(recipe.batchSize())
         .shuffle(true).normalization(norm).seed(streams.stream("dst/gradient-data").nextLong()).build() : null;
     DstUpdates updates = new DstUpdates(growth, dropFraction, updateInterval, endStep,
-        streams.stream("dst/updates").nextLong(), gradientData, SuperTicket.lossFor(train));
+        streams.stream("dst/updates").nextLong(), gradientData, SuperTicket.lossFor(train), targetSparsity,
+        listeners);
     Retrainer.Builder run = recipe.toBuilder().stepHook(updates);
     SupTicketsPhase phase = null;
     long prunable = start.state().masks().values().stream().mapToLong(INDArray::length).sum();

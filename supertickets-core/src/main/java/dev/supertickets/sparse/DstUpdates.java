@@ -5,9 +5,11 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableMap;
 import dev.supertickets.data.Loader;
+import dev.supertickets.draw.DrawListener;
 import dev.supertickets.mask.BnStatistics;
 import dev.supertickets.mask.Gradients;
 import dev.supertickets.mask.MaskContext;
+import dev.supertickets.mask.MaskSet;
 import dev.supertickets.mask.Selector;
 import dev.supertickets.nn.Module;
 import dev.supertickets.nn.Param;
@@ -43,6 +45,8 @@ final class DstUpdates implements StepHook {
   private final RandomStreams streams;
   private final Loader gradientData;
   private final SoftmaxCrossEntropy loss;
+  private final double sparsity;
+  private final List<DrawListener> listeners;
   private long updates;
   private long events;
   private long regrown;
@@ -50,9 +54,11 @@ final class DstUpdates implements StepHook {
   /**
    * @param endStep {@code T_end}: no update after this global step (0: none at all)
    * @param gradientData the batches of RigL's gradient; may be null for random growth
+   * @param sparsity the sparsity the updates keep, as listeners hear it
+   * @param listeners told of the masks after every periodic update
    */
   DstUpdates(DstDrawer.Growth growth, double alpha, int interval, long endStep, long seed, Loader gradientData,
-      SoftmaxCrossEntropy loss) {
+      SoftmaxCrossEntropy loss, double sparsity, List<DrawListener> listeners) {
     this.growth = checkNotNull(growth, "growth must not be null");
     checkArgument(growth == DstDrawer.Growth.RANDOM || gradientData != null,
         "gradient growth needs a loader for its gradient batches");
@@ -63,6 +69,8 @@ final class DstUpdates implements StepHook {
     this.streams = new RandomStreams(seed);
     this.gradientData = gradientData;
     this.loss = checkNotNull(loss, "loss must not be null");
+    this.sparsity = sparsity;
+    this.listeners = List.copyOf(listeners);
   }
 
   /** RigL's cosine drop fraction {@code α/2 · (1 + cos(π · min(t, T_end) / T_end))}. */
@@ -83,6 +91,11 @@ final class DstUpdates implements StepHook {
       double f = dropFraction(alpha, t, endStep);
       dropAndGrow(trainer, active -> (long) Math.floor(f * active));
       updates++;
+      if (!listeners.isEmpty()) {
+        DrawListener.MaskEvent e = new DrawListener.MaskEvent(t, sparsity,
+            MaskSet.capture(trainer.model(), PRUNABLE));
+        listeners.forEach(l -> l.onMasks(e));
+      }
     }
   }
 

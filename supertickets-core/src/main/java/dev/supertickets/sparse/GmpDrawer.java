@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import com.google.common.collect.ImmutableList;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.Normalization;
+import dev.supertickets.draw.DrawListener;
 import dev.supertickets.draw.TicketDrawer;
 import dev.supertickets.mask.MaskContext;
 import dev.supertickets.mask.MaskSet;
@@ -89,19 +90,6 @@ public final class GmpDrawer implements TicketDrawer {
     }
   }
 
-  /** Hears of every mask update. */
-  @FunctionalInterface
-  public interface Listener {
-    /**
-     * Called once the masks of an update are installed.
-     *
-     * @param step the steps done (0: before training)
-     * @param sparsity the scheduled sparsity
-     * @param masks the masks now installed on the prunable weights
-     */
-    void onUpdate(long step, double sparsity, MaskSet masks);
-  }
-
   private final SearchSpace space;
   private final long seed;
   private final Retrainer retrainer;
@@ -112,7 +100,7 @@ public final class GmpDrawer implements TicketDrawer {
   private final int frequency;
   private final Scope scope;
   private final Normalization normalization;
-  private final ImmutableList<Listener> listeners;
+  private final ImmutableList<DrawListener> listeners;
   private final ScoredPolicy policy;
 
   private GmpDrawer(Builder b) {
@@ -130,7 +118,7 @@ public final class GmpDrawer implements TicketDrawer {
     this.frequency = b.frequency;
     this.scope = b.scope;
     this.normalization = b.normalization;
-    this.listeners = ImmutableList.copyOf(b.listeners);
+    this.listeners = ImmutableList.copyOf(b.drawListeners);
     this.policy = MagnitudeMasks.policy(b.scope, "gmp");
   }
 
@@ -165,7 +153,8 @@ public final class GmpDrawer implements TicketDrawer {
       // an update before the first step prunes the initial weights
       start = start.prune(policy, schedule.sparsityAt(0), null, seed);
       MaskSet masks = MaskSet.capture(start.network(), Selector.prunableWeights());
-      listeners.forEach(l -> l.onUpdate(0, schedule.sparsityAt(0), masks));
+      DrawListener.MaskEvent e = new DrawListener.MaskEvent(0, schedule.sparsityAt(0), masks);
+      listeners.forEach(l -> l.onMasks(e));
     }
     Pruner pruner = new Pruner(schedule);
     return start.retrain(train, test, retrainer.toBuilder().stepHook(pruner).build());
@@ -212,7 +201,8 @@ public final class GmpDrawer implements TicketDrawer {
       Masks.install(policy.masks(ctx, s));
       if (!listeners.isEmpty()) {
         MaskSet masks = MaskSet.capture(ctx.params());
-        listeners.forEach(l -> l.onUpdate(t, s, masks));
+        DrawListener.MaskEvent e = new DrawListener.MaskEvent(t, s, masks);
+        listeners.forEach(l -> l.onMasks(e));
       }
     }
   }
@@ -225,7 +215,6 @@ public final class GmpDrawer implements TicketDrawer {
     private double endFraction = 0.75;
     private int frequency = 100;
     private Scope scope = Scope.PER_LAYER;
-    private final List<Listener> listeners = new ArrayList<>();
 
     private Builder(SearchSpace space) {
       super(space);
@@ -279,11 +268,6 @@ public final class GmpDrawer implements TicketDrawer {
       return this;
     }
 
-    /** Adds a listener told about every mask update (may be called several times). */
-    public Builder listener(Listener l) {
-      listeners.add(checkNotNull(l, "listener must not be null"));
-      return this;
-    }
 
     /**
      * The drawer; reusable.

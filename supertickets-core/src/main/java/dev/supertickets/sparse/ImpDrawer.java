@@ -8,6 +8,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.Normalization;
+import dev.supertickets.draw.DrawListener;
 import dev.supertickets.draw.TicketDrawer;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.mask.ScoredPolicy;
@@ -88,19 +89,6 @@ public final class ImpDrawer implements TicketDrawer {
     }
   }
 
-  /** Hears of every level once it is trained (progress of a long run). */
-  @FunctionalInterface
-  public interface Listener {
-    /**
-     * Called after level {@code level} trained.
-     *
-     * @param level the level, 0 for the dense run
-     * @param sparsity its sparsity
-     * @param ticket its trained ticket
-     */
-    void onLevel(int level, double sparsity, SuperTicket ticket);
-  }
-
   private final SearchSpace space;
   private final long seed;
   private final Retrainer retrainer;
@@ -109,7 +97,7 @@ public final class ImpDrawer implements TicketDrawer {
   private final Scope scope;
   private final long rewindSteps;
   private final Normalization normalization;
-  private final ImmutableList<Listener> listeners;
+  private final ImmutableList<DrawListener> listeners;
   private final ScoredPolicy policy;
 
   private ImpDrawer(Builder b) {
@@ -121,7 +109,7 @@ public final class ImpDrawer implements TicketDrawer {
     this.scope = b.scope;
     this.rewindSteps = b.rewindSteps;
     this.normalization = b.normalization;
-    this.listeners = ImmutableList.copyOf(b.listeners);
+    this.listeners = ImmutableList.copyOf(b.drawListeners);
     this.policy = MagnitudeMasks.policy(b.scope, "imp");
   }
 
@@ -215,9 +203,8 @@ public final class ImpDrawer implements TicketDrawer {
   }
 
   private void notify(int level, double sparsity, SuperTicket ticket) {
-    for (Listener l : listeners) {
-      l.onLevel(level, sparsity, ticket);
-    }
+    DrawListener.RoundEvent e = new DrawListener.RoundEvent(level, sparsity, ticket);
+    listeners.forEach(l -> l.onRound(e));
   }
 
   @Override
@@ -254,7 +241,6 @@ public final class ImpDrawer implements TicketDrawer {
     private ImmutableList<Double> milestones;
     private Scope scope = Scope.GLOBAL;
     private long rewindSteps;
-    private final List<Listener> listeners = new ArrayList<>();
 
     private Builder(SearchSpace space) {
       super(space);
@@ -326,11 +312,6 @@ public final class ImpDrawer implements TicketDrawer {
       return this;
     }
 
-    /** Adds a listener told about every level (may be called several times). */
-    public Builder listener(Listener l) {
-      listeners.add(checkNotNull(l, "listener must not be null"));
-      return this;
-    }
 
     /** The drawer; reusable. */
     public ImpDrawer build() {

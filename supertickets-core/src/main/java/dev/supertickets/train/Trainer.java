@@ -170,18 +170,19 @@ public final class Trainer {
   /** Trains one epoch over {@code train}; returns mean loss and accuracy over it. */
   public double[] epoch(Loader train, int epoch) {
     EpochProgress progress = new EpochProgress();
-    epoch(train, epoch, progress, () -> {});
+    epoch(train, epoch, progress, (t, e) -> {});
     return progress.means();
   }
 
   /**
    * Trains the rest of an epoch: skips the {@link EpochProgress#batches() batches} already done (drawing their
    * augmentations, so that what follows is exactly an uninterrupted epoch), then runs the others, adding each
-   * step to {@code progress} and calling {@code afterStep} once it is counted (for checkpoints).
+   * step to {@code progress} and calling {@code afterStep} once it is counted, after the trainer's own hooks and
+   * listeners (a drawer's prune events and checkpoints).
    */
-  public void epoch(Loader train, int epoch, EpochProgress progress, Runnable afterStep) {
+  public void epoch(Loader train, int epoch, EpochProgress progress, StepHook afterStep) {
     checkNotNull(progress, "epoch progress must not be null; pass new EpochProgress() for a fresh epoch");
-    checkNotNull(afterStep, "after-step action must not be null; pass () -> {} for none");
+    checkNotNull(afterStep, "after-step hook must not be null; pass (trainer, epoch) -> {} for none");
     BatchIterator it = train.epoch(epoch);
     int batches = train.batchesPerEpoch();
     checkArgument(batches > 0, "the training loader yields no batch (data set %s smaller than one batch with "
@@ -198,7 +199,7 @@ public final class Trainer {
       for (TrainingListener l : listeners) {
         l.onStep(e);
       }
-      afterStep.run();
+      afterStep.afterStep(this, epoch);
     }
   }
 

@@ -31,6 +31,7 @@ class SuperTicketsDrawerTest {
   private static Dataset test;
   private static SuperTicket ticket;
   private static final List<DrawListener.DrawEvent> events = new ArrayList<>();
+  private static final List<DrawListener.MaskEvent> maskEvents = new ArrayList<>();
 
   @TempDir Path dir;
 
@@ -39,7 +40,15 @@ class SuperTicketsDrawerTest {
     Backend.init();
     train = EmbeddedFashionMnist.train().subset(0, 1024);
     test = EmbeddedFashionMnist.test().subset(0, 256);
-    ticket = drawer().listener(new ConsoleProgress()).listener(events::add).build().draw(train, test);
+    ticket = drawer().listener(new ConsoleProgress()).listener(events::add).listener(new DrawListener() {
+      @Override
+      public void onEpoch(DrawEvent e) {}
+
+      @Override
+      public void onMasks(MaskEvent e) {
+        maskEvents.add(e);
+      }
+    }).build().draw(train, test);
   }
 
   /**
@@ -73,6 +82,10 @@ class SuperTicketsDrawerTest {
         s -> assertThat(s).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-3)),
         s -> assertThat(s).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-3)),
         s -> assertThat(s).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-3)));
+    // listeners hear every prune, at the end of each epoch here (one event an epoch), with the masks installed
+    assertThat(maskEvents).extracting(DrawListener.MaskEvent::sparsity).containsExactly(0.2, 0.4, 0.5, 0.5);
+    assertThat(maskEvents.get(3).masks().prunedCount()).isEqualTo(dev.supertickets.mask.MaskSet.capture(
+        ticket.network(), dev.supertickets.mask.Selector.prunableWeights()).prunedCount());
   }
 
   @Test

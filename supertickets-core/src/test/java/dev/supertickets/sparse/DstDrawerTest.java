@@ -7,6 +7,7 @@ import dev.supertickets.data.Dataset;
 import dev.supertickets.data.EmbeddedFashionMnist;
 import dev.supertickets.data.Loader;
 import dev.supertickets.data.Normalization;
+import dev.supertickets.mask.MaskSet;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.nn.Flatten;
 import dev.supertickets.nn.Linear;
@@ -41,6 +42,7 @@ class DstDrawerTest {
   private static SuperTicket set;
   private static SuperTicket rigl;
   private static final Map<String, java.util.Set<Long>> activeCounts = new java.util.HashMap<>();
+  private static final List<dev.supertickets.draw.DrawListener.MaskEvent> riglMasks = new ArrayList<>();
 
   private static Retrainer recipe(int epochs) {
     return Retrainer.builder().epochs(epochs).batchSize(64).learningRate(0.01).seed(5).build();
@@ -63,7 +65,8 @@ class DstDrawerTest {
         .forEach(p -> activeCounts.computeIfAbsent(p.name(), k -> new java.util.TreeSet<>()).add(p.activeCount())))
         .build();
     rigl = DstDrawer.rigl(SearchSpaces.tiny28()).seed(7).retrainer(counting).targetSparsity(0.9)
-        .distribution(Scope.PER_LAYER).updateInterval(2).build().draw(train, test);
+        .distribution(Scope.PER_LAYER).updateInterval(2).listener(GmpDrawerTest.onMasks(riglMasks::add)).build()
+        .draw(train, test);
   }
 
   /** Each tensor's pruned count equals its quota of the distribution, so the total is exact too. */
@@ -106,6 +109,11 @@ class DstDrawerTest {
         .containsEntry("seed", "7").containsEntry("retrained.seed", "7").containsEntry("retrained.epochs", "2")
         .containsKey("data.train");
     assertThat(rigl.provenance().get("dst.growth")).isEqualTo("gradient (RigL)");
+    // listeners hear every update, and the last one's masks are the ticket's
+    assertThat(riglMasks).extracting(dev.supertickets.draw.DrawListener.MaskEvent::step)
+        .containsExactly(2L, 4L, 6L, 8L, 10L, 12L);
+    assertThat(riglMasks.get(riglMasks.size() - 1).masks().prunedCount())
+        .isEqualTo(MaskSet.capture(rigl.network(), dev.supertickets.mask.Selector.prunableWeights()).prunedCount());
     // the masks moved away from the random start, which the same seed reproduces
     assertThat(set.state().masks()).isNotEqualTo(DstDrawer.set(SearchSpaces.tiny28()).seed(7)
         .retrainer(recipe(2)).targetSparsity(0.9).updateInterval(1000).build().draw(train, null).state().masks());
@@ -160,7 +168,7 @@ class DstDrawerTest {
     fc.weight().setMask(Nd4j.create(new float[] {1, 1, 1, 1, 0, 0, 0, 0}, new long[] {4, 2}, 'c'));
     Loader loader = Loader.builder(one).batchSize(1).normalization(Normalization.identity(1)).build();
     DstUpdates updates = new DstUpdates(DstDrawer.Growth.GRADIENT, 0.5, 1, 10, 3, loader,
-        new SoftmaxCrossEntropy());
+        new SoftmaxCrossEntropy(), 0.5, List.of());
     Trainer trainer = Trainer.builder(model).build();
 
     int grown = updates.dropAndGrow(trainer, active -> 2);

@@ -198,7 +198,8 @@ class DstProperties {
     int interval = 3;
     long end = 20;
     double alpha = 0.5;
-    DstUpdates updates = new DstUpdates(growth, alpha, interval, end, seed, loader, new SoftmaxCrossEntropy());
+    DstUpdates updates = new DstUpdates(growth, alpha, interval, end, seed, loader, new SoftmaxCrossEntropy(), 0.5,
+        java.util.List.of());
     long[] grownTotal = {0};
     List<Long> updateSteps = new ArrayList<>();
     StepHook check = (trainer, epoch) -> {

@@ -33,11 +33,11 @@ class GmpDrawerTest {
   static void draw() {
     perLayer = GmpDrawer.builder(SPACE).seed(3).retrainer(SparseFixtures.quick(4)).initialSparsity(0.1)
         .targetSparsity(0.6).beginFraction(0.25).endFraction(0.75).frequency(3).scope(Scope.PER_LAYER)
-        .listener((step, sparsity, masks) -> {
-          steps.add(step);
-          sparsities.add(sparsity);
-          updates.add(masks);
-        }).build().draw(SparseFixtures.train(256), null);
+        .listener(onMasks(e -> {
+          steps.add(e.step());
+          sparsities.add(e.sparsity());
+          updates.add(e.masks());
+        })).build().draw(SparseFixtures.train(256), null);
   }
 
   @Test
@@ -140,7 +140,7 @@ class GmpDrawerTest {
     List<Long> at = new ArrayList<>();
     GmpDrawer.Builder b = GmpDrawer.builder(SPACE).seed(9).retrainer(SparseFixtures.quick(1)).initialSparsity(0.2)
         .targetSparsity(0.5).beginFraction(0).endFraction(1).frequency(1).scope(Scope.GLOBAL);
-    SuperTicket a = b.listener((step, s, m) -> at.add(step)).build().draw(train, null);
+    SuperTicket a = b.listener(onMasks(e -> at.add(e.step()))).build().draw(train, null);
     SuperTicket again = GmpDrawer.builder(SPACE).seed(9).retrainer(SparseFixtures.quick(1)).initialSparsity(0.2)
         .targetSparsity(0.5).beginFraction(0).endFraction(1).frequency(1).scope(Scope.GLOBAL).build()
         .draw(train, null);
@@ -175,5 +175,19 @@ class GmpDrawerTest {
       n *= d;
     }
     return n;
+  }
+
+  /** A draw listener that hears only of new masks. */
+  static dev.supertickets.draw.DrawListener onMasks(
+      java.util.function.Consumer<dev.supertickets.draw.DrawListener.MaskEvent> heard) {
+    return new dev.supertickets.draw.DrawListener() {
+      @Override
+      public void onEpoch(DrawEvent e) {}
+
+      @Override
+      public void onMasks(MaskEvent e) {
+        heard.accept(e);
+      }
+    };
   }
 }

@@ -43,7 +43,15 @@ class ImpDrawerTest {
   static void run() {
     train = SparseFixtures.train(256);
     rewindToStep3 = imp(7).milestones(0.5, 0.7).rewindSteps(3)
-        .listener((level, sparsity, ticket) -> heard.add(level + "@" + sparsity))
+        .listener(new dev.supertickets.draw.DrawListener() {
+          @Override
+          public void onEpoch(DrawEvent e) {}
+
+          @Override
+          public void onRound(RoundEvent e) {
+            heard.add(e.round() + "@" + e.sparsity());
+          }
+        })
         .build().run(train, null);
   }
 

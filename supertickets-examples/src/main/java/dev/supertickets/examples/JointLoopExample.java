@@ -64,7 +64,7 @@ public final class JointLoopExample {
     int[] done = {0};
     for (int e = 0; e < epochs; e++) {
       boolean last = e == epochs - 1;
-      trainer.epoch(loader, e, new Trainer.EpochProgress(), () -> {
+      trainer.epoch(loader, e, new Trainer.EpochProgress(), (t, epoch) -> {
         long g = trainer.globalStep();
         if (!events.endsEpoch(g) && events.due(g) > done[0]) { // events inside the epoch
           done[0] = events.due(g);
