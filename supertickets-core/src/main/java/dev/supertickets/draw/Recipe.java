@@ -7,6 +7,7 @@ import dev.supertickets.data.Augmentation;
 import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.mask.MaskPolicy;
 import dev.supertickets.mask.Scope;
+import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.train.Ema;
 import java.util.Locale;
 
@@ -136,6 +137,26 @@ public record Recipe(int batchSize, double learningRate, double weightDecay, dou
    */
   public MaskPolicy maskPolicy() {
     return pruneScope == Scope.GLOBAL ? MaskPolicies.referenceMagnitude() : MaskPolicies.magnitude().scope(pruneScope);
+  }
+
+  /**
+   * A training run with this recipe's shared part (batch size, one-cycle AdamW at the learning rate, L2, label
+   * smoothing, EMA, BN re-calibration, augmentation) for {@code epochs} epochs: how every other drawer (GMP, SET,
+   * RigL, Sup-tickets, IMP, Early-bird) and fixed-mask retraining take the recipe a SuperTickets draw uses, so
+   * that methods compared side by side train alike. The search and prune settings (rho, the prune schedule and
+   * scope, the shrink) are SuperTickets' own and do not apply; the seed is the caller's.
+   */
+  public Retrainer.Builder training(int epochs) {
+    return Retrainer.builder()
+        .epochs(epochs)
+        .batchSize(batchSize)
+        .learningRate(learningRate)
+        .weightDecay(weightDecay)
+        .labelSmoothing(labelSmoothing)
+        .emaDecay(emaDecay)
+        .calibrationBatches(calibrationBatches)
+        .augmentation(augmentation)
+        .schedule(Retrainer.Schedule.ONE_CYCLE);
   }
 
   /** The name of the preset this recipe equals, or {@code custom}. */

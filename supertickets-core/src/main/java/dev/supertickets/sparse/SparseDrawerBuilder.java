@@ -1,9 +1,11 @@
 package dev.supertickets.sparse;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.supertickets.data.Normalization;
 import dev.supertickets.draw.DrawListener;
+import dev.supertickets.draw.Recipe;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
@@ -44,6 +46,25 @@ abstract class SparseDrawerBuilder<B extends SparseDrawerBuilder<B>> {
    */
   public B retrainer(Retrainer r) {
     this.retrainer = checkNotNull(r, "retrainer must not be null; e.g. Retrainer.builder().epochs(10).build()");
+    return self();
+  }
+
+  /**
+   * The shared training recipe, as a SuperTickets draw takes it ({@link Recipe#training}: batch size, one-cycle
+   * AdamW, L2, label smoothing, EMA, BN re-calibration, augmentation), for the epochs set so far; replaces the
+   * retrainer, its hooks and listeners included. {@code GmpDrawer.builder(space).recipe(Recipe.standard())
+   * .epochs(10)} trains as {@code SuperTicketsDrawer.builder(space).recipe(Recipe.standard()).epochs(10)} does.
+   */
+  public B recipe(Recipe r) {
+    checkNotNull(r, "recipe must not be null; e.g. Recipe.standard()");
+    this.retrainer = r.training(retrainer.epochs()).build();
+    return self();
+  }
+
+  /** Epochs of each training run (IMP: of each level's), positive; changes the retrainer's epochs only. */
+  public B epochs(int n) {
+    checkArgument(n > 0, "epochs must be positive, got %s; e.g. 10", n);
+    this.retrainer = retrainer.toBuilder().epochs(n).build();
     return self();
   }
 

@@ -200,18 +200,7 @@ public final class Baselines {
    * evaluated once at the end: row (d) here, and {@code draw --retrain-epochs}.
    */
   public static Retrainer.Builder retraining(int epochs, Recipe recipe, long seed) {
-    return Retrainer.builder()
-        .epochs(epochs)
-        .batchSize(recipe.batchSize())
-        .learningRate(recipe.learningRate())
-        .weightDecay(recipe.weightDecay())
-        .labelSmoothing(recipe.labelSmoothing())
-        .emaDecay(recipe.emaDecay())
-        .calibrationBatches(recipe.calibrationBatches())
-        .augmentation(recipe.augmentation())
-        .schedule(Retrainer.Schedule.ONE_CYCLE)
-        .seed(seed)
-        .evalInterval(epochs);
+    return recipe.training(epochs).seed(seed).evalInterval(epochs);
   }
 
   /** The fixed-mask retraining of row (d), its epochs logged. */
