@@ -8,11 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 mvn -q -B -DskipTests install
 out=$PWD/docs/results/family
-run() { mvn -q -B -pl supertickets-examples exec:exec -Dst.main=dev.supertickets.examples.FamilyComparison \
+run() { mvn -q -B -pl supertickets-cli exec:exec -Dst.main=dev.supertickets.experiments.FamilyComparison \
   -Dst.args="--data embedded --space reference28 --epochs 10 --threads 1 $*"; }
 run --methods dense,search+magnitude,imp,gmp,set,rigl,rigl+sup --seed 1995 --out "$out/seed-1995"
 run --methods supertickets --seed 1995 --out "$out/seed-1995-st"
 run --sparsities 0.9 --methods supertickets,search+magnitude,imp,gmp,set,rigl,rigl+sup --seed 1996 --out "$out/seed-1996"
 run --sparsities 0.9 --methods supertickets,gmp,set,rigl,rigl+sup --seed 1997 --out "$out/seed-1997"
-mvn -q -B -pl supertickets-examples exec:exec -Dst.main=dev.supertickets.examples.SeedSummary \
+mvn -q -B -pl supertickets-cli exec:exec -Dst.main=dev.supertickets.experiments.SeedSummary \
   -Dst.args="--in $out/seed-1995,$out/seed-1995-st,$out/seed-1996,$out/seed-1997 --out $out"

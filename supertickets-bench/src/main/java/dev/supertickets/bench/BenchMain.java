@@ -394,7 +394,7 @@ public final class BenchMain {
         public static Options parse(String[] args) {
             Cli c = new Cli();
             try {
-                new picocli.CommandLine(c).parseArgs(dev.supertickets.cli.Args.split(args));
+                new picocli.CommandLine(c).parseArgs(dev.supertickets.cli.Args.of(args));
             } catch (picocli.CommandLine.ParameterException e) {
                 throw new IllegalArgumentException(e.getMessage() + " (known: --warmup N, --warmup-seconds S, "
                         + "--steps N, --budget S, --quick true|false, --out DIR, --only ours|peer|both, --rows a,b)", e);

@@ -84,7 +84,7 @@ public final class SoakMain {
     public static Options parse(String[] args) {
       Cli c = new Cli();
       try {
-        new picocli.CommandLine(c).parseArgs(dev.supertickets.cli.Args.split(args));
+        new picocli.CommandLine(c).parseArgs(dev.supertickets.cli.Args.of(args));
       } catch (picocli.CommandLine.ParameterException e) {
         throw new IllegalArgumentException(e.getMessage() + " (known: --epochs N, --samples N, --batch N, "
             + "--every N, --out DIR)", e);

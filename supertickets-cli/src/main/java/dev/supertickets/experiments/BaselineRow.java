@@ -1,4 +1,4 @@
-package dev.supertickets.examples;
+package dev.supertickets.experiments;
 
 import dev.supertickets.data.Dataset;
 import dev.supertickets.nn.Profiler;

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** Splits the arguments that Maven's exec:exec hands over as one string ({@code -Dst.args="draw --epochs 2"}). */
 public final class Args {
-  /** Set by the examples module's exec:exec configuration, so that a direct {@code java} call is never split. */
+  /** Set by the exec:exec configuration of the cli and examples modules, so that a direct {@code java} call is never split. */
   static final String FROM_MAVEN_PROPERTY = "st.argsFromMaven";
 
   private Args() {}

@@ -6,7 +6,7 @@ import dev.supertickets.draw.ConsoleProgress;
 import dev.supertickets.draw.PruneSchedule;
 import dev.supertickets.draw.Recipe;
 import dev.supertickets.draw.SuperTicketsDrawer;
-import dev.supertickets.examples.Baselines;
+import dev.supertickets.experiments.Baselines;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.nn.Profiler;
 import dev.supertickets.report.DrawRecorder;

@@ -18,7 +18,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * The {@code supertickets} command line: {@code draw}, {@code evaluate}, {@code compare} and {@code inspect}.
  * Results go to stdout, progress and errors to stderr; the exit codes are {@link ExitCodes}. With Maven:
- * {@code mvn -q -pl supertickets-examples exec:exec -Dst.main=dev.supertickets.cli.SuperTicketsCli
+ * {@code mvn -q -pl supertickets-cli exec:exec -Dst.main=dev.supertickets.cli.SuperTicketsCli
  * -Dst.args="draw --help"}.
  */
 @Command(name = "supertickets", mixinStandardHelpOptions = true, versionProvider = SuperTicketsCli.Version.class,

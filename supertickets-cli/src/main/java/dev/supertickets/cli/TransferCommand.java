@@ -3,7 +3,7 @@ package dev.supertickets.cli;
 import dev.supertickets.cli.IdxDirectory.DataSplits;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.SegmentationScenes;
-import dev.supertickets.examples.Baselines;
+import dev.supertickets.experiments.Baselines;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;

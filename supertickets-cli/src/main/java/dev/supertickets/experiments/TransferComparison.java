@@ -1,4 +1,4 @@
-package dev.supertickets.examples;
+package dev.supertickets.experiments;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;

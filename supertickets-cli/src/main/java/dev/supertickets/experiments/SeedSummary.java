@@ -1,4 +1,4 @@
-package dev.supertickets.examples;
+package dev.supertickets.experiments;
 
 import dev.supertickets.io.AtomicFiles;
 import dev.supertickets.io.Json;
@@ -21,8 +21,10 @@ import picocli.CommandLine.Option;
  * and target, test accuracy as mean ± sample standard deviation with every seed's figure beside it, and the mean
  * sparse MACs and the range of epochs beside (a ticket's cost, not only its accuracy), written as
  * {@code summary.md} and {@code summary.json}. Reports may cover different methods and sparsities (a long run of
- * every column on one seed, the 0.9 column on more), and one seed may be split over several reports; a row that
- * failed, a row measured twice for one seed, or reports whose settings differ otherwise are refused.
+ * every column on one seed, the 0.9 column on more), and one seed may be split over several reports (a row
+ * measured again for one seed counts once when its figure is the same, as a rerun on one backend gives it); a row
+ * that failed, a row of one seed with two different figures, or reports whose settings differ otherwise are
+ * refused.
  */
 @Command(name = "SeedSummary", mixinStandardHelpOptions = true,
     description = "Summarises FamilyComparison reports of several seeds: mean ± sd per method and sparsity.")
@@ -70,11 +72,17 @@ public final class SeedSummary implements Callable<Integer> {
         if (row.get("error") != null) {
           throw new IllegalArgumentException(file + ": row " + key + " failed (" + row.get("error") + "); rerun it");
         }
-        Double before = acc.computeIfAbsent(key, k -> new LinkedHashMap<>())
-            .putIfAbsent(seed, ((Number) row.get("testAccuracy")).doubleValue());
+        double value = ((Number) row.get("testAccuracy")).doubleValue();
+        Double before = acc.computeIfAbsent(key, k -> new LinkedHashMap<>()).putIfAbsent(seed, value);
         if (before != null) {
-          throw new IllegalArgumentException(file + ": row " + key + " of seed " + seed + " is also in an earlier "
-              + "report; give each (method, sparsity, seed) once");
+          // a rerun of one seed on one backend draws the same ticket, so it counts once; a different figure is not
+          // a rerun of the same configuration
+          if (before != value) {
+            throw new IllegalArgumentException(file + ": row " + key + " of seed " + seed + " is also in an earlier "
+                + "report with another figure (" + before + " against " + value + "); give each (method, sparsity, "
+                + "seed) once, or rerun on the same backend");
+          }
+          continue;
         }
         description.put(key, (String) row.get("description"));
         if (row.get("sparseMacs") instanceof Number m) {

@@ -1,4 +1,4 @@
-package dev.supertickets.examples;
+package dev.supertickets.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -51,10 +51,22 @@ class SeedSummaryTest {
   }
 
   @Test
-  void aRowMeasuredTwiceForOneSeedIsRefused() throws Exception {
+  void aRowOfOneSeedWithTwoFiguresIsRefused() throws Exception {
     Path a = report("a", 1, 0.80, 0.70, 0.9);
     Path b = report("b", 1, 0.81, 0.71, 0.9);
-    assertThat(failure(a, b)).hasMessageContaining("seed 1 is also in an earlier report");
+    assertThat(failure(a, b)).hasMessageContaining("seed 1 is also in an earlier report with another figure");
+  }
+
+  @Test
+  void aRerunOfOneSeedWithTheSameFigureCountsOnce() throws Exception {
+    Path a = report("a", 1, 0.80, 0.70, 0.9);
+    Path again = report("again", 1, 0.80, 0.70, 0.9);
+    Path b = report("b", 2, 0.84, 0.72, 0.9);
+    Path out = dir.resolve("out");
+    assertThat(new CommandLine(new SeedSummary()).execute("--in", a + "," + again + "," + b, "--out",
+        out.toString())).isZero();
+    assertThat(Files.readString(out.resolve("summary.md")))
+        .contains("| SuperTickets | 0.9 | 0.8200 ± 0.0283 | 2 | 1: 0.8000, 2: 0.8400 |");
   }
 
   @Test

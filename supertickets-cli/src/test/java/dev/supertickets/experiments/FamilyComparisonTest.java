@@ -1,4 +1,4 @@
-package dev.supertickets.examples;
+package dev.supertickets.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -2,9 +2,9 @@ package dev.supertickets.cli;
 
 import dev.supertickets.cli.IdxDirectory.DataSplits;
 import dev.supertickets.draw.Recipe;
-import dev.supertickets.examples.BaselineOptions;
-import dev.supertickets.examples.BaselineReport;
-import dev.supertickets.examples.Baselines;
+import dev.supertickets.experiments.BaselineOptions;
+import dev.supertickets.experiments.BaselineReport;
+import dev.supertickets.experiments.Baselines;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.tensor.Backend;
 import java.nio.file.Path;
