@@ -4,7 +4,7 @@ import com.google.common.collect.ImmutableMap;
 
 /**
  * The exit codes of {@link SuperTicketsCli}, which scripts can rely on. They are listed in every command's
- * {@code --help} and in the README.
+ * {@code --help} and in docs/command-line.md.
  */
 public final class ExitCodes {
   /** The command did what it was asked. */

@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ticket family through one API, as the README shows it: a lottery ticket by iterative magnitude pruning on a
+ * The ticket family through one API, as docs/ticket-family.md shows it: a lottery ticket by iterative magnitude pruning on a
  * ResNet-style network of depth 14, stretched (E-LTH) to depth 20 and trained once, and RigL with a Sup-tickets
  * phase on depth 20. Every drawer takes the same {@link Retrainer} recipe. Runs on the embedded Fashion-MNIST subset
  * in about a minute with the defaults; the first argument is the number of training images (default 2,000).

@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The README's ticket-family snippet runs, on a small subset, and gives what it says. */
+/** The ticket-family guide's snippet runs, on a small subset, and gives what it says. */
 @Tag("slow")
 class TicketFamilyExampleTest {
   @Test
@@ -30,9 +30,9 @@ class TicketFamilyExampleTest {
   }
 
   @Test
-  void readmeShowsTheExamplesCode() {
+  void theFamilyGuideShowsTheExamplesCode() {
     String code = Snippets.between("supertickets-examples/src/main/java/dev/supertickets/examples/"
         + "TicketFamilyExample.java", "ticket family", 4);
-    assertThat(Snippets.read("README.md")).contains("```java\n" + code + "\n```");
+    assertThat(Snippets.read("docs/ticket-family.md")).contains("```java\n" + code + "\n```");
   }
 }
