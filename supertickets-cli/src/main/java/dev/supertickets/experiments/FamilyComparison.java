@@ -6,8 +6,6 @@ import dev.supertickets.cli.Args;
 import dev.supertickets.cli.RecipeOptions;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.DatasetNotFoundException;
-import dev.supertickets.data.EmbeddedFashionMnist;
-import dev.supertickets.data.FashionMnist;
 import dev.supertickets.data.Loader;
 import dev.supertickets.data.Normalization;
 import dev.supertickets.draw.Recipe;
@@ -87,10 +85,7 @@ public final class FamilyComparison {
   @Command(name = "FamilyComparison", mixinStandardHelpOptions = true,
       description = "Runs every ticket-family method at each sparsity and writes family.md/json/png.")
   public static final class Options {
-    @Option(names = "--data", defaultValue = "full",
-        description = "full: Fashion-MNIST from /usr/share/datasets/fashion-mnist; embedded: the bundled subset "
-            + "(default: ${DEFAULT-VALUE})")
-    String data;
+    @picocli.CommandLine.Mixin FashionMnistChoice data = new FashionMnistChoice();
 
     @Option(names = "--space", description = "run every method on this preset space (reference28, tiny28, "
         + "default28) instead of the ResNet-style network of --depth and --width; E-LTH needs the latter")
@@ -179,8 +174,7 @@ public final class FamilyComparison {
     }
 
     void validate() {
-      checkArgument(data.equals("full") || data.equals("embedded"), "--data must be full or embedded, got %s",
-          data);
+      data.check();
       checkArgument(epochs > 0, "--epochs must be positive, got %s; e.g. --epochs 3", epochs);
       checkArgument(!sparsities.isEmpty(), "--sparsities must list at least one, e.g. 0.5,0.8,0.9,0.95");
       for (int i = 0; i < sparsities.size(); i++) {
@@ -207,7 +201,7 @@ public final class FamilyComparison {
 
     Map<String, Object> asMap() {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("data", data);
+      m.put("data", data.name());
       m.put("network", space().name());
       m.put("elthSource", SearchSpaces.resnetStyle28(sourceDepth, width).name());
       m.put("sparsities", sparsities);
@@ -279,9 +273,7 @@ public final class FamilyComparison {
     }
     Backend.init();
     try {
-      boolean full = o.data.equals("full");
-      List<Row> rows = run(o, full ? FashionMnist.train() : EmbeddedFashionMnist.train(),
-          full ? FashionMnist.test() : EmbeddedFashionMnist.test(), System.out);
+      List<Row> rows = run(o, o.data.train(), o.data.test(), System.out);
       System.out.println();
       System.out.print(markdown(rows));
       System.out.println("written: " + o.out.resolve(MARKDOWN_FILE) + ", " + o.out.resolve(JSON_FILE) + ", "

@@ -1,7 +1,6 @@
 package dev.supertickets.experiments;
 
 import dev.supertickets.data.Dataset;
-import dev.supertickets.data.EmbeddedFashionMnist;
 import dev.supertickets.data.FashionMnist;
 import dev.supertickets.draw.ConsoleProgress;
 import dev.supertickets.draw.Recipe;
@@ -68,10 +67,7 @@ public final class ReferenceTable implements Callable<Integer> {
   @Option(names = "--epochs", defaultValue = "12", description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--data", defaultValue = "full",
-      description = "full (Fashion-MNIST from /usr/share/datasets/fashion-mnist) or embedded (default: "
-          + "${DEFAULT-VALUE}).")
-  String data;
+  @picocli.CommandLine.Mixin FashionMnistChoice data = new FashionMnistChoice();
 
   @Option(names = "--out", defaultValue = "docs/results/reference",
       description = "Output folder (default: ${DEFAULT-VALUE}).")
@@ -96,8 +92,9 @@ public final class ReferenceTable implements Callable<Integer> {
     Files.createDirectories(out.resolve("rows"));
     if (!tableOnly) {
       Backend.init();
-      Dataset train = data.equals("embedded") ? EmbeddedFashionMnist.train() : FashionMnist.train();
-      Dataset test = data.equals("embedded") ? EmbeddedFashionMnist.test() : FashionMnist.test();
+      data.check();
+      Dataset train = data.train();
+      Dataset test = data.test();
       for (long seed : seeds) {
         for (String mode : modes) {
           Path row = out.resolve("rows").resolve(mode + "-" + seed + ".json");

@@ -6,8 +6,6 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.supertickets.cli.RecipeOptions;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.DatasetNotFoundException;
-import dev.supertickets.data.EmbeddedFashionMnist;
-import dev.supertickets.data.FashionMnist;
 import dev.supertickets.data.SegmentationScenes;
 import dev.supertickets.draw.ConsoleProgress;
 import dev.supertickets.draw.Recipe;
@@ -62,8 +60,7 @@ public final class TransferComparison {
   public record Options(String data, int epochs, int finetuneEpochs, List<Double> sparsities, int trainLimit,
       int testLimit, int scenes, int testScenes, int canvas, Recipe recipe, long seed, Path out) {
     public Options {
-      checkArgument(data.equals("full") || data.equals("embedded"), "--data must be full or embedded, got %s",
-          data);
+      FashionMnistChoice.of(data);
       checkArgument(epochs > 0 && finetuneEpochs > 0, "--epochs and --finetune-epochs must be positive, got %s "
           + "and %s", epochs, finetuneEpochs);
       checkArgument(!sparsities.isEmpty(), "--sparsities must list at least one sparsity, e.g. 0.5,0.8,0.9");
@@ -86,7 +83,7 @@ public final class TransferComparison {
     public static Options parse(String... raw) {
       Cli a = new Cli();
       new CommandLine(a).parseArgs(dev.supertickets.cli.Args.split(raw));
-      return new Options(a.data, a.epochs, a.finetuneEpochs, a.sparsities, a.trainLimit, a.testLimit, a.scenes,
+      return new Options(a.data.name(), a.epochs, a.finetuneEpochs, a.sparsities, a.trainLimit, a.testLimit, a.scenes,
           a.testScenes, a.canvas, a.recipe.recipe(), a.seed, a.out);
     }
   }
@@ -96,9 +93,7 @@ public final class TransferComparison {
       description = "Draws tickets on classification and segmentation, transfers them both ways and writes "
           + "transfer.md/json.")
   static final class Cli {
-    @Option(names = "--data", defaultValue = "full", description = "full: Fashion-MNIST from "
-        + "/usr/share/datasets/fashion-mnist; embedded: the bundled subset (default: ${DEFAULT-VALUE})")
-    String data;
+    @Mixin FashionMnistChoice data = new FashionMnistChoice();
 
     @Option(names = "--epochs", defaultValue = "3", description = "epochs of every draw (default: ${DEFAULT-VALUE})")
     int epochs;
@@ -203,9 +198,9 @@ public final class TransferComparison {
   public static List<Row> run(Options o, PrintStream log) throws IOException {
     Backend.init();
     long t0 = System.nanoTime();
-    boolean full = o.data().equals("full");
-    Dataset trainImages = full ? FashionMnist.train() : EmbeddedFashionMnist.train();
-    Dataset testImages = full ? FashionMnist.test() : EmbeddedFashionMnist.test();
+    FashionMnistChoice data = FashionMnistChoice.of(o.data());
+    Dataset trainImages = data.train();
+    Dataset testImages = data.test();
     Dataset clsTrain = Baselines.limit(trainImages, o.trainLimit(), o.seed(), "train-limit");
     Dataset clsTest = Baselines.limit(testImages, o.testLimit(), o.seed(), "test-limit");
     // scenes keep Fashion-MNIST's split: training scenes hold training images only, test scenes test images only
