@@ -34,10 +34,20 @@ public interface DrawListener {
    * New masks: {@code step} counts the optimizer steps of the run done so far (0: before training), {@code sparsity}
    * is the scheduled sparsity, {@code masks} the masks now installed on the prunable weights.
    */
-  record MaskEvent(long step, double sparsity, dev.supertickets.mask.MaskSet masks) {}
+  record MaskEvent(long step, double sparsity, dev.supertickets.mask.MaskSet masks) {
+    /** Checks the masks are given. */
+    public MaskEvent {
+      java.util.Objects.requireNonNull(masks, "masks must not be null");
+    }
+  }
 
   /** A finished run: {@code round} counts from 0 (IMP's dense run), {@code sparsity} is the run's. */
-  record RoundEvent(int round, double sparsity, dev.supertickets.ticket.SuperTicket ticket) {}
+  record RoundEvent(int round, double sparsity, dev.supertickets.ticket.SuperTicket ticket) {
+    /** Checks the ticket is given. */
+    public RoundEvent {
+      java.util.Objects.requireNonNull(ticket, "ticket must not be null");
+    }
+  }
 
   /**
    * The state after an epoch. {@code testAccuracy} is NaN when the epoch did not evaluate; {@code sparsity} is
