@@ -8,6 +8,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.Normalization;
+import dev.supertickets.draw.DrawListener;
 import dev.supertickets.draw.TicketDrawer;
 import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.mask.Ranking;
@@ -67,6 +68,7 @@ public final class EarlyBirdDrawer implements TicketDrawer {
   private final int maxSearchEpochs;
   private final double unstructuredSparsity;
   private final Normalization normalization;
+  private final ImmutableList<DrawListener> listeners;
 
   private EarlyBirdDrawer(Builder b) {
     this.space = b.space;
@@ -78,6 +80,7 @@ public final class EarlyBirdDrawer implements TicketDrawer {
     this.maxSearchEpochs = b.maxSearchEpochs;
     this.unstructuredSparsity = b.unstructuredSparsity;
     this.normalization = b.normalization;
+    this.listeners = ImmutableList.copyOf(b.drawListeners);
   }
 
   /** Starts configuring Early-bird on the supernet of {@code space}; every other setting has a default. */
@@ -115,7 +118,15 @@ public final class EarlyBirdDrawer implements TicketDrawer {
     if (unstructuredSparsity > 0) {
       cut = cut.prune(MaskPolicies.magnitude(), unstructuredSparsity, null, seed);
     }
-    return cut.retrain(train, test, retrainer);
+    round(0, cut); // the early-bird ticket, cut before its retraining
+    SuperTicket retrained = cut.retrain(train, test, retrainer);
+    round(1, retrained);
+    return retrained;
+  }
+
+  private void round(int round, SuperTicket ticket) {
+    DrawListener.RoundEvent e = new DrawListener.RoundEvent(round, ticket.sparsity(), ticket);
+    listeners.forEach(l -> l.onRound(e));
   }
 
   /** The settings, as provenance entries. */

@@ -42,12 +42,23 @@ class EarlyBirdDrawerTest {
         .channelRatio(0.3).unstructuredSparsity(0.4);
   }
 
+  private static final java.util.List<dev.supertickets.draw.DrawListener.RoundEvent> rounds =
+      new java.util.ArrayList<>();
+
   @BeforeAll
   static void draw() {
     train = SparseFixtures.train(128);
     test = SparseFixtures.test();
     found = EarlyBirdDrawer.builder(SPACE).seed(4).retrainer(SparseFixtures.quick(1)).epsilon(1).l1Penalty(1e-3)
-        .build().draw(train, null);
+        .listener(new dev.supertickets.draw.DrawListener() {
+          @Override
+          public void onEpoch(DrawEvent e) {}
+
+          @Override
+          public void onRound(RoundEvent e) {
+            rounds.add(e);
+          }
+        }).build().draw(train, null);
     notFound = notFoundDrawer().build().draw(train, null);
   }
 
@@ -193,5 +204,12 @@ class EarlyBirdDrawerTest {
       m[i] = bits.charAt(i) == '1';
     }
     return m;
+  }
+
+  @Test
+  void listenersHearTheCutTicketThenTheRetrainedOne() {
+    assertThat(rounds).extracting(dev.supertickets.draw.DrawListener.RoundEvent::round).containsExactly(0, 1);
+    assertThat(rounds.get(0).ticket().network().hiddenChannels()).isEqualTo(found.network().hiddenChannels());
+    assertThat(rounds.get(1).ticket()).isSameAs(found);
   }
 }
