@@ -12,11 +12,13 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Chooses and initialises ND4J's native backend before anything else touches it.
  *
- * <p>All oneDNN builds of {@code nd4j-native} sit on the class path; JavaCPP loads the one named by the
- * system property {@value #EXTENSION_PROPERTY}. Left to itself it picks by class-path order, not by what the
- * CPU supports, so {@link #init()} sets it from the CPU's flags: {@code -onednn-avx512} where AVX-512
- * (F, BW, DQ, VL) is present, {@code -onednn-avx2} where AVX2 and FMA are, plain {@code -onednn} otherwise.
- * A user who sets the property (or {@code st.cpu.build=plain|onednn|onednn-avx2|onednn-avx512}) wins.
+ * <p>One or more builds of {@code nd4j-native} sit on the class path (the {@code supertickets-cpu} artifact brings
+ * the three oneDNN builds; an application may bring just one); JavaCPP loads the one named by the system property
+ * {@value #EXTENSION_PROPERTY}. Left to itself it picks by class-path order, not by what the CPU supports, so
+ * {@link #init()} sets it to the widest build that is on the class path and that the CPU runs: {@code
+ * -onednn-avx512} where AVX-512 (F, BW, DQ, VL) is present, {@code -onednn-avx2} where AVX2 and FMA are, plain
+ * {@code -onednn}, then the build without oneDNN. A user who sets the property (or {@code
+ * st.cpu.build=plain|onednn|onednn-avx2|onednn-avx512}) wins.
  */
 public final class Backend {
   /** The JavaCPP property that selects a platform extension of nd4j-native. */
@@ -36,6 +38,12 @@ public final class Backend {
     if (chosen != null) {
       return chosen;
     }
+    // before anything loads JavaCPP's Pointer, which reads the limit once
+    if (System.getProperty(PHYSICAL_BYTES_PROPERTY) == null) {
+      // JavaCPP reads the process RSS on every native allocation to enforce this limit: at batch 1 that check was a
+      // quarter of an inference pass (30.5 against 23.5 ms). maxBytes, which triggers GC, stays in force.
+      System.setProperty(PHYSICAL_BYTES_PROPERTY, "0");
+    }
     String user = System.getProperty(EXTENSION_PROPERTY);
     String build = System.getProperty(BUILD_PROPERTY);
     if (build != null) {
@@ -44,27 +52,60 @@ public final class Backend {
     } else if (user != null) {
       chosen = user;
     } else {
-      chosen = bestExtension(cpuFlags());
+      chosen = bestExtension(cpuFlags(), Backend::onClassPath);
       System.setProperty(EXTENSION_PROPERTY, chosen);
-    }
-    if (System.getProperty(PHYSICAL_BYTES_PROPERTY) == null) {
-      // JavaCPP reads the process RSS on every native allocation to enforce this limit: at batch 1 that check was a
-      // quarter of an inference pass (30.5 against 23.5 ms). maxBytes, which triggers GC, stays in force.
-      System.setProperty(PHYSICAL_BYTES_PROPERTY, "0");
     }
     Nd4j.getBackend(); // loads the native library with the property in force
     return chosen;
   }
 
-  /** The extension for a CPU with the given /proc/cpuinfo flags. */
+  /** The extension for a CPU with the given /proc/cpuinfo flags, every build assumed present. */
   static String bestExtension(Set<String> flags) {
+    return bestExtension(flags, extension -> true);
+  }
+
+  /**
+   * The widest build the CPU runs among those {@code present} says are on the class path; when none is (another
+   * backend, or a layout this check does not know), the widest the CPU runs, as JavaCPP would be told without it.
+   */
+  static String bestExtension(Set<String> flags, java.util.function.Predicate<String> present) {
+    java.util.List<String> runnable = new java.util.ArrayList<>();
     if (flags.containsAll(Set.of("avx512f", "avx512bw", "avx512dq", "avx512vl"))) {
-      return "-onednn-avx512";
+      runnable.add("-onednn-avx512");
     }
     if (flags.containsAll(Set.of("avx2", "fma"))) {
-      return "-onednn-avx2";
+      runnable.add("-onednn-avx2");
     }
-    return "-onednn";
+    runnable.add("-onednn");
+    runnable.add("");
+    return runnable.stream().filter(present).findFirst().orElse(runnable.get(0));
+  }
+
+  /** Whether the nd4j-native build of this extension is on the class path (its JNI library, by resource name). */
+  static boolean onClassPath(String extension) {
+    String resource = "org/nd4j/linalg/cpu/nativecpu/bindings/" + platform() + extension + "/libjnind4jcpu.so";
+    return Backend.class.getClassLoader().getResource(resource) != null;
+  }
+
+  /**
+   * JavaCPP's platform name ({@code linux-x86_64}), worked out as JavaCPP does but without loading it: its
+   * {@code Pointer} reads the physical-bytes limit once, when first loaded.
+   */
+  static String platform() {
+    String set = System.getProperty("org.bytedeco.javacpp.platform");
+    if (set != null) {
+      return set;
+    }
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+    String osName = os.startsWith("mac") ? "macosx" : os.startsWith("windows") ? "windows" : os.replaceAll("\\W", "");
+    String archName = switch (arch) {
+      case "amd64", "x86_64", "x86-64" -> "x86_64";
+      case "aarch64", "arm64" -> "arm64";
+      case "i386", "i486", "i586", "i686", "x86" -> "x86";
+      default -> arch;
+    };
+    return osName + "-" + archName;
   }
 
   static Set<String> cpuFlags() {
