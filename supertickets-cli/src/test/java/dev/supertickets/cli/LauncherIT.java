@@ -1,0 +1,65 @@
+package dev.supertickets.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.supertickets.ticket.SuperTicket;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The installed command, run as a user runs it (after {@code package}: failsafe runs this class): through a link
+ * from another directory, with no {@code OMP_NUM_THREADS} in its environment, drawing, saving and inspecting a
+ * ticket.
+ */
+class LauncherIT {
+  private static final Path LAUNCHER = Path.of("target", "supertickets", "bin", "supertickets").toAbsolutePath();
+
+  @TempDir Path dir;
+
+  @Test
+  void theInstalledCommandRunsFromAnyDirectoryThroughALink() throws Exception {
+    assertThat(LAUNCHER).isExecutable();
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path link = Files.createSymbolicLink(bin.resolve("supertickets"), LAUNCHER);
+
+    Result version = run(link, "--version");
+    assertThat(version.code).as(version.output).isZero();
+    assertThat(version.output).contains("supertickets ").contains("ND4J 1.0.0-M2.1");
+
+    Result draw = run(link, "draw", "--data", "embedded", "--space", "tiny28", "--epochs", "1", "--train-limit",
+        "500", "--test-limit", "200", "--sparsity", "0.5", "--out", "t.stkt");
+    assertThat(draw.code).as(draw.output).isZero();
+    assertThat(draw.output).contains("sparsity      0.5000");
+    SuperTicket ticket = SuperTicket.load(dir.resolve("t.stkt"));
+    // the launcher set the thread count the JVM's environment lacked
+    assertThat(ticket.provenance().get("backend")).contains("OMP_NUM_THREADS=1");
+
+    Result inspect = run(link, "inspect", "t.stkt");
+    assertThat(inspect.code).as(inspect.output).isZero();
+    assertThat(inspect.output).contains("space     tiny28").contains("sparsity  0.5000");
+
+    Result bad = run(link, "draw", "--epochs", "0", "--data", "embedded");
+    assertThat(bad.code).as(bad.output).isEqualTo(2);
+  }
+
+  private record Result(int code, String output) {}
+
+  private Result run(Path command, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(command.toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().remove("OMP_NUM_THREADS");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("finished").isTrue();
+    return new Result(p.exitValue(), out);
+  }
+}
