@@ -16,7 +16,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.DoubleRange;
 
 /** Round trips of random trees and fuzzing of the parser. */
-class JsonPropertiesTest {
+class JsonProperties {
   @Property(tries = 500)
   void compactAndPrettyTextReadBackToAnEqualTree(@ForAll("trees") Object tree) {
     String compact = Json.write(tree);

@@ -14,7 +14,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** Properties of random valid spaces: JSON round trips, the documented graph, and the cost's invariants. */
-class SearchSpacePropertiesTest {
+class SearchSpaceProperties {
   @Provide
   Arbitrary<SearchSpace> spaces() {
     return SearchSpaceArbitraries.searchSpaces();

@@ -23,7 +23,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The arbitraries generate what they promise, and the assertions hold on what they generate. */
-class TicketArbitrariesPropertiesTest {
+class TicketArbitrariesProperties {
   private static final SearchSpace TINY = SearchSpaces.tiny28();
 
   @BeforeContainer
