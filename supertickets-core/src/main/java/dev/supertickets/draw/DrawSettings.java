@@ -4,7 +4,6 @@ import dev.supertickets.data.Normalization;
 import dev.supertickets.mask.MaskPolicy;
 import dev.supertickets.mask.Selector;
 import dev.supertickets.space.SearchSpace;
-import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -38,25 +37,21 @@ record DrawSettings(long seed, SearchSpace space, int epochs, double targetSpars
   Map<String, Object> entries() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("method", method());
-    for (RecordComponent rc : DrawSettings.class.getRecordComponents()) {
-      Object v;
-      try {
-        v = rc.getAccessor().invoke(this);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("draw setting " + rc.getName() + " unreadable", e);
-      }
+    for (Map.Entry<String, Object> c : RecordComponents.of(this).entrySet()) {
+      String name = c.getKey();
+      Object v = c.getValue();
       if (v instanceof Recipe r) {
         m.put("recipe", r.presetName());
         m.put("optimizer", "AdamW(0.9, 0.999, eps 1e-3), one-cycle");
         m.putAll(r.entries());
       } else if (v instanceof SearchSpace s) {
-        m.put(rc.getName(), s.name());
-      } else if (rc.getName().equals("macsBudget")) {
-        m.put(rc.getName(), macsBudget > 0 ? macsBudget : "none");
-      } else if (rc.getName().equals("normalization")) {
-        m.put(rc.getName(), normalization == null ? "from training data" : normalization);
+        m.put(name, s.name());
+      } else if (name.equals("macsBudget")) {
+        m.put(name, macsBudget > 0 ? macsBudget : "none");
+      } else if (name.equals("normalization")) {
+        m.put(name, normalization == null ? "from training data" : normalization);
       } else {
-        m.put(rc.getName(), v);
+        m.put(name, v);
       }
     }
     m.put("pruneEvents", pruneEvents());

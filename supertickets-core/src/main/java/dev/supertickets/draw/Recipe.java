@@ -120,14 +120,7 @@ public record Recipe(int batchSize, double learningRate, double weightDecay, dou
    */
   public java.util.Map<String, Object> entries() {
     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-    for (java.lang.reflect.RecordComponent rc : Recipe.class.getRecordComponents()) {
-      try {
-        Object v = rc.getAccessor().invoke(this);
-        m.put(rc.getName(), v instanceof Number ? v : String.valueOf(v));
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("recipe component " + rc.getName() + " unreadable", e);
-      }
-    }
+    RecordComponents.of(this).forEach((name, v) -> m.put(name, v instanceof Number ? v : String.valueOf(v)));
     return m;
   }
 

@@ -1,0 +1,24 @@
+package dev.supertickets.draw;
+
+import java.lang.reflect.RecordComponent;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A record's components by name, in declaration order: how settings records derive their provenance entries. */
+final class RecordComponents {
+  private RecordComponents() {}
+
+  /** Every component's value by its name (values as they are; callers render them). */
+  static Map<String, Object> of(Record r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (RecordComponent rc : r.getClass().getRecordComponents()) {
+      try {
+        m.put(rc.getName(), rc.getAccessor().invoke(r));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(r.getClass().getSimpleName() + " component " + rc.getName()
+            + " unreadable", e);
+      }
+    }
+    return m;
+  }
+}
