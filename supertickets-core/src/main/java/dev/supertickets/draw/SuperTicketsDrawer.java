@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
-import com.google.common.collect.ImmutableList;
 import dev.supertickets.data.Augmentation;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.Loader;
@@ -54,13 +53,13 @@ import java.util.Map;
  */
 public final class SuperTicketsDrawer implements TicketDrawer {
   private final DrawSettings cfg;
-  private final ImmutableList<DrawListener> listeners;
+  private final DrawListeners listeners;
   private final Path checkpoint;
   private final int checkpointSteps;
 
   private SuperTicketsDrawer(DrawSettings cfg, List<DrawListener> listeners, Path checkpoint, int checkpointSteps) {
     this.cfg = cfg;
-    this.listeners = ImmutableList.copyOf(listeners);
+    this.listeners = DrawListeners.of(listeners);
     this.checkpoint = checkpoint;
     this.checkpointSteps = checkpointSteps;
   }
@@ -154,11 +153,11 @@ public final class SuperTicketsDrawer implements TicketDrawer {
         .regularizer((model, step) -> budget.met() ? 0 : penalty.apply(model, step))
         .ema(r.emaDecay())
         .bnCalibration(r.calibrationBatches());
-    for (DrawListener l : listeners) {
+    if (!listeners.isEmpty()) {
       tb.listener(new TrainingListener() {
         @Override
         public void onStep(StepEvent e) {
-          l.onStep(e);
+          listeners.onStep(e);
         }
       });
     }
@@ -168,9 +167,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     st.progress = new Trainer.EpochProgress();
     if (from != null) {
       restore(from, net, trainer, st, budget);
-      for (DrawListener l : listeners) {
-        l.onResume(from.history);
-      }
+      listeners.onResume(from.history);
     }
     Map<String, Object> ckptSettings = checkpointSettings(train, test);
     PruneEvents events = PruneEvents.of(cfg.epochs(), cfg.pruneInterval(), r.minPruneEvents(), steps);
@@ -220,9 +217,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
           Masks.sparsity(prunable(net)), cost.macs(), cost.sparseMacs(), net.hiddenChannels(), shrunk, pruned,
           System.currentTimeMillis() - start);
       st.history.add(ev);
-      for (DrawListener l : listeners) {
-        l.onEpoch(ev);
-      }
+      listeners.onEpoch(ev);
       st.epoch = e + 1;
       st.progress = new Trainer.EpochProgress();
       if (checkpoint != null && !lastEpoch) {
@@ -250,9 +245,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     DrawListener.DrawSummary summary = new DrawListener.DrawSummary(cost.macs(), cost.sparseMacs(),
         Masks.sparsity(prunable(net)), net.hiddenChannels(), last == null ? Double.NaN : last.accuracy(),
         cfg.macsBudget(), budget.met(), budget.met() ? budget.metEpoch() : -1, wall);
-    for (DrawListener l : listeners) {
-      l.onFinish(summary);
-    }
+    listeners.onFinish(summary);
     return SuperTicket.of(net, norm, Provenance.of(settings));
   }
 
@@ -303,10 +296,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
   private void prune(Supernet net, double sparsity, Loader data, long seed, long step) {
     MaskContext ctx = MaskContext.builder(net).selector(cfg.selector()).data(data).seed(seed).build();
     Masks.install(cfg.maskPolicy().masks(ctx, sparsity));
-    if (!listeners.isEmpty()) {
-      DrawListener.MaskEvent e = new DrawListener.MaskEvent(step, sparsity, MaskSet.capture(ctx.params()));
-      listeners.forEach(l -> l.onMasks(e));
-    }
+    listeners.masks(step, sparsity, () -> MaskSet.capture(ctx.params()));
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.supertickets.sparse;
 
-import com.google.common.collect.ImmutableList;
 import dev.supertickets.draw.DrawListener;
+import dev.supertickets.draw.DrawListeners;
 import dev.supertickets.mask.Masks;
 import dev.supertickets.mask.Selector;
 import dev.supertickets.nn.Module;
@@ -19,12 +19,12 @@ import java.util.List;
  * run of its own, numbered from its first epoch).
  */
 final class DrawListenerBridge implements StepHook, TrainingListener {
-  private final ImmutableList<DrawListener> listeners;
+  private final DrawListeners listeners;
   private Module model;
   private double lastSparsity;
 
   DrawListenerBridge(List<DrawListener> listeners) {
-    this.listeners = ImmutableList.copyOf(listeners);
+    this.listeners = DrawListeners.of(listeners);
   }
 
   @Override
@@ -42,7 +42,7 @@ final class DrawListenerBridge implements StepHook, TrainingListener {
 
   @Override
   public void onStep(StepEvent e) {
-    listeners.forEach(l -> l.onStep(e));
+    listeners.onStep(e);
   }
 
   @Override
@@ -54,11 +54,11 @@ final class DrawListenerBridge implements StepHook, TrainingListener {
     DrawListener.DrawEvent ev = new DrawListener.DrawEvent(e.epoch(), e.epochs(), e.trainLoss(), e.trainAccuracy(),
         test, sparsity, cost.macs(), cost.sparseMacs(), hidden, false, sparsity != lastSparsity, e.elapsedMillis());
     lastSparsity = sparsity;
-    listeners.forEach(l -> l.onEpoch(ev));
+    listeners.onEpoch(ev);
     if (e.epoch() == e.epochs() - 1) {
       DrawListener.DrawSummary s = new DrawListener.DrawSummary(cost.macs(), cost.sparseMacs(), sparsity, hidden,
           test, 0, false, -1, e.elapsedMillis());
-      listeners.forEach(l -> l.onFinish(s));
+      listeners.onFinish(s);
     }
   }
 }

@@ -3,11 +3,10 @@ package dev.supertickets.sparse;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import com.google.common.collect.ImmutableList;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.Loader;
 import dev.supertickets.data.Normalization;
-import dev.supertickets.draw.DrawListener;
+import dev.supertickets.draw.DrawListeners;
 import dev.supertickets.draw.TicketDrawer;
 import dev.supertickets.mask.MaskContext;
 import dev.supertickets.mask.MaskPolicies;
@@ -23,7 +22,6 @@ import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.train.LrSchedule;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -67,7 +65,7 @@ public final class DstDrawer implements TicketDrawer {
   private final double endFraction;
   private final SupTickets supTickets;
   private final Normalization normalization;
-  private final ImmutableList<DrawListener> listeners;
+  private final DrawListeners listeners;
 
   private DstDrawer(Builder b) {
     this.space = b.space;
@@ -81,7 +79,7 @@ public final class DstDrawer implements TicketDrawer {
     this.endFraction = b.endFraction;
     this.supTickets = b.supTickets;
     this.normalization = b.normalization;
-    this.listeners = ImmutableList.copyOf(b.drawListeners);
+    this.listeners = DrawListeners.of(b.drawListeners);
   }
 
   /** Starts configuring a drawer on the supernet of {@code space}; see the class for the defaults. */

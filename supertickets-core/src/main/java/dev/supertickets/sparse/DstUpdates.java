@@ -5,7 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableMap;
 import dev.supertickets.data.Loader;
-import dev.supertickets.draw.DrawListener;
+import dev.supertickets.draw.DrawListeners;
 import dev.supertickets.mask.BnStatistics;
 import dev.supertickets.mask.Gradients;
 import dev.supertickets.mask.MaskContext;
@@ -46,7 +46,7 @@ final class DstUpdates implements StepHook {
   private final Loader gradientData;
   private final SoftmaxCrossEntropy loss;
   private final double sparsity;
-  private final List<DrawListener> listeners;
+  private final DrawListeners listeners;
   private long updates;
   private long events;
   private long regrown;
@@ -58,7 +58,7 @@ final class DstUpdates implements StepHook {
    * @param listeners told of the masks after every periodic update
    */
   DstUpdates(DstDrawer.Growth growth, double alpha, int interval, long endStep, long seed, Loader gradientData,
-      SoftmaxCrossEntropy loss, double sparsity, List<DrawListener> listeners) {
+      SoftmaxCrossEntropy loss, double sparsity, DrawListeners listeners) {
     this.growth = checkNotNull(growth, "growth must not be null");
     checkArgument(growth == DstDrawer.Growth.RANDOM || gradientData != null,
         "gradient growth needs a loader for its gradient batches");
@@ -70,7 +70,7 @@ final class DstUpdates implements StepHook {
     this.gradientData = gradientData;
     this.loss = checkNotNull(loss, "loss must not be null");
     this.sparsity = sparsity;
-    this.listeners = List.copyOf(listeners);
+    this.listeners = checkNotNull(listeners, "listeners must not be null");
   }
 
   /** RigL's cosine drop fraction {@code α/2 · (1 + cos(π · min(t, T_end) / T_end))}. */
@@ -91,11 +91,7 @@ final class DstUpdates implements StepHook {
       double f = dropFraction(alpha, t, endStep);
       dropAndGrow(trainer, active -> (long) Math.floor(f * active));
       updates++;
-      if (!listeners.isEmpty()) {
-        DrawListener.MaskEvent e = new DrawListener.MaskEvent(t, sparsity,
-            MaskSet.capture(trainer.model(), PRUNABLE));
-        listeners.forEach(l -> l.onMasks(e));
-      }
+      listeners.masks(t, sparsity, () -> MaskSet.capture(trainer.model(), PRUNABLE));
     }
   }
 

@@ -4,11 +4,11 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
-import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.Normalization;
 import dev.supertickets.draw.DrawListener;
+import dev.supertickets.draw.DrawListeners;
 import dev.supertickets.draw.TicketDrawer;
 import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.mask.Ranking;
@@ -68,7 +68,7 @@ public final class EarlyBirdDrawer implements TicketDrawer {
   private final int maxSearchEpochs;
   private final double unstructuredSparsity;
   private final Normalization normalization;
-  private final ImmutableList<DrawListener> listeners;
+  private final DrawListeners listeners;
 
   private EarlyBirdDrawer(Builder b) {
     this.space = b.space;
@@ -80,7 +80,7 @@ public final class EarlyBirdDrawer implements TicketDrawer {
     this.maxSearchEpochs = b.maxSearchEpochs;
     this.unstructuredSparsity = b.unstructuredSparsity;
     this.normalization = b.normalization;
-    this.listeners = ImmutableList.copyOf(b.drawListeners);
+    this.listeners = DrawListeners.of(b.drawListeners);
   }
 
   /** Starts configuring Early-bird on the supernet of {@code space}; every other setting has a default. */
@@ -125,8 +125,7 @@ public final class EarlyBirdDrawer implements TicketDrawer {
   }
 
   private void round(int round, SuperTicket ticket) {
-    DrawListener.RoundEvent e = new DrawListener.RoundEvent(round, ticket.sparsity(), ticket);
-    listeners.forEach(l -> l.onRound(e));
+    listeners.onRound(new DrawListener.RoundEvent(round, ticket.sparsity(), ticket));
   }
 
   /** The settings, as provenance entries. */

@@ -3,10 +3,9 @@ package dev.supertickets.sparse;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import com.google.common.collect.ImmutableList;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.Normalization;
-import dev.supertickets.draw.DrawListener;
+import dev.supertickets.draw.DrawListeners;
 import dev.supertickets.draw.TicketDrawer;
 import dev.supertickets.mask.MaskContext;
 import dev.supertickets.mask.MaskSet;
@@ -19,9 +18,7 @@ import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.train.StepHook;
 import dev.supertickets.train.Trainer;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -100,7 +97,7 @@ public final class GmpDrawer implements TicketDrawer {
   private final int frequency;
   private final Scope scope;
   private final Normalization normalization;
-  private final ImmutableList<DrawListener> listeners;
+  private final DrawListeners listeners;
   private final ScoredPolicy policy;
 
   private GmpDrawer(Builder b) {
@@ -118,7 +115,7 @@ public final class GmpDrawer implements TicketDrawer {
     this.frequency = b.frequency;
     this.scope = b.scope;
     this.normalization = b.normalization;
-    this.listeners = ImmutableList.copyOf(b.drawListeners);
+    this.listeners = DrawListeners.of(b.drawListeners);
     this.policy = MagnitudeMasks.policy(b.scope, "gmp");
   }
 
@@ -152,9 +149,9 @@ public final class GmpDrawer implements TicketDrawer {
     if (schedule.updatesAt(0) && schedule.sparsityAt(0) > 0) {
       // an update before the first step prunes the initial weights
       start = start.prune(policy, schedule.sparsityAt(0), null, seed);
-      MaskSet masks = MaskSet.capture(start.network(), Selector.prunableWeights());
-      DrawListener.MaskEvent e = new DrawListener.MaskEvent(0, schedule.sparsityAt(0), masks);
-      listeners.forEach(l -> l.onMasks(e));
+      SuperTicket pruned = start;
+      listeners.masks(0, schedule.sparsityAt(0),
+          () -> MaskSet.capture(pruned.network(), Selector.prunableWeights()));
     }
     Pruner pruner = new Pruner(schedule);
     return start.retrain(train, test, retrainer.toBuilder().stepHook(pruner).build());
@@ -199,11 +196,7 @@ public final class GmpDrawer implements TicketDrawer {
       double s = schedule.sparsityAt(t);
       MaskContext ctx = MaskContext.of(trainer.model());
       Masks.install(policy.masks(ctx, s));
-      if (!listeners.isEmpty()) {
-        MaskSet masks = MaskSet.capture(ctx.params());
-        DrawListener.MaskEvent e = new DrawListener.MaskEvent(t, s, masks);
-        listeners.forEach(l -> l.onMasks(e));
-      }
+      listeners.masks(t, s, () -> MaskSet.capture(ctx.params()));
     }
   }
 
@@ -267,7 +260,6 @@ public final class GmpDrawer implements TicketDrawer {
       this.scope = s;
       return this;
     }
-
 
     /**
      * The drawer; reusable.

@@ -9,6 +9,7 @@ import com.google.common.collect.ImmutableMap;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.Normalization;
 import dev.supertickets.draw.DrawListener;
+import dev.supertickets.draw.DrawListeners;
 import dev.supertickets.draw.TicketDrawer;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.mask.ScoredPolicy;
@@ -97,7 +98,7 @@ public final class ImpDrawer implements TicketDrawer {
   private final Scope scope;
   private final long rewindSteps;
   private final Normalization normalization;
-  private final ImmutableList<DrawListener> listeners;
+  private final DrawListeners listeners;
   private final ScoredPolicy policy;
 
   private ImpDrawer(Builder b) {
@@ -109,7 +110,7 @@ public final class ImpDrawer implements TicketDrawer {
     this.scope = b.scope;
     this.rewindSteps = b.rewindSteps;
     this.normalization = b.normalization;
-    this.listeners = ImmutableList.copyOf(b.drawListeners);
+    this.listeners = DrawListeners.of(b.drawListeners);
     this.policy = MagnitudeMasks.policy(b.scope, "imp");
   }
 
@@ -203,8 +204,7 @@ public final class ImpDrawer implements TicketDrawer {
   }
 
   private void notify(int level, double sparsity, SuperTicket ticket) {
-    DrawListener.RoundEvent e = new DrawListener.RoundEvent(level, sparsity, ticket);
-    listeners.forEach(l -> l.onRound(e));
+    listeners.onRound(new DrawListener.RoundEvent(level, sparsity, ticket));
   }
 
   @Override
@@ -311,7 +311,6 @@ public final class ImpDrawer implements TicketDrawer {
       this.rewindSteps = r;
       return this;
     }
-
 
     /** The drawer; reusable. */
     public ImpDrawer build() {

@@ -168,7 +168,7 @@ class DstDrawerTest {
     fc.weight().setMask(Nd4j.create(new float[] {1, 1, 1, 1, 0, 0, 0, 0}, new long[] {4, 2}, 'c'));
     Loader loader = Loader.builder(one).batchSize(1).normalization(Normalization.identity(1)).build();
     DstUpdates updates = new DstUpdates(DstDrawer.Growth.GRADIENT, 0.5, 1, 10, 3, loader,
-        new SoftmaxCrossEntropy(), 0.5, List.of());
+        new SoftmaxCrossEntropy(), 0.5, dev.supertickets.draw.DrawListeners.of(List.of()));
     Trainer trainer = Trainer.builder(model).build();
 
     int grown = updates.dropAndGrow(trainer, active -> 2);

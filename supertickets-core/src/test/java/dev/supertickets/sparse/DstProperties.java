@@ -199,7 +199,7 @@ class DstProperties {
     long end = 20;
     double alpha = 0.5;
     DstUpdates updates = new DstUpdates(growth, alpha, interval, end, seed, loader, new SoftmaxCrossEntropy(), 0.5,
-        java.util.List.of());
+        dev.supertickets.draw.DrawListeners.of(java.util.List.of()));
     long[] grownTotal = {0};
     List<Long> updateSteps = new ArrayList<>();
     StepHook check = (trainer, epoch) -> {
