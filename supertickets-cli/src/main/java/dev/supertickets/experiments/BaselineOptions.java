@@ -37,8 +37,7 @@ public record BaselineOptions(String space, String data, int epochs, int retrain
   /** Validates the values (messages name the option, the value, the rule and a fix). */
   public BaselineOptions {
     checkArgument(SPACES.containsKey(space), "--space must be one of %s, got %s", SPACES.keySet(), space);
-    checkArgument(data.equals("full") || data.equals("embedded"),
-        "--data must be full or embedded, got %s", data);
+    FashionMnistChoice.of(data);
     checkArgument(epochs > 0, "--epochs must be positive, got %s; e.g. --epochs 10", epochs);
     checkArgument(retrainEpochs > 0, "--retrain-epochs must be positive, got %s; e.g. --retrain-epochs %s",
         retrainEpochs, epochs);

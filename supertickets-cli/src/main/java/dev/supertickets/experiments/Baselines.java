@@ -2,8 +2,6 @@ package dev.supertickets.experiments;
 
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.DatasetNotFoundException;
-import dev.supertickets.data.EmbeddedFashionMnist;
-import dev.supertickets.data.FashionMnist;
 import dev.supertickets.draw.ConsoleProgress;
 import dev.supertickets.draw.Recipe;
 import dev.supertickets.draw.SuperTicketsDrawer;
@@ -71,8 +69,8 @@ public final class Baselines {
   /** Runs every row, writes the report to {@code options.out()} and returns it; progress goes to {@code log}. */
   public static BaselineReport run(BaselineOptions o, PrintStream log) throws IOException {
     Backend.init();
-    return run(o, o.data().equals("full") ? FashionMnist.train() : EmbeddedFashionMnist.train(),
-        o.data().equals("full") ? FashionMnist.test() : EmbeddedFashionMnist.test(), log);
+    FashionMnistChoice data = FashionMnistChoice.of(o.data());
+    return run(o, data.train(), data.test(), log);
   }
 
   /**

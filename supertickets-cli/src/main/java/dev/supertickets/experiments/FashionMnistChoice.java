@@ -9,7 +9,8 @@ import java.io.IOException;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --data} option the experiment runners share (a picocli mixin): all of Fashion-MNIST from its install,
+ * The {@code --data} option the experiment runners share (a picocli mixin, and the check and loading of the
+ * {@code Baselines} record): all of Fashion-MNIST from its install,
  * or the subset bundled in the core's jar. Recorded in a report's settings by {@link #name()}.
  */
 public final class FashionMnistChoice {
