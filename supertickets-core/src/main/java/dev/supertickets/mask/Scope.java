@@ -43,54 +43,76 @@ public enum Scope {
       }
       return out;
     }
+    return erkQuotas(shapes, sparsity);
+  }
+
+  /**
+   * ERK keeps {@code min(n_i, ε a_i)} weights of tensor i, {@code a_i} the sum of its dimensions. Rounded to whole
+   * weights with Webster's rule, applied as one ordered sequence: tensor i gains its (c+1)-th kept weight at
+   * {@code x = (c + ½) / a_i} (ties to the lower index), and the first {@code N − K} gains are kept. Because every
+   * sparsity takes a prefix of the same sequence, each tensor's quota only grows with the sparsity (largest-remainder
+   * rounding, used before, could take a weight back: the Alabama paradox) and magnitude masks nest. Each tensor lies
+   * within {@code ½ + m/2} weights of its real ERK share (m tensors); the sum is exact.
+   */
+  private static long[] erkQuotas(List<long[]> shapes, double sparsity) {
+    int m = shapes.size();
+    long[] n = new long[m];
+    long[] a = new long[m];
     long total = 0;
-    for (long[] s : shapes) {
-      total += length(s);
+    double top = 0;
+    for (int i = 0; i < m; i++) {
+      n[i] = length(shapes.get(i));
+      for (long d : shapes.get(i)) {
+        a[i] += d;
+      }
+      total += n[i];
+      top = Math.max(top, (n[i] + 1.0) / a[i]);
     }
-    long k = Ranking.pruneCount(sparsity, total);
-    double[] density = erkDensities(shapes, sparsity);
-    double[] real = new double[out.length];
-    long assigned = 0;
-    for (int i = 0; i < out.length; i++) {
-      long n = length(shapes.get(i));
-      real[i] = Math.max(0, Math.min(n, (1 - density[i]) * n));
-      out[i] = (long) Math.floor(real[i]);
-      assigned += out[i];
+    long keep = total - Ranking.pruneCount(sparsity, total);
+    // Bisect for a point x whose gains below it (one per tensor held back against rounding) all belong to the
+    // first `keep`; the few gains left are then placed one by one in exact order.
+    double lo = 0;
+    double hi = top;
+    for (int it = 0; it < 100 && keep > 2L * m; it++) {
+      double mid = (lo + hi) / 2;
+      if (gainsBelow(n, a, mid) + m <= keep) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
     }
-    // Largest remainder: hand the missing prunes to the tensors with the largest fractional parts.
-    Integer[] order = new Integer[out.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
+    long[] kept = new long[m];
+    long placed = 0;
+    for (int i = 0; i < m; i++) {
+      kept[i] = Math.max(0, Math.min(n[i], (long) Math.floor(lo * a[i] + 0.5)) - 1);
+      placed += kept[i];
     }
-    Arrays.sort(order, (a, b) -> {
-      int c = Double.compare(real[b] - Math.floor(real[b]), real[a] - Math.floor(real[a]));
-      return c != 0 ? c : Integer.compare(a, b);
-    });
-    while (assigned < k) {
-      boolean progressed = false;
-      for (int j = 0; j < order.length && assigned < k; j++) {
-        int i = order[j];
-        if (out[i] < length(shapes.get(i)) && density[i] < 1) {
-          out[i]++;
-          assigned++;
-          progressed = true;
+    checkState(placed <= keep, "erk placed %s kept weights before the exact pass, more than %s", placed, keep);
+    for (; placed < keep; placed++) {
+      int next = -1;
+      for (int i = 0; i < m; i++) {
+        // gain of i at (2 kept_i + 1) / (2 a_i); compare by cross-multiplication, exactly
+        if (kept[i] < n[i] && (next < 0
+            || Math.multiplyExact(2 * kept[i] + 1, a[next]) < Math.multiplyExact(2 * kept[next] + 1, a[i]))) {
+          next = i;
         }
       }
-      checkState(progressed, "erk could not place %s prunes in %s weights", k, total);
+      checkState(next >= 0, "erk could not keep %s of %s weights", keep, total);
+      kept[next]++;
     }
-    while (assigned > k) { // only through rounding noise; take back from the smallest remainders
-      boolean progressed = false;
-      for (int j = order.length - 1; j >= 0 && assigned > k; j--) {
-        int i = order[j];
-        if (out[i] > 0) {
-          out[i]--;
-          assigned--;
-          progressed = true;
-        }
-      }
-      checkState(progressed, "erk could not remove surplus prunes");
+    long[] out = new long[m];
+    for (int i = 0; i < m; i++) {
+      out[i] = n[i] - kept[i];
     }
     return out;
+  }
+
+  private static long gainsBelow(long[] n, long[] a, double x) {
+    long sum = 0;
+    for (int i = 0; i < n.length; i++) {
+      sum += Math.min(n[i], (long) Math.floor(x * a[i] + 0.5));
+    }
+    return sum;
   }
 
   /**
