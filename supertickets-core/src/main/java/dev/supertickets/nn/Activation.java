@@ -49,6 +49,11 @@ public final class Activation implements Module {
     return remember(apply(kind, x), mode);
   }
 
+  @Override
+  public String describe(InferenceGraph graph, String x) {
+    return graph.activation(x, kind);
+  }
+
   /** {@code kind} applied to {@code x} in place. */
   static INDArray apply(Kind kind, INDArray x) {
     return kind == Kind.RELU ? Transforms.relu(x, true) : Transforms.relu6(x, true);

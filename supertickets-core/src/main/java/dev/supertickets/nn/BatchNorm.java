@@ -321,6 +321,11 @@ public final class BatchNorm implements Module {
   }
 
   @Override
+  public String describe(InferenceGraph graph, String x) {
+    return graph.batchNorm(gamma.name(), x, gamma.value(), beta.value(), runningMean, runningVar, eps);
+  }
+
+  @Override
   public void clearCache() {
     xhat = null;
     invStd = null;

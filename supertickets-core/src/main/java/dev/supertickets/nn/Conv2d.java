@@ -232,6 +232,12 @@ public final class Conv2d implements Module {
   }
 
   @Override
+  public String describe(InferenceGraph graph, String x) {
+    return graph.conv(weight.name(), x, weight.effective(), bias == null ? null : bias.value(), stride, padding,
+        groups);
+  }
+
+  @Override
   public void clearCache() {
     input = null;
     dense = null;

@@ -80,6 +80,12 @@ public final class Dropout implements Module {
     return gradOut.mul(keep);
   }
 
+  /** The identity: inference does not drop. */
+  @Override
+  public String describe(InferenceGraph graph, String x) {
+    return x;
+  }
+
   @Override
   public void clearCache() {
     keep = null;

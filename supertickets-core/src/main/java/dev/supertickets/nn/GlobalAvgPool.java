@@ -37,6 +37,11 @@ public final class GlobalAvgPool implements Module {
   }
 
   @Override
+  public String describe(InferenceGraph graph, String x) {
+    return graph.globalAveragePool(x);
+  }
+
+  @Override
   public void clearCache() {
     inputShape = null;
   }

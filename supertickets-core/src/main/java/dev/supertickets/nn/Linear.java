@@ -94,6 +94,11 @@ public final class Linear implements Module {
   }
 
   @Override
+  public String describe(InferenceGraph graph, String x) {
+    return graph.linear(weight.name(), x, weight.effective(), bias.value());
+  }
+
+  @Override
   public void clearCache() {
     input = null;
   }

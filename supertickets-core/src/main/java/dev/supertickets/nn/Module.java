@@ -25,6 +25,17 @@ public interface Module {
    */
   INDArray backward(INDArray gradOut);
 
+  /**
+   * Describes this module's {@link Mode#EVAL} computation on value {@code x} to {@code graph}; returns the output's
+   * name. Modules without a description (used only in training, or written by users) refuse, naming themselves.
+   *
+   * @throws UnsupportedOperationException when this module cannot be described
+   */
+  default String describe(InferenceGraph graph, String x) {
+    throw new UnsupportedOperationException(getClass().getSimpleName()
+        + " has no inference graph description; only the modules of the library's search spaces can be exported");
+  }
+
   /** This module's own parameters, not its children's. */
   default List<Param> ownParams() {
     return ImmutableList.of();

@@ -28,6 +28,15 @@ public final class Modules {
     return out.build();
   }
 
+  /** Describes {@code layers} one after another on value {@code x}; returns the last output's name. */
+  public static String describeChain(List<? extends Module> layers, InferenceGraph graph, String x) {
+    String y = x;
+    for (Module m : layers) {
+      y = m.describe(graph, y);
+    }
+    return y;
+  }
+
   /**
    * Runs {@code layers} one after another on {@code x}; a {@link BatchNorm} directly followed by an
    * {@link Activation} runs as one fused pass (same result, same caches for backward).

@@ -51,6 +51,11 @@ public final class Resize implements Module {
   }
 
   @Override
+  public String describe(InferenceGraph graph, String x) {
+    return graph.resize(x, mode, outH, outW);
+  }
+
+  @Override
   public INDArray backward(INDArray gradOut) {
     checkNotNull(gradOut, "output gradient must not be null");
     checkState(inputShape != null, "backward called before a forward pass");

@@ -29,6 +29,11 @@ public final class Sequential implements Module {
   }
 
   @Override
+  public String describe(InferenceGraph graph, String x) {
+    return Modules.describeChain(layers, graph, x);
+  }
+
+  @Override
   public INDArray backward(INDArray gradOut) {
     checkNotNull(gradOut, "output gradient must not be null");
     return Modules.backwardChain(layers, gradOut);

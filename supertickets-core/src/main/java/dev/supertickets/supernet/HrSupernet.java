@@ -12,9 +12,11 @@ import dev.supertickets.nn.Concat;
 import dev.supertickets.nn.Conv2d;
 import dev.supertickets.nn.Dropout;
 import dev.supertickets.nn.GlobalAvgPool;
+import dev.supertickets.nn.InferenceGraph;
 import dev.supertickets.nn.Linear;
 import dev.supertickets.nn.Mode;
 import dev.supertickets.nn.Module;
+import dev.supertickets.nn.Modules;
 import dev.supertickets.nn.Profiler;
 import dev.supertickets.nn.Resize;
 import dev.supertickets.nn.Sequential;
@@ -165,6 +167,25 @@ public final class HrSupernet implements Supernet {
     return ((HeadModule) head).forwardAll(ys, mode);
   }
 
+  /** Mirrors {@link #forward} in {@link Mode#EVAL}, step for step; the output is the logits (class maps). */
+  @Override
+  public String describe(InferenceGraph graph, String x) {
+    String h = stem.describe(graph, x);
+    List<String> ys;
+    if (space.isChain()) {
+      for (InvertedResidualChannels b : chain) {
+        h = b.describe(graph, h);
+      }
+      ys = List.of(h);
+    } else {
+      ys = List.of(h);
+      for (Stage st : stages) {
+        ys = st.describe(graph, ys);
+      }
+    }
+    return ((HeadModule) head).describeAll(graph, ys);
+  }
+
   @Override
   public INDArray backward(INDArray gradOut) {
     checkNotNull(gradOut, "output gradient must not be null");
@@ -227,6 +248,14 @@ public final class HrSupernet implements Supernet {
         y = up.forward(y, mode);
       }
       return fit == null ? y : fit.forward(y, mode);
+    }
+
+    String describe(InferenceGraph graph, String x) {
+      String y = block.describe(graph, x);
+      if (up != null) {
+        y = up.describe(graph, y);
+      }
+      return fit == null ? y : fit.describe(graph, y);
     }
 
     INDArray backward(INDArray g) {
@@ -297,6 +326,26 @@ public final class HrSupernet implements Supernet {
       return ys;
     }
 
+    List<String> describe(InferenceGraph graph, List<String> xs) {
+      String[] f = new String[outB];
+      for (int i = 0; i < fuse.size(); i++) {
+        String sum = null;
+        for (Term t : fuse.get(i)) {
+          String y = t.describe(graph, xs.get(t.source));
+          sum = sum == null ? y : graph.add(sum, y);
+        }
+        f[i] = fuseAct.get(i).describe(graph, sum);
+      }
+      for (int nb = inB; nb < outB; nb++) {
+        f[nb] = newBranches.get(nb - inB).describe(graph, f[nb - 1]);
+      }
+      List<String> ys = new ArrayList<>(outB);
+      for (int i = 0; i < outB; i++) {
+        ys.add(Modules.describeChain(branches.get(i), graph, f[i]));
+      }
+      return ys;
+    }
+
     List<INDArray> backward(List<INDArray> gy) {
       INDArray[] gf = new INDArray[outB];
       for (int i = 0; i < outB; i++) {
@@ -326,6 +375,13 @@ public final class HrSupernet implements Supernet {
     INDArray forwardAll(List<INDArray> ys, Mode mode);
 
     List<INDArray> backwardAll(INDArray gradOut);
+
+    String describeAll(InferenceGraph graph, List<String> ys);
+
+    @Override
+    default String describe(InferenceGraph graph, String x) {
+      return describeAll(graph, List.of(x));
+    }
 
     @Override
     default INDArray forward(INDArray x, Mode mode) {
@@ -372,6 +428,16 @@ public final class HrSupernet implements Supernet {
         h = down.get(i).forward(h, mode).add(next);
       }
       return tail.forward(h, mode);
+    }
+
+    @Override
+    public String describeAll(InferenceGraph graph, List<String> ys) {
+      String h = incre.isEmpty() ? ys.get(0) : incre.get(0).describe(graph, ys.get(0));
+      for (int i = 0; i + 1 < ys.size(); i++) {
+        String next = incre.isEmpty() ? ys.get(i + 1) : incre.get(i + 1).describe(graph, ys.get(i + 1));
+        h = graph.add(down.get(i).describe(graph, h), next);
+      }
+      return tail.describe(graph, h);
     }
 
     @Override
@@ -422,6 +488,16 @@ public final class HrSupernet implements Supernet {
       }
       INDArray maps = classifier.forward(transform.forward(concat.forward(parts), mode), mode);
       return toInput == null ? maps : toInput.forward(maps, mode);
+    }
+
+    @Override
+    public String describeAll(InferenceGraph graph, List<String> ys) {
+      List<String> parts = new ArrayList<>();
+      for (int i = 0; i < ys.size(); i++) {
+        parts.add(fits.get(i) == null ? ys.get(i) : fits.get(i).describe(graph, ys.get(i)));
+      }
+      String maps = classifier.describe(graph, transform.describe(graph, graph.concat(parts)));
+      return toInput == null ? maps : toInput.describe(graph, maps);
     }
 
     @Override

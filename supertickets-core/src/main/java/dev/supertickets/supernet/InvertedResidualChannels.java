@@ -9,6 +9,7 @@ import dev.supertickets.nn.Activation;
 import dev.supertickets.nn.BatchNorm;
 import dev.supertickets.nn.ChannelCut;
 import dev.supertickets.nn.Conv2d;
+import dev.supertickets.nn.InferenceGraph;
 import dev.supertickets.nn.Mode;
 import dev.supertickets.nn.Module;
 import dev.supertickets.nn.Modules;
@@ -116,6 +117,10 @@ public final class InvertedResidualChannels implements Module {
       return Modules.backwardChain(layers(), g);
     }
 
+    String describe(InferenceGraph graph, String x) {
+      return Modules.describeChain(layers(), graph, x);
+    }
+
     List<ChannelCut> keep(int[] idx) {
       List<ChannelCut> cuts = new ArrayList<>();
       cuts.addAll(pw.keepOutputs(idx));
@@ -219,6 +224,21 @@ public final class InvertedResidualChannels implements Module {
       }
     }
     return sumBn.forward(sum, mode).addi(shortcut);
+  }
+
+  /** The paths as {@link #forward} runs them in {@link Mode#EVAL}: the merged path when one is in force. */
+  @Override
+  public String describe(InferenceGraph graph, String x) {
+    String shortcut = residual == null ? x : residual.describe(graph, x);
+    if (paths.isEmpty()) {
+      return shortcut;
+    }
+    String sum = null;
+    for (Path p : merged != null ? List.of(merged) : paths) {
+      String y = p.describe(graph, x);
+      sum = sum == null ? y : graph.add(sum, y);
+    }
+    return graph.add(sumBn.describe(graph, sum), shortcut);
   }
 
   /**
