@@ -25,13 +25,14 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "Draws SuperTickets: sparse subnetworks found by searching the architecture and pruning the "
         + "weights of a supernet in one training run.",
     subcommands = {DrawCommand.class, EvaluateCommand.class, CompareCommand.class, InspectCommand.class,
-        TransferCommand.class,
+        TransferCommand.class, ExportCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"%nExamples:",
         "  supertickets draw --space tiny28 --data embedded --epochs 4 --out t.stkt --report report",
         "  supertickets inspect t.stkt",
         "  supertickets evaluate t.stkt --data /usr/share/datasets/fashion-mnist",
-        "  supertickets compare --space tiny28 --data embedded --epochs 2 --out baselines"})
+        "  supertickets compare --space tiny28 --data embedded --epochs 2 --out baselines",
+        "  supertickets export t.stkt --format onnx --out t.onnx"})
 public final class SuperTicketsCli implements Runnable {
   private final PrintStream out;
   private final PrintStream err;
@@ -78,7 +79,7 @@ public final class SuperTicketsCli implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing command: use draw, evaluate, compare or inspect");
+    throw new ParameterException(spec.commandLine(), "missing command: use draw, evaluate, compare, inspect, transfer or export");
   }
 
   PrintStream out() {

@@ -130,6 +130,29 @@ class SuperTicketsCliTest {
   }
 
   @Test
+  void exportWritesAnOnnxModelWithTheTicketsProvenance() throws Exception {
+    Path model = dir.resolve("t.onnx");
+    CliRun r = CliRun.of("export", ticketFile.toString(), "--format", "onnx", "--out", model.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("wrote ").contains("opset 18, compact form").contains("images NHWC [N, 28, 28, 1]");
+    onnx.Onnx.ModelProto proto = onnx.Onnx.ModelProto.parseFrom(java.nio.file.Files.readAllBytes(model));
+    assertThat(proto.getOpsetImport(0).getVersion()).isEqualTo(18);
+    assertThat(proto.getGraph().getInput(0).getName()).isEqualTo("images");
+    assertThat(proto.getMetadataPropsList()).anyMatch(e -> e.getKey().equals("provenance.seed")
+        && e.getValue().equals("3"));
+
+    CliRun merged = CliRun.of("export", ticketFile.toString(), "--format", "onnx", "--merged-paths", "--out",
+        dir.resolve("m.onnx").toString());
+    assertThat(merged.code()).as(merged.err()).isZero();
+    assertThat(onnx.Onnx.ModelProto.parseFrom(java.nio.file.Files.readAllBytes(dir.resolve("m.onnx"))).getGraph()
+        .getNodeCount()).as("merged paths: fewer nodes").isLessThan(proto.getGraph().getNodeCount());
+
+    CliRun tflite = CliRun.of("export", ticketFile.toString(), "--format", "tflite", "--out", model.toString());
+    assertThat(tflite.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(tflite.err()).contains("--format").contains("onnx");
+  }
+
+  @Test
   void evaluateGivesTheAccuracyDrawPrintedOnTheSameSubset() {
     // same seed and purpose as draw's --test-limit, so the same 200 images
     CliRun r = CliRun.of("evaluate", ticketFile.toString(), "--data", "embedded", "--limit", "200", "--seed", "3");
@@ -196,7 +219,7 @@ class SuperTicketsCliTest {
 
   @Test
   void helpAndVersionExitZero() {
-    for (String command : List.of("draw", "evaluate", "compare", "inspect")) {
+    for (String command : List.of("draw", "evaluate", "compare", "inspect", "export")) {
       CliRun r = CliRun.of(command, "--help");
       assertThat(r.code()).as(command).isZero();
       assertThat(r.out()).as(command).contains("Usage: supertickets " + command).contains("Exit codes:")
@@ -242,7 +265,7 @@ class SuperTicketsCliTest {
     assertThat(CliRun.of("evaluate").err()).contains("Missing required parameter: 'TICKET'");
     CliRun none = CliRun.of();
     assertThat(none.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(none.err()).contains("missing command: use draw, evaluate, compare or inspect");
+    assertThat(none.err()).contains("missing command: use draw, evaluate, compare, inspect, transfer or export");
     assertThat(CliRun.of("drwa").err()).contains("Did you mean: supertickets draw?");
   }
 
