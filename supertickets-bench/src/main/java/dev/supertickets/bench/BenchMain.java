@@ -239,9 +239,9 @@ public final class BenchMain {
     private static void useThreads(BenchTable.Engine engine, int t) {
         if (engine == BenchTable.Engine.PYTORCH) {
             Threads.torch(t);
-        } else {
+        } else if (engine == BenchTable.Engine.ND4J) {
             Threads.nd4j(t);
-        }
+        } // ONNX Runtime: the side's session was built with t threads
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.supertickets.bench.BenchTable.Engine;
 import dev.supertickets.bench.BenchTable.Goal;
 import dev.supertickets.bench.BenchTable.Ratio;
 import dev.supertickets.bench.BenchTable.Spec;
+import dev.supertickets.onnx.OnnxExport;
 import dev.supertickets.space.InputSpec;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.space.SearchSpaces;
@@ -139,6 +140,20 @@ final class BenchRows {
               c(), SEED)),
           Spec.of("4 compact", 1).sides(OURS + " serving()", Engine.ND4J, OURS + " uncut supernet (masked)",
               Engine.ND4J), false));
+    }
+    for (int t : List.of(1, 2)) {
+      for (int ib : List.of(1, 128)) {
+        Side serving = new Side("infer.serving." + ib + ".t" + t, () -> OursStep.inference(ticket().serving(), ib,
+            h(), w(), c(), SEED));
+        for (boolean merged : new boolean[] {false, true}) {
+          String form = merged ? "merged-paths export" : "compact export";
+          rows.add(new BenchRow("compacted ticket inference, batch " + ib + ": ONNX Runtime on its " + form,
+              serving, new Side("infer.ort." + form + "." + ib + ".t" + t, () -> new OrtStep(
+                  OnnxExport.of(ticket()).mergedPaths(merged).toBytes(), ib, h(), w(), c(), t, SEED)),
+              Spec.of("8 onnx runtime", t).sides(OURS + " serving()", Engine.ND4J, "ONNX Runtime 1.20 " + form,
+                  Engine.ONNX_RUNTIME).goal(new Goal(1.0, true)).flops(2.0 * ticketMacs * ib), false));
+        }
+      }
     }
     int m = b * SPARSE_PIXELS;
     for (double s : plan.sparsities()) {

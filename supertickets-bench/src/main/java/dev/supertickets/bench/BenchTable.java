@@ -52,7 +52,9 @@ public final class BenchTable {
         /** SuperTickets-J on ND4J (and its Java kernels). */
         ND4J,
         /** PyTorch through DJL. */
-        PYTORCH
+        PYTORCH,
+        /** ONNX Runtime for Java on an exported ticket (its threads are the session's). */
+        ONNX_RUNTIME
     }
 
     /** How a row's ratio is formed from the two medians. */
