@@ -7,14 +7,12 @@ import dev.supertickets.tensor.Backend;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.train.Metrics;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -29,9 +27,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DataOptions data;
 
-  @Parameters(index = "0", paramLabel = "TICKET", description = "A ticket file written by draw (or "
-      + "SuperTicket.save).")
-  Path ticketFile;
+  @Mixin TicketArgument ticketFile;
 
   @Option(names = "--split", paramLabel = "test|train", defaultValue = "test",
       description = "Which split to evaluate on (default: ${DEFAULT-VALUE}).")
@@ -51,7 +47,7 @@ final class EvaluateCommand implements Callable<Integer> {
         split);
     Checks.option(spec, limit >= 0, "--limit must be 0 (all) or positive, got %s", limit);
     Backend.init();
-    SuperTicket ticket = SuperTicket.load(ticketFile);
+    SuperTicket ticket = ticketFile.load();
     DataSplits splits = data.load();
     Dataset d = Baselines.limit(split.equals("test") ? splits.test() : splits.train(), limit, seed,
         split + "-limit");

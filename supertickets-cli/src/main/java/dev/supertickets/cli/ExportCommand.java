@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code supertickets export}: a ticket file as a model other runtimes serve. */
@@ -28,9 +28,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @ParentCommand SuperTicketsCli cli;
 
-  @Parameters(index = "0", paramLabel = "TICKET", description = "A ticket file written by draw (or "
-      + "SuperTicket.save).")
-  Path ticketFile;
+  @Mixin TicketArgument ticketFile;
 
   @Option(names = "--format", paramLabel = "onnx", required = true,
       description = "The model format: ${COMPLETION-CANDIDATES}.")
@@ -48,12 +46,12 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Backend.init();
-    SuperTicket ticket = SuperTicket.load(ticketFile);
+    SuperTicket ticket = ticketFile.load();
     OnnxExport export = OnnxExport.of(ticket).mergedPaths(merged);
     try {
       export.write(out);
     } catch (IllegalArgumentException | UnsupportedOperationException e) {
-      cli.err().println("error: " + ticketFile + " cannot be exported: " + e.getMessage());
+      cli.err().println("error: " + ticketFile.file + " cannot be exported: " + e.getMessage());
       return ExitCodes.BAD_FILE;
     }
     cli.out().printf(Locale.ROOT, "wrote     %s (%,d bytes, %s, opset %d, %s form)%n", out.toAbsolutePath(),

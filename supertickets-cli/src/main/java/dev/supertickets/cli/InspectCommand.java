@@ -7,12 +7,11 @@ import dev.supertickets.supernet.Architecture;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.ticket.SuperTicket;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code supertickets inspect}: what a ticket file holds, without any data. */
@@ -23,14 +22,12 @@ import picocli.CommandLine.ParentCommand;
 final class InspectCommand implements Callable<Integer> {
   @ParentCommand SuperTicketsCli cli;
 
-  @Parameters(index = "0", paramLabel = "TICKET", description = "A ticket file written by draw (or "
-      + "SuperTicket.save).")
-  Path ticketFile;
+  @Mixin TicketArgument ticketFile;
 
   @Override
   public Integer call() throws Exception {
     Backend.init();
-    SuperTicket t = SuperTicket.load(ticketFile);
+    SuperTicket t = ticketFile.load();
     SupernetCost supernet = t.space().cost();
     Profiler.Cost cost = t.cost();
     Architecture full = Architecture.full(t.space());
@@ -38,7 +35,7 @@ final class InspectCommand implements Callable<Integer> {
     long weights = layers.stream().mapToLong(LayerDensity::weights).sum();
     long active = layers.stream().mapToLong(LayerDensity::active).sum();
     PrintStream o = cli.out();
-    o.printf(Locale.ROOT, "ticket    %s%n", ticketFile.toAbsolutePath());
+    o.printf(Locale.ROOT, "ticket    %s%n", ticketFile.file.toAbsolutePath());
     o.printf(Locale.ROOT, "space     %s (input %s, %d classes)%n", t.space().name(), t.space().input(),
         t.space().head().numClasses());
     o.printf(Locale.ROOT, "method    %s, seed %s%n", t.provenance().get("method"), t.provenance().get("seed"));

@@ -83,7 +83,8 @@ public final class Dropout implements Module {
   /** The identity: inference does not drop. */
   @Override
   public String describe(InferenceGraph graph, String x) {
-    return x;
+    checkNotNull(graph, "graph must not be null");
+    return checkNotNull(x, "value name must not be null");
   }
 
   @Override

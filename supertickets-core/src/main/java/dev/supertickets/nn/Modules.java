@@ -30,6 +30,9 @@ public final class Modules {
 
   /** Describes {@code layers} one after another on value {@code x}; returns the last output's name. */
   public static String describeChain(List<? extends Module> layers, InferenceGraph graph, String x) {
+    checkNotNull(layers, "layers must not be null");
+    checkNotNull(graph, "graph must not be null");
+    checkNotNull(x, "value name must not be null");
     String y = x;
     for (Module m : layers) {
       y = m.describe(graph, y);

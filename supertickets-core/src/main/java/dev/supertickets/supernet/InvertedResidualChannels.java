@@ -203,7 +203,8 @@ public final class InvertedResidualChannels implements Module {
     }
     INDArray shortcut = residual == null ? x : residual.forward(x, mode);
     if (paths.isEmpty()) {
-      return shortcut;
+      // never the input itself: callers sum into and activate a block's output in place (the fuse modules)
+      return residual == null ? x.dup() : shortcut;
     }
     List<Path> run = merged != null && x.size(0) <= MERGED_MAX_BATCH ? List.of(merged) : paths;
     INDArray sum = null;

@@ -3,6 +3,8 @@ package dev.supertickets.supernet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import dev.supertickets.nn.GradientCheckerAccess;
 import dev.supertickets.nn.Mode;
 import dev.supertickets.nn.Param;
@@ -60,6 +62,36 @@ class HrSupernetTest {
       HrSupernet net = new HrSupernet(small(dense), new SplittableRandom(3), DataType.DOUBLE);
       INDArray x = Tensors.gaussian(new SplittableRandom(4), 1, DataType.DOUBLE, 2, 12, 12, 1);
       assertThat(GradientCheckerAccess.maxRelativeError(net, x, 5, 3)).as("dense head " + dense).isLessThan(1e-5);
+    }
+  }
+
+  @Test
+  void aBlockCutToNothingComputesWhatAPathOfZerosWould() {
+    // a block with no path, stride 1 and as many outputs as inputs is the identity; the fuse sums and activations
+    // run in place on the first term's output, so an identity that handed back its input changed the branch the
+    // next fuse term reads (default28's stage2.fuse.b0.from0 and b1.from0 read branch 0; found by the ONNX export's
+    // check against ONNX Runtime)
+    for (boolean dense : new boolean[] {false, true}) {
+      SearchSpace.Builder b = SearchSpaces.default28().toBuilder().input(1, 12, 12);
+      SearchSpace space = (dense ? b.denseHead(6, 3) : b).build();
+      Map<String, ImmutableList<Integer>> none = new LinkedHashMap<>();
+      Map<String, ImmutableList<Integer>> one = new LinkedHashMap<>();
+      Architecture.full(space).hidden().forEach((block, h) -> {
+        none.put(block, ImmutableList.copyOf(h.stream().map(c -> 0).toList()));
+        one.put(block, ImmutableList.copyOf(h.stream().map(c -> 1).toList()));
+      });
+      HrSupernet cut = new HrSupernet(space, new Architecture(ImmutableMap.copyOf(none)), new SplittableRandom(3),
+          DataType.DOUBLE);
+      HrSupernet zeros = new HrSupernet(space, new Architecture(ImmutableMap.copyOf(one)), new SplittableRandom(3),
+          DataType.DOUBLE);
+      Map<String, Param> byName = new LinkedHashMap<>();
+      zeros.params().forEach(p -> byName.put(p.name(), p));
+      cut.params().forEach(p -> byName.get(p.name()).value().assign(p.value())); // the same stem, residuals, head
+      zeros.params().stream().filter(p -> p.name().endsWith(".pwl.weight")).forEach(p -> p.value().assign(0));
+      INDArray x = Tensors.gaussian(new SplittableRandom(4), 1, DataType.DOUBLE, 2, 12, 12, 1);
+      INDArray expected = zeros.forward(x, Mode.EVAL).dup();
+      assertThat(cut.forward(x, Mode.EVAL).sub(expected).amaxNumber().doubleValue()).as("dense head " + dense)
+          .isLessThan(1e-12);
     }
   }
 

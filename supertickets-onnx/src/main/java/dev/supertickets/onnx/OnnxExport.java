@@ -11,6 +11,7 @@ import dev.supertickets.supernet.Supernet;
 import dev.supertickets.ticket.Provenance;
 import dev.supertickets.ticket.SuperTicket;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -92,7 +93,7 @@ public final class OnnxExport {
     SearchSpace space = ticket.space();
     Supernet net = merged ? ticket.serving() : ticket.compact();
     var in = space.input();
-    GraphProto.Builder g = GraphProto.newBuilder().setName(space.name() + " ticket");
+    GraphProto.Builder g = GraphProto.newBuilder().setName(text(space.name() + " ticket"));
     g.addInput(value(INPUT, "N", in.height(), in.width(), in.channels()));
     OnnxGraph graph = new OnnxGraph(g);
     graph.declare(INPUT, in.channels());
@@ -111,10 +112,11 @@ public final class OnnxExport {
     ModelProto.Builder model = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("SuperTickets-J")
         .setProducerVersion(Provenance.LIBRARY_VERSION).setGraph(g)
         .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-        .setDocString("A SuperTickets-J ticket of space " + space.name() + ": " + INPUT + " NHWC [N, "
-            + in.height() + ", " + in.width() + ", " + in.channels() + "] in [0, 1] -> " + OUTPUT);
+        .setDocString(text("A SuperTickets-J ticket of space " + space.name() + ": " + INPUT + " NHWC [N, "
+            + in.height() + ", " + in.width() + ", " + in.channels() + "] in [0, 1] -> " + OUTPUT));
     for (Map.Entry<String, String> e : metadata().entrySet()) {
-      model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(e.getKey()).setValue(e.getValue()));
+      model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(text(e.getKey()))
+          .setValue(text(e.getValue())));
     }
     return model.build();
   }
@@ -142,6 +144,14 @@ public final class OnnxExport {
     String std = graph.initializer("normalization.std", Nd4j.createFromArray(n.std()), "input normalisation");
     String centred = graph.emit(graph.node("Sub", "centred", INPUT, mean), c);
     return graph.emit(graph.node("Div", "normalised", centred, std), c);
+  }
+
+  /**
+   * {@code s} as protobuf can store it: names may hold unpaired surrogates (a Java string can), which UTF-8 cannot
+   * encode; they become '?' rather than a string that does not read back.
+   */
+  private static String text(String s) {
+    return new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
   }
 
   private static ValueInfoProto value(String name, String batch, long... dims) {

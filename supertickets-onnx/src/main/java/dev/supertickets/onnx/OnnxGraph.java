@@ -91,9 +91,17 @@ final class OnnxGraph implements InferenceGraph {
 
   @Override
   public String resize(String x, Resize.Interpolation mode, int outH, int outW) {
-    String sizes = constant("resize.sizes", TensorProto.newBuilder()
-        .setDataType(TensorProto.DataType.INT64.getNumber()).addDims(2).addInt64Data(outH).addInt64Data(outW));
-    NodeProto.Builder node = node("Resize", "resize", x, "", "", sizes).addAttribute(ints("axes", 2, 3));
+    // sizes for all four axes, [N, C] taken from x: Resize's `axes` attribute (opset 18) trips ONNX Runtime's
+    // shape inference when the input's shape is static ("number of elements of input 'sizes' (0)")
+    String nc = emit(node("Shape", "batch_channels", x).addAttribute(integer("start", 0))
+        .addAttribute(integer("end", 2)), 0);
+    java.nio.ByteBuffer hw = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putLong(outH).putLong(outW);
+    String spatial = constant("resize.hw", TensorProto.newBuilder()
+        .setDataType(TensorProto.DataType.INT64.getNumber()).addDims(2)
+        .setRawData(org.nd4j.shade.protobuf.ByteString.copyFrom(hw.array())));
+    String sizes = emit(node("Concat", "resize.sizes", nc, spatial).addAttribute(integer("axis", 0)), 0);
+    NodeProto.Builder node = node("Resize", "resize", x, "", "", sizes);
     if (mode == Resize.Interpolation.NEAREST) {
       // Resize's floor(o · in / out)
       node.addAttribute(string("mode", "nearest")).addAttribute(string("nearest_mode", "floor"))
@@ -171,7 +179,7 @@ final class OnnxGraph implements InferenceGraph {
 
   private String scalar(String hint, float value) {
     return constant(hint, TensorProto.newBuilder().setDataType(TensorProto.DataType.FLOAT.getNumber())
-        .addFloatData(value));
+        .setRawData(org.nd4j.shade.protobuf.ByteString.copyFrom(littleEndian(new float[] {value}))));
   }
 
   private String constant(String hint, TensorProto.Builder t) {

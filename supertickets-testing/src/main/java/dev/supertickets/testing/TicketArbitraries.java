@@ -11,6 +11,8 @@ import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.mask.Masks;
 import dev.supertickets.mask.Ranking;
 import dev.supertickets.mask.Selector;
+import dev.supertickets.nn.BatchNorm;
+import dev.supertickets.nn.Modules;
 import dev.supertickets.space.ActivationKind;
 import dev.supertickets.space.BatchNormSpec;
 import dev.supertickets.space.BlockSpec;
@@ -26,7 +28,9 @@ import dev.supertickets.space.StageSpec;
 import dev.supertickets.space.StemLayer;
 import dev.supertickets.supernet.Architecture;
 import dev.supertickets.supernet.HrSupernet;
+import dev.supertickets.supernet.Supernet;
 import dev.supertickets.tensor.Backend;
+import dev.supertickets.tensor.Tensors;
 import dev.supertickets.tensor.Workspaces;
 import dev.supertickets.ticket.Provenance;
 import dev.supertickets.ticket.SuperTicket;
@@ -167,6 +171,29 @@ public final class TicketArbitraries {
   /** Untrained tickets ({@link #tickets(SearchSpace)}) of spaces with inputs up to 12x12 and up to 8 channels. */
   public static Arbitrary<SuperTicket> tickets() {
     return searchSpaces(TICKET_INPUT_SIZE, TICKET_CHANNELS).flatMap(TicketArbitraries::tickets);
+  }
+
+  /**
+   * {@code ticket} with every batch norm's scale, shift and running statistics drawn away from their initial values
+   * (scale U(0.5, 1.5), shift N(0, 0.3²), mean N(0, 0.5²), variance U(0.5, 2)), as training leaves them. At
+   * initialisation a batch norm is nearly the identity, under which a test of inference code (serving forms, export,
+   * folding) could pass with the statistics ignored.
+   */
+  public static SuperTicket withTrainedStatistics(SuperTicket ticket, long seed) {
+    checkNotNull(ticket, "ticket must not be null");
+    Backend.init();
+    Supernet net = ticket.network();
+    SplittableRandom rng = new SplittableRandom(seed ^ 0x5eed);
+    try (MemoryWorkspace ignored = Workspaces.outside()) {
+      for (BatchNorm bn : Modules.ofType(net, BatchNorm.class)) {
+        int c = bn.channels();
+        bn.gamma().value().assign(Tensors.uniform(rng, 0.5, 1.5, DataType.FLOAT, 1, c));
+        bn.beta().value().assign(Tensors.gaussian(rng, 0.3, DataType.FLOAT, 1, c));
+        bn.setRunningStats(Tensors.gaussian(rng, 0.5, DataType.FLOAT, 1, c),
+            Tensors.uniform(rng, 0.5, 2, DataType.FLOAT, 1, c));
+      }
+    }
+    return SuperTicket.of(net, ticket.normalization(), ticket.provenance());
   }
 
   private static SuperTicket ticket(SearchSpace space, Architecture arch, long seed, double sparsity) {

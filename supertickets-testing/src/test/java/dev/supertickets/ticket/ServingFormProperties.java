@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.supertickets.data.Normalization;
 import dev.supertickets.mask.MaskPolicies;
-import dev.supertickets.nn.BatchNorm;
 import dev.supertickets.nn.Mode;
 import dev.supertickets.nn.Modules;
 import dev.supertickets.space.SearchSpace;
@@ -14,6 +13,7 @@ import dev.supertickets.supernet.Supernet;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.tensor.Tensors;
 import dev.supertickets.tensor.Workspaces;
+import dev.supertickets.testing.TicketArbitraries;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -37,7 +37,8 @@ class ServingFormProperties {
   @Property(tries = 8)
   void servingPredictsAsTheCompactedTicket(@ForAll @IntRange(min = 1, max = 12) int batch, @ForAll long seed) {
     SearchSpace space = SearchSpaces.tiny28();
-    SuperTicket ticket = withRandomStatistics(SuperTicket.initial(space, Normalization.identity(1), seed), seed)
+    SuperTicket ticket = TicketArbitraries.withTrainedStatistics(
+        SuperTicket.initial(space, Normalization.identity(1), seed), seed)
         .prune(MaskPolicies.magnitude(), 0.6, null, seed);
     Supernet compact = ticket.compact();
     Supernet serving = ticket.serving();
@@ -57,21 +58,5 @@ class ServingFormProperties {
       serving.clearCache();
     }
     assertThat(blocks).noneMatch(InvertedResidualChannels::isMerged);
-  }
-
-  /** The ticket with random BN scales, shifts and running statistics, as training would leave them. */
-  private static SuperTicket withRandomStatistics(SuperTicket t, long seed) {
-    Supernet net = t.network();
-    SplittableRandom rng = new SplittableRandom(seed ^ 0x5eed);
-    try (MemoryWorkspace ignored = Workspaces.outside()) {
-      for (BatchNorm bn : Modules.ofType(net, BatchNorm.class)) {
-        int c = bn.channels();
-        bn.gamma().value().assign(Tensors.uniform(rng, 0.5, 1.5, DataType.FLOAT, 1, c));
-        bn.beta().value().assign(Tensors.gaussian(rng, 0.3, DataType.FLOAT, 1, c));
-        bn.setRunningStats(Tensors.gaussian(rng, 0.5, DataType.FLOAT, 1, c),
-            Tensors.uniform(rng, 0.5, 2, DataType.FLOAT, 1, c));
-      }
-    }
-    return SuperTicket.of(net, t.normalization(), t.provenance());
   }
 }
