@@ -1,6 +1,5 @@
 package dev.supertickets.cli;
 
-import com.google.common.collect.ImmutableMap;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.space.SearchSpaces;
@@ -8,39 +7,28 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.function.Supplier;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Option values that picocli does not convert by itself; a bad value becomes a usage error naming the fix. */
 final class Converters {
-  /** The ready-made spaces by name. */
-  static final ImmutableMap<String, Supplier<SearchSpace>> SPACES = ImmutableMap.of(
-      "tiny28", SearchSpaces::tiny28,
-      "reference28", SearchSpaces::reference28,
-      "default28", SearchSpaces::default28,
-      "mobilenetv2-chain28", SearchSpaces::mobileNetV2Chain28,
-      "cifar32", SearchSpaces::cifar32,
-      "imagenet224", SearchSpaces::imagenet224);
-
   private Converters() {}
 
   /** A preset name or a search-space JSON file ({@code SearchSpace.toJson()}). */
   static final class Space implements ITypeConverter<SearchSpace> {
     @Override
     public SearchSpace convert(String value) throws IOException {
-      Supplier<SearchSpace> preset = SPACES.get(value);
-      if (preset != null) {
-        return preset.get();
+      if (SearchSpaces.NAMES.contains(value)) {
+        return SearchSpaces.named(value);
       }
       Path file = Path.of(value);
       if (!value.endsWith(".json")) {
-        throw new TypeConversionException("unknown search space " + value + "; use one of " + SPACES.keySet()
+        throw new TypeConversionException("unknown search space " + value + "; use one of " + SearchSpaces.NAMES
             + " or a search-space JSON file (SearchSpace.toJson)");
       }
       if (!Files.isRegularFile(file)) {
         throw new TypeConversionException("search-space file " + file.toAbsolutePath() + " does not exist; write "
-            + "one with SearchSpace.toJson() or use one of " + SPACES.keySet());
+            + "one with SearchSpace.toJson() or use one of " + SearchSpaces.NAMES);
       }
       try {
         return SearchSpace.fromJson(Files.readString(file));

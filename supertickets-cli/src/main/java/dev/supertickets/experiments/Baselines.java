@@ -9,7 +9,6 @@ import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.mask.MaskPolicy;
 import dev.supertickets.mask.ScoredPolicy;
 import dev.supertickets.tensor.Backend;
-import dev.supertickets.tensor.RandomStreams;
 import dev.supertickets.ticket.Provenance;
 import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
@@ -229,7 +228,7 @@ public final class Baselines {
 
   /** A seeded random subset of {@code n} samples (all when n is 0 or at least the set's size). */
   public static Dataset limit(Dataset d, int n, long seed, String purpose) {
-    return n == 0 || n >= d.size() ? d : d.sample(n, new RandomStreams(seed).stream(purpose));
+    return d.limit(n, seed, purpose);
   }
 
   /** A stage's result and its wall time. */

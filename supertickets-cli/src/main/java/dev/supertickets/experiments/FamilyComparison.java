@@ -145,13 +145,9 @@ public final class FamilyComparison {
       if (spaceName == null) {
         return SearchSpaces.resnetStyle28(depth, width);
       }
-      return switch (spaceName) {
-        case "reference28" -> SearchSpaces.reference28();
-        case "tiny28" -> SearchSpaces.tiny28();
-        case "default28" -> SearchSpaces.default28();
-        default -> throw new IllegalArgumentException("--space must be reference28, tiny28 or default28, got "
-            + spaceName + "; or leave it out for the ResNet-style network of --depth");
-      };
+      checkArgument(BaselineOptions.SPACES.contains(spaceName), "--space must be one of %s, got %s; or leave it out "
+          + "for the ResNet-style network of --depth", BaselineOptions.SPACES, spaceName);
+      return SearchSpaces.named(spaceName);
     }
 
     @Option(names = "--seed", defaultValue = "1995", description = "the one seed (default: ${DEFAULT-VALUE})")

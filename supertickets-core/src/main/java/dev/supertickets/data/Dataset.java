@@ -213,6 +213,17 @@ public final class Dataset {
     return subset(Arrays.copyOf(Loader.permutation(size, random), n));
   }
 
+  /**
+   * At most {@code n} samples: all of them when {@code n} is 0 or not below the size, otherwise {@link #sample} from
+   * the stream {@code purpose} of {@code seed} ({@link dev.supertickets.tensor.RandomStreams}), so that runs with the
+   * same seed and purpose see the same subset.
+   */
+  public Dataset limit(int n, long seed, String purpose) {
+    checkArgument(n >= 0, "a limit must be 0 (all) or positive, got %s", n);
+    checkNotNull(purpose, "purpose must not be null; e.g. \"train-limit\"");
+    return n == 0 || n >= size ? this : sample(n, new dev.supertickets.tensor.RandomStreams(seed).stream(purpose));
+  }
+
   /** The given samples in the given order (repeats allowed), e.g. for a class-balanced subset; copies them. */
   public Dataset subset(int[] indices) {
     int len = sampleLength();

@@ -1,7 +1,9 @@
 package dev.supertickets.space;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.google.common.collect.ImmutableList;
 import java.util.List;
 
 /**
@@ -26,6 +28,30 @@ public final class SearchSpaces {
         .stage(List.of(2, 2, 3, 4), List.of(18, 36, 72, 144))
         .block(BlockSpec.DEFAULT)
         .batchNorm(BatchNormSpec.DEFAULT);
+  }
+
+  /** The presets {@link #named} knows, by name. */
+  public static final ImmutableList<String> NAMES = ImmutableList.of("tiny28", "reference28", "default28",
+      "mobilenetv2-chain28", "cifar32", "imagenet224");
+
+  /**
+   * A preset by name, one of {@link #NAMES}: {@code tiny28}, {@code reference28}, {@code default28},
+   * {@code mobilenetv2-chain28}, {@code cifar32} or {@code imagenet224}.
+   *
+   * @throws IllegalArgumentException for any other name, listing the presets
+   */
+  public static SearchSpace named(String name) {
+    checkNotNull(name, "space name must not be null; use one of %s", NAMES);
+    return switch (name.trim()) {
+      case "tiny28" -> tiny28();
+      case "reference28" -> reference28();
+      case "default28" -> default28();
+      case "mobilenetv2-chain28" -> mobileNetV2Chain28();
+      case "cifar32" -> cifar32();
+      case "imagenet224" -> imagenet224();
+      default -> throw new IllegalArgumentException("unknown search space " + name + "; use one of " + NAMES
+          + " (or build one with SearchSpace.builder())");
+    };
   }
 
   /**

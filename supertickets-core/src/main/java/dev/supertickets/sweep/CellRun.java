@@ -1,0 +1,93 @@
+package dev.supertickets.sweep;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.supertickets.data.Dataset;
+import dev.supertickets.data.EmbeddedFashionMnist;
+import dev.supertickets.data.FashionMnist;
+import dev.supertickets.data.Normalization;
+import dev.supertickets.draw.Recipe;
+import dev.supertickets.io.AtomicFiles;
+import dev.supertickets.space.SearchSpaces;
+import dev.supertickets.tensor.Backend;
+import dev.supertickets.ticket.SuperTicket;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Runs one cell into a folder: {@code tickets/ID.stkt}, {@code rows/ID.json} and, while a SuperTickets draw runs,
+ * {@code checkpoints/ID.ckpt} (every epoch end; a later attempt resumes from it). The ticket and the row are written
+ * atomically, the row last, so a row on disk means its ticket is there; a cell whose row exists is done.
+ */
+public final class CellRun {
+  /** The folder of the tickets. */
+  public static final String TICKETS = "tickets";
+  /** The folder of the rows. */
+  public static final String ROWS = "rows";
+  /** The folder of the checkpoints. */
+  public static final String CHECKPOINTS = "checkpoints";
+
+  private CellRun() {}
+
+  /** Where {@code cell}'s row goes under {@code dir}. */
+  public static Path rowFile(Path dir, SweepCell cell) {
+    return dir.resolve(ROWS).resolve(cell.id() + ".json");
+  }
+
+  /** Where {@code cell}'s ticket goes under {@code dir}. */
+  public static Path ticketFile(Path dir, SweepCell cell) {
+    return dir.resolve(TICKETS).resolve(cell.id() + ".stkt");
+  }
+
+  /** Whether {@code cell} is done under {@code dir} (its row is there). */
+  public static boolean isDone(Path dir, SweepCell cell) {
+    return Files.isRegularFile(rowFile(dir, cell));
+  }
+
+  /**
+   * Draws {@code cell} unless it is done under {@code dir}, and returns its row (read back when it was done). The
+   * ticket's provenance holds the cell ({@code sweep.cell}).
+   */
+  public static SweepRow run(SweepCell cell, Path dir) throws IOException {
+    checkNotNull(cell, "cell must not be null");
+    checkNotNull(dir, "output folder must not be null");
+    if (isDone(dir, cell)) {
+      return SweepRow.fromJson(Files.readString(rowFile(dir, cell)));
+    }
+    Backend.init();
+    Dataset train = train(cell);
+    Dataset test = test(cell);
+    Path checkpoint = dir.resolve(CHECKPOINTS).resolve(cell.id() + ".ckpt");
+    Files.createDirectories(checkpoint.getParent());
+    boolean resumed = Files.exists(checkpoint);
+    SweepMethod.Setting setting = new SweepMethod.Setting(SearchSpaces.named(cell.space()),
+        Recipe.named(cell.recipe()), cell.epochs(), cell.seed(), Normalization.of(train), train, test, checkpoint);
+    long t0 = System.nanoTime();
+    SuperTicket drawn = SweepMethod.of(cell.method()).draw(setting, cell.sparsity());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    SuperTicket ticket = drawn.withState(drawn.state(), Map.of("sweep.cell", cell.toJson()));
+    SweepRow row = SweepRow.of(cell, ticket, ticket.evaluate(test), seconds, resumed);
+    ticket.save(ticketFile(dir, cell));
+    AtomicFiles.write(rowFile(dir, cell), (row.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+    Files.deleteIfExists(checkpoint);
+    Files.deleteIfExists(checkpoint.resolveSibling(checkpoint.getFileName() + ".prev"));
+    return row;
+  }
+
+  /** The cell's training set (its limit applied with the cell's seed). */
+  public static Dataset train(SweepCell cell) throws IOException {
+    Dataset d = cell.data().equals(SweepCell.EMBEDDED) ? EmbeddedFashionMnist.train()
+        : FashionMnist.train(Path.of(cell.data()));
+    return d.limit(cell.trainLimit(), cell.seed(), "train-limit");
+  }
+
+  /** The cell's test set (its limit applied with the cell's seed). */
+  public static Dataset test(SweepCell cell) throws IOException {
+    Dataset d = cell.data().equals(SweepCell.EMBEDDED) ? EmbeddedFashionMnist.test()
+        : FashionMnist.test(Path.of(cell.data()));
+    return d.limit(cell.testLimit(), cell.seed(), "test-limit");
+  }
+}
