@@ -1,0 +1,114 @@
+package dev.supertickets.spark;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import dev.supertickets.report.SparsityPlot;
+import dev.supertickets.io.AtomicFiles;
+import dev.supertickets.sweep.CellRun;
+import dev.supertickets.sweep.SweepCell;
+import dev.supertickets.sweep.SweepGrid;
+import dev.supertickets.sweep.SweepRow;
+import dev.supertickets.sweep.SweepTable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Runs a sweep on Apache Spark, one cell a task: each task draws its cell into the output folder with
+ * {@link CellRun} (ticket and row written atomically, a cell whose row is there skipped, a SuperTickets cell resumed
+ * from the checkpoint its dead attempt left). Spark schedules the cells on the executors and retries a task whose
+ * executor died ({@code spark.task.maxFailures}); there is no scheduler or messaging of our own. When every task is
+ * done, the driver reads the rows back from the folder and writes {@code sweep.md}, {@code sweep.json} and
+ * {@code sweep.png}.
+ *
+ * <p>The output folder must be one that the driver and every executor see at the same path (a local folder on one
+ * machine, a shared mount on a cluster). Executors should run ND4J on one thread ({@code OMP_NUM_THREADS=1},
+ * {@code spark.executorEnv.OMP_NUM_THREADS}) with one core each, so that one task fills one core.
+ */
+public final class SparkSweep {
+  /** The plot beside the tables. */
+  public static final String PLOT_FILE = "sweep.png";
+  /** Where each task notes the process drawing its cell (for operators, and the cluster test). */
+  public static final String RUNNING = "running";
+
+  private SparkSweep() {}
+
+  /**
+   * Draws every cell of {@code cells} not yet done under {@code out} on {@code spark}, then writes the tables.
+   * Checks the cells (methods, spaces, data folders, distinct ids) and that {@code out} can be written before any
+   * task starts.
+   *
+   * @return the table of all cells' rows
+   * @throws IllegalArgumentException naming the first cell that cannot run, or the output folder, and the fix
+   */
+  public static SweepTable run(JavaSparkContext spark, List<SweepCell> cells, Path out) throws IOException {
+    checkNotNull(spark, "Spark context must not be null");
+    SweepGrid.check(cells);
+    Path dir = writable(out);
+    List<String> json = cells.stream().map(SweepCell::toJson).toList();
+    String where = dir.toString();
+    spark.parallelize(json, json.size()).foreach(cell -> runCell(cell, where));
+    return finish(cells, dir, Map.of("master", spark.master(), "cells", cells.size()));
+  }
+
+  /** What one task does: notes its process, then draws the cell (or finds it done). */
+  static void runCell(String cellJson, String dir) throws IOException {
+    SweepCell cell = SweepCell.fromJson(cellJson);
+    Path d = Path.of(dir);
+    Path running = d.resolve(RUNNING).resolve(cell.id() + ".pid");
+    Files.createDirectories(running.getParent());
+    AtomicFiles.write(running, Long.toString(ProcessHandle.current().pid()).getBytes(
+        java.nio.charset.StandardCharsets.US_ASCII));
+    CellRun.run(cell, d);
+  }
+
+  /**
+   * The table of {@code cells}' rows on disk under {@code dir}, written there with its plot.
+   *
+   * @throws IllegalStateException when a cell has no row
+   */
+  public static SweepTable finish(List<SweepCell> cells, Path dir, Map<String, Object> settings)
+      throws IOException {
+    List<SweepRow> rows = new ArrayList<>();
+    for (SweepCell c : cells) {
+      Path row = CellRun.rowFile(dir, c);
+      if (!Files.isRegularFile(row)) {
+        throw new IllegalStateException("cell " + c.id() + " has no row in " + row.getParent()
+            + "; run the sweep again: done cells are skipped");
+      }
+      rows.add(SweepRow.fromJson(Files.readString(row)));
+    }
+    SweepTable table = new SweepTable(rows);
+    Map<String, Object> s = new LinkedHashMap<>(settings);
+    s.put("grid", cells.stream().map(SweepCell::asMap).toList());
+    table.write(dir, s);
+    SparsityPlot plot = new SparsityPlot("sweep: test accuracy against sparsity", "test accuracy");
+    for (Map<String, Object> m : table.summary()) {
+      plot.add((String) m.get("method"), (Double) m.get("meanSparsity"), (Double) m.get("meanAccuracy"));
+    }
+    AtomicFiles.write(dir.resolve(PLOT_FILE), plot.png());
+    return table;
+  }
+
+  /** {@code out} made absolute and created; refuses a folder that cannot be written, naming it and the fix. */
+  static Path writable(Path out) {
+    checkNotNull(out, "output folder must not be null");
+    Path dir = out.toAbsolutePath();
+    try {
+      Files.createDirectories(dir);
+      Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
+      Files.delete(probe);
+    } catch (IOException | SecurityException e) {
+      throw new IllegalArgumentException("output folder " + dir + " cannot be written (" + e + "); choose a "
+          + "folder you can write, on storage the driver and every executor see at the same path", e);
+    }
+    checkArgument(Files.isDirectory(dir), "output %s is not a folder", dir);
+    return dir;
+  }
+}
