@@ -25,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "Draws SuperTickets: sparse subnetworks found by searching the architecture and pruning the "
         + "weights of a supernet in one training run.",
     subcommands = {DrawCommand.class, EvaluateCommand.class, CompareCommand.class, InspectCommand.class,
-        TransferCommand.class, ExportCommand.class,
+        TransferCommand.class, ExportCommand.class, SweepCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"%nExamples:",
         "  supertickets draw --space tiny28 --data embedded --epochs 4 --out t.stkt --report report",
@@ -79,7 +79,7 @@ public final class SuperTicketsCli implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing command: use draw, evaluate, compare, inspect, transfer or export");
+    throw new ParameterException(spec.commandLine(), "missing command: use draw, evaluate, compare, inspect, transfer, export or sweep");
   }
 
   PrintStream out() {

@@ -47,6 +47,26 @@ class LauncherIT {
 
     Result bad = run(link, "draw", "--epochs", "0", "--data", "embedded");
     assertThat(bad.code).as(bad.output).isEqualTo(2);
+
+    Result export = run(link, "export", "t.stkt", "--format", "onnx", "--out", "t.onnx");
+    assertThat(export.code).as(export.output).isZero();
+    assertThat(dir.resolve("t.onnx")).isNotEmptyFile();
+  }
+
+  @Test
+  void theInstalledCommandRunsASweepOnSpark() throws Exception {
+    Files.writeString(dir.resolve("grid.json"), "{\"methods\": [\"supertickets\", \"gmp\"], \"sparsities\": [0.6], "
+        + "\"seeds\": [1], \"epochs\": 1, \"space\": \"tiny28\", \"data\": \"embedded\", \"trainLimit\": 384, "
+        + "\"testLimit\": 100}");
+    Result sweep = run(LAUNCHER, "sweep", "--grid", "grid.json", "--out", "sweep");
+    assertThat(sweep.code).as(sweep.output).isZero();
+    assertThat(sweep.output).contains("| supertickets | 0.60 | 1 |").contains("| gmp | 0.60 | 1 |")
+        .contains("cells     2 on local[2]");
+    assertThat(dir.resolve("sweep").resolve("sweep.md")).exists();
+
+    Result unknown = run(LAUNCHER, "sweep", "--grid", "grid.json", "--out", "sweep", "--master", "local[2]",
+        "--local-cluster", "0");
+    assertThat(unknown.code).as(unknown.output).isEqualTo(2);
   }
 
   private record Result(int code, String output) {}

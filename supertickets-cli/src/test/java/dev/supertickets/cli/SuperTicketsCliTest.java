@@ -265,7 +265,7 @@ class SuperTicketsCliTest {
     assertThat(CliRun.of("evaluate").err()).contains("Missing required parameter: 'TICKET'");
     CliRun none = CliRun.of();
     assertThat(none.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(none.err()).contains("missing command: use draw, evaluate, compare, inspect, transfer or export");
+    assertThat(none.err()).contains("missing command: use draw, evaluate, compare, inspect, transfer, export or sweep");
     assertThat(CliRun.of("drwa").err()).contains("Did you mean: supertickets draw?");
   }
 

@@ -60,9 +60,8 @@ public final class StandaloneCluster implements AutoCloseable {
     Files.createDirectories(logs);
     String cp = System.getProperty("java.class.path");
     int n = 0;
-    for (String entry : cp.split(File.pathSeparator)) {
-      Path p = Path.of(entry);
-      if (entry.endsWith(".jar") && Files.isRegularFile(p)) {
+    for (Path p : jarsOf(cp)) {
+      {
         // the workers' launcher builds executor class paths from SPARK_HOME/jars
         Path link = jars.resolve(String.format("%03d-%s", n++, p.getFileName()));
         if (!Files.exists(link)) {
@@ -150,6 +149,22 @@ public final class StandaloneCluster implements AutoCloseable {
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().put("OMP_NUM_THREADS", "1");
     return pb.start();
+  }
+
+  /** The jars of a class path, a {@code DIR/*} entry (as the launcher script writes) expanded. */
+  private static List<Path> jarsOf(String cp) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (String entry : cp.split(File.pathSeparator)) {
+      if (entry.endsWith("*")) {
+        Path dir = Path.of(entry.substring(0, entry.length() - 1));
+        try (var files = Files.list(dir)) {
+          files.filter(f -> f.toString().endsWith(".jar")).sorted().forEach(out::add);
+        }
+      } else if (entry.endsWith(".jar") && Files.isRegularFile(Path.of(entry))) {
+        out.add(Path.of(entry));
+      }
+    }
+    return out;
   }
 
   private static int freePort() throws IOException {

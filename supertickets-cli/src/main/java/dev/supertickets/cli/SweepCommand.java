@@ -1,0 +1,98 @@
+package dev.supertickets.cli;
+
+import dev.supertickets.spark.SparkSweep;
+import dev.supertickets.spark.StandaloneCluster;
+import dev.supertickets.sweep.SweepCell;
+import dev.supertickets.sweep.SweepGrid;
+import dev.supertickets.sweep.SweepTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code supertickets sweep}: a grid of draws on Apache Spark, one cell a task. */
+@Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = SuperTicketsCli.Version.class,
+    description = "Runs a grid of draws (methods x sparsities x seeds, from a grid file) on Apache Spark, one cell a "
+        + "task: each cell's ticket and row go to --out atomically, cells already there are skipped, a SuperTickets "
+        + "cell whose executor died resumes from its checkpoint. Writes sweep.md, sweep.json and sweep.png and "
+        + "prints the table.",
+    footer = {"%nGrid file:", "  {\"methods\": [\"supertickets\", \"gmp\", \"rigl\"], \"sparsities\": [0.8, 0.9], "
+        + "\"seeds\": [1, 2],", "   \"epochs\": 3, \"space\": \"tiny28\", \"recipe\": \"standard\", \"data\": "
+        + "\"embedded\", \"trainLimit\": 2000}", "%nExamples:",
+        "  supertickets sweep --grid grid.json --out sweep",
+        "  supertickets sweep --grid grid.json --out sweep --local-cluster 2",
+        "  supertickets sweep --grid grid.json --out /shared/sweep --master spark://head:7077"})
+final class SweepCommand implements Callable<Integer> {
+  @ParentCommand SuperTicketsCli cli;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--grid", paramLabel = "FILE", required = true,
+      description = "The grid file (JSON): methods, sparsities, seeds, epochs, space, recipe, data and limits.")
+  Path grid;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "sweep",
+      description = "Output folder, seen by the driver and every executor at the same path (default: "
+          + "${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--master", paramLabel = "URL", defaultValue = "local[2]",
+      description = "Spark master: local[N] (N tasks in this JVM), spark://HOST:PORT (a standalone cluster whose "
+          + "workers have this installation at the same path) (default: ${DEFAULT-VALUE}).")
+  String master;
+
+  @Option(names = "--local-cluster", paramLabel = "N",
+      description = "Start a standalone cluster of a master and N one-core workers on this machine (each its own "
+          + "JVM; logs under --out/cluster) and run on it, instead of --master.")
+  Integer localCluster;
+
+  @Option(names = "--executor-memory", paramLabel = "MB", defaultValue = "1536",
+      description = "Heap of each executor of --local-cluster, in MiB (default: ${DEFAULT-VALUE}).")
+  int executorMemory;
+
+  @Override
+  public Integer call() throws Exception {
+    Checks.option(spec, Files.isRegularFile(grid), "--grid %s does not exist; write a grid file (see --help)",
+        grid);
+    Checks.option(spec, localCluster == null || localCluster >= 1, "--local-cluster needs at least 1 worker, got "
+        + "%s", localCluster);
+    List<SweepCell> cells;
+    try {
+      cells = SweepGrid.fromJson(Files.readString(grid)).cells();
+      SweepGrid.check(cells);
+    } catch (IllegalArgumentException e) {
+      cli.err().println("error: grid " + grid + ": " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    if (localCluster == null) {
+      return run(new SparkConf().setMaster(master), cells);
+    }
+    try (StandaloneCluster cluster = StandaloneCluster.start(out.toAbsolutePath().resolve("cluster"),
+        localCluster, executorMemory + 512)) {
+      return run(cluster.driverConf("supertickets sweep", executorMemory), cells);
+    }
+  }
+
+  private int run(SparkConf conf, List<SweepCell> cells) throws Exception {
+    conf.setAppName("supertickets sweep").setIfMissing("spark.ui.enabled", "false");
+    long t0 = System.nanoTime();
+    try (JavaSparkContext spark = new JavaSparkContext(conf)) {
+      SweepTable table = SparkSweep.run(spark, cells, out);
+      cli.out().print(table.markdown());
+      cli.out().printf(java.util.Locale.ROOT, "cells     %d on %s in %.1f s%n", cells.size(), spark.master(),
+          (System.nanoTime() - t0) / 1e9);
+      cli.out().println("written   " + out.toAbsolutePath().resolve(SweepTable.MARKDOWN_FILE) + ", "
+          + SweepTable.JSON_FILE + ", " + SparkSweep.PLOT_FILE);
+      return ExitCodes.OK;
+    } catch (IllegalArgumentException e) {
+      cli.err().println("error: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+  }
+}
