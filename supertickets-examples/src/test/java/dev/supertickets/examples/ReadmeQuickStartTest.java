@@ -30,6 +30,13 @@ class ReadmeQuickStartTest {
   }
 
   @Test
+  void readmeSparkSweepIsTheTestedCode() {
+    String code = Snippets.between("supertickets-spark/src/test/java/dev/supertickets/spark/ReadmeSweepTest.java",
+        "spark sweep", 4);
+    assertThat(Snippets.read("README.md")).contains("```java\n" + code + "\n```");
+  }
+
+  @Test
   void readmeCustomPolicyIsTheExamplesCode() {
     String code = Snippets.between(EXAMPLES + "CustomPolicyExample.java", "custom policy", 2);
     assertThat(Snippets.read("README.md")).contains("```java\n" + code + "\n```");

@@ -58,7 +58,10 @@ public final class StandaloneCluster implements AutoCloseable {
     Path logs = workDir.resolve("logs");
     Files.createDirectories(jars);
     Files.createDirectories(logs);
-    String cp = System.getProperty("java.class.path");
+    // absolute: executors start in the workers' folders
+    String cp = java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(
+            File.pathSeparator));
     int n = 0;
     for (Path p : jarsOf(cp)) {
       {
@@ -98,7 +101,8 @@ public final class StandaloneCluster implements AutoCloseable {
 
   /**
    * A driver configuration for this cluster: the driver on 127.0.0.1, executors with this JVM's class path, one
-   * ND4J thread and {@code executorMemoryMb} of heap, no web UI.
+   * thread each (one ND4J thread, the Java kernels in the task's thread, one GC thread: a worker has one core) and
+   * {@code executorMemoryMb} of heap, no web UI.
    */
   public SparkConf driverConf(String appName, int executorMemoryMb) {
     return new SparkConf().setAppName(appName).setMaster(masterUrl)
@@ -106,6 +110,9 @@ public final class StandaloneCluster implements AutoCloseable {
         .set("spark.executor.extraClassPath", classPath)
         .set("spark.executor.memory", executorMemoryMb + "m")
         .set("spark.executorEnv.OMP_NUM_THREADS", "1")
+        // one core an executor: the Java kernels' parallel loops run in the task's thread, one GC thread
+        .set("spark.executor.extraJavaOptions", "-Djava.util.concurrent.ForkJoinPool.common.parallelism=0 "
+            + "-XX:ParallelGCThreads=1 -XX:ConcGCThreads=1")
         .set("spark.ui.enabled", "false");
   }
 
