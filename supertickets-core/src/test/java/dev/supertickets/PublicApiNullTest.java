@@ -171,6 +171,11 @@ class PublicApiNullTest {
         .setDefault(IdxArray.class, IdxArray.of(new int[] {1}, new byte[] {0}))
         .setDefault(Archive.class, new Archive("ticket", 1, Map.of()))
         .setDefault(SoftmaxCrossEntropy.class, new SoftmaxCrossEntropy())
+        .setDefault(dev.supertickets.sweep.SweepCell.class, new dev.supertickets.sweep.SweepCell("gmp", 0.5, 1, 1,
+            "tiny28", "standard", "embedded", 0, 0))
+        .setDefault(dev.supertickets.train.Metrics.class, new dev.supertickets.train.Metrics(1, 0.5, 1))
+        .setDefault(dev.supertickets.sweep.SweepMethod.Setting.class, new dev.supertickets.sweep.SweepMethod.Setting(
+            space, dev.supertickets.draw.Recipe.standard(), 1, 1, norm, data, data, java.util.Optional.empty()))
         .setDefault(Optimizer.class, new Sgd(0.9, false))
         .setDefault(LrSchedule.class, LrSchedule.constant(0.01))
         .setDefault(L2Penalty.class, L2Penalty.none())

@@ -49,7 +49,7 @@ import java.util.function.Supplier;
  */
 public final class Baselines {
   /** Batches of 128 over which the one-shot rows re-estimate BN statistics, as many as the drawer uses. */
-  static final int CALIBRATION_BATCHES = 10;
+  static final int CALIBRATION_BATCHES = dev.supertickets.sweep.SweepMethod.CALIBRATION_BATCHES;
 
   private Baselines() {}
 

@@ -6,22 +6,17 @@ import dev.supertickets.cli.Args;
 import dev.supertickets.cli.RecipeOptions;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.DatasetNotFoundException;
-import dev.supertickets.data.Loader;
 import dev.supertickets.data.Normalization;
 import dev.supertickets.draw.Recipe;
-import dev.supertickets.draw.SuperTicketsDrawer;
 import dev.supertickets.elastic.ElasticTickets;
 import dev.supertickets.io.AtomicFiles;
 import dev.supertickets.io.Json;
-import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.report.SparsityPlot;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.space.SearchSpaces;
-import dev.supertickets.sparse.DstDrawer;
-import dev.supertickets.sparse.GmpDrawer;
 import dev.supertickets.sparse.ImpDrawer;
-import dev.supertickets.sparse.SupTickets;
+import dev.supertickets.sweep.SweepMethod;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
@@ -335,30 +330,35 @@ public final class FamilyComparison {
   private record Runs(Options o, SearchSpace space, Normalization norm, Dataset train, Dataset test,
       PrintStream log) {
 
+    /** The setting every method of the table draws in (no checkpoints). */
+    SweepMethod.Setting setting() {
+      return new SweepMethod.Setting(space, o.recipe(), o.epochs, o.seed, norm, train, test,
+          java.util.Optional.empty());
+    }
+
     Retrainer recipe() {
-      return Baselines.retraining(o.epochs, o.recipe(), o.seed).build();
+      return SweepMethod.retrainer(setting());
     }
 
     List<Row> byMethod(String method) {
       List<Row> rows = new ArrayList<>();
       switch (method) {
         case "dense" -> rows.add(timed("dense", "dense network, trained", 0, o.epochs,
-            () -> SuperTicket.initial(space, norm, o.seed).retrain(train, test, recipe()), 0));
+            () -> SweepMethod.DENSE.draw(setting(), 0), 0));
         case "supertickets" -> {
           for (double s : o.sparsities) {
             rows.add(timed("supertickets", "SuperTickets (search + prune in one run)", s, o.epochs,
-                () -> drawer(s).draw(train, test), 0));
+                () -> SweepMethod.SUPERTICKETS.draw(setting(), s), 0));
           }
         }
         case "search+magnitude" -> {
           long s0 = System.nanoTime();
-          SuperTicket searched = drawer(0).draw(train, test);
+          SuperTicket searched = SweepMethod.SEARCH_ONLY.draw(setting(), 0);
           double searchSeconds = seconds(s0);
           rows.add(row("search-only", "search only, dense", 0, o.epochs, searched, searchSeconds));
           for (double s : o.sparsities) {
             long p0 = System.nanoTime();
-            SuperTicket pruned = searched.prune(MaskPolicies.magnitude().scope(Scope.ERK), s, train, o.seed)
-                .recalibrate(train, Baselines.CALIBRATION_BATCHES, o.seed);
+            SuperTicket pruned = SweepMethod.oneShot(setting(), searched, s);
             double pruneSeconds = seconds(p0);
             rows.add(row("search+magnitude", "search, magnitude prune, no retraining", s, o.epochs, pruned,
                 searchSeconds + pruneSeconds));
@@ -368,55 +368,25 @@ public final class FamilyComparison {
         }
         case "gmp" -> {
           for (double s : o.sparsities) {
-            rows.add(timed("gmp", "GMP (cubic, per layer)", s, o.epochs,
-                () -> GmpDrawer.builder(space).seed(o.seed).retrainer(recipe()).normalization(norm)
-                    .targetSparsity(s).frequency(maskInterval()).build().draw(train, test), 0));
+            rows.add(timed("gmp", "GMP (cubic, per layer)", s, o.epochs, () -> SweepMethod.GMP.draw(setting(), s),
+                0));
           }
         }
         case "set", "rigl" -> {
           for (double s : o.sparsities) {
             rows.add(timed(method, method.equals("set") ? "SET (ERK)" : "RigL (ERK)", s, o.epochs,
-                () -> dst(method.equals("set") ? DstDrawer.Growth.RANDOM : DstDrawer.Growth.GRADIENT, s)
-                    .build().draw(train, test), 0));
+                () -> SweepMethod.of(method).draw(setting(), s), 0));
           }
         }
         case "rigl+sup" -> {
           for (double s : o.sparsities) {
             rows.add(timed(method, "Sup-tickets on RigL", s, o.epochs,
-                () -> dst(DstDrawer.Growth.GRADIENT, s).supTickets(supTickets()).build().draw(train, test), 0));
+                () -> SweepMethod.RIGL_SUP.draw(setting(), s), 0));
           }
         }
         default -> throw new IllegalArgumentException("unknown method " + method);
       }
       return rows;
-    }
-
-    /** Sup-tickets within the run's epochs: the last half in cycles of one epoch (at least two tickets). */
-    SupTickets supTickets() {
-      return SupTickets.builder().cycleEpochs(1).cycleRate(0.5).lr1(o.recipe().learningRate() / 20)
-          .lr2(o.recipe().learningRate() / 4)
-          .build();
-    }
-
-    DstDrawer.Builder dst(DstDrawer.Growth growth, double sparsity) {
-      return DstDrawer.builder(space).seed(o.seed).retrainer(recipe()).normalization(norm).growth(growth)
-          .distribution(Scope.ERK).targetSparsity(sparsity).updateInterval(maskInterval());
-    }
-
-    /**
-     * Steps between mask updates of GMP and DST: 16 updates before 75% of the steps. The papers' 100 to 1000 steps
-     * assume tens of thousands of steps; a short run would see one or two updates.
-     */
-    int maskInterval() {
-      long steps = (long) Loader.builder(train).batchSize(o.recipe().batchSize()).build().batchesPerEpoch()
-          * o.epochs;
-      return (int) Math.max(1, Math.round(0.75 * steps / 16));
-    }
-
-    SuperTicketsDrawer drawer(double sparsity) {
-      // the drawer's own defaults for everything the recipe leaves open (mask policy, prune interval)
-      return SuperTicketsDrawer.builder(space).recipe(o.recipe()).seed(o.seed).epochs(o.epochs)
-          .targetSparsity(sparsity).normalization(norm).build();
     }
 
     ImpDrawer imp(SearchSpace on) {

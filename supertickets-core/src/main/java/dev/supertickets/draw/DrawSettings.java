@@ -1,6 +1,7 @@
 package dev.supertickets.draw;
 
 import dev.supertickets.data.Normalization;
+import dev.supertickets.io.RecordComponents;
 import dev.supertickets.mask.MaskPolicy;
 import dev.supertickets.mask.Selector;
 import dev.supertickets.space.SearchSpace;

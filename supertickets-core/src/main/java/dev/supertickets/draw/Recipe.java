@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.supertickets.data.Augmentation;
+import dev.supertickets.io.RecordComponents;
 import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.mask.MaskPolicy;
 import dev.supertickets.mask.Scope;

@@ -64,7 +64,8 @@ public final class CellRun {
     Files.createDirectories(checkpoint.getParent());
     boolean resumed = Files.exists(checkpoint);
     SweepMethod.Setting setting = new SweepMethod.Setting(SearchSpaces.named(cell.space()),
-        Recipe.named(cell.recipe()), cell.epochs(), cell.seed(), Normalization.of(train), train, test, checkpoint);
+        Recipe.named(cell.recipe()), cell.epochs(), cell.seed(), Normalization.of(train), train, test,
+        java.util.Optional.of(checkpoint));
     long t0 = System.nanoTime();
     SuperTicket drawn = SweepMethod.of(cell.method()).draw(setting, cell.sparsity());
     double seconds = (System.nanoTime() - t0) / 1e9;

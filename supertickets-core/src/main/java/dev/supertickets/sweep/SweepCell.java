@@ -5,8 +5,8 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.supertickets.draw.Recipe;
 import dev.supertickets.io.Json;
+import dev.supertickets.io.RecordComponents;
 import dev.supertickets.space.SearchSpaces;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -33,6 +33,9 @@ public record SweepCell(String method, double sparsity, long seed, int epochs, S
   /** Checks every field, naming the value and the fix. */
   public SweepCell {
     checkNotNull(method, "method must not be null; use one of %s", SweepMethod.NAMES);
+    checkNotNull(space, "space must not be null; use one of %s", SearchSpaces.NAMES);
+    checkNotNull(recipe, "recipe must not be null; use standard or reference");
+    checkNotNull(data, "data must not be null; use %s or the path of an IDX folder", EMBEDDED);
     checkArgument(SweepMethod.NAMES.contains(method), "unknown method %s; use one of %s", method,
         SweepMethod.NAMES);
     checkArgument(sparsity >= 0 && sparsity < 1, "sparsity must be in [0, 1), got %s", sparsity);
@@ -41,11 +44,8 @@ public record SweepCell(String method, double sparsity, long seed, int epochs, S
     checkArgument(!SweepMethod.of(method).prunes() || sparsity > 0, "method %s prunes: give it a sparsity above 0",
         method);
     checkArgument(epochs >= 1, "epochs must be at least 1, got %s", epochs);
-    checkNotNull(space, "space must not be null; use one of %s", SearchSpaces.NAMES);
     checkArgument(SearchSpaces.NAMES.contains(space), "unknown space %s; use one of %s", space, SearchSpaces.NAMES);
-    checkNotNull(recipe, "recipe must not be null; use standard or reference");
     Recipe.named(recipe); // refuses other names, naming the presets
-    checkNotNull(data, "data must not be null; use %s or the path of an IDX folder", EMBEDDED);
     checkArgument(!data.isBlank(), "data must not be blank; use %s or the path of an IDX folder", EMBEDDED);
     checkArgument(trainLimit >= 0 && testLimit >= 0, "train and test limits must be 0 (all) or positive, got %s "
         + "and %s", trainLimit, testLimit);
@@ -61,18 +61,9 @@ public record SweepCell(String method, double sparsity, long seed, int epochs, S
 
   /** The fields by name, in declaration order. */
   public Map<String, Object> asMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("method", method);
-    m.put("sparsity", sparsity);
-    m.put("seed", seed);
-    m.put("epochs", epochs);
-    m.put("space", space);
-    m.put("recipe", recipe);
-    m.put("data", data);
-    m.put("trainLimit", trainLimit);
-    m.put("testLimit", testLimit);
-    return m;
+    return RecordComponents.of(this);
   }
+
 
   /** One line of JSON. */
   public String toJson() {

@@ -5,11 +5,11 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
 import dev.supertickets.io.Json;
+import dev.supertickets.io.RecordComponents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +27,12 @@ public record SweepGrid(ImmutableList<String> methods, ImmutableList<Double> spa
     int epochs, String space, String recipe, String data, int trainLimit, int testLimit) {
   /** Checks the axes; every cell is checked again when {@link #cells} builds it. */
   public SweepGrid {
+    checkNotNull(methods, "methods must not be null");
+    checkNotNull(sparsities, "sparsities must not be null");
+    checkNotNull(seeds, "seeds must not be null");
+    checkNotNull(space, "space must not be null");
+    checkNotNull(recipe, "recipe must not be null; use standard or reference");
+    checkNotNull(data, "data must not be null; use embedded or an IDX folder");
     checkArgument(!methods.isEmpty(), "a grid needs at least one method; use some of %s", SweepMethod.NAMES);
     checkArgument(!seeds.isEmpty(), "a grid needs at least one seed");
     checkArgument(!sparsities.isEmpty() || methods.stream().noneMatch(m -> SweepMethod.of(m).prunes()),
@@ -82,18 +88,9 @@ public record SweepGrid(ImmutableList<String> methods, ImmutableList<Double> spa
 
   /** The grid as {@link #fromJson} reads it. */
   public Map<String, Object> asMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("methods", methods);
-    m.put("sparsities", sparsities);
-    m.put("seeds", seeds);
-    m.put("epochs", epochs);
-    m.put("space", space);
-    m.put("recipe", recipe);
-    m.put("data", data);
-    m.put("trainLimit", trainLimit);
-    m.put("testLimit", testLimit);
-    return m;
+    return RecordComponents.of(this);
   }
+
 
   private static <T> ImmutableList<T> list(Map<?, ?> m, String key, Class<T> type) {
     Object v = m.get(key);

@@ -1,6 +1,7 @@
 package dev.supertickets.sweep;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
 import dev.supertickets.data.Dataset;
@@ -22,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * The methods a sweep cell can name, each one draw of a ticket at one sparsity with one recipe, as the family
@@ -77,6 +79,7 @@ public enum SweepMethod {
 
   /** The method called {@code name}. */
   public static SweepMethod of(String name) {
+    checkNotNull(name, "method name must not be null; use one of %s", NAMES);
     for (SweepMethod m : values()) {
       if (m.id.equals(name)) {
         return m;
@@ -88,10 +91,21 @@ public enum SweepMethod {
   /**
    * What a draw needs besides the method and sparsity.
    *
-   * @param checkpoint where SuperTickets draws checkpoint every epoch and resume from (null: none)
+   * @param checkpoint where SuperTickets draws checkpoint every epoch and resume from, if anywhere
    */
   public record Setting(SearchSpace space, Recipe recipe, int epochs, long seed, Normalization normalization,
-      Dataset train, Dataset test, Path checkpoint) {}
+      Dataset train, Dataset test, Optional<Path> checkpoint) {
+    /** Checks that everything is there. */
+    public Setting {
+      checkNotNull(space, "space must not be null");
+      checkNotNull(recipe, "recipe must not be null; use Recipe.standard()");
+      checkNotNull(normalization, "normalisation must not be null; use Normalization.of(train)");
+      checkNotNull(train, "training data must not be null");
+      checkNotNull(test, "test data must not be null");
+      checkNotNull(checkpoint, "checkpoint must not be null; use Optional.empty() for none");
+      checkArgument(epochs >= 1, "epochs must be at least 1, got %s", epochs);
+    }
+  }
 
   /** Draws this method's ticket at {@code sparsity}. */
   public SuperTicket draw(Setting s, double sparsity) {
@@ -156,15 +170,15 @@ public enum SweepMethod {
   }
 
   private static SuperTicket superTickets(Setting s, double sparsity) {
-    if (s.checkpoint() == null) {
+    if (s.checkpoint().isEmpty()) {
       return superTicketsDrawer(s, sparsity).build().draw(s.train(), s.test());
     }
-    SuperTicketsDrawer drawer = superTicketsDrawer(s, sparsity).checkpoint(s.checkpoint(), 0).build();
+    Path file = s.checkpoint().get();
+    SuperTicketsDrawer drawer = superTicketsDrawer(s, sparsity).checkpoint(file, 0).build();
     try {
-      return Files.exists(s.checkpoint()) ? drawer.resume(s.checkpoint(), s.train(), s.test())
-          : drawer.draw(s.train(), s.test());
+      return Files.exists(file) ? drawer.resume(file, s.train(), s.test()) : drawer.draw(s.train(), s.test());
     } catch (IOException e) {
-      throw new UncheckedIOException("could not resume from " + s.checkpoint(), e);
+      throw new UncheckedIOException("could not resume from " + file, e);
     }
   }
 }

@@ -66,13 +66,13 @@ class SweepTest {
     // an attempt that dies at the end of its first epoch, leaving a checkpoint of some step behind
     SweepMethod.Setting setting = new SweepMethod.Setting(SearchSpaces.tiny28(), Recipe.standard(), 2, 3,
         Normalization.of(CellRun.train(c)), CellRun.train(c), CellRun.test(c),
-        dir.resolve(CellRun.CHECKPOINTS).resolve(c.id() + ".ckpt"));
-    Files.createDirectories(setting.checkpoint().getParent());
-    assertThatThrownBy(() -> SweepMethod.superTicketsDrawer(setting, 0.7).checkpoint(setting.checkpoint(), 3)
+        java.util.Optional.of(dir.resolve(CellRun.CHECKPOINTS).resolve(c.id() + ".ckpt")));
+    Files.createDirectories(setting.checkpoint().get().getParent());
+    assertThatThrownBy(() -> SweepMethod.superTicketsDrawer(setting, 0.7).checkpoint(setting.checkpoint().get(), 3)
         .listener(e -> {
           throw new IllegalStateException("killed after epoch " + e.epoch());
         }).build().draw(setting.train(), setting.test())).hasMessageContaining("killed");
-    assertThat(setting.checkpoint()).exists();
+    assertThat(setting.checkpoint().get()).exists();
 
     SweepRow resumed = CellRun.run(c, dir);
     SweepRow unbroken = CellRun.run(c, clean);

@@ -1,15 +1,15 @@
-package dev.supertickets.draw;
+package dev.supertickets.io;
 
 import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A record's components by name, in declaration order: how settings records derive their provenance entries. */
-final class RecordComponents {
+public final class RecordComponents {
   private RecordComponents() {}
 
   /** Every component's value by its name (values as they are; callers render them). */
-  static Map<String, Object> of(Record r) {
+  public static Map<String, Object> of(Record r) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (RecordComponent rc : r.getClass().getRecordComponents()) {
       try {
