@@ -13,7 +13,9 @@ public final class RecordComponents {
     Map<String, Object> m = new LinkedHashMap<>();
     for (RecordComponent rc : r.getClass().getRecordComponents()) {
       try {
-        m.put(rc.getName(), rc.getAccessor().invoke(r));
+        java.lang.reflect.Method accessor = rc.getAccessor();
+        accessor.setAccessible(true); // settings records need not be public
+        m.put(rc.getName(), accessor.invoke(r));
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException(r.getClass().getSimpleName() + " component " + rc.getName()
             + " unreadable", e);

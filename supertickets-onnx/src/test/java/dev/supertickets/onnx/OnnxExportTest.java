@@ -79,6 +79,21 @@ class OnnxExportTest {
     }
   }
 
+  @Test
+  void onnxRuntimePredictsAsADrawnTicket() throws OrtException {
+    // a real draw: weights pruned on the schedule, BN scales and statistics from training (cuts: the tests above)
+    SuperTicket ticket = dev.supertickets.draw.SuperTicketsDrawer.builder(SearchSpaces.tiny28()).seed(9).epochs(2)
+        .targetSparsity(0.7).build().draw(EmbeddedFashionMnist.train().subset(0, 768),
+            EmbeddedFashionMnist.test().subset(0, 200));
+    assertThat(ticket.sparsity()).isCloseTo(0.7, org.assertj.core.data.Offset.offset(0.01));
+    INDArray images = realImages(ticket.space(), 16);
+    for (boolean merged : new boolean[] {false, true}) {
+      try (OrtRunner ort = new OrtRunner(OnnxExport.of(ticket).mergedPaths(merged).toBytes())) {
+        assertClose(ort.run(images), ticket.predict(images), "drawn tiny28" + (merged ? " merged" : ""));
+      }
+    }
+  }
+
   @Property(tries = 60)
   void onnxRuntimePredictsAsArbitraryTickets(@ForAll("tickets") SuperTicket ticket, @ForAll boolean merged)
       throws OrtException {
