@@ -35,6 +35,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,6 +66,7 @@ class OnnxExportTest {
         SearchSpaces.hrnasDense("dense32", 32, 32, 16, 5));
   }
 
+  @Tag("slow") // imagenet224 alone is a network of 2.4 G MACs
   @ParameterizedTest
   @MethodSource("presets")
   void onnxRuntimePredictsAsTheCutAndPrunedTicket(SearchSpace space) throws OrtException {
@@ -79,6 +81,7 @@ class OnnxExportTest {
     }
   }
 
+  @Tag("slow")
   @Test
   void onnxRuntimePredictsAsADrawnTicket() throws OrtException {
     // a real draw: weights pruned on the schedule, BN scales and statistics from training (cuts: the tests above)

@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The README's sweep code, run as it stands (the README shows the block between the markers). */
+@Tag("slow")
 class ReadmeSweepTest {
   @Test
   void theReadmeSweepRuns(@TempDir Path dir) throws Exception {

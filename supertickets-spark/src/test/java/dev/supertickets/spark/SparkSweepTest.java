@@ -14,10 +14,12 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A sweep on {@code local[2]}: every cell a task, one row a cell, done cells skipped, bad input refused up front. */
+@Tag("slow")
 class SparkSweepTest {
   private static JavaSparkContext spark;
 
