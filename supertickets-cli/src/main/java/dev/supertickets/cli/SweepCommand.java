@@ -37,10 +37,10 @@ final class SweepCommand implements Callable<Integer> {
       description = "The grid file (JSON): methods, sparsities, seeds, epochs, space, recipe, data and limits.")
   Path grid;
 
-  @Option(names = "--out", paramLabel = "DIR", defaultValue = "sweep",
-      description = "Output folder, seen by the driver and every executor at the same path (default: "
-          + "${DEFAULT-VALUE}).")
-  Path out;
+  @Option(names = "--out", paramLabel = "DIR|URI", defaultValue = "sweep",
+      description = "Output: a folder the driver and every executor see at the same path, or a Hadoop file system "
+          + "URI (hdfs://, s3a://, file:) (default: ${DEFAULT-VALUE}).")
+  String out;
 
   @Option(names = "--master", paramLabel = "URL", defaultValue = "local[2]",
       description = "Spark master: local[N] (N tasks in this JVM), spark://HOST:PORT (a standalone cluster whose "
@@ -49,7 +49,7 @@ final class SweepCommand implements Callable<Integer> {
 
   @Option(names = "--local-cluster", paramLabel = "N",
       description = "Start a standalone cluster of a master and N one-core workers on this machine (each its own "
-          + "JVM; logs under --out/cluster) and run on it, instead of --master.")
+          + "JVM; logs under DIR/cluster) and run on it, instead of --master.")
   Integer localCluster;
 
   @Option(names = "--executor-memory", paramLabel = "MB", defaultValue = "1536",
@@ -73,8 +73,9 @@ final class SweepCommand implements Callable<Integer> {
     if (localCluster == null) {
       return run(new SparkConf().setMaster(master), cells);
     }
-    try (StandaloneCluster cluster = StandaloneCluster.start(out.toAbsolutePath().resolve("cluster"),
-        localCluster, executorMemory + 512)) {
+    Path clusterDir = out.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") ? Files.createTempDirectory("supertickets-cluster-")
+        : Path.of(out).toAbsolutePath().resolve("cluster");
+    try (StandaloneCluster cluster = StandaloneCluster.start(clusterDir, localCluster, executorMemory + 512)) {
       return run(cluster.driverConf("supertickets sweep", executorMemory), cells);
     }
   }
@@ -87,8 +88,8 @@ final class SweepCommand implements Callable<Integer> {
       cli.out().print(table.markdown());
       cli.out().printf(java.util.Locale.ROOT, "cells     %d on %s in %.1f s%n", cells.size(), spark.master(),
           (System.nanoTime() - t0) / 1e9);
-      cli.out().println("written   " + out.toAbsolutePath().resolve(SweepTable.MARKDOWN_FILE) + ", "
-          + SweepTable.JSON_FILE + ", " + SparkSweep.PLOT_FILE);
+      cli.out().println("written   " + SweepTable.MARKDOWN_FILE + ", " + SweepTable.JSON_FILE + ", "
+          + SparkSweep.PLOT_FILE + ", tickets/ and rows/ in " + out);
       return ExitCodes.OK;
     } catch (IllegalArgumentException e) {
       cli.err().println("error: " + e.getMessage());

@@ -28,7 +28,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * {@code sweep.png}.
  *
  * <p>The output folder must be one that the driver and every executor see at the same path (a local folder on one
- * machine, a shared mount on a cluster). Executors should run ND4J on one thread ({@code OMP_NUM_THREADS=1},
+ * machine, a shared mount on a cluster), or a Hadoop file system URI ({@link #run(JavaSparkContext, List, String)}). Executors should run ND4J on one thread ({@code OMP_NUM_THREADS=1},
  * {@code spark.executorEnv.OMP_NUM_THREADS}) with one core each, so that one task fills one core.
  */
 public final class SparkSweep {
@@ -55,6 +55,40 @@ public final class SparkSweep {
     String where = dir.toString();
     spark.parallelize(json, json.size()).foreach(cell -> runCell(cell, where));
     return finish(cells, dir, Map.of("master", spark.master(), "cells", cells.size()));
+  }
+
+  /**
+   * {@link #run(JavaSparkContext, List, Path)} with the output at {@code out}: a local folder, or a Hadoop file
+   * system URI ({@code hdfs://nn/sweeps/a}, {@code s3a://bucket/a}, {@code file:///data/a}). On a file system URI
+   * each task draws in a local scratch folder and copies its ticket and then its row into place (see
+   * {@code HadoopOutput}); a retried task starts its cell again rather than resuming.
+   */
+  public static SweepTable run(JavaSparkContext spark, List<SweepCell> cells, String out) throws IOException {
+    checkNotNull(out, "output must not be null");
+    if (!out.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+      return run(spark, cells, Path.of(out));
+    }
+    checkNotNull(spark, "Spark context must not be null");
+    SweepGrid.check(cells);
+    HadoopOutput.checkWritable(out, spark.hadoopConfiguration());
+    List<String> json = cells.stream().map(SweepCell::toJson).toList();
+    spark.parallelize(json, json.size()).foreach(cell -> HadoopOutput.runCell(cell, out));
+    org.apache.hadoop.fs.FileSystem fs = HadoopOutput.fileSystem(out, spark.hadoopConfiguration());
+    Path local = Files.createTempDirectory("supertickets-sweep-");
+    for (SweepCell c : cells) {
+      String row = HadoopOutput.readRow(fs, out, c);
+      if (row == null) {
+        throw new IllegalStateException("cell " + c.id() + " has no row in " + out + "; run the sweep again: done "
+            + "cells are skipped");
+      }
+      AtomicFiles.write(CellRun.rowFile(local, c), row.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    SweepTable table = finish(cells, local, Map.of("master", spark.master(), "cells", cells.size(), "out", out));
+    for (String file : List.of(SweepTable.MARKDOWN_FILE, SweepTable.JSON_FILE, PLOT_FILE)) {
+      HadoopOutput.put(fs, local.resolve(file), new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(out),
+          file));
+    }
+    return table;
   }
 
   /** What one task does: notes its process, then draws the cell (or finds it done). */

@@ -60,6 +60,30 @@ class SparkSweepTest {
   }
 
   @Test
+  void aHadoopFileSystemUriTakesTheOutput(@TempDir Path dir) throws Exception {
+    // file: goes through Hadoop's FileSystem API, as hdfs:// or s3a:// would
+    String uri = dir.resolve("fs-sweep").toUri().toString();
+    assertThat(uri).startsWith("file:");
+    List<SweepCell> cells = List.of(cell("search-only", 0, 2), cell("set", 0.6, 2));
+    SweepTable table = SparkSweep.run(spark, cells, uri);
+    assertThat(table.rows()).hasSize(2);
+    Path out = dir.resolve("fs-sweep");
+    for (SweepCell c : cells) {
+      assertThat(SuperTicket.load(CellRun.ticketFile(out, c)).provenance().get("sweep.cell")).isEqualTo(c.toJson());
+      assertThat(CellRun.rowFile(out, c)).exists();
+    }
+    assertThat(out.resolve(SweepTable.MARKDOWN_FILE)).exists();
+    assertThat(out.resolve(SparkSweep.PLOT_FILE)).exists();
+    try (var files = Files.list(out.resolve(CellRun.ROWS))) {
+      assertThat(files.map(p -> p.getFileName().toString())).as("no temporary names left")
+          .allMatch(n -> n.endsWith(".json") && !n.startsWith("."));
+    }
+    long written = Files.getLastModifiedTime(CellRun.rowFile(out, cells.get(1))).toMillis();
+    assertThat(SparkSweep.run(spark, cells, uri).rows()).isEqualTo(table.rows());
+    assertThat(Files.getLastModifiedTime(CellRun.rowFile(out, cells.get(1))).toMillis()).isEqualTo(written);
+  }
+
+  @Test
   void badInputFailsBeforeAnyTaskStartsNamingTheCellAndTheFix(@TempDir Path out) throws Exception {
     SweepCell missing = new SweepCell("gmp", 0.5, 2, 2, "tiny28", "standard", out.resolve("no-data").toString(),
         0, 0);

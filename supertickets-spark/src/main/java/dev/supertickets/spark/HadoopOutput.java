@@ -1,0 +1,89 @@
+package dev.supertickets.spark;
+
+import dev.supertickets.sweep.CellRun;
+import dev.supertickets.sweep.SweepCell;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+
+/**
+ * A sweep's output on any Hadoop file system ({@code hdfs://}, {@code s3a://}, {@code file:} ...): each task draws
+ * its cell in a local scratch folder, then copies the ticket and, last, the row to the file system under temporary
+ * names and renames them into place, so a row there means its ticket is there. Checkpoints stay in the scratch
+ * folder: a task retried on another executor starts its cell again.
+ */
+final class HadoopOutput {
+  private HadoopOutput() {}
+
+  /** The file system of {@code uri}, with the Hadoop configuration of this JVM. */
+  static FileSystem fileSystem(String uri, Configuration conf) throws IOException {
+    return FileSystem.get(URI.create(uri), conf);
+  }
+
+  /** {@code uri} made sure to exist and to take files; refuses it naming the fix. */
+  static void checkWritable(String uri, Configuration conf) {
+    try {
+      FileSystem fs = fileSystem(uri, conf);
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(uri);
+      fs.mkdirs(dir);
+      org.apache.hadoop.fs.Path probe = new org.apache.hadoop.fs.Path(dir, ".write-check-" + System.nanoTime());
+      fs.create(probe, false).close();
+      fs.delete(probe, false);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("output " + uri + " cannot be written (" + e + "); choose a folder you can "
+          + "write on a file system every executor reaches", e);
+    }
+  }
+
+  /** One task: the cell drawn locally unless its row is on the file system, then copied there. */
+  static void runCell(String cellJson, String uri) throws IOException {
+    SweepCell cell = SweepCell.fromJson(cellJson);
+    FileSystem fs = fileSystem(uri, new Configuration());
+    org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(uri);
+    org.apache.hadoop.fs.Path row = new org.apache.hadoop.fs.Path(out, CellRun.ROWS + "/" + cell.id() + ".json");
+    if (fs.exists(row)) {
+      return;
+    }
+    Path scratch = Files.createTempDirectory("supertickets-cell-");
+    try {
+      CellRun.run(cell, scratch);
+      put(fs, CellRun.ticketFile(scratch, cell),
+          new org.apache.hadoop.fs.Path(out, CellRun.TICKETS + "/" + cell.id() + ".stkt"));
+      put(fs, CellRun.rowFile(scratch, cell), row);
+    } finally {
+      try (Stream<Path> files = Files.walk(scratch)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** The row of {@code cell} on the file system, or null. */
+  static String readRow(FileSystem fs, String uri, SweepCell cell) throws IOException {
+    org.apache.hadoop.fs.Path row = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(uri),
+        CellRun.ROWS + "/" + cell.id() + ".json");
+    if (!fs.exists(row)) {
+      return null;
+    }
+    try (var in = fs.open(row)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Copies {@code local} to {@code target}: under a temporary name first, then renamed into place. */
+  static void put(FileSystem fs, Path local, org.apache.hadoop.fs.Path target) throws IOException {
+    org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(target.getParent(),
+        "." + target.getName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+    fs.mkdirs(target.getParent());
+    fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(local.toUri()), tmp);
+    fs.delete(target, false);
+    if (!fs.rename(tmp, target)) {
+      throw new IOException("could not rename " + tmp + " to " + target);
+    }
+  }
+}
