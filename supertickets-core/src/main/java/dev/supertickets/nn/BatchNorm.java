@@ -155,14 +155,24 @@ public final class BatchNorm implements Module {
       return trainForwardFloat(x, x2, m, mode, clamp);
     } else {
       // implicit broadcasting (x.mul(row)) is faster here than the *RowVector ops
-      INDArray mean = Tensors.columnSums(x2).divi(m);
-      INDArray xc = x2.sub(mean);
-      INDArray var = Tensors.columnSums(xc.mul(xc)).divi(m);
-      INDArray inv = Transforms.pow(var.add(eps), -0.5, false);
-      INDArray xh = xc.muli(inv);
+      // statistics accumulated in double, as the fused float kernels do
+      DataType t = x2.dataType();
+      INDArray xd = x2.castTo(DataType.DOUBLE);
+      INDArray meanD = Tensors.columnSums(xd).divi(m);
+      INDArray xcD = xd.sub(meanD);
+      INDArray varD = Tensors.columnSums(xcD.mul(xcD)).divi(m);
+      INDArray invD = Transforms.pow(varD.add(eps), -0.5, false);
+      INDArray mean = meanD.castTo(t);
+      INDArray var = varD.castTo(t);
+      INDArray inv = invD.castTo(t);
+      INDArray xh = xcD.muli(invD).castTo(t);
       y = xh.mul(gamma.value()).addi(beta.value());
-      updateRunningStats(Tensors.contiguous(mean).data().asDouble(), Tensors.contiguous(var).data().asDouble(), m,
-          mode);
+      if (dev.supertickets.tensor.Kernels.java()) {
+        updateRunningStats(Tensors.contiguous(mean).data().asDouble(), Tensors.contiguous(var).data().asDouble(), m,
+            mode);
+      } else {
+        updateRunningStats(mean, var, m, mode);
+      }
       if (mode == Mode.TRAIN) {
         xhat = xh;
         invStd = inv;
@@ -237,6 +247,14 @@ public final class BatchNorm implements Module {
     store(runningVar, rv);
   }
 
+  /** The same update in ND4J ops, for the portable route: the statistics never leave the device. */
+  private void updateRunningStats(INDArray mean, INDArray var, long m, Mode mode) {
+    double unbias = m > 1 ? (double) m / (m - 1) : 1;
+    double f = mode == Mode.CALIBRATE ? 1.0 / ++calibrationBatches : momentum;
+    runningMean.muli(1 - f).addi(mean.reshape(runningMean.shape()).castTo(runningMean.dataType()).mul(f));
+    runningVar.muli(1 - f).addi(var.reshape(runningVar.shape()).castTo(runningVar.dataType()).mul(f * unbias));
+  }
+
   private static void store(INDArray target, double[] v) {
     FloatBuffer b = Tensors.denseFloats(target);
     if (b == null) {
@@ -283,8 +301,9 @@ public final class BatchNorm implements Module {
     checkState(xhat != null, "backward called before a training forward pass on %s", gamma.name());
     INDArray g2 = Tensors.rows(gradOut);
     long m = g2.size(0);
-    INDArray dbeta = Tensors.columnSums(g2);
-    INDArray dgamma = Tensors.columnSums(g2.mul(xhat));
+    INDArray dbeta = Tensors.columnSums(g2.castTo(DataType.DOUBLE)).castTo(g2.dataType());
+    INDArray dgamma = Tensors.columnSums(g2.castTo(DataType.DOUBLE).mul(xhat.castTo(DataType.DOUBLE)))
+        .castTo(g2.dataType());
     gamma.accumulateGrad(dgamma);
     beta.accumulateGrad(dbeta);
     // dx = gamma * invStd / m * (m * dy - dbeta - xhat * dgamma)

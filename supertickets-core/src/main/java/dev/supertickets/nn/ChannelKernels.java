@@ -46,7 +46,7 @@ final class ChannelKernels {
   }
 
   static boolean applies(INDArray x) {
-    return x.dataType() == DataType.FLOAT;
+    return x.dataType() == DataType.FLOAT && dev.supertickets.tensor.Kernels.java();
   }
 
   private static FloatBuffer buffer(INDArray a) {

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.ImmutableList;
+import dev.supertickets.tensor.Kernels;
 import dev.supertickets.tensor.Tensors;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -181,7 +182,7 @@ public final class Conv2d implements Module {
       INDArray w2 = w.reshape('c', cin, cout);
       SparseMatmul s = sparse.kernel(weight, w2, cin, cout, x.size(0) * lastOutPixels, x, mode);
       y = s == null ? pointwise(x, w2) : sparsePointwise(x, s);
-    } else if (isGroupedPointwise()) {
+    } else if (isGroupedPointwise() && Kernels.java()) {
       INDArray d = blockDiagonal(w);
       if (mode.cachesForBackward()) {
         dense = d;
@@ -213,8 +214,15 @@ public final class Conv2d implements Module {
     INDArray dx;
     if (kernel == 1 && padding == 0 && groups == 1) {
       dx = pointwiseBackward(x, w.reshape('c', cin, cout), gradOut, false);
-    } else if (isGroupedPointwise()) {
+    } else if (isGroupedPointwise() && Kernels.java()) {
       dx = pointwiseBackward(x, dense, gradOut, true);
+    } else if (isDepthwise() && !Kernels.java()) {
+      // libnd4j's own backward pass: slower on the CPU than the Java kernel, but no host copies on a device
+      INDArray dw = Nd4j.createUninitialized(w.dataType(), kernel, kernel, cin, 1);
+      dx = Nd4j.createUninitialized(x.dataType(), x.shape());
+      execBp("depthwise_conv2d_bp", new INDArray[] {x, w.reshape('c', kernel, kernel, cin, 1), gradOut},
+          new INDArray[] {dx, dw});
+      weight.accumulateGrad(dw.reshape('c', w.shape()));
     } else if (isDepthwise()) {
       INDArray[] g = DepthwiseBackward.compute(x, w, gradOut, kernel, stride, padding);
       dx = g[0];

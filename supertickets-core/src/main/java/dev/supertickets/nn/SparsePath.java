@@ -86,7 +86,8 @@ public final class SparsePath {
   }
 
   private SparseMatmul lookUp(Param weight, INDArray effective, int in, int out, INDArray x, Mode mode) {
-    if (!enabled || mode != Mode.EVAL || effective.dataType() != DataType.FLOAT
+    // the sparse kernel is Java on host arrays: not on the portable route
+    if (!enabled || !dev.supertickets.tensor.Kernels.java() || mode != Mode.EVAL || effective.dataType() != DataType.FLOAT
         || x.dataType() != DataType.FLOAT) {
       return null;
     }

@@ -28,6 +28,9 @@ final class FloatUpdate {
    * an array came about (a resumed draw's against an uninterrupted one's).
    */
   static boolean applies(INDArray... arrays) {
+    if (!dev.supertickets.tensor.Kernels.java()) {
+      return false;
+    }
     long n = arrays[0].length();
     for (INDArray a : arrays) {
       if (a.dataType() != DataType.FLOAT || a.length() != n) {
