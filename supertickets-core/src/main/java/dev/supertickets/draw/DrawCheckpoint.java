@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.supertickets.io.Archive;
+import dev.supertickets.io.AtomicFiles;
 import dev.supertickets.io.FileFormatException;
 import dev.supertickets.io.Json;
 import dev.supertickets.io.Npy;
@@ -131,7 +132,7 @@ public final class DrawCheckpoint {
    * leave only it.
    */
   public static DrawCheckpoint read(Path file) throws IOException {
-    Path prev = file.resolveSibling(file.getFileName() + ".prev");
+    Path prev = AtomicFiles.previous(file);
     if (!Files.exists(file) && Files.exists(prev)) {
       return readOne(prev);
     }

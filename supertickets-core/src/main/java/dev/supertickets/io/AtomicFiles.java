@@ -22,6 +22,12 @@ public final class AtomicFiles {
 
   private AtomicFiles() {}
 
+  /** Where {@link #write} keeps the version of {@code target} it replaced: {@code NAME.prev} beside it. */
+  public static Path previous(Path target) {
+    checkNotNull(target, "target file must not be null");
+    return target.resolveSibling(target.getFileName() + ".prev");
+  }
+
   /**
    * Replaces {@code target} with {@code bytes} in one atomic rename; the old content, if any, is kept as
    * {@code NAME.prev}.
@@ -43,7 +49,7 @@ public final class AtomicFiles {
         ch.force(true);
       }
       if (Files.exists(target)) {
-        Files.copy(target, target.resolveSibling(target.getFileName() + ".prev"),
+        Files.copy(target, previous(target),
             StandardCopyOption.REPLACE_EXISTING);
       }
       try {

@@ -301,9 +301,9 @@ public final class BatchNorm implements Module {
     checkState(xhat != null, "backward called before a training forward pass on %s", gamma.name());
     INDArray g2 = Tensors.rows(gradOut);
     long m = g2.size(0);
-    INDArray dbeta = Tensors.columnSums(g2.castTo(DataType.DOUBLE)).castTo(g2.dataType());
-    INDArray dgamma = Tensors.columnSums(g2.castTo(DataType.DOUBLE).mul(xhat.castTo(DataType.DOUBLE)))
-        .castTo(g2.dataType());
+    INDArray gd = g2.castTo(DataType.DOUBLE); // sums in double, as the fused float kernels take them
+    INDArray dbeta = Tensors.columnSums(gd).castTo(g2.dataType());
+    INDArray dgamma = Tensors.columnSums(gd.mul(xhat.castTo(DataType.DOUBLE))).castTo(g2.dataType());
     gamma.accumulateGrad(dgamma);
     beta.accumulateGrad(dbeta);
     // dx = gamma * invStd / m * (m * dy - dbeta - xhat * dgamma)

@@ -74,7 +74,7 @@ public final class CellRun {
     ticket.save(ticketFile(dir, cell));
     AtomicFiles.write(rowFile(dir, cell), (row.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
     Files.deleteIfExists(checkpoint);
-    Files.deleteIfExists(checkpoint.resolveSibling(checkpoint.getFileName() + ".prev"));
+    Files.deleteIfExists(AtomicFiles.previous(checkpoint));
     return row;
   }
 

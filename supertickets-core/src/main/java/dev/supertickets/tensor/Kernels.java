@@ -26,6 +26,8 @@ public final class Kernels {
   }
 
   private static volatile Route chosen = fromProperty(System.getProperty("st.kernels"));
+  // the backend's default, looked up once: the kernels ask on every parameter of every step
+  private static volatile Route backendDefault;
 
   private Kernels() {}
 
@@ -35,7 +37,12 @@ public final class Kernels {
     if (r != null) {
       return r;
     }
-    return Nd4j.getBackend().getClass().getSimpleName().equals("CpuBackend") ? Route.JAVA : Route.PORTABLE;
+    Route d = backendDefault;
+    if (d == null) {
+      d = Nd4j.getBackend().getClass().getSimpleName().equals("CpuBackend") ? Route.JAVA : Route.PORTABLE;
+      backendDefault = d;
+    }
+    return d;
   }
 
   /** Whether the Java kernels run ({@link Route#JAVA}). */

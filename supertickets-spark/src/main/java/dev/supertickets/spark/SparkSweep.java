@@ -74,16 +74,14 @@ public final class SparkSweep {
     List<String> json = cells.stream().map(SweepCell::toJson).toList();
     spark.parallelize(json, json.size()).foreach(cell -> HadoopOutput.runCell(cell, out));
     org.apache.hadoop.fs.FileSystem fs = HadoopOutput.fileSystem(out, spark.hadoopConfiguration());
-    Path local = Files.createTempDirectory("supertickets-sweep-");
+    List<SweepRow> rows = new ArrayList<>();
     for (SweepCell c : cells) {
       String row = HadoopOutput.readRow(fs, out, c);
-      if (row == null) {
-        throw new IllegalStateException("cell " + c.id() + " has no row in " + out + "; run the sweep again: done "
-            + "cells are skipped");
-      }
-      AtomicFiles.write(CellRun.rowFile(local, c), row.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      rows.add(SweepRow.fromJson(present(row, c, out)));
     }
-    SweepTable table = finish(cells, local, Map.of("master", spark.master(), "cells", cells.size(), "out", out));
+    Path local = Files.createTempDirectory("supertickets-sweep-");
+    SweepTable table = write(cells, rows, local, Map.of("master", spark.master(), "cells", cells.size(), "out",
+        out));
     for (String file : List.of(SweepTable.MARKDOWN_FILE, SweepTable.JSON_FILE, PLOT_FILE)) {
       HadoopOutput.put(fs, local.resolve(file), new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(out),
           file));
@@ -112,12 +110,23 @@ public final class SparkSweep {
     List<SweepRow> rows = new ArrayList<>();
     for (SweepCell c : cells) {
       Path row = CellRun.rowFile(dir, c);
-      if (!Files.isRegularFile(row)) {
-        throw new IllegalStateException("cell " + c.id() + " has no row in " + row.getParent()
-            + "; run the sweep again: done cells are skipped");
-      }
-      rows.add(SweepRow.fromJson(Files.readString(row)));
+      rows.add(SweepRow.fromJson(present(Files.isRegularFile(row) ? Files.readString(row) : null, c,
+          dir.resolve(CellRun.ROWS).toString())));
     }
+    return write(cells, rows, dir, settings);
+  }
+
+  private static String present(String row, SweepCell cell, String where) {
+    if (row == null) {
+      throw new IllegalStateException("cell " + cell.id() + " has no row in " + where + "; run the sweep again: "
+          + "done cells are skipped");
+    }
+    return row;
+  }
+
+  /** The table of {@code rows} with its plot, written to {@code dir}. */
+  private static SweepTable write(List<SweepCell> cells, List<SweepRow> rows, Path dir, Map<String, Object> settings)
+      throws IOException {
     SweepTable table = new SweepTable(rows);
     Map<String, Object> s = new LinkedHashMap<>(settings);
     s.put("grid", cells.stream().map(SweepCell::asMap).toList());
