@@ -8,6 +8,7 @@ import dev.supertickets.draw.SuperTicketsDrawer;
 import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.mask.MaskPolicy;
 import dev.supertickets.mask.ScoredPolicy;
+import dev.supertickets.sweep.SweepMethod;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.ticket.Provenance;
 import dev.supertickets.ticket.Retrainer;
@@ -48,9 +49,6 @@ import java.util.function.Supplier;
  * on. Options: {@code supertickets compare --help}.
  */
 public final class Baselines {
-  /** Batches of 128 over which the one-shot rows re-estimate BN statistics, as many as the drawer uses. */
-  static final int CALIBRATION_BATCHES = dev.supertickets.sweep.SweepMethod.CALIBRATION_BATCHES;
-
   private Baselines() {}
 
   /**
@@ -105,7 +103,7 @@ public final class Baselines {
       try {
         // BN re-calibrated after the prune, as the reference evaluates its one-shot baselines
         Timed<SuperTicket> pr = timed(() -> so.value().prune(p.getValue(), o.sparsity(), train, o.seed())
-            .recalibrate(train, CALIBRATION_BATCHES, o.seed()));
+            .recalibrate(train, SweepMethod.CALIBRATION_BATCHES, o.seed()));
         rows.add(measure(o, log, method, description, pr.value(), test, pr.seconds(),
             so.seconds() + pr.seconds()));
         if (p.getKey().equals("magnitude")) {

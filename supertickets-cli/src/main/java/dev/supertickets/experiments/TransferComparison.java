@@ -247,7 +247,7 @@ public final class TransferComparison {
         log.printf(Locale.ROOT, "== %s: search, prune to %.2f, transfer%n", direction, s);
         Baselines.Timed<SuperTicket> sp = Baselines.timed(() -> search.value()
             .prune(MaskPolicies.magnitude().scope(Scope.ERK), s, src.train, o.seed())
-            .recalibrate(src.train, Baselines.CALIBRATION_BATCHES, o.seed()).transferTo(transfer(o, dst)));
+            .recalibrate(src.train, dev.supertickets.sweep.SweepMethod.CALIBRATION_BATCHES, o.seed()).transferTo(transfer(o, dst)));
         rows.add(measure(direction, "search, magnitude prune, transferred", s, sp.value(), dst,
             search.seconds() + sp.seconds()));
         log.println(rows.get(rows.size() - 1).markdown());

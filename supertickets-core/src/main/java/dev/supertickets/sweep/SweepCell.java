@@ -75,7 +75,11 @@ public record SweepCell(String method, double sparsity, long seed, int epochs, S
     checkNotNull(json, "json must not be null");
     Object tree = Json.parse(json);
     checkArgument(tree instanceof Map<?, ?>, "a sweep cell is a JSON object, got %s", json);
-    Map<?, ?> m = (Map<?, ?>) tree;
+    return fromMap((Map<?, ?>) tree);
+  }
+
+  /** The cell whose fields {@code m} holds by name (a parsed {@link #toJson}, or a row that includes them). */
+  static SweepCell fromMap(Map<?, ?> m) {
     return new SweepCell(string(m, "method"), number(m, "sparsity").doubleValue(), number(m, "seed").longValue(),
         number(m, "epochs").intValue(), string(m, "space"), string(m, "recipe"), string(m, "data"),
         number(m, "trainLimit").intValue(), number(m, "testLimit").intValue());

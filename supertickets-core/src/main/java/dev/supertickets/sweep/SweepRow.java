@@ -65,7 +65,7 @@ public record SweepRow(SweepCell cell, double sparsity, double testAccuracy, dou
     Object tree = Json.parse(json);
     checkArgument(tree instanceof Map<?, ?>, "a sweep row is a JSON object, got %s", json);
     Map<?, ?> m = (Map<?, ?>) tree;
-    SweepCell cell = SweepCell.fromJson(json);
+    SweepCell cell = SweepCell.fromMap(m);
     return new SweepRow(cell, number(m, "ticketSparsity").doubleValue(), number(m, "testAccuracy").doubleValue(),
         number(m, "testLoss").doubleValue(), number(m, "macs").longValue(), number(m, "sparseMacs").longValue(),
         number(m, "params").longValue(), number(m, "sparseParams").longValue(), number(m, "seconds").doubleValue(),
