@@ -2,17 +2,33 @@ package dev.supertickets.io;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.PrettyPrinter;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A small, strict, dependency-free JSON codec (RFC 8259) over plain Java object trees.
+ * Strict JSON (RFC 8259) over plain Java object trees, read and written by Jackson's streaming parser and generator.
  *
  * <p>{@link #parse(String)} returns a tree of {@link LinkedHashMap} (objects, keys in document order),
  * {@link ArrayList} (arrays), {@link String}, {@link Long} (numbers without fraction or exponent that fit in a
@@ -29,13 +45,19 @@ import java.util.Map;
  * sorted map for stable text. Numbers round-trip exactly: {@code parse(write(t))} equals {@code t} for every tree of
  * the parse types, {@code -0.0} included. Non-finite doubles, other number types and other objects are refused
  * with an {@link IllegalArgumentException} that names the path of the value ({@code $.stages[2].channels}).
- *
- * <p>Strings are written with the escapes {@code \" \\ \b \f \n \r \t}, {@code \}{@code uXXXX} for the other
- * control characters and for unpaired surrogates, and every other character as it is.
+ * Control characters and surrogates are written as {@code \}{@code uXXXX} escapes, so the text stays valid UTF-16
+ * (and UTF-8) even for a string holding an unpaired surrogate.
  */
 public final class Json {
   /** The deepest nesting of objects and arrays that {@link #parse} and the writers accept. */
   public static final int MAX_DEPTH = 512;
+
+  private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).build())
+      .characterEscapes(new SurrogateEscapes())
+      .build();
 
   private Json() {}
 
@@ -46,14 +68,21 @@ public final class Json {
    */
   public static Object parse(String text) {
     checkNotNull(text, "text");
-    Parser p = new Parser(text);
-    p.skipWhitespace();
-    Object value = p.value(0);
-    p.skipWhitespace();
-    if (p.pos < text.length()) {
-      throw p.error("expected the end of the text after the top-level value, found " + p.describe());
+    try (JsonParser p = FACTORY.createParser(text)) {
+      if (p.nextToken() == null) {
+        throw error(text, text.length(), "expected a value, found the end of the text");
+      }
+      Object value = value(p, text, 0);
+      if (p.nextToken() != null) {
+        throw error(text, (int) p.currentTokenLocation().getCharOffset(),
+            "expected the end of the text after the top-level value, found " + p.currentToken().asString());
+      }
+      return value;
+    } catch (JacksonException e) {
+      throw translate(text, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a String source does no I/O
     }
-    return value;
   }
 
   /**
@@ -62,9 +91,7 @@ public final class Json {
    * @throws IllegalArgumentException for a value JSON cannot hold, naming its path
    */
   public static String write(Object tree) {
-    StringBuilder out = new StringBuilder();
-    new Writer(out, false).value(tree, 0);
-    return out.toString();
+    return generate(tree, false);
   }
 
   /**
@@ -74,370 +101,133 @@ public final class Json {
    * @throws IllegalArgumentException for a value JSON cannot hold, naming its path
    */
   public static String writePretty(Object tree) {
-    StringBuilder out = new StringBuilder();
-    new Writer(out, true).value(tree, 0);
+    return generate(tree, true);
+  }
+
+  private static Object value(JsonParser p, String text, int depth) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t.isStructStart() && depth == MAX_DEPTH) {
+      // checked here, not by Jackson's constraint (set one level deeper), to point at the bracket itself
+      throw error(text, (int) p.currentTokenLocation().getCharOffset(),
+          "the text is nested deeper than " + MAX_DEPTH + " levels");
+    }
+    switch (t) {
+      case START_OBJECT -> {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
+          p.nextToken();
+          map.put(key, value(p, text, depth + 1));
+        }
+        return map;
+      }
+      case START_ARRAY -> {
+        List<Object> list = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          list.add(value(p, text, depth + 1));
+        }
+        return list;
+      }
+      case VALUE_STRING -> {
+        return p.getText();
+      }
+      case VALUE_NUMBER_INT -> {
+        JsonParser.NumberType type = p.getNumberType();
+        if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
+          return p.getLongValue();
+        }
+        return finite(p, text, p.getDoubleValue());
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        return finite(p, text, p.getDoubleValue());
+      }
+      case VALUE_TRUE -> {
+        return Boolean.TRUE;
+      }
+      case VALUE_FALSE -> {
+        return Boolean.FALSE;
+      }
+      case VALUE_NULL -> {
+        return null;
+      }
+      default -> throw error(text, (int) p.currentTokenLocation().getCharOffset(), "unexpected " + t);
+    }
+  }
+
+  private static Double finite(JsonParser p, String text, double d) throws IOException {
+    if (!Double.isFinite(d)) {
+      throw error(text, (int) p.currentTokenLocation().getCharOffset(),
+          "the number " + p.getText() + " is beyond the range of a double");
+    }
+    return d;
+  }
+
+  /** Jackson's message without its source excerpt, at Jackson's location. */
+  private static JsonParseException translate(String text, JacksonException e) {
+    JsonLocation at = e.getLocation();
+    int offset = at == null ? text.length() : (int) at.getCharOffset();
+    String problem = e.getOriginalMessage()
+        .replace("Duplicate field", "duplicate key")
+        .replaceAll("end-of-input(?=[A-Za-z])", "end-of-input: ") // Jackson joins two phrases without a space
+        .replaceAll("\\[Source: [^;]*; ", "[") // the excerpt repeats the whole text
+        .replaceAll("\\s+", " ");
+    return error(text, offset, problem);
+  }
+
+  private static JsonParseException error(String text, int offset, String problem) {
+    int at = Math.max(0, Math.min(offset, text.length()));
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < at; i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return new JsonParseException(problem, at, line, at - lineStart + 1);
+  }
+
+  private static String generate(Object tree, boolean pretty) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      Indent indent = pretty ? new Indent() : null;
+      if (indent != null) {
+        g.setPrettyPrinter(indent);
+      }
+      new Walk(g, indent).value(tree, 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does no I/O
+    }
     return out.toString();
   }
 
-  /** Appends {@code s} as a quoted JSON string. */
-  static void quote(String s, StringBuilder out) {
-    out.append('"');
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        default -> {
-          if (c < 0x20) {
-            appendUnicodeEscape(c, out);
-          } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-            out.append(c).append(s.charAt(++i));
-          } else if (Character.isSurrogate(c)) {
-            appendUnicodeEscape(c, out); // unpaired: keep the text valid UTF-16 when encoded
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
-  }
-
-  private static void appendUnicodeEscape(char c, StringBuilder out) {
-    out.append("\\u");
-    String hex = Integer.toHexString(c);
-    for (int k = hex.length(); k < 4; k++) {
-      out.append('0');
-    }
-    out.append(hex);
-  }
-
-  private static final class Parser {
-    private final String s;
-    private final int n;
-    private int pos;
-
-    Parser(String s) {
-      this.s = s;
-      this.n = s.length();
-    }
-
-    void skipWhitespace() {
-      while (pos < n) {
-        char c = s.charAt(pos);
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-          pos++;
-        } else {
-          return;
-        }
-      }
-    }
-
-    Object value(int depth) {
-      if (pos >= n) {
-        throw error("expected a value, found the end of the text");
-      }
-      char c = s.charAt(pos);
-      switch (c) {
-        case '{':
-          return object(depth + 1);
-        case '[':
-          return array(depth + 1);
-        case '"':
-          return string();
-        case 't':
-          literal("true");
-          return Boolean.TRUE;
-        case 'f':
-          literal("false");
-          return Boolean.FALSE;
-        case 'n':
-          literal("null");
-          return null;
-        default:
-          if (c == '-' || (c >= '0' && c <= '9')) {
-            return number();
-          }
-          throw error("expected a value (object, array, string, number, true, false or null), found " + describe());
-      }
-    }
-
-    private Map<String, Object> object(int depth) {
-      checkDepth(depth);
-      pos++;
-      Map<String, Object> map = new LinkedHashMap<>();
-      skipWhitespace();
-      if (pos < n && s.charAt(pos) == '}') {
-        pos++;
-        return map;
-      }
-      while (true) {
-        skipWhitespace();
-        if (pos >= n || s.charAt(pos) != '"') {
-          throw error("expected a string key in the object, found " + describe());
-        }
-        int keyStart = pos;
-        String key = string();
-        if (map.containsKey(key)) {
-          throw errorAt(keyStart, "duplicate key " + quoted(key) + " in the object");
-        }
-        skipWhitespace();
-        if (pos >= n || s.charAt(pos) != ':') {
-          throw error("expected ':' after the object key " + quoted(key) + ", found " + describe());
-        }
-        pos++;
-        skipWhitespace();
-        map.put(key, value(depth));
-        skipWhitespace();
-        if (pos < n && s.charAt(pos) == ',') {
-          pos++;
-        } else if (pos < n && s.charAt(pos) == '}') {
-          pos++;
-          return map;
-        } else {
-          throw error("expected ',' or '}' in the object, found " + describe());
-        }
-      }
-    }
-
-    private List<Object> array(int depth) {
-      checkDepth(depth);
-      pos++;
-      List<Object> list = new ArrayList<>();
-      skipWhitespace();
-      if (pos < n && s.charAt(pos) == ']') {
-        pos++;
-        return list;
-      }
-      while (true) {
-        skipWhitespace();
-        list.add(value(depth));
-        skipWhitespace();
-        if (pos < n && s.charAt(pos) == ',') {
-          pos++;
-        } else if (pos < n && s.charAt(pos) == ']') {
-          pos++;
-          return list;
-        } else {
-          throw error("expected ',' or ']' in the array, found " + describe());
-        }
-      }
-    }
-
-    private void checkDepth(int depth) {
-      if (depth > MAX_DEPTH) {
-        throw error("objects and arrays are nested deeper than " + MAX_DEPTH + " levels");
-      }
-    }
-
-    private String string() {
-      int open = pos;
-      pos++;
-      StringBuilder sb = new StringBuilder();
-      while (true) {
-        if (pos >= n) {
-          throw error("unterminated string that starts at offset " + open + "; add the closing '\"'");
-        }
-        char c = s.charAt(pos);
-        if (c == '"') {
-          pos++;
-          return sb.toString();
-        } else if (c == '\\') {
-          escape(sb);
-        } else if (c < 0x20) {
-          throw error("control character " + describe() + " must be escaped inside a string");
-        } else {
-          sb.append(c);
-          pos++;
-        }
-      }
-    }
-
-    private void escape(StringBuilder sb) {
-      int backslash = pos;
-      pos++;
-      if (pos >= n) {
-        throw error("unterminated escape sequence at the end of the text");
-      }
-      char e = s.charAt(pos);
-      switch (e) {
-        case '"' -> sb.append('"');
-        case '\\' -> sb.append('\\');
-        case '/' -> sb.append('/');
-        case 'b' -> sb.append('\b');
-        case 'f' -> sb.append('\f');
-        case 'n' -> sb.append('\n');
-        case 'r' -> sb.append('\r');
-        case 't' -> sb.append('\t');
-        case 'u' -> {
-          int code = 0;
-          for (int k = 1; k <= 4; k++) {
-            int at = pos + k;
-            int digit = at < n ? hexValue(s.charAt(at)) : -1;
-            if (digit < 0) {
-              pos = at;
-              throw error("expected 4 hex digits after \\u, found " + describe());
-            }
-            code = code * 16 + digit;
-          }
-          sb.append((char) code);
-          pos += 4;
-        }
-        default -> throw errorAt(backslash,
-            "invalid escape \\" + e + "; only \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX are allowed");
-      }
-      pos++;
-    }
-
-    private Object number() {
-      int start = pos;
-      if (s.charAt(pos) == '-') {
-        pos++;
-      }
-      if (pos >= n || !isDigit(s.charAt(pos))) {
-        throw error("expected a digit after '-', found " + describe());
-      }
-      if (s.charAt(pos) == '0') {
-        pos++;
-        if (pos < n && isDigit(s.charAt(pos))) {
-          throw error("leading zeros are not allowed in numbers");
-        }
-      } else {
-        skipDigits();
-      }
-      boolean integral = true;
-      if (pos < n && s.charAt(pos) == '.') {
-        integral = false;
-        pos++;
-        if (pos >= n || !isDigit(s.charAt(pos))) {
-          throw error("expected a digit after the decimal point, found " + describe());
-        }
-        skipDigits();
-      }
-      if (pos < n && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
-        integral = false;
-        pos++;
-        if (pos < n && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) {
-          pos++;
-        }
-        if (pos >= n || !isDigit(s.charAt(pos))) {
-          throw error("expected a digit in the exponent, found " + describe());
-        }
-        skipDigits();
-      }
-      String literal = s.substring(start, pos);
-      if (integral) {
-        try {
-          return Long.parseLong(literal);
-        } catch (NumberFormatException beyondLong) {
-          // read as a double below, like any integer outside the long range
-        }
-      }
-      double d = Double.parseDouble(literal);
-      if (Double.isInfinite(d)) {
-        throw errorAt(start, "the number " + literal + " is beyond the range of a double");
-      }
-      return d;
-    }
-
-    private void skipDigits() {
-      while (pos < n && isDigit(s.charAt(pos))) {
-        pos++;
-      }
-    }
-
-    private static int hexValue(char c) {
-      if (c >= '0' && c <= '9') {
-        return c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-      } else if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-      }
-      return -1;
-    }
-
-    private static boolean isDigit(char c) {
-      return c >= '0' && c <= '9';
-    }
-
-    private void literal(String word) {
-      for (int k = 0; k < word.length(); k++) {
-        if (pos + k >= n || s.charAt(pos + k) != word.charAt(k)) {
-          pos += k;
-          throw error("expected the literal " + word + ", found " + describe());
-        }
-      }
-      pos += word.length();
-    }
-
-    String describe() {
-      if (pos >= n) {
-        return "the end of the text";
-      }
-      char c = s.charAt(pos);
-      if (c >= 0x20 && c < 0x7f) {
-        return "'" + c + "'";
-      }
-      return String.format("U+%04X", (int) c);
-    }
-
-    JsonParseException error(String problem) {
-      return errorAt(pos, problem);
-    }
-
-    JsonParseException errorAt(int offset, String problem) {
-      int line = 1;
-      int lineStart = 0;
-      for (int i = 0; i < offset && i < n; i++) {
-        if (s.charAt(i) == '\n') {
-          line++;
-          lineStart = i + 1;
-        }
-      }
-      return new JsonParseException(problem, offset, line, offset - lineStart + 1);
-    }
-
-    private static String quoted(String key) {
-      StringBuilder sb = new StringBuilder();
-      quote(key.length() > 40 ? key.substring(0, 40) + "..." : key, sb);
-      return sb.toString();
-    }
-  }
-
-  private static final class Writer {
-    private final StringBuilder out;
-    private final boolean pretty;
+  /** Walks a tree into a generator, checking what JSON can hold and keeping the path for messages. */
+  private static final class Walk {
+    private final JsonGenerator g;
+    private final Indent indent;
     /** Keys (String) and indices (Integer) from the root to the value being written, for error messages. */
     private final Deque<Object> path = new ArrayDeque<>();
 
-    Writer(StringBuilder out, boolean pretty) {
-      this.out = out;
-      this.pretty = pretty;
+    Walk(JsonGenerator g, Indent indent) {
+      this.g = g;
+      this.indent = indent;
     }
 
-    void value(Object v, int depth) {
+    void value(Object v, int depth) throws IOException {
       if (v == null) {
-        out.append("null");
+        g.writeNull();
       } else if (v instanceof String str) {
-        quote(str, out);
+        g.writeString(str);
       } else if (v instanceof Boolean b) {
-        out.append(b.booleanValue());
+        g.writeBoolean(b);
       } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-        out.append(((Number) v).longValue());
+        g.writeNumber(((Number) v).longValue());
       } else if (v instanceof Double || v instanceof Float) {
         double d = ((Number) v).doubleValue();
         if (!Double.isFinite(d)) {
           throw new IllegalArgumentException("JSON has no " + d + ": the number at " + pathString()
               + " must be finite");
         }
-        out.append(Double.toString(d));
+        g.writeNumber(d);
       } else if (v instanceof Map<?, ?> map) {
         object(map, depth + 1);
       } else if (v instanceof Collection<?> list) {
@@ -449,68 +239,36 @@ public final class Json {
       }
     }
 
-    private void object(Map<?, ?> map, int depth) {
+    private void object(Map<?, ?> map, int depth) throws IOException {
       checkDepth(depth);
-      if (map.isEmpty()) {
-        out.append("{}");
-        return;
-      }
-      out.append('{');
-      boolean first = true;
+      g.writeStartObject();
       for (Map.Entry<?, ?> e : map.entrySet()) {
         if (!(e.getKey() instanceof String key)) {
           throw new IllegalArgumentException("JSON object keys must be strings, found "
               + (e.getKey() == null ? "null" : e.getKey().getClass().getName() + " " + e.getKey())
               + " in the map at " + pathString());
         }
-        if (!first) {
-          out.append(',');
-        }
-        first = false;
-        newline(depth);
-        quote(key, out);
-        out.append(pretty ? ": " : ":");
+        g.writeFieldName(key);
         path.addLast(key);
         value(e.getValue(), depth);
         path.removeLast();
       }
-      newline(depth - 1);
-      out.append('}');
+      g.writeEndObject();
     }
 
-    private void array(Collection<?> list, int depth) {
+    private void array(Collection<?> list, int depth) throws IOException {
       checkDepth(depth);
-      if (list.isEmpty()) {
-        out.append("[]");
-        return;
+      if (indent != null) {
+        indent.nextArrayFlat = list.stream().noneMatch(x -> x instanceof Map || x instanceof Collection);
       }
-      boolean flat = !pretty || list.stream().noneMatch(x -> x instanceof Map || x instanceof Collection);
-      out.append('[');
+      g.writeStartArray();
       int i = 0;
-      for (Iterator<?> it = list.iterator(); it.hasNext(); i++) {
-        if (i > 0) {
-          out.append(pretty && flat ? ", " : ",");
-        }
-        if (!flat) {
-          newline(depth);
-        }
-        path.addLast(i);
-        value(it.next(), depth);
+      for (Object element : list) {
+        path.addLast(i++);
+        value(element, depth);
         path.removeLast();
       }
-      if (!flat) {
-        newline(depth - 1);
-      }
-      out.append(']');
-    }
-
-    private void newline(int depth) {
-      if (pretty) {
-        out.append('\n');
-        for (int k = 0; k < depth; k++) {
-          out.append("  ");
-        }
-      }
+      g.writeEndArray();
     }
 
     private void checkDepth(int depth) {
@@ -530,6 +288,110 @@ public final class Json {
         }
       }
       return sb.toString();
+    }
+  }
+
+  /**
+   * The pretty layout: two spaces a level, one member or element a line, arrays of scalars on one line. The walk
+   * tells it before each array whether the array is flat, which a streaming printer cannot see ahead.
+   */
+  private static final class Indent implements PrettyPrinter {
+    private final BitSet flat = new BitSet();
+    private int level;
+    boolean nextArrayFlat;
+
+    private void newline(JsonGenerator g, int depth) throws IOException {
+      g.writeRaw('\n');
+      for (int k = 0; k < depth; k++) {
+        g.writeRaw("  ");
+      }
+    }
+
+    @Override
+    public void writeRootValueSeparator(JsonGenerator g) {}
+
+    @Override
+    public void writeStartObject(JsonGenerator g) throws IOException {
+      g.writeRaw('{');
+      level++;
+      flat.clear(level);
+    }
+
+    @Override
+    public void beforeObjectEntries(JsonGenerator g) throws IOException {
+      newline(g, level);
+    }
+
+    @Override
+    public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(": ");
+    }
+
+    @Override
+    public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(',');
+      newline(g, level);
+    }
+
+    @Override
+    public void writeEndObject(JsonGenerator g, int entries) throws IOException {
+      level--;
+      if (entries > 0) {
+        newline(g, level);
+      }
+      g.writeRaw('}');
+    }
+
+    @Override
+    public void writeStartArray(JsonGenerator g) throws IOException {
+      g.writeRaw('[');
+      level++;
+      flat.set(level, nextArrayFlat);
+    }
+
+    @Override
+    public void beforeArrayValues(JsonGenerator g) throws IOException {
+      if (!flat.get(level)) {
+        newline(g, level);
+      }
+    }
+
+    @Override
+    public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+      if (flat.get(level)) {
+        g.writeRaw(", ");
+      } else {
+        g.writeRaw(',');
+        newline(g, level);
+      }
+    }
+
+    @Override
+    public void writeEndArray(JsonGenerator g, int values) throws IOException {
+      boolean wasFlat = flat.get(level);
+      level--;
+      if (values > 0 && !wasFlat) {
+        newline(g, level);
+      }
+      g.writeRaw(']');
+    }
+  }
+
+  /** Escapes every surrogate as {@code \}{@code uXXXX}, so an unpaired one survives an encoding to UTF-8. */
+  private static final class SurrogateEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private final int[] ascii = standardAsciiEscapesForJSON();
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      return Character.isSurrogate((char) ch)
+          ? new SerializedString(String.format("\\u%04X", ch))
+          : null;
     }
   }
 }
