@@ -33,19 +33,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The PyTorch peer of {@link HrSupernet}: the same graph, built generically from a {@link SearchSpace} and an
- * {@link Architecture} (so the uncut supernet, a cut ticket or a scaled space) in DJL's block API, NCHW. It follows
- * the dataflow documented on {@link SearchableBlock} for multi-branch and chain bodies: stem conv-BN-act layers;
- * per stage the fuse sums (each term a searchable block, nearest upsampling by {@code 2^(j-i)} when it comes from a
- * lower resolution, a bilinear resize when the size still differs, then the activation), new branches and parallel
- * branches; the classification head (incre blocks, downsample sum, 1x1 conv-BN-act, global average pool, dropout,
- * linear). Each searchable block is its live paths ({@code 1x1 conv, BN, act, depthwise kxk, BN, act, 1x1 conv}),
- * summed, one shared BN, plus the identity or a grouped 1x1 residual conv; paths with no hidden channel are left
- * out, as {@link HrSupernet} does. Convolutions have no bias; BN momentum and epsilon come from the space.
+ * The PyTorch peer of {@link HrSupernet}: the same graph, built generically from a {@link
+ * SearchSpace} and an {@link Architecture} (so the uncut supernet, a cut ticket or a scaled space)
+ * in DJL's block API, NCHW. It follows the dataflow documented on {@link SearchableBlock} for
+ * multi-branch and chain bodies: stem conv-BN-act layers; per stage the fuse sums (each term a
+ * searchable block, nearest upsampling by {@code 2^(j-i)} when it comes from a lower resolution, a
+ * bilinear resize when the size still differs, then the activation), new branches and parallel
+ * branches; the classification head (incre blocks, downsample sum, 1x1 conv-BN-act, global average
+ * pool, dropout, linear). Each searchable block is its live paths ({@code 1x1 conv, BN, act,
+ * depthwise kxk, BN, act, 1x1 conv}), summed, one shared BN, plus the identity or a grouped 1x1
+ * residual conv; paths with no hidden channel are left out, as {@link HrSupernet} does.
+ * Convolutions have no bias; BN momentum and epsilon come from the space.
  *
- * <p>What differs from {@link HrSupernet}: the weights (PyTorch's default initialisation, not the reference's;
- * timings do not depend on the values), the layout (NCHW, PyTorch's native one) and dense heads (not mirrored: the
- * bench only uses classification spaces).
+ * <p>What differs from {@link HrSupernet}: the weights (PyTorch's default initialisation, not the
+ * reference's; timings do not depend on the values), the layout (NCHW, PyTorch's native one) and
+ * dense heads (not mirrored: the bench only uses classification spaces).
  */
 public final class DjlSupernet extends AbstractBlock {
   private final SearchSpace space;
@@ -60,13 +62,18 @@ public final class DjlSupernet extends AbstractBlock {
    * Builds the network of {@code architecture} in {@code space}, uninitialised.
    *
    * @param space a space with a classification head
-   * @param architecture hidden channels per block and path ({@link Architecture#full} for the supernet)
+   * @param architecture hidden channels per block and path ({@link Architecture#full} for the
+   *     supernet)
    * @throws IllegalArgumentException for a dense head
    */
   public DjlSupernet(SearchSpace space, Architecture architecture) {
     if (!(space.head() instanceof ClassificationHead head)) {
-      throw new IllegalArgumentException("only classification heads are mirrored in DJL, space " + space.name()
-          + " has " + space.head() + "; bench a classification space");
+      throw new IllegalArgumentException(
+          "only classification heads are mirrored in DJL, space "
+              + space.name()
+              + " has "
+              + space.head()
+              + "; bench a classification space");
     }
     this.space = space;
     this.layout = space.layout();
@@ -76,7 +83,9 @@ public final class DjlSupernet extends AbstractBlock {
     }
     this.stem = addChildBlock("stem", s);
     for (SearchableBlock b : layout.blocks()) {
-      blocks.put(b.name(), addChildBlock(b.name().replace('.', '_'), new Ir(b, architecture.of(b.name()))));
+      blocks.put(
+          b.name(),
+          addChildBlock(b.name().replace('.', '_'), new Ir(b, architecture.of(b.name()))));
     }
     for (SearchableBlock b : layout.blocks(SearchableBlock.Role.HEAD_INCRE)) {
       incre.add(blocks.get(b.name()));
@@ -98,15 +107,21 @@ public final class DjlSupernet extends AbstractBlock {
   }
 
   private Block act() {
-    return space.activation() == ActivationKind.RELU6 ? Activation.relu6Block() : Activation.reluBlock();
+    return space.activation() == ActivationKind.RELU6
+        ? Activation.relu6Block()
+        : Activation.reluBlock();
   }
 
   private Block bn() {
     BatchNormSpec spec = space.batchNorm();
-    // DJL's momentum is MXNet's (the weight of the running value); the PyTorch engine passes 1 - momentum to
-    // torch::batch_norm, whose momentum is the weight of the new batch, the convention of BatchNormSpec.
-    return BatchNorm.builder().optAxis(1).optMomentum((float) (1 - spec.momentum()))
-        .optEpsilon((float) spec.epsilon()).build();
+    // DJL's momentum is MXNet's (the weight of the running value); the PyTorch engine passes 1 -
+    // momentum to torch::batch_norm, whose momentum is the weight of the new batch, the convention
+    // of BatchNormSpec.
+    return BatchNorm.builder()
+        .optAxis(1)
+        .optMomentum((float) (1 - spec.momentum()))
+        .optEpsilon((float) spec.epsilon())
+        .build();
   }
 
   private static Block conv(int filters, int kernel, int stride, int groups) {
@@ -126,20 +141,25 @@ public final class DjlSupernet extends AbstractBlock {
     stem.initialize(manager, dataType, inputShapes[0]);
     for (SearchableBlock b : layout.blocks()) {
       Resolution r = b.inputResolution();
-      blocks.get(b.name()).initialize(manager, dataType, new Shape(n, b.inp(), r.height(), r.width()));
+      blocks
+          .get(b.name())
+          .initialize(manager, dataType, new Shape(n, b.inp(), r.height(), r.width()));
     }
     Resolution hr = layout.headResolution();
-    tail.initialize(manager, dataType, new Shape(n, layout.headInputChannels(), hr.height(), hr.width()));
+    tail.initialize(
+        manager, dataType, new Shape(n, layout.headInputChannels(), hr.height(), hr.width()));
   }
 
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return new Shape[] {new Shape(inputShapes[0].get(0), ((ClassificationHead) space.head()).numClasses())};
+    return new Shape[] {
+      new Shape(inputShapes[0].get(0), ((ClassificationHead) space.head()).numClasses())
+    };
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-      PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray h = stem.forward(ps, inputs, training).singletonOrThrow();
     List<NDArray> ys;
     if (space.isChain()) {
@@ -155,7 +175,8 @@ public final class DjlSupernet extends AbstractBlock {
     }
     NDArray g = incre.isEmpty() ? ys.get(0) : one(incre.get(0), ys.get(0), ps, training);
     for (int i = 0; i + 1 < ys.size(); i++) {
-      NDArray next = incre.isEmpty() ? ys.get(i + 1) : one(incre.get(i + 1), ys.get(i + 1), ps, training);
+      NDArray next =
+          incre.isEmpty() ? ys.get(i + 1) : one(incre.get(i + 1), ys.get(i + 1), ps, training);
       g = one(down.get(i), g, ps, training).add(next);
     }
     return tail.forward(ps, new NDList(g), training);
@@ -164,7 +185,8 @@ public final class DjlSupernet extends AbstractBlock {
   private List<NDArray> stage(int s, List<NDArray> xs, ParameterStore ps, boolean training) {
     int inB = xs.size();
     int outB = space.stages().get(s).branches();
-    List<Resolution> inRes = s == 0 ? List.of(layout.stemOutputResolution()) : layout.stageResolutions().get(s - 1);
+    List<Resolution> inRes =
+        s == 0 ? List.of(layout.stemOutputResolution()) : layout.stageResolutions().get(s - 1);
     NDArray[] f = new NDArray[outB];
     for (int i = 0; i < Math.min(inB, outB); i++) {
       NDArray sum = null;
@@ -176,11 +198,14 @@ public final class DjlSupernet extends AbstractBlock {
         Resolution target = inRes.get(i);
         if (y.getShape().get(2) != target.height() || y.getShape().get(3) != target.width()) {
           // interpolation mode 1 is bilinear, align_corners false, as the reference's F.interpolate
-          y = y.getNDArrayInternal().interpolation(new long[] {target.height(), target.width()}, 1, false);
+          y =
+              y.getNDArrayInternal()
+                  .interpolation(new long[] {target.height(), target.width()}, 1, false);
         }
         sum = sum == null ? y : sum.add(y);
       }
-      f[i] = space.activation() == ActivationKind.RELU6 ? Activation.relu6(sum) : Activation.relu(sum);
+      f[i] =
+          space.activation() == ActivationKind.RELU6 ? Activation.relu6(sum) : Activation.relu(sum);
     }
     for (int nb = inB; nb < outB; nb++) {
       f[nb] = run(layout.newBranch(s, nb).orElseThrow(), f[nb - 1], ps, training);
@@ -225,12 +250,16 @@ public final class DjlSupernet extends AbstractBlock {
         paths.add(addChildBlock("k" + k, path));
       }
       this.sumBn = paths.isEmpty() ? null : addChildBlock("bn", bn());
-      this.residual = b.residualGroups() == 0 ? null
-          : addChildBlock("residual", conv(b.oup(), 1, b.stride(), IntMath.gcd(b.inp(), b.oup())));
+      this.residual =
+          b.residualGroups() == 0
+              ? null
+              : addChildBlock(
+                  "residual", conv(b.oup(), 1, b.stride(), IntMath.gcd(b.inp(), b.oup())));
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(
+        NDManager manager, DataType dataType, Shape... inputShapes) {
       Shape in = inputShapes[0];
       for (Block p : paths) {
         p.initialize(manager, dataType, in);
@@ -249,8 +278,8 @@ public final class DjlSupernet extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-        PairList<String, Object> params) {
+    protected NDList forwardInternal(
+        ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
       NDArray x = inputs.singletonOrThrow();
       NDArray shortcut = residual == null ? x : one(residual, x, ps, training);
       if (paths.isEmpty()) {

@@ -17,27 +17,42 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Whole-run benchmark (a program, not a test): one full draw, the README's, in this process, then its results with
- * the wall time and the process's memory (peak RSS, ND4J workspaces, JavaCPP's off-heap bytes) to
- * {@code full-draw.md} and {@code full-draw.json}. Its own JVM, so the peak RSS is the draw's alone.
+ * Whole-run benchmark (a program, not a test): one full draw, the README's, in this process, then
+ * its results with the wall time and the process's memory (peak RSS, ND4J workspaces, JavaCPP's
+ * off-heap bytes) to {@code full-draw.md} and {@code full-draw.json}. Its own JVM, so the peak RSS
+ * is the draw's alone.
  *
  * <pre>
  *   mvn -q -B install -DskipTests
  *   mvn -q -B -pl supertickets-bench exec:exec -Dbench.mainClass=dev.supertickets.bench.FullDrawMain -Dbench.xmx=512m
  * </pre>
  *
- * <p>Arguments, if any, replace the draw's ({@code supertickets draw} options, e.g. {@code --space tiny28 --data
- * embedded --epochs 1}); {@code bench.outDir} sets the output folder (target/bench), where the ticket goes too.
- * Exit status: the draw's.
+ * <p>Arguments, if any, replace the draw's ({@code supertickets draw} options, e.g. {@code --space
+ * tiny28 --data embedded --epochs 1}); {@code bench.outDir} sets the output folder (target/bench),
+ * where the ticket goes too. Exit status: the draw's.
  */
 public final class FullDrawMain {
   /** Output file names in the output directory. */
   public static final String MARKDOWN_FILE = "full-draw.md";
+
   public static final String JSON_FILE = "full-draw.json";
 
-  /** The README's full draw: 90% sparsity from {@code default28} on all of Fashion-MNIST, one retraining epoch. */
-  public static final List<String> DEFAULT_DRAW = List.of("--space", "default28", "--epochs", "3", "--sparsity",
-      "0.9", "--retrain-epochs", "1", "--data", FashionMnist.DEFAULT_DIRECTORY.toString());
+  /**
+   * The README's full draw: 90% sparsity from {@code default28} on all of Fashion-MNIST, one
+   * retraining epoch.
+   */
+  public static final List<String> DEFAULT_DRAW =
+      List.of(
+          "--space",
+          "default28",
+          "--epochs",
+          "3",
+          "--sparsity",
+          "0.9",
+          "--retrain-epochs",
+          "1",
+          "--data",
+          FashionMnist.DEFAULT_DIRECTORY.toString());
 
   private FullDrawMain() {}
 
@@ -46,12 +61,17 @@ public final class FullDrawMain {
    *
    * @param arguments the draw's arguments
    * @param exitCode the draw's exit status
-   * @param wallSeconds wall time of the draw command, loading, retraining, evaluation and saving included
+   * @param wallSeconds wall time of the draw command, loading, retraining, evaluation and saving
+   *     included
    * @param printed the key-value lines the draw printed, in order
    * @param memory the process's memory when the draw had finished
    */
-  public record Result(List<String> arguments, int exitCode, double wallSeconds, Map<String, String> printed,
-                       MemoryUse memory) {}
+  public record Result(
+      List<String> arguments,
+      int exitCode,
+      double wallSeconds,
+      Map<String, String> printed,
+      MemoryUse memory) {}
 
   public static void main(String[] args) throws IOException {
     Path outDir = Path.of(System.getProperty("bench.outDir", "target/bench"));
@@ -68,8 +88,11 @@ public final class FullDrawMain {
     cmd.addAll(List.of("--out", outDir.resolve("full-draw.stkt").toString()));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     long t0 = System.nanoTime();
-    int code = SuperTicketsCli.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
-        cmd.toArray(String[]::new));
+    int code =
+        SuperTicketsCli.run(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err,
+            cmd.toArray(String[]::new));
     double seconds = (System.nanoTime() - t0) / 1e9;
     Map<String, String> printed = new LinkedHashMap<>();
     for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
@@ -90,8 +113,11 @@ public final class FullDrawMain {
   /** The run as a Markdown table. */
   public static String markdown(Result r) {
     StringBuilder b = new StringBuilder("# Full draw: wall time and memory\n\n");
-    b.append("`supertickets draw ").append(String.join(" ", r.arguments())).append("`, exit status ")
-        .append(r.exitCode()).append(".\n\n| figure | value |\n|---|---|\n");
+    b.append("`supertickets draw ")
+        .append(String.join(" ", r.arguments()))
+        .append("`, exit status ")
+        .append(r.exitCode())
+        .append(".\n\n| figure | value |\n|---|---|\n");
     MemoryUse m = r.memory();
     row(b, "wall seconds (whole command)", r.wallSeconds());
     row(b, "peak RSS MiB", MemoryUse.mib(m.peakRssBytes()));

@@ -13,9 +13,9 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Matrix products as timed steps: float32 GEMM in ND4J and in PyTorch (the machine's measured peak), and
- * {@link SparseMatmul} against ND4J's dense GEMM on the same sparse weight. Each step's work is
- * {@code 2·m·k·n} floating-point operations, dense.
+ * Matrix products as timed steps: float32 GEMM in ND4J and in PyTorch (the machine's measured
+ * peak), and {@link SparseMatmul} against ND4J's dense GEMM on the same sparse weight. Each step's
+ * work is {@code 2·m·k·n} floating-point operations, dense.
  */
 final class MatmulStep {
   private MatmulStep() {}
@@ -25,7 +25,10 @@ final class MatmulStep {
     return 2.0 * m * k * n;
   }
 
-  /** ND4J's dense {@code [m, k] · [k, n]} into a C-ordered result (the route our 1x1 convolutions take). */
+  /**
+   * ND4J's dense {@code [m, k] · [k, n]} into a C-ordered result (the route our 1x1 convolutions
+   * take).
+   */
   static TimedStep nd4jDense(int m, int k, int n, double sparsity, long seed) {
     Backend.init();
     INDArray[] xw = operands(m, k, n, sparsity, seed);
@@ -74,7 +77,9 @@ final class MatmulStep {
     private final NDArray b;
 
     TorchMatmul(int m, int k, int n) {
-      manager = NDManager.newBaseManager(ai.djl.engine.Engine.getEngine(TorchStep.ENGINE).getEngineName());
+      manager =
+          NDManager.newBaseManager(
+              ai.djl.engine.Engine.getEngine(TorchStep.ENGINE).getEngineName());
       a = manager.randomNormal(new Shape(m, k));
       b = manager.randomNormal(new Shape(k, n));
     }

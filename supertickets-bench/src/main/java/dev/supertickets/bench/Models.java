@@ -26,9 +26,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
 /**
- * The networks the rows time, built from a {@link SearchSpace} through the library's own API: the supernet, its
- * 50%-magnitude-masked form, cut architectures, a compacted ticket and width-scaled spaces; and their dense MACs
- * (from {@link SearchSpace#cost()} and {@link PathSpec#macsPerChannel()}, so no network has to be built to count).
+ * The networks the rows time, built from a {@link SearchSpace} through the library's own API: the
+ * supernet, its 50%-magnitude-masked form, cut architectures, a compacted ticket and width-scaled
+ * spaces; and their dense MACs (from {@link SearchSpace#cost()} and {@link
+ * PathSpec#macsPerChannel()}, so no network has to be built to count).
  */
 final class Models {
   /** Magnitude sparsity of the masked supernet and of the ticket. */
@@ -36,7 +37,10 @@ final class Models {
 
   private Models() {}
 
-  /** The supernet of {@code arch} in {@code space}, unmasked, in float, from the seed's "init" stream. */
+  /**
+   * The supernet of {@code arch} in {@code space}, unmasked, in float, from the seed's "init"
+   * stream.
+   */
   static Supernet network(SearchSpace space, Architecture arch, long seed) {
     Backend.init();
     try (MemoryWorkspace ignored = Workspaces.outside()) {
@@ -44,40 +48,64 @@ final class Models {
     }
   }
 
-  /** The whole supernet with global magnitude masks at {@link #MASK_SPARSITY} (the classifier is not masked). */
+  /**
+   * The whole supernet with global magnitude masks at {@link #MASK_SPARSITY} (the classifier is not
+   * masked).
+   */
   static Supernet masked(SearchSpace space, long seed) {
     return maskedTicket(space, Architecture.full(space), seed).network();
   }
 
-  /** A ticket of {@code arch} in {@code space}: initial weights, magnitude masks at {@link #MASK_SPARSITY}. */
+  /**
+   * A ticket of {@code arch} in {@code space}: initial weights, magnitude masks at {@link
+   * #MASK_SPARSITY}.
+   */
   static SuperTicket maskedTicket(SearchSpace space, Architecture arch, long seed) {
     return maskedTicket(space, arch, seed, MASK_SPARSITY);
   }
 
   /**
-   * A ticket of {@code arch} in {@code space}: initial weights, global magnitude masks (unstructured) pruning
-   * {@code sparsity} of the prunable weights.
+   * A ticket of {@code arch} in {@code space}: initial weights, global magnitude masks
+   * (unstructured) pruning {@code sparsity} of the prunable weights.
    */
-  static SuperTicket maskedTicket(SearchSpace space, Architecture arch, long seed, double sparsity) {
+  static SuperTicket maskedTicket(
+      SearchSpace space, Architecture arch, long seed, double sparsity) {
     Supernet net = network(space, arch, seed);
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("method", "bench");
     p.put("seed", seed);
-    SuperTicket t = new SuperTicket(space, arch, NetworkState.capture(net),
-        Normalization.identity(space.input().channels()), Provenance.of(p));
+    SuperTicket t =
+        new SuperTicket(
+            space,
+            arch,
+            NetworkState.capture(net),
+            Normalization.identity(space.input().channels()),
+            Provenance.of(p));
     return t.prune(MaskPolicies.magnitude(), sparsity, null, seed);
   }
 
-  /** Every path keeps {@code fraction} of its hidden channels (rounded, at least one: no path vanishes). */
+  /**
+   * Every path keeps {@code fraction} of its hidden channels (rounded, at least one: no path
+   * vanishes).
+   */
   static Architecture cut(SearchSpace space, double fraction) {
     Map<String, ImmutableList<Integer>> m = new LinkedHashMap<>();
-    Architecture.full(space).hidden().forEach((block, hidden) -> m.put(block, hidden.stream()
-        .map(h -> h == 0 ? 0 : Math.max(1, (int) Math.round(h * fraction)))
-        .collect(ImmutableList.toImmutableList())));
+    Architecture.full(space)
+        .hidden()
+        .forEach(
+            (block, hidden) ->
+                m.put(
+                    block,
+                    hidden.stream()
+                        .map(h -> h == 0 ? 0 : Math.max(1, (int) Math.round(h * fraction)))
+                        .collect(ImmutableList.toImmutableList())));
     return new Architecture(ImmutableMap.copyOf(m));
   }
 
-  /** Dense MACs of one image through {@code arch}: the space's MACs less the MACs of every cut channel. */
+  /**
+   * Dense MACs of one image through {@code arch}: the space's MACs less the MACs of every cut
+   * channel.
+   */
   static long macs(SearchSpace space, Architecture arch) {
     long macs = space.cost().macs();
     for (SearchableBlock b : space.blocks()) {
@@ -89,21 +117,31 @@ final class Models {
     return macs;
   }
 
-  /** {@code space} with every channel count (stem, stages, chain, head) scaled by {@code factor}, at least 1. */
+  /**
+   * {@code space} with every channel count (stem, stages, chain, head) scaled by {@code factor}, at
+   * least 1.
+   */
   static SearchSpace scaled(SearchSpace space, double factor) {
     if (factor == 1) {
       return space;
     }
     SearchSpace.Builder b = space.toBuilder().name(space.name() + "-x" + factor).clearBody();
-    b.stem(space.stem().stream().map(l -> new StemLayer(scale(l.outChannels(), factor), l.kernelSize(),
-        l.stride())).toList());
+    b.stem(
+        space.stem().stream()
+            .map(l -> new StemLayer(scale(l.outChannels(), factor), l.kernelSize(), l.stride()))
+            .toList());
     for (StageSpec s : space.stages()) {
       b.stage(s.blocks(), s.channels().stream().map(c -> scale(c, factor)).toList());
     }
-    space.chain().forEach(c -> b.chainStage(scale(c.outChannels(), factor), c.blocks(), c.stride()));
+    space
+        .chain()
+        .forEach(c -> b.chainStage(scale(c.outChannels(), factor), c.blocks(), c.stride()));
     if (space.head() instanceof ClassificationHead h) {
-      b.classificationHead(h.headChannels().stream().map(c -> scale(c, factor)).toList(),
-          scale(h.lastChannel(), factor), h.dropout(), h.numClasses());
+      b.classificationHead(
+          h.headChannels().stream().map(c -> scale(c, factor)).toList(),
+          scale(h.lastChannel(), factor),
+          h.dropout(),
+          h.numClasses());
     }
     return b.build();
   }

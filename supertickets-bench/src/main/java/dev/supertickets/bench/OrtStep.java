@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * One inference pass of an exported ticket in ONNX Runtime for Java, the way a service runs it: one session with
- * {@code threads} intra-op threads (one inter-op thread, sequential execution, every graph optimisation on), one
- * fixed NHWC batch in [0, 1] held as a tensor, and the output read back into a Java array each pass.
+ * One inference pass of an exported ticket in ONNX Runtime for Java, the way a service runs it: one
+ * session with {@code threads} intra-op threads (one inter-op thread, sequential execution, every
+ * graph optimisation on), one fixed NHWC batch in [0, 1] held as a tensor, and the output read back
+ * into a Java array each pass.
  */
 final class OrtStep implements TimedStep, AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -20,7 +21,8 @@ final class OrtStep implements TimedStep, AutoCloseable {
   private final OnnxTensor input;
   private final int batchSize;
 
-  OrtStep(byte[] model, int batchSize, int height, int width, int channels, int threads, long seed) {
+  OrtStep(
+      byte[] model, int batchSize, int height, int width, int channels, int threads, long seed) {
     this.batchSize = batchSize;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(threads);
@@ -33,9 +35,12 @@ final class OrtStep implements TimedStep, AutoCloseable {
       for (int i = 0; i < x.length; i++) {
         x[i] = (float) rng.nextDouble();
       }
-      input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {batchSize, height, width, channels});
+      input =
+          OnnxTensor.createTensor(
+              env, FloatBuffer.wrap(x), new long[] {batchSize, height, width, channels});
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime could not load the exported ticket: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime could not load the exported ticket: " + e.getMessage(), e);
     }
   }
 
@@ -44,7 +49,8 @@ final class OrtStep implements TimedStep, AutoCloseable {
     try (OrtSession.Result r = session.run(Map.of(OnnxExport.INPUT, input))) {
       ((OnnxTensor) r.get(0)).getFloatBuffer(); // copied out, as a caller reading the logits would
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime failed on the exported ticket: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime failed on the exported ticket: " + e.getMessage(), e);
     }
   }
 

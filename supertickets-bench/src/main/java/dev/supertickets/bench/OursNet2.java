@@ -8,8 +8,9 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * SuperTickets-J's side of the net2 row: the same network, batch and update as {@link TorchNet2}, optionally with
- * every weight masked (all-ones masks, so the arithmetic is the same and only the masking overhead differs).
+ * SuperTickets-J's side of the net2 row: the same network, batch and update as {@link TorchNet2},
+ * optionally with every weight masked (all-ones masks, so the arithmetic is the same and only the
+ * masking overhead differs).
  */
 public final class OursNet2 {
   private OursNet2() {}

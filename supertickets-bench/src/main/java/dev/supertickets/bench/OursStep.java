@@ -16,32 +16,57 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * SuperTickets-J's side of a row: a network timed either as a training step ({@link Trainer#step}: forward, softmax
- * cross-entropy, backward, SGD lr 0.01 momentum 0.9 as {@link TorchStep} does, with masks enforced when the network
- * has them) or as an inference pass (eval mode, in a step workspace), on one fixed random NHWC batch.
+ * SuperTickets-J's side of a row: a network timed either as a training step ({@link Trainer#step}:
+ * forward, softmax cross-entropy, backward, SGD lr 0.01 momentum 0.9 as {@link TorchStep} does,
+ * with masks enforced when the network has them) or as an inference pass (eval mode, in a step
+ * workspace), on one fixed random NHWC batch.
  */
 public final class OursStep implements TimedStep {
   private final Module model;
   private final Trainer trainer;
   private final Batch batch;
-  /** Whether inference takes the sparse path ({@link SparsePath}), set around each pass and restored after. */
+
+  /**
+   * Whether inference takes the sparse path ({@link SparsePath}), set around each pass and restored
+   * after.
+   */
   private final boolean sparse;
 
-  private OursStep(Module model, boolean training, int batchSize, int height, int width, int channels, int classes,
+  private OursStep(
+      Module model,
+      boolean training,
+      int batchSize,
+      int height,
+      int width,
+      int channels,
+      int classes,
       long seed) {
     this(model, training, batchSize, height, width, channels, classes, seed, true);
   }
 
-  private OursStep(Module model, boolean training, int batchSize, int height, int width, int channels, int classes,
-      long seed, boolean sparse) {
+  private OursStep(
+      Module model,
+      boolean training,
+      int batchSize,
+      int height,
+      int width,
+      int channels,
+      int classes,
+      long seed,
+      boolean sparse) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
     Backend.init();
     this.model = model;
     this.sparse = sparse;
-    this.trainer = training
-        ? Trainer.builder(model).optimizer(new Sgd(0.9, false)).schedule(LrSchedule.constant(0.01)).build() : null;
+    this.trainer =
+        training
+            ? Trainer.builder(model)
+                .optimizer(new Sgd(0.9, false))
+                .schedule(LrSchedule.constant(0.01))
+                .build()
+            : null;
     SplittableRandom rng = new SplittableRandom(seed);
     int[] y = new int[batchSize];
     for (int i = 0; i < y.length; i++) {
@@ -65,8 +90,8 @@ public final class OursStep implements TimedStep {
    * @param seed seed of the data
    * @return the step
    */
-  public static OursStep training(Module model, int batchSize, int height, int width, int channels, int classes,
-      long seed) {
+  public static OursStep training(
+      Module model, int batchSize, int height, int width, int channels, int classes, long seed) {
     return new OursStep(model, true, batchSize, height, width, channels, classes, seed);
   }
 
@@ -81,13 +106,14 @@ public final class OursStep implements TimedStep {
    * @param seed seed of the data
    * @return the step
    */
-  public static OursStep inference(Module model, int batchSize, int height, int width, int channels, long seed) {
+  public static OursStep inference(
+      Module model, int batchSize, int height, int width, int channels, long seed) {
     return new OursStep(model, false, batchSize, height, width, channels, 1, seed);
   }
 
   /**
-   * An inference pass of {@code model} (eval mode) with the sparse path of 1x1 convolutions and linear layers on
-   * or off ({@link SparsePath#setEnabled}, restored after each pass).
+   * An inference pass of {@code model} (eval mode) with the sparse path of 1x1 convolutions and
+   * linear layers on or off ({@link SparsePath#setEnabled}, restored after each pass).
    *
    * @param model the network
    * @param batchSize images per pass
@@ -98,8 +124,8 @@ public final class OursStep implements TimedStep {
    * @param sparse whether sparse weights multiply through {@code SparseMatmul}
    * @return the step
    */
-  public static OursStep inference(Module model, int batchSize, int height, int width, int channels, long seed,
-      boolean sparse) {
+  public static OursStep inference(
+      Module model, int batchSize, int height, int width, int channels, long seed, boolean sparse) {
     return new OursStep(model, false, batchSize, height, width, channels, 1, seed, sparse);
   }
 

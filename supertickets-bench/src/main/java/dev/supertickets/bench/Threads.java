@@ -10,11 +10,12 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
- * Sets the thread count of both sides of a row, so that a row's threads mean the same for SuperTickets-J and for
- * PyTorch: ND4J's OpenMP threads (BLAS and oneDNN run on them), libnd4j's own thread pool limit, and the Java
- * fork-join pool our kernels split their work in (the side runs inside a pool of that size); and PyTorch's
- * intra-op threads ({@code torch::set_num_threads}). PyTorch's inter-op threads can only be set before the engine
- * starts: {@code -Dai.djl.pytorch.num_interop_threads} (1 in the exec configuration).
+ * Sets the thread count of both sides of a row, so that a row's threads mean the same for
+ * SuperTickets-J and for PyTorch: ND4J's OpenMP threads (BLAS and oneDNN run on them), libnd4j's
+ * own thread pool limit, and the Java fork-join pool our kernels split their work in (the side runs
+ * inside a pool of that size); and PyTorch's intra-op threads ({@code torch::set_num_threads}).
+ * PyTorch's inter-op threads can only be set before the engine starts: {@code
+ * -Dai.djl.pytorch.num_interop_threads} (1 in the exec configuration).
  */
 final class Threads {
   private Threads() {}
@@ -29,7 +30,8 @@ final class Threads {
 
   /** Sets PyTorch's intra-op threads to {@code n} (loads the engine). */
   static void torch(int n) {
-    ai.djl.engine.Engine.getEngine(TorchStep.ENGINE); // loads libtorch, whose functions the next call needs
+    ai.djl.engine.Engine.getEngine(
+        TorchStep.ENGINE); // loads libtorch, whose functions the next call needs
     ai.djl.pytorch.jni.JniUtils.setNumThreads(n);
   }
 
@@ -44,20 +46,24 @@ final class Threads {
   }
 
   /**
-   * Runs {@code work} on a fork-join pool of {@code n} threads, so that the parallel streams of our kernels use at
-   * most {@code n} threads, and returns its result; the calling thread waits.
+   * Runs {@code work} on a fork-join pool of {@code n} threads, so that the parallel streams of our
+   * kernels use at most {@code n} threads, and returns its result; the calling thread waits.
    */
   static <T> T inPool(int n, Supplier<T> work) {
     ForkJoinPool pool = POOLS.computeIfAbsent(n, Threads::pool);
     try {
-      return pool.submit(() -> {
-        try {
-          return work.get();
-        } finally {
-          // the next row has other shapes: give this row's workspaces back now rather than hold the largest
-          Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
-        }
-      }).get();
+      return pool.submit(
+              () -> {
+                try {
+                  return work.get();
+                } finally {
+                  // the next row has other shapes: give this row's workspaces back now rather than
+                  // hold the
+                  // largest
+                  Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+                }
+              })
+          .get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while timing", e);
@@ -74,10 +80,19 @@ final class Threads {
 
   private static final Map<Integer, ForkJoinPool> POOLS = new ConcurrentHashMap<>();
 
-  // kept for the whole sitting, with threads that never time out: ND4J's workspaces belong to a thread, and a
-  // fresh thread per row would leave the old thread's workspaces behind
+  // kept for the whole sitting, with threads that never time out: ND4J's workspaces belong to a
+  // thread, and a fresh thread per row would leave the old thread's workspaces behind
   private static ForkJoinPool pool(int n) {
-    return new ForkJoinPool(n, ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, false, n, n, 1, null,
-        365, TimeUnit.DAYS);
+    return new ForkJoinPool(
+        n,
+        ForkJoinPool.defaultForkJoinWorkerThreadFactory,
+        null,
+        false,
+        n,
+        n,
+        1,
+        null,
+        365,
+        TimeUnit.DAYS);
   }
 }

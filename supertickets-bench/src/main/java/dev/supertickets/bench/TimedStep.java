@@ -11,15 +11,15 @@ package dev.supertickets.bench;
 @FunctionalInterface
 public interface TimedStep {
 
-    /** Runs one step to completion (synchronously: when this returns, the work is done). */
-    void step();
+  /** Runs one step to completion (synchronously: when this returns, the work is done). */
+  void step();
 
-    /**
-     * The number of examples one step processes, used to report images per second; 0 when unknown.
-     *
-     * @return the batch size of a step
-     */
-    default int batchSize() {
-        return 0;
-    }
+  /**
+   * The number of examples one step processes, used to report images per second; 0 when unknown.
+   *
+   * @return the batch size of a step
+   */
+  default int batchSize() {
+    return 0;
+  }
 }

@@ -14,13 +14,28 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Smoke test of the soak benchmark: 2 short epochs, then the files; the real run is 200 epochs, by hand. */
+/**
+ * Smoke test of the soak benchmark: 2 short epochs, then the files; the real run is 200 epochs, by
+ * hand.
+ */
 class SoakMainTest {
 
   @Test
   void twoEpochsSampleMemoryAndWriteBothFiles(@TempDir Path dir) throws Exception {
-    SoakMain.Options o = SoakMain.Options.parse(
-        new String[] {"--epochs", "2", "--samples", "64", "--batch", "32", "--every", "1", "--out", dir.toString()});
+    SoakMain.Options o =
+        SoakMain.Options.parse(
+            new String[] {
+              "--epochs",
+              "2",
+              "--samples",
+              "64",
+              "--batch",
+              "32",
+              "--every",
+              "1",
+              "--out",
+              dir.toString()
+            });
     SoakMain.Result r = SoakMain.run(o, new PrintStream(OutputStream.nullOutputStream()));
     assertEquals(List.of(0, 1, 2), r.samples().stream().map(SoakMain.Sample::epoch).toList());
     for (SoakMain.Sample s : r.samples()) {
@@ -33,7 +48,8 @@ class SoakMainTest {
     String md = Files.readString(dir.resolve(SoakMain.MARKDOWN_FILE));
     assertTrue(md.contains("| 2 |") && md.contains("Growth from epoch 1 to epoch 2"), md);
     @SuppressWarnings("unchecked")
-    Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(dir.resolve(SoakMain.JSON_FILE)));
+    Map<String, Object> json =
+        (Map<String, Object>) Json.parse(Files.readString(dir.resolve(SoakMain.JSON_FILE)));
     assertEquals(3, ((List<?>) json.get("samples")).size());
   }
 
@@ -43,11 +59,19 @@ class SoakMainTest {
     assertEquals(7, o.epochs());
     assertEquals(3, o.every());
     assertEquals(512, o.samples());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SoakMain.Options.parse(new String[] {"--epochs", "0"}));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SoakMain.Options.parse(new String[] {"--epochs", "0"}));
     assertTrue(e.getMessage().contains("got 0"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> SoakMain.Options.parse(new String[] {"--samples", "10"}));
-    assertThrows(IllegalArgumentException.class, () -> SoakMain.Options.parse(new String[] {"--epochs", "x"}));
-    assertThrows(IllegalArgumentException.class, () -> SoakMain.Options.parse(new String[] {"--speed", "1"}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SoakMain.Options.parse(new String[] {"--samples", "10"}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SoakMain.Options.parse(new String[] {"--epochs", "x"}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SoakMain.Options.parse(new String[] {"--speed", "1"}));
   }
 }

@@ -5,21 +5,30 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits the arguments that Maven's exec:exec hands over as one string ({@code -Dst.args="draw --epochs 2"}). */
+/**
+ * Splits the arguments that Maven's exec:exec hands over as one string ({@code -Dst.args="draw
+ * --epochs 2"}).
+ */
 public final class Args {
-  /** Set by the exec:exec configuration of the cli and examples modules, so that a direct {@code java} call is never split. */
+  /**
+   * Set by the exec:exec configuration of the cli and examples modules, so that a direct {@code
+   * java} call is never split.
+   */
   static final String FROM_MAVEN_PROPERTY = "st.argsFromMaven";
 
   private Args() {}
 
-  /** The arguments as the command should see them: split shell-like when they came through Maven. */
+  /**
+   * The arguments as the command should see them: split shell-like when they came through Maven.
+   */
   public static String[] of(String[] args) {
     return Boolean.getBoolean(FROM_MAVEN_PROPERTY) ? split(args) : args;
   }
 
   /**
-   * Splits every argument at white space outside quotes; single or double quotes group (a path with a space:
-   * {@code --out 'my runs/t.stkt'}) and are removed. Empty results (an unset {@code st.args}) vanish.
+   * Splits every argument at white space outside quotes; single or double quotes group (a path with
+   * a space: {@code --out 'my runs/t.stkt'}) and are removed. Empty results (an unset {@code
+   * st.args}) vanish.
    *
    * @throws IllegalArgumentException for an unclosed quote
    */

@@ -10,7 +10,10 @@ import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Option values that picocli does not convert by itself; a bad value becomes a usage error naming the fix. */
+/**
+ * Option values that picocli does not convert by itself; a bad value becomes a usage error naming
+ * the fix.
+ */
 final class Converters {
   private Converters() {}
 
@@ -23,18 +26,29 @@ final class Converters {
       }
       Path file = Path.of(value);
       if (!value.endsWith(".json")) {
-        throw new TypeConversionException("unknown search space " + value + "; use one of " + SearchSpaces.NAMES
-            + " or a search-space JSON file (SearchSpace.toJson)");
+        throw new TypeConversionException(
+            "unknown search space "
+                + value
+                + "; use one of "
+                + SearchSpaces.NAMES
+                + " or a search-space JSON file (SearchSpace.toJson)");
       }
       if (!Files.isRegularFile(file)) {
-        throw new TypeConversionException("search-space file " + file.toAbsolutePath() + " does not exist; write "
-            + "one with SearchSpace.toJson() or use one of " + SearchSpaces.NAMES);
+        throw new TypeConversionException(
+            "search-space file "
+                + file.toAbsolutePath()
+                + " does not exist; write "
+                + "one with SearchSpace.toJson() or use one of "
+                + SearchSpaces.NAMES);
       }
       try {
         return SearchSpace.fromJson(Files.readString(file));
       } catch (IllegalArgumentException e) {
-        throw new TypeConversionException("search-space file " + file.toAbsolutePath() + " is not a valid space: "
-            + e.getMessage());
+        throw new TypeConversionException(
+            "search-space file "
+                + file.toAbsolutePath()
+                + " is not a valid space: "
+                + e.getMessage());
       }
     }
   }
@@ -47,7 +61,9 @@ final class Converters {
         case "erk" -> Scope.ERK;
         case "global" -> Scope.GLOBAL;
         case "per-layer" -> Scope.PER_LAYER;
-        default -> throw new TypeConversionException("scope must be erk, global or per-layer, got " + value);
+        default ->
+            throw new TypeConversionException(
+                "scope must be erk, global or per-layer, got " + value);
       };
     }
   }
@@ -66,11 +82,13 @@ final class Converters {
       try {
         double macs = Double.parseDouble(v) * scale;
         if (!(macs >= 1) || macs > Long.MAX_VALUE) {
-          throw new TypeConversionException("MACs budget must be at least 1, got " + value + "; e.g. 400k");
+          throw new TypeConversionException(
+              "MACs budget must be at least 1, got " + value + "; e.g. 400k");
         }
         return Math.round(macs);
       } catch (NumberFormatException e) {
-        throw new TypeConversionException("MACs budget must be a count such as 400000, 400k or 1.5M, got " + value);
+        throw new TypeConversionException(
+            "MACs budget must be a count such as 400000, 400k or 1.5M, got " + value);
       }
     }
   }

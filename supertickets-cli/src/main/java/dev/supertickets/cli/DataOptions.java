@@ -11,12 +11,16 @@ import picocli.CommandLine.Option;
 final class DataOptions {
   static final String EMBEDDED = "embedded";
 
-  @Option(names = "--data", paramLabel = "DIR|embedded", description = {
-      "A directory holding an IDX data set: train and test (or t10k) images and labels, plain or gzipped, as "
-          + "MNIST and Fashion-MNIST ship them; or 'embedded' for the 5,000/1,000-image Fashion-MNIST subset in "
-          + "the jar.",
-      "Default: the Fashion-MNIST install, /usr/share/datasets/fashion-mnist (or -Dst.data.fashionMnist=DIR, "
-          + "ST_FASHION_MNIST=DIR)."})
+  @Option(
+      names = "--data",
+      paramLabel = "DIR|embedded",
+      description = {
+        "A directory holding an IDX data set: train and test (or t10k) images and labels, plain or"
+            + " gzipped, as MNIST and Fashion-MNIST ship them; or 'embedded' for the"
+            + " 5,000/1,000-image Fashion-MNIST subset in the jar.",
+        "Default: the Fashion-MNIST install, /usr/share/datasets/fashion-mnist (or"
+            + " -Dst.data.fashionMnist=DIR, ST_FASHION_MNIST=DIR)."
+      })
   String data;
 
   boolean embedded() {
@@ -30,7 +34,8 @@ final class DataOptions {
 
   /** Both splits, as files or from the jar. */
   DataSplits load() throws IOException {
-    return embedded() ? new DataSplits(EmbeddedFashionMnist.train(), EmbeddedFashionMnist.test())
+    return embedded()
+        ? new DataSplits(EmbeddedFashionMnist.train(), EmbeddedFashionMnist.test())
         : IdxDirectory.load(directory());
   }
 }

@@ -17,11 +17,18 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code supertickets evaluate}: a saved ticket's accuracy and loss on a data set. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, versionProvider = SuperTicketsCli.Version.class,
-    description = "Loads a ticket file and prints its accuracy and mean cross-entropy loss on a data set split "
-        + "(the ticket's own normalisation, BN in inference mode).",
-    footer = {"%nExamples:", "  supertickets evaluate t.stkt --data embedded",
-        "  supertickets evaluate t.stkt --split train --limit 10000"})
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    versionProvider = SuperTicketsCli.Version.class,
+    description =
+        "Loads a ticket file and prints its accuracy and mean cross-entropy loss on a data set"
+            + " split (the ticket's own normalisation, BN in inference mode).",
+    footer = {
+      "%nExamples:",
+      "  supertickets evaluate t.stkt --data embedded",
+      "  supertickets evaluate t.stkt --split train --limit 10000"
+    })
 final class EvaluateCommand implements Callable<Integer> {
   @ParentCommand SuperTicketsCli cli;
   @Spec CommandSpec spec;
@@ -29,28 +36,42 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Mixin TicketArgument ticketFile;
 
-  @Option(names = "--split", paramLabel = "test|train", defaultValue = "test",
+  @Option(
+      names = "--split",
+      paramLabel = "test|train",
+      defaultValue = "test",
       description = "Which split to evaluate on (default: ${DEFAULT-VALUE}).")
   String split;
 
-  @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
-      description = "Evaluate on a seeded random subset of N images; 0: all (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "Evaluate on a seeded random subset of N images; 0: all (default: ${DEFAULT-VALUE}).")
   int limit;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "42",
       description = "Seed of the --limit subset (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Override
   public Integer call() throws Exception {
-    Checks.option(spec, split.equals("test") || split.equals("train"), "--split must be test or train, got %s",
+    Checks.option(
+        spec,
+        split.equals("test") || split.equals("train"),
+        "--split must be test or train, got %s",
         split);
     Checks.option(spec, limit >= 0, "--limit must be 0 (all) or positive, got %s", limit);
     Backend.init();
     SuperTicket ticket = ticketFile.load();
     DataSplits splits = data.load();
-    Dataset d = Baselines.limit(split.equals("test") ? splits.test() : splits.train(), limit, seed,
-        split + "-limit");
+    Dataset d =
+        Baselines.limit(
+            split.equals("test") ? splits.test() : splits.train(), limit, seed, split + "-limit");
     Checks.fits(spec, ticket.space(), d, "evaluation", 1);
     Metrics m = ticket.evaluate(d);
     PrintStream o = cli.out();

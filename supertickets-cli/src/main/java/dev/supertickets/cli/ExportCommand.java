@@ -13,13 +13,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code supertickets export}: a ticket file as a model other runtimes serve. */
-@Command(name = "export", mixinStandardHelpOptions = true, versionProvider = SuperTicketsCli.Version.class,
-    description = "Writes a ticket's compact network as an ONNX model (opset " + OnnxExport.OPSET + "): input "
-        + "'" + OnnxExport.INPUT + "', NHWC float images in [0, 1] with a free batch size, normalised inside the "
-        + "graph; output '" + OnnxExport.OUTPUT + "'. Pruned weights are zeros, cut channels are gone, and the "
-        + "ticket's provenance is in the model's metadata. ONNX Runtime gives the ticket's own predictions.",
-    footer = {"%nExamples:", "  supertickets export t.stkt --format onnx --out t.onnx",
-        "  supertickets export t.stkt --format onnx --merged-paths --out t-serving.onnx"})
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    versionProvider = SuperTicketsCli.Version.class,
+    description =
+        "Writes a ticket's compact network as an ONNX model (opset "
+            + OnnxExport.OPSET
+            + "): input "
+            + "'"
+            + OnnxExport.INPUT
+            + "', NHWC float images in [0, 1] with a free batch size, normalised inside the "
+            + "graph; output '"
+            + OnnxExport.OUTPUT
+            + "'. Pruned weights are zeros, cut channels are gone, and the ticket's provenance is"
+            + " in the model's metadata. ONNX Runtime gives the ticket's own predictions.",
+    footer = {
+      "%nExamples:",
+      "  supertickets export t.stkt --format onnx --out t.onnx",
+      "  supertickets export t.stkt --format onnx --merged-paths --out t-serving.onnx"
+    })
 final class ExportCommand implements Callable<Integer> {
   /** The formats a ticket can be written in. */
   enum Format {
@@ -30,17 +43,25 @@ final class ExportCommand implements Callable<Integer> {
 
   @Mixin TicketArgument ticketFile;
 
-  @Option(names = "--format", paramLabel = "onnx", required = true,
+  @Option(
+      names = "--format",
+      paramLabel = "onnx",
+      required = true,
       description = "The model format: ${COMPLETION-CANDIDATES}.")
   Format format;
 
-  @Option(names = "--out", paramLabel = "FILE", required = true,
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      required = true,
       description = "Where to write the model (atomically; an existing file is kept as FILE.prev).")
   Path out;
 
-  @Option(names = "--merged-paths",
-      description = "Write each multi-path block's paths merged into one (the serving() form: fewer, wider nodes, "
-          + "the same predictions; faster for small batches).")
+  @Option(
+      names = "--merged-paths",
+      description =
+          "Write each multi-path block's paths merged into one (the serving() form: fewer, wider"
+              + " nodes, the same predictions; faster for small batches).")
   boolean merged;
 
   @Override
@@ -54,11 +75,24 @@ final class ExportCommand implements Callable<Integer> {
       cli.err().println("error: " + ticketFile.file + " cannot be exported: " + e.getMessage());
       return ExitCodes.BAD_FILE;
     }
-    cli.out().printf(Locale.ROOT, "wrote     %s (%,d bytes, %s, opset %d, %s form)%n", out.toAbsolutePath(),
-        Files.size(out), format, OnnxExport.OPSET, merged ? "merged-paths" : "compact");
-    cli.out().printf(Locale.ROOT, "input     %s NHWC [N, %d, %d, %d] in [0, 1]; output %s%n", OnnxExport.INPUT,
-        ticket.space().input().height(), ticket.space().input().width(), ticket.space().input().channels(),
-        OnnxExport.OUTPUT);
+    cli.out()
+        .printf(
+            Locale.ROOT,
+            "wrote     %s (%,d bytes, %s, opset %d, %s form)%n",
+            out.toAbsolutePath(),
+            Files.size(out),
+            format,
+            OnnxExport.OPSET,
+            merged ? "merged-paths" : "compact");
+    cli.out()
+        .printf(
+            Locale.ROOT,
+            "input     %s NHWC [N, %d, %d, %d] in [0, 1]; output %s%n",
+            OnnxExport.INPUT,
+            ticket.space().input().height(),
+            ticket.space().input().width(),
+            ticket.space().input().channels(),
+            OnnxExport.OUTPUT);
     return ExitCodes.OK;
   }
 }

@@ -18,50 +18,85 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code supertickets sweep}: a grid of draws on Apache Spark, one cell a task. */
-@Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = SuperTicketsCli.Version.class,
-    description = "Runs a grid of draws (methods x sparsities x seeds, from a grid file) on Apache Spark, one cell a "
-        + "task: each cell's ticket and row go to --out atomically, cells already there are skipped, a SuperTickets "
-        + "cell whose executor died resumes from its checkpoint. Writes sweep.md, sweep.json and sweep.png and "
-        + "prints the table.",
-    footer = {"%nGrid file:", "  {\"methods\": [\"supertickets\", \"gmp\", \"rigl\"], \"sparsities\": [0.8, 0.9], "
-        + "\"seeds\": [1, 2],", "   \"epochs\": 3, \"space\": \"tiny28\", \"recipe\": \"standard\", \"data\": "
-        + "\"embedded\", \"trainLimit\": 2000}", "%nExamples:",
-        "  supertickets sweep --grid grid.json --out sweep",
-        "  supertickets sweep --grid grid.json --out sweep --local-cluster 2",
-        "  supertickets sweep --grid grid.json --out /shared/sweep --master spark://head:7077"})
+@Command(
+    name = "sweep",
+    mixinStandardHelpOptions = true,
+    versionProvider = SuperTicketsCli.Version.class,
+    description =
+        "Runs a grid of draws (methods x sparsities x seeds, from a grid file) on Apache Spark, one"
+            + " cell a task: each cell's ticket and row go to --out atomically, cells already there"
+            + " are skipped, a SuperTickets cell whose executor died resumes from its checkpoint."
+            + " Writes sweep.md, sweep.json and sweep.png and prints the table.",
+    footer = {
+      "%nGrid file:",
+      "  {\"methods\": [\"supertickets\", \"gmp\", \"rigl\"], \"sparsities\": [0.8, 0.9], "
+          + "\"seeds\": [1, 2],",
+      "   \"epochs\": 3, \"space\": \"tiny28\", \"recipe\": \"standard\", \"data\": "
+          + "\"embedded\", \"trainLimit\": 2000}",
+      "%nExamples:",
+      "  supertickets sweep --grid grid.json --out sweep",
+      "  supertickets sweep --grid grid.json --out sweep --local-cluster 2",
+      "  supertickets sweep --grid grid.json --out /shared/sweep --master spark://head:7077"
+    })
 final class SweepCommand implements Callable<Integer> {
   @ParentCommand SuperTicketsCli cli;
   @Spec CommandSpec spec;
 
-  @Option(names = "--grid", paramLabel = "FILE", required = true,
-      description = "The grid file (JSON): methods, sparsities, seeds, epochs, space, recipe, data and limits.")
+  @Option(
+      names = "--grid",
+      paramLabel = "FILE",
+      required = true,
+      description =
+          "The grid file (JSON): methods, sparsities, seeds, epochs, space, recipe, data and"
+              + " limits.")
   Path grid;
 
-  @Option(names = "--out", paramLabel = "DIR|URI", defaultValue = "sweep",
-      description = "Output: a folder the driver and every executor see at the same path, or a Hadoop file system "
-          + "URI (hdfs://, s3a://, file:) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR|URI",
+      defaultValue = "sweep",
+      description =
+          "Output: a folder the driver and every executor see at the same path, or a Hadoop file"
+              + " system URI (hdfs://, s3a://, file:) (default: ${DEFAULT-VALUE}).")
   String out;
 
-  @Option(names = "--master", paramLabel = "URL", defaultValue = "local[2]",
-      description = "Spark master: local[N] (N tasks in this JVM), spark://HOST:PORT (a standalone cluster whose "
-          + "workers have this installation at the same path) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      defaultValue = "local[2]",
+      description =
+          "Spark master: local[N] (N tasks in this JVM), spark://HOST:PORT (a standalone cluster"
+              + " whose workers have this installation at the same path) (default:"
+              + " ${DEFAULT-VALUE}).")
   String master;
 
-  @Option(names = "--local-cluster", paramLabel = "N",
-      description = "Start a standalone cluster of a master and N one-core workers on this machine (each its own "
-          + "JVM; logs under DIR/cluster) and run on it, instead of --master.")
+  @Option(
+      names = "--local-cluster",
+      paramLabel = "N",
+      description =
+          "Start a standalone cluster of a master and N one-core workers on this machine (each its"
+              + " own JVM; logs under DIR/cluster) and run on it, instead of --master.")
   Integer localCluster;
 
-  @Option(names = "--executor-memory", paramLabel = "MB", defaultValue = "1536",
+  @Option(
+      names = "--executor-memory",
+      paramLabel = "MB",
+      defaultValue = "1536",
       description = "Heap of each executor of --local-cluster, in MiB (default: ${DEFAULT-VALUE}).")
   int executorMemory;
 
   @Override
   public Integer call() throws Exception {
-    Checks.option(spec, Files.isRegularFile(grid), "--grid %s does not exist; write a grid file (see --help)",
+    Checks.option(
+        spec,
+        Files.isRegularFile(grid),
+        "--grid %s does not exist; write a grid file (see --help)",
         grid);
-    Checks.option(spec, localCluster == null || localCluster >= 1, "--local-cluster needs at least 1 worker, got "
-        + "%s", localCluster);
+    Checks.option(
+        spec,
+        localCluster == null || localCluster >= 1,
+        "--local-cluster needs at least 1 worker, got " + "%s",
+        localCluster);
     List<SweepCell> cells;
     try {
       cells = SweepGrid.fromJson(Files.readString(grid)).cells();
@@ -73,9 +108,12 @@ final class SweepCommand implements Callable<Integer> {
     if (localCluster == null) {
       return run(new SparkConf().setMaster(master), cells);
     }
-    Path clusterDir = out.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") ? Files.createTempDirectory("supertickets-cluster-")
-        : Path.of(out).toAbsolutePath().resolve("cluster");
-    try (StandaloneCluster cluster = StandaloneCluster.start(clusterDir, localCluster, executorMemory + 512)) {
+    Path clusterDir =
+        out.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")
+            ? Files.createTempDirectory("supertickets-cluster-")
+            : Path.of(out).toAbsolutePath().resolve("cluster");
+    try (StandaloneCluster cluster =
+        StandaloneCluster.start(clusterDir, localCluster, executorMemory + 512)) {
       return run(cluster.driverConf("supertickets sweep", executorMemory), cells);
     }
   }
@@ -86,10 +124,23 @@ final class SweepCommand implements Callable<Integer> {
     try (JavaSparkContext spark = new JavaSparkContext(conf)) {
       SweepTable table = SparkSweep.run(spark, cells, out);
       cli.out().print(table.markdown());
-      cli.out().printf(java.util.Locale.ROOT, "cells     %d on %s in %.1f s%n", cells.size(), spark.master(),
-          (System.nanoTime() - t0) / 1e9);
-      cli.out().println("written   " + SweepTable.MARKDOWN_FILE + ", " + SweepTable.JSON_FILE + ", "
-          + SparkSweep.PLOT_FILE + ", tickets/ and rows/ in " + out);
+      cli.out()
+          .printf(
+              java.util.Locale.ROOT,
+              "cells     %d on %s in %.1f s%n",
+              cells.size(),
+              spark.master(),
+              (System.nanoTime() - t0) / 1e9);
+      cli.out()
+          .println(
+              "written   "
+                  + SweepTable.MARKDOWN_FILE
+                  + ", "
+                  + SweepTable.JSON_FILE
+                  + ", "
+                  + SparkSweep.PLOT_FILE
+                  + ", tickets/ and rows/ in "
+                  + out);
       return ExitCodes.OK;
     } catch (IllegalArgumentException e) {
       cli.err().println("error: " + e.getMessage());

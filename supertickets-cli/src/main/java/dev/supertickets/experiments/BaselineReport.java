@@ -11,13 +11,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The result of one {@link Baselines} run: its settings, the environment and the rows; renders itself as a
- * Markdown table and as JSON and writes both atomically.
+ * The result of one {@link Baselines} run: its settings, the environment and the rows; renders
+ * itself as a Markdown table and as JSON and writes both atomically.
  */
-public record BaselineReport(Map<String, Object> settings, Map<String, Object> environment,
-    List<BaselineRow> rows) {
+public record BaselineReport(
+    Map<String, Object> settings, Map<String, Object> environment, List<BaselineRow> rows) {
   /** The Markdown file's name in the output directory. */
   public static final String MARKDOWN_FILE = "baselines.md";
+
   /** The JSON file's name in the output directory. */
   public static final String JSON_FILE = "baselines.json";
 
@@ -31,18 +32,34 @@ public record BaselineReport(Map<String, Object> settings, Map<String, Object> e
 
   /** The row of a method, e.g. {@code search-only}. */
   public BaselineRow row(String method) {
-    return rows.stream().filter(r -> r.method().equals(method)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no row for method " + method + "; the methods are "
-            + rows.stream().map(BaselineRow::method).toList()));
+    return rows.stream()
+        .filter(r -> r.method().equals(method))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no row for method "
+                        + method
+                        + "; the methods are "
+                        + rows.stream().map(BaselineRow::method).toList()));
   }
 
   /** The table with a one-line caption of the settings. */
   public String markdown() {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("Baselines: space %s, data %s (%s train / %s test images), %s draw epochs, %s retrain "
-            + "epochs, target sparsity %s, scope %s, seed %s%n%n", settings.get("space"), settings.get("data"),
-        environment.get("trainImages"), environment.get("testImages"), settings.get("epochs"),
-        settings.get("retrainEpochs"), settings.get("sparsity"), settings.get("scope"), settings.get("seed")));
+    sb.append(
+        String.format(
+            "Baselines: space %s, data %s (%s train / %s test images), %s draw epochs, %s retrain "
+                + "epochs, target sparsity %s, scope %s, seed %s%n%n",
+            settings.get("space"),
+            settings.get("data"),
+            environment.get("trainImages"),
+            environment.get("testImages"),
+            settings.get("epochs"),
+            settings.get("retrainEpochs"),
+            settings.get("sparsity"),
+            settings.get("scope"),
+            settings.get("seed")));
     sb.append(BaselineRow.markdownHeader()).append('\n');
     for (BaselineRow r : rows) {
       sb.append(r.markdown()).append('\n');

@@ -9,17 +9,21 @@ import java.io.IOException;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --data} option the experiment runners share (a picocli mixin, and the check and loading of the
- * {@code Baselines} record): all of Fashion-MNIST from its install,
- * or the subset bundled in the core's jar. Recorded in a report's settings by {@link #name()}.
+ * The {@code --data} option the experiment runners share (a picocli mixin, and the check and
+ * loading of the {@code Baselines} record): all of Fashion-MNIST from its install, or the subset
+ * bundled in the core's jar. Recorded in a report's settings by {@link #name()}.
  */
 public final class FashionMnistChoice {
   static final String FULL = "full";
   static final String EMBEDDED = "embedded";
 
-  @Option(names = "--data", defaultValue = FULL, paramLabel = "full|embedded",
-      description = "full: Fashion-MNIST from its install (/usr/share/datasets/fashion-mnist); embedded: the "
-          + "5,000/1,000-image subset bundled in the jar (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--data",
+      defaultValue = FULL,
+      paramLabel = "full|embedded",
+      description =
+          "full: Fashion-MNIST from its install (/usr/share/datasets/fashion-mnist); embedded: the "
+              + "5,000/1,000-image subset bundled in the jar (default: ${DEFAULT-VALUE})")
   String name = FULL;
 
   /** The choice by name, checked. */
@@ -42,7 +46,10 @@ public final class FashionMnistChoice {
 
   /** Refuses any other value, naming the two. */
   void check() {
-    checkArgument(FULL.equals(name) || EMBEDDED.equals(name), "--data must be full or embedded, got %s", name);
+    checkArgument(
+        FULL.equals(name) || EMBEDDED.equals(name),
+        "--data must be full or embedded, got %s",
+        name);
   }
 
   /** The training split. */

@@ -14,12 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The installed command, run as a user runs it (after {@code package}: failsafe runs this class): through a link
- * from another directory, with no {@code OMP_NUM_THREADS} in its environment, drawing, saving and inspecting a
- * ticket.
+ * The installed command, run as a user runs it (after {@code package}: failsafe runs this class):
+ * through a link from another directory, with no {@code OMP_NUM_THREADS} in its environment,
+ * drawing, saving and inspecting a ticket.
  */
 class LauncherIT {
-  private static final Path LAUNCHER = Path.of("target", "supertickets", "bin", "supertickets").toAbsolutePath();
+  private static final Path LAUNCHER =
+      Path.of("target", "supertickets", "bin", "supertickets").toAbsolutePath();
 
   @TempDir Path dir;
 
@@ -33,8 +34,24 @@ class LauncherIT {
     assertThat(version.code).as(version.output).isZero();
     assertThat(version.output).contains("supertickets ").contains("ND4J 1.0.0-M2.1");
 
-    Result draw = run(link, "draw", "--data", "embedded", "--space", "tiny28", "--epochs", "1", "--train-limit",
-        "500", "--test-limit", "200", "--sparsity", "0.5", "--out", "t.stkt");
+    Result draw =
+        run(
+            link,
+            "draw",
+            "--data",
+            "embedded",
+            "--space",
+            "tiny28",
+            "--epochs",
+            "1",
+            "--train-limit",
+            "500",
+            "--test-limit",
+            "200",
+            "--sparsity",
+            "0.5",
+            "--out",
+            "t.stkt");
     assertThat(draw.code).as(draw.output).isZero();
     assertThat(draw.output).contains("sparsity      0.5000");
     SuperTicket ticket = SuperTicket.load(dir.resolve("t.stkt"));
@@ -55,17 +72,31 @@ class LauncherIT {
 
   @Test
   void theInstalledCommandRunsASweepOnSpark() throws Exception {
-    Files.writeString(dir.resolve("grid.json"), "{\"methods\": [\"supertickets\", \"gmp\"], \"sparsities\": [0.6], "
-        + "\"seeds\": [1], \"epochs\": 1, \"space\": \"tiny28\", \"data\": \"embedded\", \"trainLimit\": 384, "
-        + "\"testLimit\": 100}");
+    Files.writeString(
+        dir.resolve("grid.json"),
+        "{\"methods\": [\"supertickets\", \"gmp\"], \"sparsities\": [0.6], \"seeds\": [1],"
+            + " \"epochs\": 1, \"space\": \"tiny28\", \"data\": \"embedded\", \"trainLimit\": 384,"
+            + " \"testLimit\": 100}");
     Result sweep = run(LAUNCHER, "sweep", "--grid", "grid.json", "--out", "sweep");
     assertThat(sweep.code).as(sweep.output).isZero();
-    assertThat(sweep.output).contains("| supertickets | 0.60 | 1 |").contains("| gmp | 0.60 | 1 |")
+    assertThat(sweep.output)
+        .contains("| supertickets | 0.60 | 1 |")
+        .contains("| gmp | 0.60 | 1 |")
         .contains("cells     2 on local[2]");
     assertThat(dir.resolve("sweep").resolve("sweep.md")).exists();
 
-    Result unknown = run(LAUNCHER, "sweep", "--grid", "grid.json", "--out", "sweep", "--master", "local[2]",
-        "--local-cluster", "0");
+    Result unknown =
+        run(
+            LAUNCHER,
+            "sweep",
+            "--grid",
+            "grid.json",
+            "--out",
+            "sweep",
+            "--master",
+            "local[2]",
+            "--local-cluster",
+            "0");
     assertThat(unknown.code).as(unknown.output).isEqualTo(2);
   }
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The command line end to end: one tiny draw (tiny28, 384 embedded images, 2 epochs) with a report, then
- * inspect, evaluate and compare on it, and the exit codes of every kind of failure.
+ * The command line end to end: one tiny draw (tiny28, 384 embedded images, 2 epochs) with a report,
+ * then inspect, evaluate and compare on it, and the exit codes of every kind of failure.
  */
 @Tag("slow")
 class SuperTicketsCliTest {
@@ -37,10 +37,33 @@ class SuperTicketsCliTest {
   static void drawOnce() {
     ticketFile = shared.resolve("t.stkt");
     reportDir = shared.resolve("report");
-    draw = CliRun.of("draw", "--space", "tiny28", "--data", "embedded", "--train-limit", "384", "--test-limit",
-        "200", "--epochs", "2", "--batch-size", "64", "--sparsity", "0.6", "--seed", "3", "--prune-schedule",
-        "linear:0.5", "--recipe", "reference", "--out",
-        ticketFile.toString(), "--report", reportDir.toString());
+    draw =
+        CliRun.of(
+            "draw",
+            "--space",
+            "tiny28",
+            "--data",
+            "embedded",
+            "--train-limit",
+            "384",
+            "--test-limit",
+            "200",
+            "--epochs",
+            "2",
+            "--batch-size",
+            "64",
+            "--sparsity",
+            "0.6",
+            "--seed",
+            "3",
+            "--prune-schedule",
+            "linear:0.5",
+            "--recipe",
+            "reference",
+            "--out",
+            ticketFile.toString(),
+            "--report",
+            reportDir.toString());
   }
 
   @Test
@@ -49,18 +72,22 @@ class SuperTicketsCliTest {
     SuperTicket t = SuperTicket.load(ticketFile);
     assertThat(t.space().name()).isEqualTo("tiny28");
     assertThat(t.sparsity()).isCloseTo(0.6, org.assertj.core.api.Assertions.within(1e-3));
-    assertThat(t.provenance().get("cli.command")).startsWith("supertickets draw --space tiny28 --data embedded");
+    assertThat(t.provenance().get("cli.command"))
+        .startsWith("supertickets draw --space tiny28 --data embedded");
     // the reference recipe with two values changed, each recorded
     assertThat(t.provenance().get("recipe")).isEqualTo("custom");
     assertThat(t.provenance().get("pruneSchedule")).isEqualTo("linear:0.5");
     assertThat(t.provenance().get("batchSize")).isEqualTo("64");
     assertThat(t.provenance().get("labelSmoothing")).isEqualTo("0.1");
-    assertThat(t.provenance().get("maskPolicy")).contains("reference ties"); // the reference's global magnitude
+    assertThat(t.provenance().get("maskPolicy"))
+        .contains("reference ties"); // the reference's global magnitude
     assertThat(draw.value("ticket")).isEqualTo(ticketFile.toAbsolutePath().toString());
     assertThat(Double.parseDouble(draw.value("accuracy"))).isBetween(0.0, 1.0);
     assertThat(Long.parseLong(draw.value("sparse-macs"))).isEqualTo(t.cost().sparseMacs());
-    assertThat(draw.value("test")).isEqualTo("fashion-mnist-embedded-test[200 selected] (200 images)");
-    // the process's memory, as a whole run reports it (the JVM with ND4J loaded holds hundreds of MiB)
+    assertThat(draw.value("test"))
+        .isEqualTo("fashion-mnist-embedded-test[200 selected] (200 images)");
+    // the process's memory, as a whole run reports it (the JVM with ND4J loaded holds hundreds of
+    // MiB)
     assertThat(Double.parseDouble(draw.value("peak-rss-mib"))).isGreaterThan(50);
     assertThat(Double.parseDouble(draw.value("workspaces-mib"))).isPositive();
     assertThat(Double.parseDouble(draw.value("off-heap-mib"))).isNotNegative();
@@ -72,27 +99,53 @@ class SuperTicketsCliTest {
   @Test
   void drawRetrainsTheTicketWithItsMasksFixedWhenAsked() throws Exception {
     Path file = dir.resolve("r.stkt");
-    CliRun r = CliRun.of("draw", "--space", "tiny28", "--data", "embedded", "--train-limit", "256", "--test-limit",
-        "100", "--epochs", "1", "--batch-size", "64", "--sparsity", "0.5", "--seed", "3", "--retrain-epochs", "1",
-        "-q", "--out", file.toString());
+    CliRun r =
+        CliRun.of(
+            "draw",
+            "--space",
+            "tiny28",
+            "--data",
+            "embedded",
+            "--train-limit",
+            "256",
+            "--test-limit",
+            "100",
+            "--epochs",
+            "1",
+            "--batch-size",
+            "64",
+            "--sparsity",
+            "0.5",
+            "--seed",
+            "3",
+            "--retrain-epochs",
+            "1",
+            "-q",
+            "--out",
+            file.toString());
     assertThat(r.code()).as(r.err()).isZero();
     SuperTicket drawnThenRetrained = SuperTicket.load(file);
     assertThat(drawnThenRetrained.provenance().get("retrained.from")).isEqualTo("supertickets");
-    assertThat(drawnThenRetrained.sparsity()).isCloseTo(0.5, org.assertj.core.api.Assertions.within(1e-3));
+    assertThat(drawnThenRetrained.sparsity())
+        .isCloseTo(0.5, org.assertj.core.api.Assertions.within(1e-3));
     assertThat(Double.parseDouble(r.value("drawn-accuracy"))).isBetween(0.0, 1.0);
     assertThat(r.value("retrain-epochs")).isEqualTo("1");
-    // the saved ticket is the retrained one: evaluated on the same 100 images it gives the accuracy printed
-    CliRun e = CliRun.of("evaluate", file.toString(), "--data", "embedded", "--limit", "100", "--seed", "3");
+    // the saved ticket is the retrained one: evaluated on the same 100 images it gives the accuracy
+    // printed
+    CliRun e =
+        CliRun.of(
+            "evaluate", file.toString(), "--data", "embedded", "--limit", "100", "--seed", "3");
     assertThat(e.value("accuracy")).isEqualTo(r.value("accuracy"));
     assertThat(draw.out()).doesNotContain("drawn-accuracy");
-    assertThat(CliRun.of("draw", "--retrain-epochs", "-1").err()).contains("--retrain-epochs must be 0 (none) or "
-        + "positive, got -1");
+    assertThat(CliRun.of("draw", "--retrain-epochs", "-1").err())
+        .contains("--retrain-epochs must be 0 (none) or " + "positive, got -1");
   }
 
   @Test
   void drawWritesAReportWhosePlotsDecodeAndArLinked() throws Exception {
     assertThat(draw.code()).as(draw.err()).isZero();
-    assertThat(draw.value("report")).isEqualTo(reportDir.resolve(DrawReport.MARKDOWN).toAbsolutePath().toString());
+    assertThat(draw.value("report"))
+        .isEqualTo(reportDir.resolve(DrawReport.MARKDOWN).toAbsolutePath().toString());
     String md = Files.readString(reportDir.resolve(DrawReport.MARKDOWN));
     for (String png : DrawReport.PLOTS) {
       BufferedImage image = ImageIO.read(reportDir.resolve(png).toFile());
@@ -102,8 +155,9 @@ class SuperTicketsCliTest {
     }
     assertThat(md).contains("| cli.command | supertickets draw --space tiny28");
     @SuppressWarnings("unchecked")
-    Map<String, Object> json = (Map<String, Object>) Json.parse(
-        Files.readString(reportDir.resolve(DrawReport.HISTORY_JSON)));
+    Map<String, Object> json =
+        (Map<String, Object>)
+            Json.parse(Files.readString(reportDir.resolve(DrawReport.HISTORY_JSON)));
     assertThat((List<?>) ((Map<?, ?>) json.get("history")).get("epochs")).hasSize(2);
   }
 
@@ -114,40 +168,64 @@ class SuperTicketsCliTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("space     tiny28 (input 1x28x28")
-        .contains(String.format(Locale.ROOT, "MACs      %,d dense, %,d sparse (supernet 802,744)", t.cost().macs(),
-            t.cost().sparseMacs()))
+        .contains(
+            String.format(
+                Locale.ROOT,
+                "MACs      %,d dense, %,d sparse (supernet 802,744)",
+                t.cost().macs(),
+                t.cost().sparseMacs()))
         .contains("architecture (hidden channels per path: kept/supernet)")
         .contains("layers (masked weights)")
         .contains("provenance")
         .containsPattern("(?m)^  cli\\.command +supertickets draw")
         .containsPattern("(?m)^  seed +3$");
-    t.architecture().hidden().keySet().forEach(block -> assertThat(r.out()).containsPattern("(?m)^  " + block
-        + " +\\d+/\\d+"));
+    t.architecture()
+        .hidden()
+        .keySet()
+        .forEach(block -> assertThat(r.out()).containsPattern("(?m)^  " + block + " +\\d+/\\d+"));
     for (LayerDensity l : LayerDensity.of(t)) {
-      assertThat(r.out()).containsPattern("(?m)^  " + l.shortName().replace(".", "\\.") + " +" + l.shapeText()
-          + " ");
+      assertThat(r.out())
+          .containsPattern(
+              "(?m)^  " + l.shortName().replace(".", "\\.") + " +" + l.shapeText() + " ");
     }
   }
 
   @Test
   void exportWritesAnOnnxModelWithTheTicketsProvenance() throws Exception {
     Path model = dir.resolve("t.onnx");
-    CliRun r = CliRun.of("export", ticketFile.toString(), "--format", "onnx", "--out", model.toString());
+    CliRun r =
+        CliRun.of("export", ticketFile.toString(), "--format", "onnx", "--out", model.toString());
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("wrote ").contains("opset 18, compact form").contains("images NHWC [N, 28, 28, 1]");
-    onnx.Onnx.ModelProto proto = onnx.Onnx.ModelProto.parseFrom(java.nio.file.Files.readAllBytes(model));
+    assertThat(r.out())
+        .contains("wrote ")
+        .contains("opset 18, compact form")
+        .contains("images NHWC [N, 28, 28, 1]");
+    onnx.Onnx.ModelProto proto =
+        onnx.Onnx.ModelProto.parseFrom(java.nio.file.Files.readAllBytes(model));
     assertThat(proto.getOpsetImport(0).getVersion()).isEqualTo(18);
     assertThat(proto.getGraph().getInput(0).getName()).isEqualTo("images");
-    assertThat(proto.getMetadataPropsList()).anyMatch(e -> e.getKey().equals("provenance.seed")
-        && e.getValue().equals("3"));
+    assertThat(proto.getMetadataPropsList())
+        .anyMatch(e -> e.getKey().equals("provenance.seed") && e.getValue().equals("3"));
 
-    CliRun merged = CliRun.of("export", ticketFile.toString(), "--format", "onnx", "--merged-paths", "--out",
-        dir.resolve("m.onnx").toString());
+    CliRun merged =
+        CliRun.of(
+            "export",
+            ticketFile.toString(),
+            "--format",
+            "onnx",
+            "--merged-paths",
+            "--out",
+            dir.resolve("m.onnx").toString());
     assertThat(merged.code()).as(merged.err()).isZero();
-    assertThat(onnx.Onnx.ModelProto.parseFrom(java.nio.file.Files.readAllBytes(dir.resolve("m.onnx"))).getGraph()
-        .getNodeCount()).as("merged paths: fewer nodes").isLessThan(proto.getGraph().getNodeCount());
+    assertThat(
+            onnx.Onnx.ModelProto.parseFrom(java.nio.file.Files.readAllBytes(dir.resolve("m.onnx")))
+                .getGraph()
+                .getNodeCount())
+        .as("merged paths: fewer nodes")
+        .isLessThan(proto.getGraph().getNodeCount());
 
-    CliRun tflite = CliRun.of("export", ticketFile.toString(), "--format", "tflite", "--out", model.toString());
+    CliRun tflite =
+        CliRun.of("export", ticketFile.toString(), "--format", "tflite", "--out", model.toString());
     assertThat(tflite.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(tflite.err()).contains("--format").contains("onnx");
   }
@@ -155,7 +233,16 @@ class SuperTicketsCliTest {
   @Test
   void evaluateGivesTheAccuracyDrawPrintedOnTheSameSubset() {
     // same seed and purpose as draw's --test-limit, so the same 200 images
-    CliRun r = CliRun.of("evaluate", ticketFile.toString(), "--data", "embedded", "--limit", "200", "--seed", "3");
+    CliRun r =
+        CliRun.of(
+            "evaluate",
+            ticketFile.toString(),
+            "--data",
+            "embedded",
+            "--limit",
+            "200",
+            "--seed",
+            "3");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.value("accuracy")).isEqualTo(draw.value("accuracy"));
     assertThat(r.value("loss")).isEqualTo(draw.value("loss"));
@@ -165,10 +252,27 @@ class SuperTicketsCliTest {
   @Test
   void compareRunsTheBaselinesTable() throws Exception {
     Path out = dir.resolve("baselines");
-    CliRun r = CliRun.of("compare", "--space", "tiny28", "--data", "embedded", "--train-limit", "256",
-        "--test-limit", "128", "--epochs", "1", "--batch-size", "64", "--out", out.toString());
+    CliRun r =
+        CliRun.of(
+            "compare",
+            "--space",
+            "tiny28",
+            "--data",
+            "embedded",
+            "--train-limit",
+            "256",
+            "--test-limit",
+            "128",
+            "--epochs",
+            "1",
+            "--batch-size",
+            "64",
+            "--out",
+            out.toString());
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("| method | test acc |").contains("| SuperTickets (search + prune in one run) |")
+    assertThat(r.out())
+        .contains("| method | test acc |")
+        .contains("| SuperTickets (search + prune in one run) |")
         .contains("| search, magnitude prune, retrain 1 ep |");
     assertThat(out.resolve("baselines.md")).exists();
     assertThat(r.err()).contains("== search+synflow");
@@ -178,9 +282,26 @@ class SuperTicketsCliTest {
   void transferCarriesTheTicketToSegmentationAndSavesIt() throws Exception {
     assertThat(draw.code()).as(draw.err()).isZero();
     Path moved = dir.resolve("seg.stkt");
-    CliRun t = CliRun.of("transfer", ticketFile.toString(), "--data", "embedded", "--segmentation", "--scenes", "48",
-        "--canvas", "28", "--epochs", "1", "--batch-size", "16", "--train-limit", "200", "--freeze-backbone",
-        "--out", moved.toString());
+    CliRun t =
+        CliRun.of(
+            "transfer",
+            ticketFile.toString(),
+            "--data",
+            "embedded",
+            "--segmentation",
+            "--scenes",
+            "48",
+            "--canvas",
+            "28",
+            "--epochs",
+            "1",
+            "--batch-size",
+            "16",
+            "--train-limit",
+            "200",
+            "--freeze-backbone",
+            "--out",
+            moved.toString());
     assertThat(t.code()).as(t.err()).isZero();
     SuperTicket s = SuperTicket.load(moved);
     assertThat(s.provenance().get("source.cli.command")).startsWith("supertickets draw");
@@ -192,20 +313,43 @@ class SuperTicketsCliTest {
   @Test
   void aDrawResumedFromItsCheckpointSavesTheSameTicket() throws Exception {
     Path ckpt = dir.resolve("draw.ckpt");
-    String[] common = {"--space", "tiny28", "--data", "embedded", "--train-limit", "128", "--test-limit", "64",
-        "--epochs", "2", "--batch-size", "32", "--sparsity", "0.5", "--seed", "8", "--checkpoint", ckpt.toString(),
-        "-q"};
-    CliRun whole = CliRun.of(concat(new String[] {"draw", "--out", dir.resolve("a.stkt").toString()}, common));
+    String[] common = {
+      "--space",
+      "tiny28",
+      "--data",
+      "embedded",
+      "--train-limit",
+      "128",
+      "--test-limit",
+      "64",
+      "--epochs",
+      "2",
+      "--batch-size",
+      "32",
+      "--sparsity",
+      "0.5",
+      "--seed",
+      "8",
+      "--checkpoint",
+      ckpt.toString(),
+      "-q"
+    };
+    CliRun whole =
+        CliRun.of(concat(new String[] {"draw", "--out", dir.resolve("a.stkt").toString()}, common));
     assertThat(whole.code()).as(whole.err()).isZero();
     // the checkpoint left after epoch 1 of 2 is where a killed run would resume
-    CliRun resumed = CliRun.of(concat(new String[] {"draw", "--resume", "--out", dir.resolve("b.stkt").toString()},
-        common));
+    CliRun resumed =
+        CliRun.of(
+            concat(
+                new String[] {"draw", "--resume", "--out", dir.resolve("b.stkt").toString()},
+                common));
     assertThat(resumed.code()).as(resumed.err()).isZero();
     SuperTicket a = SuperTicket.load(dir.resolve("a.stkt"));
     SuperTicket b = SuperTicket.load(dir.resolve("b.stkt"));
     assertThat(b.provenance().get("draw.resumedFrom")).isEqualTo("epoch 1, batch 0, step 4");
     for (String k : a.state().values().keySet()) {
-      assertThat(b.state().values().get(k).data().asFloat()).as(k)
+      assertThat(b.state().values().get(k).data().asFloat())
+          .as(k)
           .containsExactly(a.state().values().get(k).data().asFloat());
     }
     assertThat(CliRun.of("draw", "--resume", "--data", "embedded").code()).isEqualTo(2);
@@ -222,7 +366,10 @@ class SuperTicketsCliTest {
     for (String command : List.of("draw", "evaluate", "compare", "inspect", "export")) {
       CliRun r = CliRun.of(command, "--help");
       assertThat(r.code()).as(command).isZero();
-      assertThat(r.out()).as(command).contains("Usage: supertickets " + command).contains("Exit codes:")
+      assertThat(r.out())
+          .as(command)
+          .contains("Usage: supertickets " + command)
+          .contains("Exit codes:")
           .contains("  3   input not found");
     }
     CliRun v = CliRun.of("--version");
@@ -235,7 +382,8 @@ class SuperTicketsCliTest {
   void usageErrorsExitTwoWithTheOptionAndWhereHelpIs() {
     CliRun unknown = CliRun.of("draw", "--frobnicate");
     assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(unknown.err()).contains("error: Unknown option: '--frobnicate'")
+    assertThat(unknown.err())
+        .contains("error: Unknown option: '--frobnicate'")
         .contains("Try 'supertickets draw --help' for the options.");
     assertThat(unknown.out()).isEmpty();
 
@@ -245,19 +393,44 @@ class SuperTicketsCliTest {
         .contains("Invalid value for option '--epochs': 'ten' is not an int");
     CliRun space = CliRun.of("draw", "--space", "huge99");
     assertThat(space.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(space.err()).contains("unknown search space huge99; use one of [tiny28, reference28, default28");
+    assertThat(space.err())
+        .contains("unknown search space huge99; use one of [tiny28, reference28, default28");
     assertThat(CliRun.of("draw", "--recipe", "fast").err())
         .contains("error: --recipe must be standard or reference, got fast");
     assertThat(CliRun.of("draw", "--prune-schedule", "wobbly").err())
-        .contains("--prune-schedule: unknown prune schedule 'wobbly'").contains("e.g. cubic:0.75");
-    // the reference recipe prunes once an epoch: 3 events, the target only at the last (the standard's 12 reach it)
-    assertThat(CliRun.of("draw", "--data", "embedded", "--epochs", "3", "--recipe", "reference", "--sparsity-step",
-        "0.3").err())
-        .contains("a sparsity step of 0.3 reaches the target 0.8 at prune event 3").contains("by event 2");
+        .contains("--prune-schedule: unknown prune schedule 'wobbly'")
+        .contains("e.g. cubic:0.75");
+    // the reference recipe prunes once an epoch: 3 events, the target only at the last (the
+    // standard's 12 reach it)
+    assertThat(
+            CliRun.of(
+                    "draw",
+                    "--data",
+                    "embedded",
+                    "--epochs",
+                    "3",
+                    "--recipe",
+                    "reference",
+                    "--sparsity-step",
+                    "0.3")
+                .err())
+        .contains("a sparsity step of 0.3 reaches the target 0.8 at prune event 3")
+        .contains("by event 2");
     assertThat(CliRun.of("draw", "--prune-events", "0").err())
         .contains("--prune-events must be at least 1 (once an epoch), got 0");
-    assertThat(CliRun.of("draw", "--data", "embedded", "--epochs", "3", "--prune-events", "1", "--sparsity-step",
-        "0.3").err()).contains("a sparsity step of 0.3 reaches the target 0.8 at prune event 3");
+    assertThat(
+            CliRun.of(
+                    "draw",
+                    "--data",
+                    "embedded",
+                    "--epochs",
+                    "3",
+                    "--prune-events",
+                    "1",
+                    "--sparsity-step",
+                    "0.3")
+                .err())
+        .contains("a sparsity step of 0.3 reaches the target 0.8 at prune event 3");
     assertThat(CliRun.of("draw", "--macs-budget", "lots").err())
         .contains("MACs budget must be a count such as 400000, 400k or 1.5M, got lots");
     assertThat(CliRun.of("compare", "--space", "tiny28", "--sparsity", "0").err())
@@ -265,7 +438,9 @@ class SuperTicketsCliTest {
     assertThat(CliRun.of("evaluate").err()).contains("Missing required parameter: 'TICKET'");
     CliRun none = CliRun.of();
     assertThat(none.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(none.err()).contains("missing command: use draw, evaluate, compare, inspect, transfer, export or sweep");
+    assertThat(none.err())
+        .contains(
+            "missing command: use draw, evaluate, compare, inspect, transfer, export or sweep");
     assertThat(CliRun.of("drwa").err()).contains("Did you mean: supertickets draw?");
   }
 
@@ -273,8 +448,10 @@ class SuperTicketsCliTest {
   void dataThatDoesNotFitTheSpaceIsAUsageError() {
     CliRun r = CliRun.of("draw", "--space", "cifar32", "--data", "embedded", "--epochs", "1");
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(r.err()).contains("error: --data fashion-mnist-embedded-train: training data is 28x28x1 but the "
-        + "space cifar32 expects 32x32x3");
+    assertThat(r.err())
+        .contains(
+            "error: --data fashion-mnist-embedded-train: training data is 28x28x1 but the "
+                + "space cifar32 expects 32x32x3");
   }
 
   @Test
@@ -282,34 +459,50 @@ class SuperTicketsCliTest {
     Path missing = dir.resolve("no-such-data");
     CliRun r = CliRun.of("draw", "--data", missing.toString(), "--epochs", "1");
     assertThat(r.code()).isEqualTo(ExitCodes.NOT_FOUND);
-    assertThat(r.err()).contains("error: data directory " + missing.toAbsolutePath() + " does not exist; pass "
-        + "--data with a directory holding train-images-idx3-ubyte[.gz]").contains("--data embedded")
-        .contains("apt-get install dataset-fashion-mnist").doesNotContain("\tat ");
+    assertThat(r.err())
+        .contains(
+            "error: data directory "
+                + missing.toAbsolutePath()
+                + " does not exist; pass "
+                + "--data with a directory holding train-images-idx3-ubyte[.gz]")
+        .contains("--data embedded")
+        .contains("apt-get install dataset-fashion-mnist")
+        .doesNotContain("\tat ");
   }
 
   @Test
   void aDirectoryWithoutTestFilesExitsThreeNamingWhatIsMissing() throws Exception {
     Path data = dir.resolve("half");
     Files.createDirectories(data);
-    IdxWriter.writeGzip(data.resolve("train-images-idx3-ubyte.gz"), IdxArray.of(new int[] {2, 28, 28},
-        new byte[2 * 28 * 28]));
-    IdxWriter.writePlain(data.resolve("train-labels-idx1-ubyte"), IdxArray.of(new int[] {2}, new byte[] {0, 9}));
+    IdxWriter.writeGzip(
+        data.resolve("train-images-idx3-ubyte.gz"),
+        IdxArray.of(new int[] {2, 28, 28}, new byte[2 * 28 * 28]));
+    IdxWriter.writePlain(
+        data.resolve("train-labels-idx1-ubyte"), IdxArray.of(new int[] {2}, new byte[] {0, 9}));
     CliRun r = CliRun.of("evaluate", ticketFile.toString(), "--data", data.toString());
     assertThat(r.code()).isEqualTo(ExitCodes.NOT_FOUND);
-    assertThat(r.err()).contains("data directory " + data.toAbsolutePath() + " has no test images, test labels "
-        + "file (IDX files found: [train-images-idx3-ubyte.gz, train-labels-idx1-ubyte])");
+    assertThat(r.err())
+        .contains(
+            "data directory "
+                + data.toAbsolutePath()
+                + " has no test images, test labels "
+                + "file (IDX files found: [train-images-idx3-ubyte.gz, train-labels-idx1-ubyte])");
   }
 
   @Test
   void anyIdxDirectoryLoadsWithItsClassesInferred() throws Exception {
     Path data = dir.resolve("digits");
     Files.createDirectories(data);
-    IdxWriter.writeGzip(data.resolve("train-images-idx3-ubyte.gz"), IdxArray.of(new int[] {3, 28, 28},
-        new byte[3 * 28 * 28]));
-    IdxWriter.writePlain(data.resolve("train-labels-idx1-ubyte"), IdxArray.of(new int[] {3}, new byte[] {0, 4, 2}));
-    IdxWriter.writePlain(data.resolve("test-images.idx3-ubyte"), IdxArray.of(new int[] {1, 28, 28},
-        new byte[28 * 28]));
-    IdxWriter.writePlain(data.resolve("test-labels.idx1-ubyte"), IdxArray.of(new int[] {1}, new byte[] {1}));
+    IdxWriter.writeGzip(
+        data.resolve("train-images-idx3-ubyte.gz"),
+        IdxArray.of(new int[] {3, 28, 28}, new byte[3 * 28 * 28]));
+    IdxWriter.writePlain(
+        data.resolve("train-labels-idx1-ubyte"), IdxArray.of(new int[] {3}, new byte[] {0, 4, 2}));
+    IdxWriter.writePlain(
+        data.resolve("test-images.idx3-ubyte"),
+        IdxArray.of(new int[] {1, 28, 28}, new byte[28 * 28]));
+    IdxWriter.writePlain(
+        data.resolve("test-labels.idx1-ubyte"), IdxArray.of(new int[] {1}, new byte[] {1}));
     Files.writeString(data.resolve("README.txt"), "not data");
     IdxDirectory.DataSplits s = IdxDirectory.load(data);
     assertThat(s.train().name()).isEqualTo("digits-train");
@@ -319,7 +512,8 @@ class SuperTicketsCliTest {
     // 5 classes do not fit tiny28's 10-class head: a usage error, before any training
     CliRun r = CliRun.of("evaluate", ticketFile.toString(), "--data", data.toString());
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(r.err()).contains("evaluation data has 5 classes but the head of space tiny28 predicts 10");
+    assertThat(r.err())
+        .contains("evaluation data has 5 classes but the head of space tiny28 predicts 10");
   }
 
   @Test
@@ -344,8 +538,8 @@ class SuperTicketsCliTest {
   @Test
   void mavenArgumentsAreSplitKeepingQuotes() {
     assertThat(Args.split("draw --epochs 2", "")).containsExactly("draw", "--epochs", "2");
-    assertThat(Args.split("draw --out 'my runs/t.stkt' --report \"a b\"")).containsExactly("draw", "--out",
-        "my runs/t.stkt", "--report", "a b");
+    assertThat(Args.split("draw --out 'my runs/t.stkt' --report \"a b\""))
+        .containsExactly("draw", "--out", "my runs/t.stkt", "--report", "a b");
     assertThat(Args.split("--data=''")).containsExactly("--data=");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Args.split("draw --out 'x"))
         .hasMessage("unclosed ' quote in arguments draw --out 'x; close it or drop it");

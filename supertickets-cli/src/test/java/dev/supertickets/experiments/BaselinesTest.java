@@ -20,8 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** The baselines command end to end on a tiny run; its command line is {@code compare}'s. */
 @Tag("slow")
 class BaselinesTest {
-  private static final List<String> METHODS = List.of("supertickets", "search-only", "search+magnitude",
-      "search+random", "search+snip", "search+grasp", "search+synflow", "search+magnitude+retrain");
+  private static final List<String> METHODS =
+      List.of(
+          "supertickets",
+          "search-only",
+          "search+magnitude",
+          "search+random",
+          "search+snip",
+          "search+grasp",
+          "search+synflow",
+          "search+magnitude+retrain");
 
   @TempDir Path dir;
 
@@ -29,8 +37,20 @@ class BaselinesTest {
   void oneCommandRunsEveryRowAndWritesTheTable() throws Exception {
     Path out = dir.resolve("out");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    BaselineOptions o = new BaselineOptions("tiny28", "embedded", 2, 2, 0.9, 1995, 512, 256,
-        dev.supertickets.draw.Recipe.standard(), Scope.ERK, out, false);
+    BaselineOptions o =
+        new BaselineOptions(
+            "tiny28",
+            "embedded",
+            2,
+            2,
+            0.9,
+            1995,
+            512,
+            256,
+            dev.supertickets.draw.Recipe.standard(),
+            Scope.ERK,
+            out,
+            false);
     BaselineReport report = Baselines.run(o, new PrintStream(log, true, StandardCharsets.UTF_8));
 
     assertThat(report.rows()).extracting(BaselineRow::method).containsExactlyElementsOf(METHODS);
@@ -55,7 +75,8 @@ class BaselinesTest {
     }
     // the one-shot rows and the retrained row keep the search-only architecture
     long searchMacs = report.row("search-only").macs();
-    report.rows().stream().filter(r -> r.method().startsWith("search+"))
+    report.rows().stream()
+        .filter(r -> r.method().startsWith("search+"))
         .forEach(r -> assertThat(r.macs()).as(r.method()).isEqualTo(searchMacs));
     assertThat(report.row("search+magnitude+retrain").sparseParams())
         .isEqualTo(report.row("search+magnitude").sparseParams());
@@ -64,12 +85,14 @@ class BaselinesTest {
     assertThat(md).isEqualTo(report.markdown()).contains(BaselineRow.markdownHeader());
     assertThat(md.lines().filter(l -> l.startsWith("| ")).count()).isEqualTo(1 + METHODS.size());
     @SuppressWarnings("unchecked")
-    Map<String, Object> json = (Map<String, Object>) Json.parse(
-        Files.readString(out.resolve(BaselineReport.JSON_FILE)));
+    Map<String, Object> json =
+        (Map<String, Object>) Json.parse(Files.readString(out.resolve(BaselineReport.JSON_FILE)));
     assertThat((List<?>) json.get("rows")).hasSize(METHODS.size());
     assertThat(((Map<?, ?>) json.get("settings")).get("space")).isEqualTo("tiny28");
     assertThat(((Map<?, ?>) json.get("environment")).get("trainImages")).isEqualTo(512L);
-    assertThat(log.toString(StandardCharsets.UTF_8)).contains("== search+synflow").contains("retrain epoch 2/2");
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("== search+synflow")
+        .contains("retrain epoch 2/2");
   }
 
   @Test
@@ -77,16 +100,33 @@ class BaselinesTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream errs = new PrintStream(err, true, StandardCharsets.UTF_8);
     PrintStream outs = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    int code = dev.supertickets.cli.SuperTicketsCli.run(outs, errs, "compare", "--data", "embedded", "--sparsity",
-        "1.5");
+    int code =
+        dev.supertickets.cli.SuperTicketsCli.run(
+            outs, errs, "compare", "--data", "embedded", "--sparsity", "1.5");
     assertThat(code).isEqualTo(dev.supertickets.cli.ExitCodes.USAGE);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--sparsity must be in (0, 1), got 1.5");
-    err.reset();
-    dev.supertickets.cli.SuperTicketsCli.run(outs, errs, "compare", "--data", "embedded", "--train-limit", "10");
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("--train-limit 10 is smaller than one batch of 64; raise it or lower --batch-size");
-    assertThatThrownBy(() -> new BaselineOptions("huge", "full", 1, 1, 0.9, 1, 0, 0,
-        dev.supertickets.draw.Recipe.standard(), Scope.ERK, Path.of("x"), false))
+        .contains("--sparsity must be in (0, 1), got 1.5");
+    err.reset();
+    dev.supertickets.cli.SuperTicketsCli.run(
+        outs, errs, "compare", "--data", "embedded", "--train-limit", "10");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains(
+            "--train-limit 10 is smaller than one batch of 64; raise it or lower --batch-size");
+    assertThatThrownBy(
+            () ->
+                new BaselineOptions(
+                    "huge",
+                    "full",
+                    1,
+                    1,
+                    0.9,
+                    1,
+                    0,
+                    0,
+                    dev.supertickets.draw.Recipe.standard(),
+                    Scope.ERK,
+                    Path.of("x"),
+                    false))
         .hasMessageContaining("--space must be one of");
   }
 }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class FashionMnistChoiceTest {
   @Test
   void everyRunnerReadsTheSameOption() throws Exception {
-    assertThat(FamilyComparison.Options.parse("--data", "embedded").data.name()).isEqualTo("embedded");
+    assertThat(FamilyComparison.Options.parse("--data", "embedded").data.name())
+        .isEqualTo("embedded");
     assertThat(FamilyComparison.Options.parse().data.full()).isTrue();
     assertThat(TransferComparison.Options.parse("--data", "embedded").data()).isEqualTo("embedded");
     FashionMnistChoice embedded = FashionMnistChoice.of("embedded");
@@ -19,7 +20,8 @@ class FashionMnistChoiceTest {
 
   @Test
   void anyOtherValueIsRefusedNamingTheTwo() {
-    assertThatThrownBy(() -> FashionMnistChoice.of("mnist")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> FashionMnistChoice.of("mnist"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--data must be full or embedded, got mnist");
     assertThatThrownBy(() -> FamilyComparison.Options.parse("--data", "mnist"))
         .hasMessageContaining("--data must be full or embedded, got mnist");

@@ -24,18 +24,27 @@ class TransferComparisonTest {
   @Test
   void oneCommandRunsBothDirectionsAndWritesTheTable() throws Exception {
     Path out = dir.resolve("out");
-    TransferComparison.Options o = TransferComparison.Options.parse("--data embedded --epochs 1",
-        "--finetune-epochs 1 --sparsities 0.5 --train-limit 256 --test-limit 128 --scenes 64 --test-scenes 16",
-        "--canvas 28 --batch-size 32 --out " + out);
-    List<TransferComparison.Row> rows = TransferComparison.run(o,
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    TransferComparison.Options o =
+        TransferComparison.Options.parse(
+            "--data embedded --epochs 1",
+            "--finetune-epochs 1 --sparsities 0.5 --train-limit 256 --test-limit 128 --scenes 64"
+                + " --test-scenes 16",
+            "--canvas 28 --batch-size 32 --out " + out);
+    List<TransferComparison.Row> rows =
+        TransferComparison.run(
+            o, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
 
     assertThat(rows).hasSize(8);
-    assertThat(rows).extracting(TransferComparison.Row::direction).containsOnly(
-        "classification -> segmentation", "segmentation -> classification");
-    assertThat(rows).extracting(TransferComparison.Row::method).contains("dense supernet trained on the target",
-        "SuperTicket drawn on the source, transferred", "SuperTicket drawn on the target",
-        "search, magnitude prune, transferred");
+    assertThat(rows)
+        .extracting(TransferComparison.Row::direction)
+        .containsOnly("classification -> segmentation", "segmentation -> classification");
+    assertThat(rows)
+        .extracting(TransferComparison.Row::method)
+        .contains(
+            "dense supernet trained on the target",
+            "SuperTicket drawn on the source, transferred",
+            "SuperTicket drawn on the target",
+            "search, magnitude prune, transferred");
     for (TransferComparison.Row r : rows) {
       assertThat(r.metric()).as(r.method()).isBetween(0.0, 1.0);
       assertThat(r.sparseMacs()).isLessThanOrEqualTo(r.macs());
@@ -47,9 +56,13 @@ class TransferComparisonTest {
       }
     }
     String md = Files.readString(out.resolve("transfer.md"));
-    assertThat(md).contains("| classification -> segmentation | SuperTicket drawn on the source, transferred | 0.50 |");
+    assertThat(md)
+        .contains(
+            "| classification -> segmentation | SuperTicket drawn on the source, transferred | 0.50"
+                + " |");
     @SuppressWarnings("unchecked")
-    Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(out.resolve("transfer.json")));
+    Map<String, Object> json =
+        (Map<String, Object>) Json.parse(Files.readString(out.resolve("transfer.json")));
     assertThat((List<?>) json.get("rows")).hasSize(8);
   }
 
@@ -57,12 +70,14 @@ class TransferComparisonTest {
   void badOptionsNameTheFix() {
     assertThatThrownBy(() -> TransferComparison.Options.parse("--sparsities 0.5,1.2"))
         .hasMessageContaining("every sparsity must be in (0, 1), got 1.2");
-    assertThatThrownBy(() -> TransferComparison.Options.parse("--canvas 20")).hasMessageContaining("--canvas must hold");
+    assertThatThrownBy(() -> TransferComparison.Options.parse("--canvas 20"))
+        .hasMessageContaining("--canvas must hold");
     assertThatThrownBy(() -> TransferComparison.Options.parse("--frobnicate 1"))
         .hasMessageContaining("Unknown options: '--frobnicate'");
     assertThatThrownBy(() -> TransferComparison.Options.parse("--epochs"))
         .hasMessageContaining("Missing required parameter for option '--epochs'");
-    assertThatThrownBy(() -> TransferComparison.Options.parse("--lr -1")).hasMessageContaining("learning rate");
+    assertThatThrownBy(() -> TransferComparison.Options.parse("--lr -1"))
+        .hasMessageContaining("learning rate");
     assertThat(TransferComparison.Options.parse("--rho 0.001").recipe().rho()).isEqualTo(0.001);
     assertThat(TransferComparison.Options.parse().recipe()).isEqualTo(Recipe.standard());
   }

@@ -5,10 +5,11 @@ import static com.google.common.base.Preconditions.checkArgument;
 import java.util.SplittableRandom;
 
 /**
- * Random training-time augmentation, applied while a sample is copied into its batch: a random crop from the
- * image padded by {@code cropPadding} zero pixels on every side (back to the original size), then a horizontal
- * flip with probability 1/2. Draws come from a seeded stream, so the same seed gives the same batches. Per-pixel
- * labels move with their pixels; padding pixels get the data set's ignore label.
+ * Random training-time augmentation, applied while a sample is copied into its batch: a random crop
+ * from the image padded by {@code cropPadding} zero pixels on every side (back to the original
+ * size), then a horizontal flip with probability 1/2. Draws come from a seeded stream, so the same
+ * seed gives the same batches. Per-pixel labels move with their pixels; padding pixels get the data
+ * set's ignore label.
  *
  * @param cropPadding zero pixels added on each side before the random crop; 0 for no crop
  * @param horizontalFlip whether to mirror left-right with probability 1/2
@@ -16,7 +17,10 @@ import java.util.SplittableRandom;
 public record Augmentation(int cropPadding, boolean horizontalFlip) {
   /** Validates the padding. */
   public Augmentation {
-    checkArgument(cropPadding >= 0, "crop padding must not be negative, got %s; use 0 for no crop", cropPadding);
+    checkArgument(
+        cropPadding >= 0,
+        "crop padding must not be negative, got %s; use 0 for no crop",
+        cropPadding);
   }
 
   /** No augmentation: for evaluation and for baselines. */
@@ -24,7 +28,10 @@ public record Augmentation(int cropPadding, boolean horizontalFlip) {
     return new Augmentation(0, false);
   }
 
-  /** The usual CIFAR/Fashion-MNIST recipe: random crop with {@code padding} zero pixels, then random flip. */
+  /**
+   * The usual CIFAR/Fashion-MNIST recipe: random crop with {@code padding} zero pixels, then random
+   * flip.
+   */
   public static Augmentation cropAndFlip(int padding) {
     return new Augmentation(padding, true);
   }
@@ -43,9 +50,9 @@ public record Augmentation(int cropPadding, boolean horizontalFlip) {
   }
 
   /**
-   * One drawn transform: output pixel (y, x) shows source pixel (y + dy - pad, x' + dx - pad), where x' is
-   * {@code width - 1 - x} when flipped and x otherwise; a source outside the image is padding. So offsets of
-   * exactly {@code pad} without a flip are the identity.
+   * One drawn transform: output pixel (y, x) shows source pixel (y + dy - pad, x' + dx - pad),
+   * where x' is {@code width - 1 - x} when flipped and x otherwise; a source outside the image is
+   * padding. So offsets of exactly {@code pad} without a flip are the identity.
    */
   record Transform(int pad, int dy, int dx, boolean flip) {
     static final Transform IDENTITY = new Transform(0, 0, 0, false);
@@ -55,10 +62,18 @@ public record Augmentation(int cropPadding, boolean horizontalFlip) {
     }
 
     /**
-     * Copies one HWC image from {@code src} into {@code dst}, transformed and normalised; padding is a zero
-     * pixel before normalisation, as if the stored image had been padded with black.
+     * Copies one HWC image from {@code src} into {@code dst}, transformed and normalised; padding
+     * is a zero pixel before normalisation, as if the stored image had been padded with black.
      */
-    void apply(float[] src, int srcOff, float[] dst, int dstOff, int h, int w, int c, float[] mean,
+    void apply(
+        float[] src,
+        int srcOff,
+        float[] dst,
+        int dstOff,
+        int h,
+        int w,
+        int c,
+        float[] mean,
         float[] std) {
       for (int y = 0; y < h; y++) {
         int sy = y + dy - pad;
@@ -75,7 +90,9 @@ public record Augmentation(int cropPadding, boolean horizontalFlip) {
       }
     }
 
-    /** Moves per-pixel labels exactly as {@link #apply} moves pixels; padding gets {@code ignore}. */
+    /**
+     * Moves per-pixel labels exactly as {@link #apply} moves pixels; padding gets {@code ignore}.
+     */
     void applyToLabels(int[] src, int srcOff, int[] dst, int dstOff, int h, int w, int ignore) {
       for (int y = 0; y < h; y++) {
         int sy = y + dy - pad;

@@ -11,9 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The batches of one epoch of a {@link Loader}, in order. Each batch's samples are copied (augmented and
- * normalised) into one float buffer that the iterator reuses, then handed to ND4J; the data set itself is
- * never copied. Not thread-safe: one consumer per epoch.
+ * The batches of one epoch of a {@link Loader}, in order. Each batch's samples are copied
+ * (augmented and normalised) into one float buffer that the iterator reuses, then handed to ND4J;
+ * the data set itself is never copied. Not thread-safe: one consumer per epoch.
  */
 public final class BatchIterator implements Iterator<Batch> {
   private final Loader loader;
@@ -49,12 +49,15 @@ public final class BatchIterator implements Iterator<Batch> {
   }
 
   /**
-   * Passes over the next {@code batches} batches without building them, drawing their augmentations so that the
-   * batches after them are exactly those of an uninterrupted pass (resumed runs).
+   * Passes over the next {@code batches} batches without building them, drawing their augmentations
+   * so that the batches after them are exactly those of an uninterrupted pass (resumed runs).
    */
   public void skip(int batches) {
-    checkArgument(batches >= 0 && batches <= remainingBatches(), "can skip 0 to %s batches, got %s",
-        remainingBatches(), batches);
+    checkArgument(
+        batches >= 0 && batches <= remainingBatches(),
+        "can skip 0 to %s batches, got %s",
+        remainingBatches(),
+        batches);
     int samples = Math.min(end - position, batches * loader.batchSize());
     Augmentation augmentation = loader.augmentation();
     if (!augmentation.isNone()) {
@@ -88,10 +91,20 @@ public final class BatchIterator implements Iterator<Batch> {
       if (plainCopy) {
         System.arraycopy(images, s * len, buffer, j * len, len);
       } else {
-        t.apply(images, s * len, buffer, j * len, data.height(), data.width(), data.channels(), mean, std);
+        t.apply(
+            images,
+            s * len,
+            buffer,
+            j * len,
+            data.height(),
+            data.width(),
+            data.channels(),
+            mean,
+            std);
       }
       if (data.isDense() && !t.isIdentity()) {
-        t.applyToLabels(labels, s * per, y, j * per, data.height(), data.width(), data.ignoreLabel());
+        t.applyToLabels(
+            labels, s * per, y, j * per, data.height(), data.width(), data.ignoreLabel());
       } else {
         System.arraycopy(labels, s * per, y, j * per, per);
       }

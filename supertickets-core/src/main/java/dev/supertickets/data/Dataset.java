@@ -10,10 +10,11 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * An immutable in-memory image data set. Every image is stored once, as floats already scaled to [0, 1], in one
- * NHWC array (sample, row, column, channel), so that a batch is a plain copy of contiguous samples. Labels are
- * either one class per sample (classification) or one class per pixel (dense prediction, e.g. segmentation),
- * where pixels labelled {@link #ignoreLabel()} count for nothing.
+ * An immutable in-memory image data set. Every image is stored once, as floats already scaled to
+ * [0, 1], in one NHWC array (sample, row, column, channel), so that a batch is a plain copy of
+ * contiguous samples. Labels are either one class per sample (classification) or one class per
+ * pixel (dense prediction, e.g. segmentation), where pixels labelled {@link #ignoreLabel()} count
+ * for nothing.
  */
 public final class Dataset {
   /** The ignore label of classification sets, which never occurs in them. */
@@ -30,8 +31,17 @@ public final class Dataset {
   private final boolean dense;
   private final int ignoreLabel;
 
-  private Dataset(String name, float[] images, int[] labels, int size, int height, int width, int channels,
-      int numClasses, boolean dense, int ignoreLabel) {
+  private Dataset(
+      String name,
+      float[] images,
+      int[] labels,
+      int size,
+      int height,
+      int width,
+      int channels,
+      int numClasses,
+      boolean dense,
+      int ignoreLabel) {
     this.name = name;
     this.images = images;
     this.labels = labels;
@@ -45,64 +55,135 @@ public final class Dataset {
   }
 
   /** A classification set (one label per sample, in [0, numClasses)); the arrays are copied. */
-  public static Dataset classification(String name, float[] images, int[] labels, int height, int width,
-      int channels, int numClasses) {
+  public static Dataset classification(
+      String name,
+      float[] images,
+      int[] labels,
+      int height,
+      int width,
+      int channels,
+      int numClasses) {
     checkNotNull(name, "data set name must not be null; pass e.g. \"fashion-mnist-train\"");
     checkNotNull(images, "images of data set %s must not be null", name);
     checkNotNull(labels, "labels of data set %s must not be null", name);
-    return create(name, images.clone(), labels.clone(), labels.length, height, width, channels, numClasses,
-        false, NO_IGNORE_LABEL);
+    return create(
+        name,
+        images.clone(),
+        labels.clone(),
+        labels.length,
+        height,
+        width,
+        channels,
+        numClasses,
+        false,
+        NO_IGNORE_LABEL);
   }
 
   /**
-   * A dense-prediction set: {@code labels} holds {@code size * height * width} classes, one per pixel in
-   * row-major order, each in [0, numClasses) or equal to {@code ignoreLabel}; the arrays are copied.
+   * A dense-prediction set: {@code labels} holds {@code size * height * width} classes, one per
+   * pixel in row-major order, each in [0, numClasses) or equal to {@code ignoreLabel}; the arrays
+   * are copied.
    */
-  public static Dataset dense(String name, float[] images, int[] labels, int size, int height, int width,
-      int channels, int numClasses, int ignoreLabel) {
+  public static Dataset dense(
+      String name,
+      float[] images,
+      int[] labels,
+      int size,
+      int height,
+      int width,
+      int channels,
+      int numClasses,
+      int ignoreLabel) {
     checkNotNull(name, "data set name must not be null; pass e.g. \"segmentation-train\"");
     checkNotNull(images, "images of data set %s must not be null", name);
     checkNotNull(labels, "labels of data set %s must not be null", name);
-    checkArgument(ignoreLabel < 0 || ignoreLabel >= numClasses,
-        "ignore label must lie outside the classes [0, %s), got %s; use e.g. -1 or 255", numClasses, ignoreLabel);
-    return create(name, images.clone(), labels.clone(), size, height, width, channels, numClasses, true,
+    checkArgument(
+        ignoreLabel < 0 || ignoreLabel >= numClasses,
+        "ignore label must lie outside the classes [0, %s), got %s; use e.g. -1 or 255",
+        numClasses,
+        ignoreLabel);
+    return create(
+        name,
+        images.clone(),
+        labels.clone(),
+        size,
+        height,
+        width,
+        channels,
+        numClasses,
+        true,
         ignoreLabel);
   }
 
-  /** Validates and takes ownership of the arrays: the loaders of this package hand over fresh arrays. */
-  static Dataset create(String name, float[] images, int[] labels, int size, int height, int width, int channels,
-      int numClasses, boolean dense, int ignoreLabel) {
-    checkArgument(!name.isBlank(), "data set name must not be blank, got \"%s\"; pass e.g. \"fashion-mnist-train\"",
+  /**
+   * Validates and takes ownership of the arrays: the loaders of this package hand over fresh
+   * arrays.
+   */
+  static Dataset create(
+      String name,
+      float[] images,
+      int[] labels,
+      int size,
+      int height,
+      int width,
+      int channels,
+      int numClasses,
+      boolean dense,
+      int ignoreLabel) {
+    checkArgument(
+        !name.isBlank(),
+        "data set name must not be blank, got \"%s\"; pass e.g. \"fashion-mnist-train\"",
         name);
-    checkArgument(height > 0 && width > 0 && channels > 0,
-        "image height, width and channels must be positive, got %sx%sx%s; pass the shape of one image", height,
-        width, channels);
+    checkArgument(
+        height > 0 && width > 0 && channels > 0,
+        "image height, width and channels must be positive, got %sx%sx%s; pass the shape of one"
+            + " image",
+        height,
+        width,
+        channels);
     checkArgument(size >= 0, "sample count must not be negative, got %s", size);
-    checkArgument(numClasses > 0, "number of classes must be positive, got %s; pass e.g. 10 for fashion-mnist",
+    checkArgument(
+        numClasses > 0,
+        "number of classes must be positive, got %s; pass e.g. 10 for fashion-mnist",
         numClasses);
     long sampleLength = (long) height * width * channels;
-    checkArgument(images.length == size * sampleLength,
-        "%s samples of %sx%sx%s need %s floats, got %s; pass NHWC images, one per label", size, height, width,
-        channels, size * sampleLength, images.length);
+    checkArgument(
+        images.length == size * sampleLength,
+        "%s samples of %sx%sx%s need %s floats, got %s; pass NHWC images, one per label",
+        size,
+        height,
+        width,
+        channels,
+        size * sampleLength,
+        images.length);
     long labelCount = dense ? (long) size * height * width : size;
-    checkArgument(labels.length == labelCount, "%s samples need %s labels (%s), got %s; pass matching labels", size,
-        labelCount, dense ? "one per pixel" : "one per sample", labels.length);
+    checkArgument(
+        labels.length == labelCount,
+        "%s samples need %s labels (%s), got %s; pass matching labels",
+        size,
+        labelCount,
+        dense ? "one per pixel" : "one per sample",
+        labels.length);
     for (int i = 0; i < images.length; i++) {
       float v = images[i];
       if (!(v >= 0f && v <= 1f)) { // also catches NaN
-        throw new IllegalArgumentException(String.format(
-            "pixel values must lie in [0, 1], got %s at index %s; scale them first", v, i));
+        throw new IllegalArgumentException(
+            String.format(
+                "pixel values must lie in [0, 1], got %s at index %s; scale them first", v, i));
       }
     }
     for (int i = 0; i < labels.length; i++) {
       int l = labels[i];
       if ((l < 0 || l >= numClasses) && !(dense && l == ignoreLabel)) {
-        throw new IllegalArgumentException(String.format(
-            "label %s at index %s is outside the classes [0, %s); labels count from 0, so pass numClasses above "
-                + "the largest label", l, i, numClasses));
+        throw new IllegalArgumentException(
+            String.format(
+                "label %s at index %s is outside the classes [0, %s); labels count from 0, so pass"
+                    + " numClasses above the largest label",
+                l, i, numClasses));
       }
     }
-    return new Dataset(name, images, labels, size, height, width, channels, numClasses, dense, ignoreLabel);
+    return new Dataset(
+        name, images, labels, size, height, width, channels, numClasses, dense, ignoreLabel);
   }
 
   /** A short name for logs and reports, e.g. {@code fashion-mnist-train}. */
@@ -162,7 +243,9 @@ public final class Dataset {
     return labels[sample];
   }
 
-  /** A copy of one sample's labels: one element for classification, height * width for dense sets. */
+  /**
+   * A copy of one sample's labels: one element for classification, height * width for dense sets.
+   */
   public int[] labels(int sample) {
     checkElementIndex(sample, size, "sample");
     int per = labelsPerSample();
@@ -185,7 +268,9 @@ public final class Dataset {
     return images[((sample * height + y) * width + x) * channels + channel];
   }
 
-  /** How many samples (classification) or labelled pixels (dense) each class has; reveals imbalance. */
+  /**
+   * How many samples (classification) or labelled pixels (dense) each class has; reveals imbalance.
+   */
   public long[] classCounts() {
     long[] counts = new long[numClasses];
     for (int l : labels) {
@@ -201,30 +286,48 @@ public final class Dataset {
     checkPositionIndexes(from, to, size);
     int len = sampleLength();
     int per = labelsPerSample();
-    return new Dataset(name + "[" + from + ":" + to + "]", Arrays.copyOfRange(images, from * len, to * len),
-        Arrays.copyOfRange(labels, from * per, to * per), to - from, height, width, channels, numClasses, dense,
+    return new Dataset(
+        name + "[" + from + ":" + to + "]",
+        Arrays.copyOfRange(images, from * len, to * len),
+        Arrays.copyOfRange(labels, from * per, to * per),
+        to - from,
+        height,
+        width,
+        channels,
+        numClasses,
+        dense,
         ignoreLabel);
   }
 
-  /** {@code n} distinct samples drawn uniformly at random by {@code random}, e.g. for a smoke run; copies them. */
+  /**
+   * {@code n} distinct samples drawn uniformly at random by {@code random}, e.g. for a smoke run;
+   * copies them.
+   */
   public Dataset sample(int n, SplittableRandom random) {
     checkNotNull(random, "random stream must not be null; pass e.g. new SplittableRandom(seed)");
-    checkArgument(n >= 0 && n <= size, "cannot sample %s of %s samples; ask for 0 to %s", n, size, size);
+    checkArgument(
+        n >= 0 && n <= size, "cannot sample %s of %s samples; ask for 0 to %s", n, size, size);
     return subset(Arrays.copyOf(Loader.permutation(size, random), n));
   }
 
   /**
-   * At most {@code n} samples: all of them when {@code n} is 0 or not below the size, otherwise {@link #sample} from
-   * the stream {@code purpose} of {@code seed} ({@link dev.supertickets.tensor.RandomStreams}), so that runs with the
-   * same seed and purpose see the same subset.
+   * At most {@code n} samples: all of them when {@code n} is 0 or not below the size, otherwise
+   * {@link #sample} from the stream {@code purpose} of {@code seed} ({@link
+   * dev.supertickets.tensor.RandomStreams}), so that runs with the same seed and purpose see the
+   * same subset.
    */
   public Dataset limit(int n, long seed, String purpose) {
     checkArgument(n >= 0, "a limit must be 0 (all) or positive, got %s", n);
     checkNotNull(purpose, "purpose must not be null; e.g. \"train-limit\"");
-    return n == 0 || n >= size ? this : sample(n, new dev.supertickets.tensor.RandomStreams(seed).stream(purpose));
+    return n == 0 || n >= size
+        ? this
+        : sample(n, new dev.supertickets.tensor.RandomStreams(seed).stream(purpose));
   }
 
-  /** The given samples in the given order (repeats allowed), e.g. for a class-balanced subset; copies them. */
+  /**
+   * The given samples in the given order (repeats allowed), e.g. for a class-balanced subset;
+   * copies them.
+   */
   public Dataset subset(int[] indices) {
     int len = sampleLength();
     int per = labelsPerSample();
@@ -235,18 +338,30 @@ public final class Dataset {
       System.arraycopy(images, indices[i] * len, im, i * len, len);
       System.arraycopy(labels, indices[i] * per, lb, i * per, per);
     }
-    return new Dataset(name + "[" + indices.length + " selected]", im, lb, indices.length, height, width,
-        channels, numClasses, dense, ignoreLabel);
+    return new Dataset(
+        name + "[" + indices.length + " selected]",
+        im,
+        lb,
+        indices.length,
+        height,
+        width,
+        channels,
+        numClasses,
+        dense,
+        ignoreLabel);
   }
 
   /** The same data under another name (shares the arrays: both are immutable). */
   public Dataset withName(String newName) {
     checkNotNull(newName, "data set name must not be null; pass e.g. \"fashion-mnist-val\"");
     checkArgument(!newName.isBlank(), "data set name must not be blank, got \"%s\"", newName);
-    return new Dataset(newName, images, labels, size, height, width, channels, numClasses, dense, ignoreLabel);
+    return new Dataset(
+        newName, images, labels, size, height, width, channels, numClasses, dense, ignoreLabel);
   }
 
-  /** The per-channel mean and standard deviation of this set's pixels, to normalise batches with. */
+  /**
+   * The per-channel mean and standard deviation of this set's pixels, to normalise batches with.
+   */
   public Normalization channelStatistics() {
     return Normalization.of(this);
   }
@@ -263,7 +378,14 @@ public final class Dataset {
 
   @Override
   public String toString() {
-    return String.format("Dataset[%s: %d x %dx%dx%d, %d classes%s]", name, size, height, width, channels,
-        numClasses, dense ? ", dense labels, ignore " + ignoreLabel : "");
+    return String.format(
+        "Dataset[%s: %d x %dx%dx%d, %d classes%s]",
+        name,
+        size,
+        height,
+        width,
+        channels,
+        numClasses,
+        dense ? ", dense labels, ignore " + ignoreLabel : "");
   }
 }

@@ -8,17 +8,20 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
- * A class-balanced subset of Fashion-MNIST bundled in the jar, so that examples and tests run on any machine
- * without a download: the first {@value #TRAIN_PER_CLASS} images of each class of the training split (5,000)
- * and the first {@value #TEST_PER_CLASS} of each class of the test split (1,000), in file order. The resources
- * are gzipped IDX files made by {@link EmbeddedSubsetGenerator} and read by the same {@link IdxReader}. Loaded
- * once per class loader and shared (data sets are immutable).
+ * A class-balanced subset of Fashion-MNIST bundled in the jar, so that examples and tests run on
+ * any machine without a download: the first {@value #TRAIN_PER_CLASS} images of each class of the
+ * training split (5,000) and the first {@value #TEST_PER_CLASS} of each class of the test split
+ * (1,000), in file order. The resources are gzipped IDX files made by {@link
+ * EmbeddedSubsetGenerator} and read by the same {@link IdxReader}. Loaded once per class loader and
+ * shared (data sets are immutable).
  */
 public final class EmbeddedFashionMnist {
   /** Training images per class in the subset. */
   public static final int TRAIN_PER_CLASS = 500;
+
   /** Test images per class in the subset. */
   public static final int TEST_PER_CLASS = 100;
+
   /** The class-path folder of the resources. */
   public static final String RESOURCE_FOLDER = "/dev/supertickets/data/embedded/";
 
@@ -45,7 +48,8 @@ public final class EmbeddedFashionMnist {
       IdxArray labels = resource(split + "-labels-idx1-ubyte.gz");
       return IdxDatasets.classification(images, labels, FashionMnist.NUM_CLASSES, name);
     } catch (IOException e) {
-      throw new UncheckedIOException("the embedded Fashion-MNIST subset is unreadable; rebuild supertickets-core", e);
+      throw new UncheckedIOException(
+          "the embedded Fashion-MNIST subset is unreadable; rebuild supertickets-core", e);
     }
   }
 
@@ -53,8 +57,11 @@ public final class EmbeddedFashionMnist {
     String path = RESOURCE_FOLDER + file;
     try (InputStream in = EmbeddedFashionMnist.class.getResourceAsStream(path)) {
       if (in == null) {
-        throw new IllegalStateException("class-path resource " + path + " is missing; rebuild supertickets-core "
-            + "(the resources come from EmbeddedSubsetGenerator)");
+        throw new IllegalStateException(
+            "class-path resource "
+                + path
+                + " is missing; rebuild supertickets-core "
+                + "(the resources come from EmbeddedSubsetGenerator)");
       }
       return IdxReader.read(in, Path.of("classpath:" + path));
     }

@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * The content of one IDX file of unsigned bytes: its dimensions and its elements in row-major order. Immutable:
- * the arrays are copied in and out, so that a value read once can be shared freely.
+ * The content of one IDX file of unsigned bytes: its dimensions and its elements in row-major
+ * order. Immutable: the arrays are copied in and out, so that a value read once can be shared
+ * freely.
  */
 public final class IdxArray {
   /** The IDX type code of unsigned bytes, the only element type this package reads. */
@@ -32,21 +33,32 @@ public final class IdxArray {
   public static IdxArray of(int[] dims, byte[] data) {
     checkNotNull(dims, "idx dimensions must not be null");
     checkNotNull(data, "idx data must not be null; pass an empty array for no elements");
-    checkArgument(dims.length >= 1 && dims.length <= 255,
-        "an idx array must have 1 to 255 dimensions, got %s", dims.length);
+    checkArgument(
+        dims.length >= 1 && dims.length <= 255,
+        "an idx array must have 1 to 255 dimensions, got %s",
+        dims.length);
     long n = 1;
     for (int d : dims) {
       checkArgument(d >= 0, "idx dimensions must not be negative, got %s", Arrays.toString(dims));
       n *= d;
-      checkArgument(n <= Integer.MAX_VALUE, "idx dimensions %s hold more elements than a java array",
+      checkArgument(
+          n <= Integer.MAX_VALUE,
+          "idx dimensions %s hold more elements than a java array",
           Arrays.toString(dims));
     }
-    checkArgument(n == data.length, "idx dimensions %s need %s bytes of data, got %s; pass matching data",
-        Arrays.toString(dims), n, data.length);
+    checkArgument(
+        n == data.length,
+        "idx dimensions %s need %s bytes of data, got %s; pass matching data",
+        Arrays.toString(dims),
+        n,
+        data.length);
     return new IdxArray(IN_MEMORY, dims.clone(), data.clone());
   }
 
-  /** The file this array was read from (or {@code <in-memory>}), for error messages about its content. */
+  /**
+   * The file this array was read from (or {@code <in-memory>}), for error messages about its
+   * content.
+   */
   public Path source() {
     return source;
   }
@@ -89,8 +101,8 @@ public final class IdxArray {
   }
 
   /**
-   * The given samples (indices along the first axis, in that order) as a new array with the same inner shape:
-   * how a subset of a data set file is cut without decoding it.
+   * The given samples (indices along the first axis, in that order) as a new array with the same
+   * inner shape: how a subset of a data set file is cut without decoding it.
    */
   public IdxArray select(int[] samples) {
     int per = dims[0] == 0 ? 0 : data.length / dims[0];
@@ -106,7 +118,9 @@ public final class IdxArray {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof IdxArray other && Arrays.equals(dims, other.dims) && Arrays.equals(data, other.data);
+    return o instanceof IdxArray other
+        && Arrays.equals(dims, other.dims)
+        && Arrays.equals(data, other.data);
   }
 
   @Override

@@ -10,8 +10,9 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes unsigned-byte IDX files, so that subsets (such as the bundled Fashion-MNIST sample) and test fixtures
- * are stored in the same format {@link IdxReader} reads. Output is deterministic: gzip headers carry no time.
+ * Writes unsigned-byte IDX files, so that subsets (such as the bundled Fashion-MNIST sample) and
+ * test fixtures are stored in the same format {@link IdxReader} reads. Output is deterministic:
+ * gzip headers carry no time.
  */
 public final class IdxWriter {
   private IdxWriter() {}
@@ -25,16 +26,19 @@ public final class IdxWriter {
 
   /** Writes a gzip-compressed IDX file at the best compression, replacing any file there. */
   public static void writeGzip(Path file, IdxArray array) throws IOException {
-    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file), 1 << 16) {
-      {
-        def.setLevel(Deflater.BEST_COMPRESSION);
-      }
-    }) {
+    try (OutputStream out =
+        new GZIPOutputStream(Files.newOutputStream(file), 1 << 16) {
+          {
+            def.setLevel(Deflater.BEST_COMPRESSION);
+          }
+        }) {
       write(out, array);
     }
   }
 
-  /** Writes the IDX bytes of an array to a stream (not closed), e.g. to wrap it in another encoding. */
+  /**
+   * Writes the IDX bytes of an array to a stream (not closed), e.g. to wrap it in another encoding.
+   */
   public static void write(OutputStream out, IdxArray array) throws IOException {
     DataOutputStream data = new DataOutputStream(out);
     data.writeShort(0);

@@ -7,14 +7,15 @@ import dev.supertickets.tensor.RandomStreams;
 import java.util.SplittableRandom;
 
 /**
- * Streams mini-batches of a {@link Dataset} epoch after epoch without copying the set: each epoch draws a
- * permutation of sample indices and copies only one batch's samples at a time into a reused buffer,
- * augmenting and normalising on the way. Everything random comes from {@link RandomStreams} of one seed,
- * stream {@code data-order} (the permutation) and {@code augment} (crops and flips), indexed by epoch: the same
- * seed and epoch give the same batches, and epochs differ from one another.
+ * Streams mini-batches of a {@link Dataset} epoch after epoch without copying the set: each epoch
+ * draws a permutation of sample indices and copies only one batch's samples at a time into a reused
+ * buffer, augmenting and normalising on the way. Everything random comes from {@link RandomStreams}
+ * of one seed, stream {@code data-order} (the permutation) and {@code augment} (crops and flips),
+ * indexed by epoch: the same seed and epoch give the same batches, and epochs differ from one
+ * another.
  *
- * <p>Defaults: batch size 128, shuffled, last short batch kept, no augmentation, no normalisation, seed 0,
- * a fresh INDArray per batch.
+ * <p>Defaults: batch size 128, shuffled, last short batch kept, no augmentation, no normalisation,
+ * seed 0, a fresh INDArray per batch.
  */
 public final class Loader {
   private final Dataset data;
@@ -32,7 +33,8 @@ public final class Loader {
     this.shuffle = b.shuffle;
     this.dropLast = b.dropLast;
     this.augmentation = b.augmentation;
-    this.normalization = b.normalization != null ? b.normalization : Normalization.identity(b.data.channels());
+    this.normalization =
+        b.normalization != null ? b.normalization : Normalization.identity(b.data.channels());
     this.streams = new RandomStreams(b.seed);
     this.reuseArrays = b.reuseArrays;
   }
@@ -42,7 +44,10 @@ public final class Loader {
     return new Builder(data);
   }
 
-  /** A loader for evaluation: fixed order, every sample, no augmentation, the given normalisation (or null). */
+  /**
+   * A loader for evaluation: fixed order, every sample, no augmentation, the given normalisation
+   * (or null).
+   */
   public static Loader forEvaluation(Dataset data, int batchSize, Normalization normalization) {
     return builder(data).batchSize(batchSize).shuffle(false).normalization(normalization).build();
   }
@@ -78,7 +83,10 @@ public final class Loader {
     return dropLast ? data.size() / batchSize : (data.size() + batchSize - 1) / batchSize;
   }
 
-  /** How many samples each epoch yields (fewer than the set's size when the short last batch is dropped). */
+  /**
+   * How many samples each epoch yields (fewer than the set's size when the short last batch is
+   * dropped).
+   */
   public int samplesPerEpoch() {
     return dropLast ? batchesPerEpoch() * batchSize : data.size();
   }
@@ -141,7 +149,10 @@ public final class Loader {
       return this;
     }
 
-    /** Whether each epoch visits samples in its own random order (on for training, off for evaluation). */
+    /**
+     * Whether each epoch visits samples in its own random order (on for training, off for
+     * evaluation).
+     */
     public Builder shuffle(boolean shuffle) {
       this.shuffle = shuffle;
       return this;
@@ -162,9 +173,12 @@ public final class Loader {
 
     /** The per-channel normalisation applied while copying; null for none. */
     public Builder normalization(Normalization normalization) {
-      checkArgument(normalization == null || normalization.channels() == data.channels(),
+      checkArgument(
+          normalization == null || normalization.channels() == data.channels(),
           "normalisation has %s channels but data set %s has %s; compute it on matching data",
-          normalization == null ? 0 : normalization.channels(), data.name(), data.channels());
+          normalization == null ? 0 : normalization.channels(),
+          data.name(),
+          data.channels());
       this.normalization = normalization;
       return this;
     }
@@ -176,9 +190,9 @@ public final class Loader {
     }
 
     /**
-     * Whether to refill one INDArray per batch size instead of creating one per batch: saves an off-heap
-     * allocation per batch, but a batch's {@code x} is overwritten by the next one, so use it only in a loop
-     * that is done with a batch before drawing the next.
+     * Whether to refill one INDArray per batch size instead of creating one per batch: saves an
+     * off-heap allocation per batch, but a batch's {@code x} is overwritten by the next one, so use
+     * it only in a loop that is done with a batch before drawing the next.
      */
     public Builder reuseArrays(boolean reuseArrays) {
       this.reuseArrays = reuseArrays;
@@ -187,9 +201,13 @@ public final class Loader {
 
     /** Checks the combination and builds the loader. */
     public Loader build() {
-      checkArgument(!dropLast || data.size() == 0 || batchSize <= data.size(),
+      checkArgument(
+          !dropLast || data.size() == 0 || batchSize <= data.size(),
           "dropping the last batch leaves no batch: batch size %s exceeds the %s samples of %s; "
-              + "lower the batch size or keep the last batch", batchSize, data.size(), data.name());
+              + "lower the batch size or keep the last batch",
+          batchSize,
+          data.size(),
+          data.name());
       return new Loader(this);
     }
   }

@@ -6,9 +6,9 @@ import static com.google.common.base.Preconditions.checkElementIndex;
 import java.util.Arrays;
 
 /**
- * Per-channel mean and standard deviation, applied as {@code (x - mean) / std} while batches are copied, so
- * that the stored data set stays in [0, 1] and is never rewritten. Compute it on the training split only and
- * reuse it for the test split.
+ * Per-channel mean and standard deviation, applied as {@code (x - mean) / std} while batches are
+ * copied, so that the stored data set stays in [0, 1] and is never rewritten. Compute it on the
+ * training split only and reuse it for the test split.
  *
  * @param mean per-channel mean subtracted first
  * @param std per-channel standard deviation divided by next
@@ -16,13 +16,20 @@ import java.util.Arrays;
 public record Normalization(float[] mean, float[] std) {
   /** Validates and copies the arrays. */
   public Normalization {
-    checkArgument(mean.length > 0 && mean.length == std.length,
-        "mean and std need one value per channel, got %s and %s; pass one mean and one std per channel",
-        mean.length, std.length);
+    checkArgument(
+        mean.length > 0 && mean.length == std.length,
+        "mean and std need one value per channel, got %s and %s; pass one mean and one std per"
+            + " channel",
+        mean.length,
+        std.length);
     for (int c = 0; c < std.length; c++) {
-      checkArgument(Float.isFinite(mean[c]), "mean of channel %s must be finite, got %s", c, (Float) mean[c]);
-      checkArgument(std[c] > 0 && Float.isFinite(std[c]),
-          "std of channel %s must be positive and finite, got %s; use 1 for a constant channel", c, (Float) std[c]);
+      checkArgument(
+          Float.isFinite(mean[c]), "mean of channel %s must be finite, got %s", c, (Float) mean[c]);
+      checkArgument(
+          std[c] > 0 && Float.isFinite(std[c]),
+          "std of channel %s must be positive and finite, got %s; use 1 for a constant channel",
+          c,
+          (Float) std[c]);
     }
     mean = mean.clone();
     std = std.clone();
@@ -30,7 +37,10 @@ public record Normalization(float[] mean, float[] std) {
 
   /** The normalisation that changes nothing, for code that always normalises. */
   public static Normalization identity(int channels) {
-    checkArgument(channels > 0, "channels must be positive, got %s; pass 1 for grey or 3 for rgb images", channels);
+    checkArgument(
+        channels > 0,
+        "channels must be positive, got %s; pass 1 for grey or 3 for rgb images",
+        channels);
     float[] ones = new float[channels];
     Arrays.fill(ones, 1f);
     return new Normalization(new float[channels], ones);
@@ -38,7 +48,8 @@ public record Normalization(float[] mean, float[] std) {
 
   /** The statistics of a data set's pixels (population std; a constant channel gets std 1). */
   public static Normalization of(Dataset data) {
-    checkArgument(data.size() > 0, "cannot compute statistics of the empty data set %s", data.name());
+    checkArgument(
+        data.size() > 0, "cannot compute statistics of the empty data set %s", data.name());
     int c = data.channels();
     double[] sum = new double[c];
     double[] sumSq = new double[c];
@@ -95,7 +106,9 @@ public record Normalization(float[] mean, float[] std) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Normalization other && Arrays.equals(mean, other.mean) && Arrays.equals(std, other.std);
+    return o instanceof Normalization other
+        && Arrays.equals(mean, other.mean)
+        && Arrays.equals(std, other.std);
   }
 
   @Override

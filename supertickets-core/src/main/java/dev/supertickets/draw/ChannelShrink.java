@@ -17,13 +17,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The architecture search's channel cut (§2.3 of the algorithm spec), a building block of a joint loop: a hidden
- * channel of a searchable path is dead when its importance-BN scale |γ| is at or below the threshold, both live and
- * in the EMA (in the EMA alone when {@code emaOnly}, as at a draw's last epoch). The dead channels are cut out of
- * the supernet when they carry at least {@code minShrinkFraction} of the supernet's MACs (any amount when
- * {@code emaOnly}); the trainer then slices its optimizer and EMA state to match ({@link Trainer#followCuts}).
- * With {@link Reactivation#REFERENCE} the masks of the rebuilt paths' convolutions are reset, as the official code's
- * rebuild does, so that the next prune event re-selects among all their weights.
+ * The architecture search's channel cut (§2.3 of the algorithm spec), a building block of a joint
+ * loop: a hidden channel of a searchable path is dead when its importance-BN scale |γ| is at or
+ * below the threshold, both live and in the EMA (in the EMA alone when {@code emaOnly}, as at a
+ * draw's last epoch). The dead channels are cut out of the supernet when they carry at least {@code
+ * minShrinkFraction} of the supernet's MACs (any amount when {@code emaOnly}); the trainer then
+ * slices its optimizer and EMA state to match ({@link Trainer#followCuts}). With {@link
+ * Reactivation#REFERENCE} the masks of the rebuilt paths' convolutions are reset, as the official
+ * code's rebuild does, so that the next prune event re-selects among all their weights.
  */
 public final class ChannelShrink {
   private final Map<String, Long> macsPerChannel;
@@ -31,7 +32,8 @@ public final class ChannelShrink {
   private final long minMacs;
   private final Reactivation reactivation;
 
-  private ChannelShrink(SearchSpace space, double threshold, double minShrinkFraction, Reactivation reactivation) {
+  private ChannelShrink(
+      SearchSpace space, double threshold, double minShrinkFraction, Reactivation reactivation) {
     Map<String, Long> m = new HashMap<>();
     for (PathPenalty p : space.cost().penalties()) {
       m.put(key(space.blocks().get(p.blockIndex()).name(), p.kernelSize()), p.macsPerChannel());
@@ -42,25 +44,31 @@ public final class ChannelShrink {
     this.reactivation = reactivation;
   }
 
-  /** The shrink of {@code space}'s supernet with the recipe's threshold and minimum, and the given reactivation. */
+  /**
+   * The shrink of {@code space}'s supernet with the recipe's threshold and minimum, and the given
+   * reactivation.
+   */
   public static ChannelShrink of(SearchSpace space, Recipe recipe, Reactivation reactivation) {
     checkNotNull(space, "search space must not be null");
     checkNotNull(recipe, "recipe must not be null; e.g. Recipe.standard()");
     checkNotNull(reactivation, "reactivation must not be null; e.g. Reactivation.REFERENCE");
-    return new ChannelShrink(space, recipe.shrinkThreshold(), recipe.minShrinkFraction(), reactivation);
+    return new ChannelShrink(
+        space, recipe.shrinkThreshold(), recipe.minShrinkFraction(), reactivation);
   }
 
   /**
-   * Cuts the dead channels of {@code net}, which {@code trainer} trains, and returns whether any were cut.
+   * Cuts the dead channels of {@code net}, which {@code trainer} trains, and returns whether any
+   * were cut.
    *
-   * @param emaOnly whether the EMA alone decides (a channel whose live scale recovered is cut all the same) and any
-   *     saving is enough, as at the last epoch of a draw
+   * @param emaOnly whether the EMA alone decides (a channel whose live scale recovered is cut all
+   *     the same) and any saving is enough, as at the last epoch of a draw
    */
   public boolean apply(Supernet net, Trainer trainer, boolean emaOnly) {
     checkNotNull(net, "supernet must not be null");
     checkNotNull(trainer, "trainer must not be null");
-    checkArgument(trainer.model() == net, "the trainer trains another model than this supernet; pass the trainer "
-        + "built for it");
+    checkArgument(
+        trainer.model() == net,
+        "the trainer trains another model than this supernet; pass the trainer " + "built for it");
     Ema ema = trainer.ema();
     long deadMacs = 0;
     Map<String, boolean[][]> keep = new LinkedHashMap<>();

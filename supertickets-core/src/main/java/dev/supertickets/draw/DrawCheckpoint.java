@@ -25,19 +25,21 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Everything a {@link SuperTicketsDrawer} needs to continue a draw exactly where it stood after a training step:
- * the supernet as cut so far (weights, masks, BN statistics), optimizer and EMA state, the drop-pattern counters,
- * the position in the schedule, the pruning and budget bookkeeping, and the per-epoch history that listeners saw.
- * Every random stream of a draw is derived from the seed and the epoch or step, so nothing else is needed for a
- * resumed draw to end with the same ticket, bit for bit on the same backend.
+ * Everything a {@link SuperTicketsDrawer} needs to continue a draw exactly where it stood after a
+ * training step: the supernet as cut so far (weights, masks, BN statistics), optimizer and EMA
+ * state, the drop-pattern counters, the position in the schedule, the pruning and budget
+ * bookkeeping, and the per-epoch history that listeners saw. Every random stream of a draw is
+ * derived from the seed and the epoch or step, so nothing else is needed for a resumed draw to end
+ * with the same ticket, bit for bit on the same backend.
  *
- * <p>Stored as an {@link Archive} of kind {@value #KIND} (magic, version, SHA-256 of every entry), written
- * atomically beside the previous good one ({@code NAME.prev}); a damaged file is refused with a
- * {@link FileFormatException} naming it.
+ * <p>Stored as an {@link Archive} of kind {@value #KIND} (magic, version, SHA-256 of every entry),
+ * written atomically beside the previous good one ({@code NAME.prev}); a damaged file is refused
+ * with a {@link FileFormatException} naming it.
  */
 public final class DrawCheckpoint {
   /** Archive kind of checkpoint files. */
   public static final String KIND = "checkpoint";
+
   /** Format version written by this library. */
   public static final int VERSION = 1;
 
@@ -47,19 +49,36 @@ public final class DrawCheckpoint {
   final ImmutableList<DrawListener.DrawEvent> history;
 
   /**
-   * Where the draw stood: {@code batches} batches of {@code epoch} done (the epoch's end not yet processed), the
-   * running sums of that epoch, the trainer's global step, prune events and sparsity so far, the budget's state,
-   * the last evaluation (NaN when none) and the wall time spent before the checkpoint.
+   * Where the draw stood: {@code batches} batches of {@code epoch} done (the epoch's end not yet
+   * processed), the running sums of that epoch, the trainer's global step, prune events and
+   * sparsity so far, the budget's state, the last evaluation (NaN when none) and the wall time
+   * spent before the checkpoint.
    */
-  record Position(int epoch, int batches, double lossSum, long correct, long counted, long globalStep, int events,
-      double sparsity, boolean budgetMet, int budgetMetEpoch, double lastLoss, double lastAccuracy,
-      long lastCounted, long elapsedMillis) {
+  record Position(
+      int epoch,
+      int batches,
+      double lossSum,
+      long correct,
+      long counted,
+      long globalStep,
+      int events,
+      double sparsity,
+      boolean budgetMet,
+      int budgetMetEpoch,
+      double lastLoss,
+      double lastAccuracy,
+      long lastCounted,
+      long elapsedMillis) {
     Trainer.EpochProgress progress() {
       return new Trainer.EpochProgress(batches, lossSum, correct, counted);
     }
   }
 
-  DrawCheckpoint(SuperTicket net, TrainerState trainer, Position position, List<DrawListener.DrawEvent> history) {
+  DrawCheckpoint(
+      SuperTicket net,
+      TrainerState trainer,
+      Position position,
+      List<DrawListener.DrawEvent> history) {
     this.net = net;
     this.trainer = trainer;
     this.position = position;
@@ -99,12 +118,15 @@ public final class DrawCheckpoint {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("position", positionJson());
     Map<String, Object> opt = new LinkedHashMap<>();
-    trainer.optimizer().forEach((name, slots) -> {
-      opt.put(name, (long) slots.size());
-      for (int i = 0; i < slots.size(); i++) {
-        entries.put("optimizer/" + name + "/" + i + ".npy", Npy.write(slots.get(i)));
-      }
-    });
+    trainer
+        .optimizer()
+        .forEach(
+            (name, slots) -> {
+              opt.put(name, (long) slots.size());
+              for (int i = 0; i < slots.size(); i++) {
+                entries.put("optimizer/" + name + "/" + i + ".npy", Npy.write(slots.get(i)));
+              }
+            });
     json.put("optimizer", opt);
     json.put("optimizerSteps", Long.toString(trainer.optimizerSteps()));
     json.put("emaShadows", new ArrayList<Object>(trainer.emaShadows().keySet()));
@@ -127,9 +149,9 @@ public final class DrawCheckpoint {
   }
 
   /**
-   * Reads a checkpoint, verifying every checksum. When {@code file} is missing or damaged and a previous good one
-   * ({@code NAME.prev}) exists, that one is read instead, since a crash between the two renames of a write can
-   * leave only it.
+   * Reads a checkpoint, verifying every checksum. When {@code file} is missing or damaged and a
+   * previous good one ({@code NAME.prev}) exists, that one is read instead, since a crash between
+   * the two renames of a write can leave only it.
    */
   public static DrawCheckpoint read(Path file) throws IOException {
     Path prev = AtomicFiles.previous(file);
@@ -154,13 +176,18 @@ public final class DrawCheckpoint {
     Archive a = Archive.read(file, KIND, VERSION);
     try {
       Map<String, byte[]> net = new LinkedHashMap<>();
-      a.entries().forEach((k, v) -> {
-        if (k.startsWith("net/")) {
-          net.put(k.substring(4), v);
-        }
-      });
-      SuperTicket ticket = TicketFile.read(new Archive(TicketFile.KIND, TicketFile.VERSION, net), file);
-      Map<?, ?> json = (Map<?, ?>) Json.parse(new String(a.entry("checkpoint.json", file), StandardCharsets.UTF_8));
+      a.entries()
+          .forEach(
+              (k, v) -> {
+                if (k.startsWith("net/")) {
+                  net.put(k.substring(4), v);
+                }
+              });
+      SuperTicket ticket =
+          TicketFile.read(new Archive(TicketFile.KIND, TicketFile.VERSION, net), file);
+      Map<?, ?> json =
+          (Map<?, ?>)
+              Json.parse(new String(a.entry("checkpoint.json", file), StandardCharsets.UTF_8));
       Map<String, ImmutableList<INDArray>> opt = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : ((Map<?, ?>) json.get("optimizer")).entrySet()) {
         String name = (String) e.getKey();
@@ -183,15 +210,21 @@ public final class DrawCheckpoint {
         hist.add(event((Map<?, ?>) o));
       }
       Position pos = position((Map<?, ?>) json.get("position"));
-      TrainerState trainer = new TrainerState(ImmutableMap.copyOf(opt),
-          Long.parseLong((String) json.get("optimizerSteps")), ImmutableMap.copyOf(shadows),
-          ImmutableMap.copyOf(stats), Long.parseLong((String) json.get("emaUpdates")), drop.build(),
-          pos.globalStep());
+      TrainerState trainer =
+          new TrainerState(
+              ImmutableMap.copyOf(opt),
+              Long.parseLong((String) json.get("optimizerSteps")),
+              ImmutableMap.copyOf(shadows),
+              ImmutableMap.copyOf(stats),
+              Long.parseLong((String) json.get("emaUpdates")),
+              drop.build(),
+              pos.globalStep());
       return new DrawCheckpoint(ticket, trainer, pos, hist);
     } catch (FileFormatException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new FileFormatException(file, "checkpoint content is inconsistent: " + e.getMessage(), e);
+      throw new FileFormatException(
+          file, "checkpoint content is inconsistent: " + e.getMessage(), e);
     }
   }
 
@@ -205,7 +238,8 @@ public final class DrawCheckpoint {
     return m;
   }
 
-  // numbers travel as strings: Double.toString round-trips exactly and covers NaN, which JSON cannot hold
+  // numbers travel as strings: Double.toString round-trips exactly and covers NaN, which JSON
+  // cannot hold
   private Map<String, Object> positionJson() {
     Position p = position;
     Map<String, Object> m = new LinkedHashMap<>();
@@ -227,12 +261,28 @@ public final class DrawCheckpoint {
   }
 
   private static Position position(Map<?, ?> m) {
-    Position p = new Position(integer(m, "epoch"), integer(m, "batches"), dbl(m, "lossSum"), lng(m, "correct"),
-        lng(m, "counted"), lng(m, "globalStep"), integer(m, "events"), dbl(m, "sparsity"),
-        (Boolean) m.get("budgetMet"), integer(m, "budgetMetEpoch"), dbl(m, "lastLoss"), dbl(m, "lastAccuracy"),
-        lng(m, "lastCounted"), lng(m, "elapsedMillis"));
-    checkArgument(p.epoch() >= 0 && p.batches() >= 0 && p.globalStep() >= 0,
-        "position must be non-negative, got epoch %s, batch %s, step %s", p.epoch(), p.batches(), p.globalStep());
+    Position p =
+        new Position(
+            integer(m, "epoch"),
+            integer(m, "batches"),
+            dbl(m, "lossSum"),
+            lng(m, "correct"),
+            lng(m, "counted"),
+            lng(m, "globalStep"),
+            integer(m, "events"),
+            dbl(m, "sparsity"),
+            (Boolean) m.get("budgetMet"),
+            integer(m, "budgetMetEpoch"),
+            dbl(m, "lastLoss"),
+            dbl(m, "lastAccuracy"),
+            lng(m, "lastCounted"),
+            lng(m, "elapsedMillis"));
+    checkArgument(
+        p.epoch() >= 0 && p.batches() >= 0 && p.globalStep() >= 0,
+        "position must be non-negative, got epoch %s, batch %s, step %s",
+        p.epoch(),
+        p.batches(),
+        p.globalStep());
     return p;
   }
 
@@ -254,9 +304,19 @@ public final class DrawCheckpoint {
   }
 
   private static DrawListener.DrawEvent event(Map<?, ?> m) {
-    return new DrawListener.DrawEvent(integer(m, "epoch"), integer(m, "epochs"), dbl(m, "trainLoss"),
-        dbl(m, "trainAccuracy"), dbl(m, "testAccuracy"), dbl(m, "sparsity"), lng(m, "macs"), lng(m, "sparseMacs"),
-        lng(m, "hiddenChannels"), (Boolean) m.get("shrunk"), (Boolean) m.get("pruned"), lng(m, "elapsedMillis"));
+    return new DrawListener.DrawEvent(
+        integer(m, "epoch"),
+        integer(m, "epochs"),
+        dbl(m, "trainLoss"),
+        dbl(m, "trainAccuracy"),
+        dbl(m, "testAccuracy"),
+        dbl(m, "sparsity"),
+        lng(m, "macs"),
+        lng(m, "sparseMacs"),
+        lng(m, "hiddenChannels"),
+        (Boolean) m.get("shrunk"),
+        (Boolean) m.get("pruned"),
+        lng(m, "elapsedMillis"));
   }
 
   private static int integer(Map<?, ?> m, String k) {
@@ -278,8 +338,13 @@ public final class DrawCheckpoint {
   }
 
   static UncheckedIOException failure(Path file, IOException e) {
-    return new UncheckedIOException("could not write checkpoint " + file.toAbsolutePath() + " (" + e + "); the "
-        + "previous checkpoint, if any, is intact. Free disk space or make the folder writable, then resume from it",
+    return new UncheckedIOException(
+        "could not write checkpoint "
+            + file.toAbsolutePath()
+            + " ("
+            + e
+            + "); the previous checkpoint, if any, is intact. Free disk space or make the folder"
+            + " writable, then resume from it",
         e);
   }
 }

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * A drawer's listeners as one {@link DrawListener}: every event goes to each, in the order they were added. What
- * every drawer holds, so that none writes its own loop; {@link #masks} captures the masks only when someone listens.
+ * A drawer's listeners as one {@link DrawListener}: every event goes to each, in the order they
+ * were added. What every drawer holds, so that none writes its own loop; {@link #masks} captures
+ * the masks only when someone listens.
  */
 public final class DrawListeners implements DrawListener {
   private final ImmutableList<DrawListener> all;
@@ -21,7 +22,8 @@ public final class DrawListeners implements DrawListener {
 
   /** The listeners, in order (a copy). */
   public static DrawListeners of(List<? extends DrawListener> listeners) {
-    return new DrawListeners(checkNotNull(listeners, "listeners must not be null; pass List.of() for none"));
+    return new DrawListeners(
+        checkNotNull(listeners, "listeners must not be null; pass List.of() for none"));
   }
 
   /** Whether nobody listens. */
@@ -29,7 +31,10 @@ public final class DrawListeners implements DrawListener {
     return all.isEmpty();
   }
 
-  /** Tells of new masks; {@code masks} is called only when someone listens, since a capture copies every mask. */
+  /**
+   * Tells of new masks; {@code masks} is called only when someone listens, since a capture copies
+   * every mask.
+   */
   public void masks(long step, double sparsity, Supplier<MaskSet> masks) {
     if (!all.isEmpty()) {
       onMasks(new MaskEvent(step, sparsity, masks.get()));

@@ -9,19 +9,35 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Everything that decides a SuperTickets draw's ticket, fixed when the drawer is built: the provenance a ticket
- * records and the identity a checkpoint is resumed against are read from these components (and the recipe's), so a
- * new setting is recorded without a line written for it.
+ * Everything that decides a SuperTickets draw's ticket, fixed when the drawer is built: the
+ * provenance a ticket records and the identity a checkpoint is resumed against are read from these
+ * components (and the recipe's), so a new setting is recorded without a line written for it.
  *
- * @param rhoWarmupEpochs epochs over which rho rises from 0 (the recipe's fraction of these epochs, or as set)
+ * @param rhoWarmupEpochs epochs over which rho rises from 0 (the recipe's fraction of these epochs,
+ *     or as set)
  * @param macsBudget the MACs budget that ends the search, 0 for none
  * @param normalization the input normalisation, null to measure it on the training data
  */
-record DrawSettings(long seed, SearchSpace space, int epochs, double targetSparsity, Recipe recipe,
-    double rhoWarmupEpochs, int evalInterval, int pruneInterval, long macsBudget, boolean search,
-    Reactivation reactivation, MaskPolicy maskPolicy, Selector selector, Normalization normalization) {
+record DrawSettings(
+    long seed,
+    SearchSpace space,
+    int epochs,
+    double targetSparsity,
+    Recipe recipe,
+    double rhoWarmupEpochs,
+    int evalInterval,
+    int pruneInterval,
+    long macsBudget,
+    boolean search,
+    Reactivation reactivation,
+    MaskPolicy maskPolicy,
+    Selector selector,
+    Normalization normalization) {
 
-  /** The draw's prune events: one per prune epoch, or the recipe's least number spread over the steps. */
+  /**
+   * The draw's prune events: one per prune epoch, or the recipe's least number spread over the
+   * steps.
+   */
   int pruneEvents() {
     return Math.max(PruneEvents.byEpochs(epochs, pruneInterval), recipe.minPruneEvents());
   }
@@ -32,8 +48,9 @@ record DrawSettings(long seed, SearchSpace space, int epochs, double targetSpars
   }
 
   /**
-   * Every setting by name, as a ticket's provenance records it: each component (the space by name, the recipe by
-   * preset name and then every value of it, no budget and measured normalisation spelt out), then what they imply.
+   * Every setting by name, as a ticket's provenance records it: each component (the space by name,
+   * the recipe by preset name and then every value of it, no budget and measured normalisation
+   * spelt out), then what they imply.
    */
   Map<String, Object> entries() {
     Map<String, Object> m = new LinkedHashMap<>();

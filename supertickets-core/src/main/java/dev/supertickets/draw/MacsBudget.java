@@ -1,8 +1,9 @@
 package dev.supertickets.draw;
 
 /**
- * A draw's MACs budget (0: none): whether a shrink has brought the supernet within it, and after which epoch (0:
- * before training, when the dense supernet already fits). Once met, the search is over.
+ * A draw's MACs budget (0: none): whether a shrink has brought the supernet within it, and after
+ * which epoch (0: before training, when the dense supernet already fits). Once met, the search is
+ * over.
  */
 final class MacsBudget {
   private final long macs;

@@ -10,9 +10,9 @@ import dev.supertickets.data.Loader;
 import dev.supertickets.data.Normalization;
 import dev.supertickets.mask.MaskContext;
 import dev.supertickets.mask.MaskPolicy;
-import dev.supertickets.mask.Scope;
 import dev.supertickets.mask.MaskSet;
 import dev.supertickets.mask.Masks;
+import dev.supertickets.mask.Scope;
 import dev.supertickets.mask.Selector;
 import dev.supertickets.nn.Param;
 import dev.supertickets.nn.Profiler;
@@ -40,16 +40,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The two-in-one loop of SuperTickets (§7 of the algorithm spec): train the supernet with the resource-aware L1
- * penalty on BN scales; at evaluation epochs evaluate with EMA weights and re-calibrated BN and cut the channels
- * whose EMA scale fell below the threshold (when the cut saves enough MACs, and always at the last epoch, where the
- * EMA alone decides); at prune epochs re-score every prunable weight and re-prune to the sparsity its
- * {@link PruneSchedule} gives, which reaches the target before the end (by default at three quarters of the run) so
- * that the last epochs train at the target. The ticket is the supernet after the last epoch's re-prune, with its EMA
- * weights, masks and re-calibrated BN. The training loss is the {@link Recipe}'s (label smoothing; a dense data
- * set's ignore label honoured). With target sparsity 0 the same loop is the
- * search-only baseline (HR-NAS). An optional {@linkplain Builder#macsBudget(long) MACs budget} ends the search
- * early, once the cut supernet fits it.
+ * The two-in-one loop of SuperTickets (§7 of the algorithm spec): train the supernet with the
+ * resource-aware L1 penalty on BN scales; at evaluation epochs evaluate with EMA weights and
+ * re-calibrated BN and cut the channels whose EMA scale fell below the threshold (when the cut
+ * saves enough MACs, and always at the last epoch, where the EMA alone decides); at prune epochs
+ * re-score every prunable weight and re-prune to the sparsity its {@link PruneSchedule} gives,
+ * which reaches the target before the end (by default at three quarters of the run) so that the
+ * last epochs train at the target. The ticket is the supernet after the last epoch's re-prune, with
+ * its EMA weights, masks and re-calibrated BN. The training loss is the {@link Recipe}'s (label
+ * smoothing; a dense data set's ignore label honoured). With target sparsity 0 the same loop is the
+ * search-only baseline (HR-NAS). An optional {@linkplain Builder#macsBudget(long) MACs budget} ends
+ * the search early, once the cut supernet fits it.
  */
 public final class SuperTicketsDrawer implements TicketDrawer {
   private final DrawSettings cfg;
@@ -57,14 +58,18 @@ public final class SuperTicketsDrawer implements TicketDrawer {
   private final Path checkpoint;
   private final int checkpointSteps;
 
-  private SuperTicketsDrawer(DrawSettings cfg, List<DrawListener> listeners, Path checkpoint, int checkpointSteps) {
+  private SuperTicketsDrawer(
+      DrawSettings cfg, List<DrawListener> listeners, Path checkpoint, int checkpointSteps) {
     this.cfg = cfg;
     this.listeners = DrawListeners.of(listeners);
     this.checkpoint = checkpoint;
     this.checkpointSteps = checkpointSteps;
   }
 
-  /** Starts configuring a draw from the supernet of {@code space}; every setting has a default (see each setter). */
+  /**
+   * Starts configuring a draw from the supernet of {@code space}; every setting has a default (see
+   * each setter).
+   */
   public static Builder builder(SearchSpace space) {
     return new Builder(space);
   }
@@ -75,17 +80,20 @@ public final class SuperTicketsDrawer implements TicketDrawer {
   }
 
   /**
-   * Continues a draw from its checkpoint (see {@link Builder#checkpoint(Path, int)}) to the end, with this drawer
-   * configured as the one that wrote it and the same data: the ticket is then the one the uninterrupted draw would
-   * have drawn, bit for bit on the same backend. Settings that decide the ticket are compared with those recorded
-   * in the checkpoint and a mismatch is refused; the mask policy, selector and augmentation are taken on trust.
-   * Listeners first get {@link DrawListener#onResume} with the finished epochs' events.
+   * Continues a draw from its checkpoint (see {@link Builder#checkpoint(Path, int)}) to the end,
+   * with this drawer configured as the one that wrote it and the same data: the ticket is then the
+   * one the uninterrupted draw would have drawn, bit for bit on the same backend. Settings that
+   * decide the ticket are compared with those recorded in the checkpoint and a mismatch is refused;
+   * the mask policy, selector and augmentation are taken on trust. Listeners first get {@link
+   * DrawListener#onResume} with the finished epochs' events.
    *
-   * @throws dev.supertickets.io.FileFormatException if the checkpoint (and its {@code .prev}) is damaged
+   * @throws dev.supertickets.io.FileFormatException if the checkpoint (and its {@code .prev}) is
+   *     damaged
    */
   public SuperTicket resume(Path checkpoint, Dataset train, Dataset test) throws IOException {
     checkNotNull(checkpoint, "checkpoint path must not be null");
-    checkNotNull(train, "training data must not be null; pass the data the checkpointed draw trained on");
+    checkNotNull(
+        train, "training data must not be null; pass the data the checkpointed draw trained on");
     DrawCheckpoint c = DrawCheckpoint.read(checkpoint);
     Map<String, Object> mine = checkpointSettings(train, test);
     for (Map.Entry<String, Object> e : mine.entrySet()) {
@@ -93,14 +101,22 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       if (recorded == null) {
         continue; // a setting added after this checkpoint's version: nothing to compare it with
       }
-      checkArgument(String.valueOf(e.getValue()).equals(recorded), "checkpoint %s was written by a draw with "
-          + "%s=%s, this drawer has %s; configure the drawer (and the data) as the checkpointed draw to resume it",
-          checkpoint, e.getKey(), recorded, e.getValue());
+      checkArgument(
+          String.valueOf(e.getValue()).equals(recorded),
+          "checkpoint %s was written by a draw with %s=%s, this drawer has %s; configure the drawer"
+              + " (and the data) as the checkpointed draw to resume it",
+          checkpoint,
+          e.getKey(),
+          recorded,
+          e.getValue());
     }
     return run(train, test, c);
   }
 
-  /** Every setting of this drawer, as its tickets' provenance records them; fixed when the drawer was built. */
+  /**
+   * Every setting of this drawer, as its tickets' provenance records them; fixed when the drawer
+   * was built.
+   */
   public Map<String, Object> settings() {
     return java.util.Collections.unmodifiableMap(cfg.entries());
   }
@@ -130,36 +146,53 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     Backend.init();
     long start = System.currentTimeMillis() - (from == null ? 0 : from.position.elapsedMillis());
     RandomStreams seeds = new RandomStreams(cfg.seed());
-    HrSupernet net = from == null ? new HrSupernet(cfg.space(), seeds.stream("init"))
-        : new HrSupernet(cfg.space(), from.net.architecture(), seeds.stream("init"),
-            org.nd4j.linalg.api.buffer.DataType.FLOAT);
-    Normalization norm = from != null ? from.net.normalization()
-        : cfg.normalization() != null ? cfg.normalization() : Normalization.of(train);
-    Loader trainLoader = Loader.builder(train).batchSize(r.batchSize()).shuffle(true)
-        .augmentation(r.augmentation())
-        .normalization(norm).seed(seeds.stream("data").nextLong()).build();
+    HrSupernet net =
+        from == null
+            ? new HrSupernet(cfg.space(), seeds.stream("init"))
+            : new HrSupernet(
+                cfg.space(),
+                from.net.architecture(),
+                seeds.stream("init"),
+                org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    Normalization norm =
+        from != null
+            ? from.net.normalization()
+            : cfg.normalization() != null ? cfg.normalization() : Normalization.of(train);
+    Loader trainLoader =
+        Loader.builder(train)
+            .batchSize(r.batchSize())
+            .shuffle(true)
+            .augmentation(r.augmentation())
+            .normalization(norm)
+            .seed(seeds.stream("data").nextLong())
+            .build();
     Loader testLoader = test == null ? null : Loader.forEvaluation(test, 256, norm);
     int steps = trainLoader.batchesPerEpoch();
     Optimizer opt = new AdamW(0.9, 0.999, 1e-3, 0);
     long denseMacs = cfg.space().cost().macs();
     MacsBudget budget = new MacsBudget(cfg.macsBudget(), denseMacs);
-    ResourcePenalty penalty = new ResourcePenalty(net, r.rho(), Math.round(cfg.rhoWarmupEpochs() * steps));
-    Trainer.Builder tb = Trainer.builder(net)
-        .loss(SuperTicket.lossFor(train, r.labelSmoothing()))
-        .optimizer(opt)
-        .schedule(LrSchedule.oneCycle(r.learningRate(), (long) cfg.epochs() * steps))
-        .l2(L2Penalty.onWeights(r.weightDecay()))
-        // the search's penalty ends with the search: once the budget is met no channel can be cut any more
-        .regularizer((model, step) -> budget.met() ? 0 : penalty.apply(model, step))
-        .ema(r.emaDecay())
-        .bnCalibration(r.calibrationBatches());
+    ResourcePenalty penalty =
+        new ResourcePenalty(net, r.rho(), Math.round(cfg.rhoWarmupEpochs() * steps));
+    Trainer.Builder tb =
+        Trainer.builder(net)
+            .loss(SuperTicket.lossFor(train, r.labelSmoothing()))
+            .optimizer(opt)
+            .schedule(LrSchedule.oneCycle(r.learningRate(), (long) cfg.epochs() * steps))
+            .l2(L2Penalty.onWeights(r.weightDecay()))
+            // the search's penalty ends with the search: once the budget is met no channel can be
+            // cut
+            // any more
+            .regularizer((model, step) -> budget.met() ? 0 : penalty.apply(model, step))
+            .ema(r.emaDecay())
+            .bnCalibration(r.calibrationBatches());
     if (!listeners.isEmpty()) {
-      tb.listener(new TrainingListener() {
-        @Override
-        public void onStep(StepEvent e) {
-          listeners.onStep(e);
-        }
-      });
+      tb.listener(
+          new TrainingListener() {
+            @Override
+            public void onStep(StepEvent e) {
+              listeners.onStep(e);
+            }
+          });
     }
     Trainer trainer = tb.build();
     ChannelShrink shrink = ChannelShrink.of(cfg.space(), r, cfg.reactivation());
@@ -170,40 +203,57 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       listeners.onResume(from.history);
     }
     Map<String, Object> ckptSettings = checkpointSettings(train, test);
-    PruneEvents events = PruneEvents.of(cfg.epochs(), cfg.pruneInterval(), r.minPruneEvents(), steps);
+    PruneEvents events =
+        PruneEvents.of(cfg.epochs(), cfg.pruneInterval(), r.minPruneEvents(), steps);
     for (int e = st.epoch; e < cfg.epochs(); e++) {
-      StepHook afterStep = (t, epoch) -> {
-        long g = trainer.globalStep();
-        // events inside an epoch; one that falls on the epoch's end waits for the shrink
-        if (cfg.targetSparsity() > 0 && !events.endsEpoch(g) && events.due(g) > st.events) {
-          st.events = events.due(g);
-          st.sparsity = r.pruneSchedule().sparsity(st.events, events.count(), cfg.targetSparsity());
-          prune(net, st.sparsity, trainLoader, seeds.stream("prune-event", st.events).nextLong(), g);
-        }
-        if (checkpoint != null && checkpointSteps > 0 && trainer.globalStep() % checkpointSteps == 0) {
-          st.epoch = epoch;
-          checkpoint(net, norm, trainer, st, budget, ckptSettings, start);
-        }
-      };
+      StepHook afterStep =
+          (t, epoch) -> {
+            long g = trainer.globalStep();
+            // events inside an epoch; one that falls on the epoch's end waits for the shrink
+            if (cfg.targetSparsity() > 0 && !events.endsEpoch(g) && events.due(g) > st.events) {
+              st.events = events.due(g);
+              st.sparsity =
+                  r.pruneSchedule().sparsity(st.events, events.count(), cfg.targetSparsity());
+              prune(
+                  net,
+                  st.sparsity,
+                  trainLoader,
+                  seeds.stream("prune-event", st.events).nextLong(),
+                  g);
+            }
+            if (checkpoint != null
+                && checkpointSteps > 0
+                && trainer.globalStep() % checkpointSteps == 0) {
+              st.epoch = epoch;
+              checkpoint(net, norm, trainer, st, budget, ckptSettings, start);
+            }
+          };
       trainer.epoch(trainLoader, e, st.progress, afterStep);
       double[] tr = st.progress.means();
       boolean lastEpoch = e == cfg.epochs() - 1;
       boolean evalEpoch = (e + 1) % cfg.evalInterval() == 0 || lastEpoch;
-      boolean shrunk = evalEpoch && cfg.search() && !budget.met()
-          && shrink.apply(net, trainer, lastEpoch);
+      boolean shrunk =
+          evalEpoch && cfg.search() && !budget.met() && shrink.apply(net, trainer, lastEpoch);
       if (shrunk && budget.isSet()) {
         budget.check(net.cost().macs(), e + 1);
       }
       boolean pruned = false;
       int due = events.due(trainer.globalStep());
-      // a shrink resets the rebuilt paths' masks (Reactivation.REFERENCE), so it re-prunes at the current sparsity
+      // a shrink resets the rebuilt paths' masks (Reactivation.REFERENCE), so it re-prunes at the
+      // current sparsity
       if (cfg.targetSparsity() > 0 && (due > st.events || lastEpoch || (shrunk && st.events > 0))) {
         st.events = Math.max(due, st.events);
         st.sparsity = r.pruneSchedule().sparsity(st.events, events.count(), cfg.targetSparsity());
-        prune(net, st.sparsity, trainLoader, seeds.stream("prune", e).nextLong(), trainer.globalStep());
+        prune(
+            net,
+            st.sparsity,
+            trainLoader,
+            seeds.stream("prune", e).nextLong(),
+            trainer.globalStep());
         pruned = true;
       }
-      // evaluated after this epoch's shrink and prune, as the reference evaluates its pruned checkpoint
+      // evaluated after this epoch's shrink and prune, as the reference evaluates its pruned
+      // checkpoint
       double testAcc = Double.NaN;
       if (testLoader != null && (evalEpoch || pruned)) {
         st.last = trainer.evaluate(testLoader, trainLoader, e);
@@ -213,9 +263,20 @@ public final class SuperTicketsDrawer implements TicketDrawer {
         Masks.clear(prunable(net));
       }
       Profiler.Cost cost = Profiler.lastCost(net);
-      DrawListener.DrawEvent ev = new DrawListener.DrawEvent(e, cfg.epochs(), tr[0], tr[1], testAcc,
-          Masks.sparsity(prunable(net)), cost.macs(), cost.sparseMacs(), net.hiddenChannels(), shrunk, pruned,
-          System.currentTimeMillis() - start);
+      DrawListener.DrawEvent ev =
+          new DrawListener.DrawEvent(
+              e,
+              cfg.epochs(),
+              tr[0],
+              tr[1],
+              testAcc,
+              Masks.sparsity(prunable(net)),
+              cost.macs(),
+              cost.sparseMacs(),
+              net.hiddenChannels(),
+              shrunk,
+              pruned,
+              System.currentTimeMillis() - start);
       st.history.add(ev);
       listeners.onEpoch(ev);
       st.epoch = e + 1;
@@ -224,9 +285,11 @@ public final class SuperTicketsDrawer implements TicketDrawer {
         checkpoint(net, norm, trainer, st, budget, ckptSettings, start);
       }
     }
-    // the ticket: EMA weights with the live masks, BN re-calibrated, as the reference evaluates pruned_checkpoint
+    // the ticket: EMA weights with the live masks, BN re-calibrated, as the reference evaluates
+    // pruned_checkpoint
     trainer.ema().swap();
-    dev.supertickets.train.BnCalibration.recalibrate(net, trainLoader, r.calibrationBatches(), cfg.epochs() - 1);
+    dev.supertickets.train.BnCalibration.recalibrate(
+        net, trainLoader, r.calibrationBatches(), cfg.epochs() - 1);
     Profiler.Cost cost = net.cost();
     long wall = System.currentTimeMillis() - start;
     Metrics last = st.last;
@@ -236,15 +299,26 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     settings.put("draw.macs", cost.macs());
     settings.put("draw.sparseMacs", cost.sparseMacs());
     settings.put("draw.macsBudgetMet", budget.isSet() ? budget.met() : "n/a");
-    settings.put("draw.macsBudgetMetAtEpoch", budget.met() ? budget.metEpoch() : budget.isSet() ? "never" : "n/a");
+    settings.put(
+        "draw.macsBudgetMetAtEpoch",
+        budget.met() ? budget.metEpoch() : budget.isSet() ? "never" : "n/a");
     putData(settings, train, test);
     if (from != null) {
-      settings.put("draw.resumedFrom", "epoch " + from.epoch() + ", batch " + from.batches() + ", step "
-          + from.globalStep());
+      settings.put(
+          "draw.resumedFrom",
+          "epoch " + from.epoch() + ", batch " + from.batches() + ", step " + from.globalStep());
     }
-    DrawListener.DrawSummary summary = new DrawListener.DrawSummary(cost.macs(), cost.sparseMacs(),
-        Masks.sparsity(prunable(net)), net.hiddenChannels(), last == null ? Double.NaN : last.accuracy(),
-        cfg.macsBudget(), budget.met(), budget.met() ? budget.metEpoch() : -1, wall);
+    DrawListener.DrawSummary summary =
+        new DrawListener.DrawSummary(
+            cost.macs(),
+            cost.sparseMacs(),
+            Masks.sparsity(prunable(net)),
+            net.hiddenChannels(),
+            last == null ? Double.NaN : last.accuracy(),
+            cfg.macsBudget(),
+            budget.met(),
+            budget.met() ? budget.metEpoch() : -1,
+            wall);
     listeners.onFinish(summary);
     return SuperTicket.of(net, norm, Provenance.of(settings));
   }
@@ -259,16 +333,38 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     final List<DrawListener.DrawEvent> history = new ArrayList<>();
   }
 
-  private void checkpoint(HrSupernet net, Normalization norm, Trainer trainer, State st, MacsBudget budget,
-      Map<String, Object> settings, long start) {
+  private void checkpoint(
+      HrSupernet net,
+      Normalization norm,
+      Trainer trainer,
+      State st,
+      MacsBudget budget,
+      Map<String, Object> settings,
+      long start) {
     Trainer.EpochProgress p = st.progress;
     Metrics last = st.last;
-    DrawCheckpoint.Position pos = new DrawCheckpoint.Position(st.epoch, p.batches(), p.lossSum(), p.correct(),
-        p.counted(), trainer.globalStep(), st.events, st.sparsity, budget.met(), budget.metEpoch(),
-        last == null ? Double.NaN : last.loss(), last == null ? Double.NaN : last.accuracy(),
-        last == null ? -1 : last.counted(), System.currentTimeMillis() - start);
-    DrawCheckpoint c = new DrawCheckpoint(SuperTicket.of(net, norm, Provenance.of(settings)),
-        TrainerState.capture(trainer), pos, st.history);
+    DrawCheckpoint.Position pos =
+        new DrawCheckpoint.Position(
+            st.epoch,
+            p.batches(),
+            p.lossSum(),
+            p.correct(),
+            p.counted(),
+            trainer.globalStep(),
+            st.events,
+            st.sparsity,
+            budget.met(),
+            budget.metEpoch(),
+            last == null ? Double.NaN : last.loss(),
+            last == null ? Double.NaN : last.accuracy(),
+            last == null ? -1 : last.counted(),
+            System.currentTimeMillis() - start);
+    DrawCheckpoint c =
+        new DrawCheckpoint(
+            SuperTicket.of(net, norm, Provenance.of(settings)),
+            TrainerState.capture(trainer),
+            pos,
+            st.history);
     try {
       c.write(checkpoint);
     } catch (IOException e) {
@@ -276,7 +372,8 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     }
   }
 
-  private static void restore(DrawCheckpoint c, HrSupernet net, Trainer trainer, State st, MacsBudget budget) {
+  private static void restore(
+      DrawCheckpoint c, HrSupernet net, Trainer trainer, State st, MacsBudget budget) {
     c.net.state().restore(net);
     c.trainer.restore(trainer);
     DrawCheckpoint.Position pos = c.position;
@@ -284,7 +381,10 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     st.progress = pos.progress();
     st.events = pos.events();
     st.sparsity = pos.sparsity();
-    st.last = pos.lastCounted() < 0 ? null : new Metrics(pos.lastLoss(), pos.lastAccuracy(), pos.lastCounted());
+    st.last =
+        pos.lastCounted() < 0
+            ? null
+            : new Metrics(pos.lastLoss(), pos.lastAccuracy(), pos.lastCounted());
     st.history.addAll(c.history);
     budget.restore(pos.budgetMet(), pos.budgetMetEpoch());
   }
@@ -294,14 +394,16 @@ public final class SuperTicketsDrawer implements TicketDrawer {
   }
 
   private void prune(Supernet net, double sparsity, Loader data, long seed, long step) {
-    MaskContext ctx = MaskContext.builder(net).selector(cfg.selector()).data(data).seed(seed).build();
+    MaskContext ctx =
+        MaskContext.builder(net).selector(cfg.selector()).data(data).seed(seed).build();
     Masks.install(cfg.maskPolicy().masks(ctx, sparsity));
     listeners.masks(step, sparsity, () -> MaskSet.capture(ctx.params()));
   }
 
   /**
-   * Fluent configuration; every setting is recorded in the ticket's provenance. The training recipe starts as
-   * {@link Recipe#standard()}; {@link #recipe(Recipe)} replaces it whole and the single setters change one value.
+   * Fluent configuration; every setting is recorded in the ticket's provenance. The training recipe
+   * starts as {@link Recipe#standard()}; {@link #recipe(Recipe)} replaces it whole and the single
+   * setters change one value.
    */
   public static final class Builder {
     private final SearchSpace space;
@@ -341,8 +443,9 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     }
 
     /**
-     * Sets every value of the training recipe at once (batch, optimizer, loss, penalty, EMA, calibration,
-     * augmentation, prune schedule, shrink rule); {@link Recipe#reference()} asks for the official code's.
+     * Sets every value of the training recipe at once (batch, optimizer, loss, penalty, EMA,
+     * calibration, augmentation, prune schedule, shrink rule); {@link Recipe#reference()} asks for
+     * the official code's.
      */
     public Builder recipe(Recipe r) {
       checkNotNull(r, "recipe must not be null; e.g. Recipe.standard() or Recipe.reference()");
@@ -364,11 +467,26 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return this;
     }
 
-    /** The recipe as configured so far (an explicit {@link #rhoWarmupEpochs} is turned into its fraction). */
+    /**
+     * The recipe as configured so far (an explicit {@link #rhoWarmupEpochs} is turned into its
+     * fraction).
+     */
     public Recipe recipe() {
       double warmup = rhoWarmupEpochs >= 0 ? Math.min(1, rhoWarmupEpochs / epochs) : rhoWarmup;
-      return new Recipe(batchSize, learningRate, weightDecay, labelSmoothing, rho, warmup, emaDecay,
-          calibrationBatches, augmentation, pruneSchedule, pruneScope, shrinkThreshold, minShrinkFraction,
+      return new Recipe(
+          batchSize,
+          learningRate,
+          weightDecay,
+          labelSmoothing,
+          rho,
+          warmup,
+          emaDecay,
+          calibrationBatches,
+          augmentation,
+          pruneSchedule,
+          pruneScope,
+          shrinkThreshold,
+          minShrinkFraction,
           minPruneEvents);
     }
 
@@ -377,7 +495,10 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return rhoWarmupEpochs >= 0 ? rhoWarmupEpochs : rhoWarmup * epochs;
     }
 
-    /** The one seed behind initialisation, data order, augmentation, dropout and pruning; default 1995. */
+    /**
+     * The one seed behind initialisation, data order, augmentation, dropout and pruning; default
+     * 1995.
+     */
     public Builder seed(long s) {
       this.seed = s;
       return this;
@@ -399,48 +520,73 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
     /** Peak learning rate of the one-cycle AdamW schedule; default the recipe's. */
     public Builder learningRate(double lr) {
-      checkArgument(lr > 0 && Double.isFinite(lr), "learning rate must be positive and finite, got %s", lr);
+      checkArgument(
+          lr > 0 && Double.isFinite(lr), "learning rate must be positive and finite, got %s", lr);
       this.learningRate = lr;
       return this;
     }
 
     /** Explicit L2 on raw conv and linear weights, masked entries included (reference: 1e-5). */
     public Builder weightDecay(double wd) {
-      checkArgument(wd >= 0 && Double.isFinite(wd), "weight decay must be finite and non-negative, got %s; e.g. 1e-5", wd);
+      checkArgument(
+          wd >= 0 && Double.isFinite(wd),
+          "weight decay must be finite and non-negative, got %s; e.g. 1e-5",
+          wd);
       this.weightDecay = wd;
       return this;
     }
 
-    /** Label smoothing of the training loss, in [0, 1) (reference: 0.1); evaluation uses plain cross-entropy. */
+    /**
+     * Label smoothing of the training loss, in [0, 1) (reference: 0.1); evaluation uses plain
+     * cross-entropy.
+     */
     public Builder labelSmoothing(double eps) {
-      checkArgument(eps >= 0 && eps < 1, "label smoothing must be in [0, 1), got %s; e.g. 0.1", eps);
+      checkArgument(
+          eps >= 0 && eps < 1, "label smoothing must be in [0, 1), got %s; e.g. 0.1", eps);
       this.labelSmoothing = eps;
       return this;
     }
 
-    /** Maximum weight of the resource-aware L1 penalty (reference: 1.8e-4 ImageNet, 1.4e-4 segmentation). */
+    /**
+     * Maximum weight of the resource-aware L1 penalty (reference: 1.8e-4 ImageNet, 1.4e-4
+     * segmentation).
+     */
     public Builder rho(double r) {
-      checkArgument(r >= 0 && Double.isFinite(r), "rho must be finite and non-negative, got %s; e.g. 1.8e-4", r);
+      checkArgument(
+          r >= 0 && Double.isFinite(r),
+          "rho must be finite and non-negative, got %s; e.g. 1.8e-4",
+          r);
       this.rho = r;
       return this;
     }
 
-    /** Epochs over which rho rises linearly from 0; default the recipe's fraction of the run (1/12). */
+    /**
+     * Epochs over which rho rises linearly from 0; default the recipe's fraction of the run (1/12).
+     */
     public Builder rhoWarmupEpochs(double epochs) {
-      checkArgument(epochs >= 0 && Double.isFinite(epochs), "rho warm-up must be finite and non-negative, got %s; "
-          + "e.g. one twelfth of the epochs", epochs);
+      checkArgument(
+          epochs >= 0 && Double.isFinite(epochs),
+          "rho warm-up must be finite and non-negative, got %s; "
+              + "e.g. one twelfth of the epochs",
+          epochs);
       this.rhoWarmupEpochs = epochs;
       return this;
     }
 
-    /** EMA decay after its warm-up {@code min(decay, (1+n)/(10+n))}; default the reference's 0.9999^(batch/4096). */
+    /**
+     * EMA decay after its warm-up {@code min(decay, (1+n)/(10+n))}; default the reference's
+     * 0.9999^(batch/4096).
+     */
     public Builder emaDecay(double d) {
       checkArgument(d > 0 && d < 1, "ema decay must be in (0, 1), got %s", d);
       this.emaDecay = d;
       return this;
     }
 
-    /** Batches on which BN statistics are re-estimated before each evaluation and at the end; default 10. */
+    /**
+     * Batches on which BN statistics are re-estimated before each evaluation and at the end;
+     * default 10.
+     */
     public Builder calibrationBatches(int n) {
       checkArgument(n > 0, "calibration batches must be positive, got %s", n);
       this.calibrationBatches = n;
@@ -468,7 +614,9 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return this;
     }
 
-    /** How the default magnitude policy spreads the sparsity over the tensors; default the recipe's. */
+    /**
+     * How the default magnitude policy spreads the sparsity over the tensors; default the recipe's.
+     */
     public Builder pruneScope(Scope s) {
       this.pruneScope = checkNotNull(s, "prune scope must not be null; e.g. Scope.ERK");
       return this;
@@ -476,56 +624,76 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
     /** How the sparsity rises to the target; default the recipe's. */
     public Builder pruneSchedule(PruneSchedule p) {
-      this.pruneSchedule = checkNotNull(p, "prune schedule must not be null; e.g. PruneSchedule.linear(0.75)");
+      this.pruneSchedule =
+          checkNotNull(p, "prune schedule must not be null; e.g. PruneSchedule.linear(0.75)");
       return this;
     }
 
-    /** Shorthand for {@code pruneSchedule(PruneSchedule.steps(s))}: {@code s} more sparsity per prune event. */
+    /**
+     * Shorthand for {@code pruneSchedule(PruneSchedule.steps(s))}: {@code s} more sparsity per
+     * prune event.
+     */
     public Builder sparsityStep(double s) {
       checkArgument(s > 0 && s <= 1, "sparsity step must be in (0, 1], got %s", s);
       return pruneSchedule(PruneSchedule.steps(s));
     }
 
     /**
-     * The least number of prune events; when the prune epochs give fewer, the events are spread evenly over the
-     * training steps, so that a 3-epoch draw still rises to its target in 12 small steps (default: the recipe's).
+     * The least number of prune events; when the prune epochs give fewer, the events are spread
+     * evenly over the training steps, so that a 3-epoch draw still rises to its target in 12 small
+     * steps (default: the recipe's).
      */
     public Builder minPruneEvents(int n) {
-      checkArgument(n >= 1, "the least number of prune events must be at least 1 (one per prune epoch), got %s; "
-          + "e.g. 12", n);
+      checkArgument(
+          n >= 1,
+          "the least number of prune events must be at least 1 (one per prune epoch), got %s; "
+              + "e.g. 12",
+          n);
       this.minPruneEvents = n;
       return this;
     }
 
     /** |γ| at or below which a channel is dead (reference: 1e-3). */
     public Builder shrinkThreshold(double t) {
-      checkArgument(t >= 0 && Double.isFinite(t), "shrink threshold must be finite and non-negative, got %s; e.g. "
-          + "1e-3", t);
+      checkArgument(
+          t >= 0 && Double.isFinite(t),
+          "shrink threshold must be finite and non-negative, got %s; e.g. " + "1e-3",
+          t);
       this.shrinkThreshold = t;
       return this;
     }
+
     /**
-     * Caps the ticket's dense MACs per image (at the space's input size, every weight of the cut architecture
-     * counted, masks ignored, as {@code SuperTicket.cost().macs()}); optional, off by default.
+     * Caps the ticket's dense MACs per image (at the space's input size, every weight of the cut
+     * architecture counted, masks ignored, as {@code SuperTicket.cost().macs()}); optional, off by
+     * default.
      *
-     * <p>Semantics: the search runs as usual until a shrink leaves the supernet at or below the budget. From then
-     * on the search is over: no further channel cuts (the last epoch's EMA-only shrink included) and the
-     * resource-aware L1 penalty is switched off, since it could only weaken channels that are no longer removed;
-     * training and progressive pruning go on to the target sparsity as without a budget. One shrink removes every
-     * dead channel at once, so the ticket may end below the budget. A budget at or above the dense supernet's MACs
-     * means no search at all. If no shrink ever reaches the budget (rho too small, too few epochs), the draw does
-     * not fail: the ticket is what the search reached, its provenance says {@code draw.macsBudgetMet=false} and
-     * listeners see it in {@link DrawListener.DrawSummary}. Recorded in provenance as {@code macsBudget},
-     * {@code draw.macsBudgetMet} and {@code draw.macsBudgetMetAtEpoch}.
+     * <p>Semantics: the search runs as usual until a shrink leaves the supernet at or below the
+     * budget. From then on the search is over: no further channel cuts (the last epoch's EMA-only
+     * shrink included) and the resource-aware L1 penalty is switched off, since it could only
+     * weaken channels that are no longer removed; training and progressive pruning go on to the
+     * target sparsity as without a budget. One shrink removes every dead channel at once, so the
+     * ticket may end below the budget. A budget at or above the dense supernet's MACs means no
+     * search at all. If no shrink ever reaches the budget (rho too small, too few epochs), the draw
+     * does not fail: the ticket is what the search reached, its provenance says {@code
+     * draw.macsBudgetMet=false} and listeners see it in {@link DrawListener.DrawSummary}. Recorded
+     * in provenance as {@code macsBudget}, {@code draw.macsBudgetMet} and {@code
+     * draw.macsBudgetMetAtEpoch}.
      */
     public Builder macsBudget(long macs) {
-      checkArgument(macs > 0, "macs budget must be positive, got %s; pass the most dense MACs per image the ticket "
-          + "may have (e.g. half of space.cost().macs())", macs);
+      checkArgument(
+          macs > 0,
+          "macs budget must be positive, got %s; pass the most dense MACs per image the ticket "
+              + "may have (e.g. half of space.cost().macs())",
+          macs);
       this.macsBudget = macs;
       return this;
     }
 
-    /** The mask policy: the one given, or magnitude pruning in the recipe's scope (global: the reference's). */
+    /**
+     * The mask policy: the one given, or magnitude pruning in the recipe's scope (global: the
+     * reference's).
+     */
     private MaskPolicy policy() {
       if (policy != null) {
         return policy;
@@ -533,7 +701,10 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return recipe().maskPolicy();
     }
 
-    /** Turns the architecture search (shrinking) on or off; off with pruning on is sparse training alone. */
+    /**
+     * Turns the architecture search (shrinking) on or off; off with pruning on is sparse training
+     * alone.
+     */
     public Builder search(boolean on) {
       this.search = on;
       return this;
@@ -546,8 +717,9 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     }
 
     /**
-     * How weights are scored and pruned at each prune event; default magnitude pruning in the recipe's
-     * {@linkplain Recipe#pruneScope() scope} (the reference recipe's: global, with the reference's ties).
+     * How weights are scored and pruned at each prune event; default magnitude pruning in the
+     * recipe's {@linkplain Recipe#pruneScope() scope} (the reference recipe's: global, with the
+     * reference's ties).
      */
     public Builder maskPolicy(MaskPolicy p) {
       this.policy = checkNotNull(p, "mask policy must not be null");
@@ -555,8 +727,8 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     }
 
     /**
-     * Which parameters may be pruned; default {@link Selector#prunableWeights()} (conv and linear weights, the
-     * classifier excluded).
+     * Which parameters may be pruned; default {@link Selector#prunableWeights()} (conv and linear
+     * weights, the classifier excluded).
      */
     public Builder selector(Selector s) {
       this.selector = checkNotNull(s, "selector must not be null");
@@ -576,15 +748,19 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     }
 
     /**
-     * Writes a checkpoint to {@code file} at the end of every epoch and, when {@code everySteps > 0}, after every
-     * that many training steps, atomically and keeping the previous good one as {@code NAME.prev};
-     * {@link SuperTicketsDrawer#resume} continues from it. A failed write (full disk, unwritable folder) stops the
-     * draw with an {@link java.io.UncheckedIOException} naming the file, and leaves the previous checkpoint intact.
+     * Writes a checkpoint to {@code file} at the end of every epoch and, when {@code everySteps >
+     * 0}, after every that many training steps, atomically and keeping the previous good one as
+     * {@code NAME.prev}; {@link SuperTicketsDrawer#resume} continues from it. A failed write (full
+     * disk, unwritable folder) stops the draw with an {@link java.io.UncheckedIOException} naming
+     * the file, and leaves the previous checkpoint intact.
      */
     public Builder checkpoint(Path file, int everySteps) {
       checkNotNull(file, "checkpoint file must not be null");
-      checkArgument(everySteps >= 0, "checkpoint interval must be 0 (epoch ends only) or a positive number of "
-          + "steps, got %s", everySteps);
+      checkArgument(
+          everySteps >= 0,
+          "checkpoint interval must be 0 (epoch ends only) or a positive number of "
+              + "steps, got %s",
+          everySteps);
       this.checkpoint = file;
       this.checkpointSteps = everySteps;
       return this;
@@ -598,21 +774,50 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
     /** The drawer; reusable, every {@code draw} starts from the seed. */
     public SuperTicketsDrawer build() {
-      // the drawer keeps its own record: changing this builder afterwards must not change a drawer already built
-      DrawSettings d = new DrawSettings(seed, space, epochs, targetSparsity, recipe(), rhoWarmupEpochs(),
-          evalInterval, pruneInterval, macsBudget, search, reactivation, policy(), selector, normalization);
-      checkState(reactivation != Reactivation.RESET || d.pruneEvents() == PruneEvents.byEpochs(epochs, pruneInterval),
-          "reactivation RESET clears the masks after every prune epoch, so it cannot follow %s prune events spread "
-          + "over %s epochs; use minPruneEvents(1) or Reactivation.REFERENCE", d.pruneEvents(), epochs);
+      // the drawer keeps its own record: changing this builder afterwards must not change a drawer
+      // already built
+      DrawSettings d =
+          new DrawSettings(
+              seed,
+              space,
+              epochs,
+              targetSparsity,
+              recipe(),
+              rhoWarmupEpochs(),
+              evalInterval,
+              pruneInterval,
+              macsBudget,
+              search,
+              reactivation,
+              policy(),
+              selector,
+              normalization);
+      checkState(
+          reactivation != Reactivation.RESET
+              || d.pruneEvents() == PruneEvents.byEpochs(epochs, pruneInterval),
+          "reactivation RESET clears the masks after every prune epoch, so it cannot follow %s"
+              + " prune events spread over %s epochs; use minPruneEvents(1) or"
+              + " Reactivation.REFERENCE",
+          d.pruneEvents(),
+          epochs);
       if (targetSparsity > 0 && pruneSchedule.shape() == PruneSchedule.Shape.STEPS) {
         int events = d.pruneEvents();
         int needed = pruneSchedule.targetEvent(events, targetSparsity);
         // the target must be reached before the last event, so that the last epoch trains under it
         int last = Math.max(1, events - 1);
-        checkArgument(needed <= last, "a sparsity step of %s reaches the target %s at prune event %s, but %s epochs "
-            + "with prune interval %s have %s events and the target must be reached by event %s, not after the last "
-            + "training step; use a step of at least %s, more epochs, or PruneSchedule.linear(0.75)",
-            pruneSchedule.step(), targetSparsity, needed, epochs, pruneInterval, events, last,
+        checkArgument(
+            needed <= last,
+            "a sparsity step of %s reaches the target %s at prune event %s, but %s epochs with"
+                + " prune interval %s have %s events and the target must be reached by event %s,"
+                + " not after the last training step; use a step of at least %s, more epochs, or"
+                + " PruneSchedule.linear(0.75)",
+            pruneSchedule.step(),
+            targetSparsity,
+            needed,
+            epochs,
+            pruneInterval,
+            events,
+            last,
             targetSparsity / last);
       }
       return new SuperTicketsDrawer(d, listeners, checkpoint, checkpointSteps);

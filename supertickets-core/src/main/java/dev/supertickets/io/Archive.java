@@ -20,33 +20,40 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
- * The container of every file SuperTickets-J writes (tickets, checkpoints): a ZIP archive, readable as a NumPy
- * {@code .npz} when its entries are {@code .npy} arrays, whose first entry {@value #MANIFEST} holds the magic line
- * {@value #MAGIC}, the file kind, the format version and the SHA-256 of every other entry. The ZIP comment at the
- * very end of the file repeats magic, kind and version and ends with the SHA-256 of every byte before it, so that
- * a flip anywhere (ZIP headers and directory included) and any truncation are detected before anything is
- * decompressed. Files written before that whole-file checksum existed (comment {@code MAGIC kind vN} alone) are
- * still read, with the per-entry checks.
+ * The container of every file SuperTickets-J writes (tickets, checkpoints): a ZIP archive, readable
+ * as a NumPy {@code .npz} when its entries are {@code .npy} arrays, whose first entry {@value
+ * #MANIFEST} holds the magic line {@value #MAGIC}, the file kind, the format version and the
+ * SHA-256 of every other entry. The ZIP comment at the very end of the file repeats magic, kind and
+ * version and ends with the SHA-256 of every byte before it, so that a flip anywhere (ZIP headers
+ * and directory included) and any truncation are detected before anything is decompressed. Files
+ * written before that whole-file checksum existed (comment {@code MAGIC kind vN} alone) are still
+ * read, with the per-entry checks.
  *
- * <p>The kind and its format version belong to the caller (e.g. {@code ticket} version 1): the container itself
- * does not change with them, so a new kind such as {@code checkpoint} needs no change here.
+ * <p>The kind and its format version belong to the caller (e.g. {@code ticket} version 1): the
+ * container itself does not change with them, so a new kind such as {@code checkpoint} needs no
+ * change here.
  */
 public final class Archive {
   /** Name of the manifest entry. */
   public static final String MANIFEST = "MANIFEST.txt";
+
   /** First line of every manifest, and start of every ZIP comment. */
   public static final String MAGIC = "SUPERTICKETS-J ARCHIVE";
 
   /**
-   * {@code MAGIC kind vN}, then (since the whole-file checksum) {@code sha256 <64 hex digits>}; whatever a newer
-   * version puts after the version is let through here, so that such a file is refused as newer, not as foreign.
+   * {@code MAGIC kind vN}, then (since the whole-file checksum) {@code sha256 <64 hex digits>};
+   * whatever a newer version puts after the version is let through here, so that such a file is
+   * refused as newer, not as foreign.
    */
-  private static final Pattern COMMENT = Pattern.compile(Pattern.quote(MAGIC) + " ([a-z-]+) v([0-9]{1,9})(.*)",
-      Pattern.DOTALL);
+  private static final Pattern COMMENT =
+      Pattern.compile(Pattern.quote(MAGIC) + " ([a-z-]+) v([0-9]{1,9})(.*)", Pattern.DOTALL);
+
   private static final Pattern DIGEST = Pattern.compile(" sha256 ([0-9a-f]{64})");
   private static final int DIGEST_HEX = 64;
+
   /** End-of-central-directory record: 22 bytes, then the comment. */
   private static final int EOCD = 22;
+
   /** Our comments are short; a comment longer than this is not ours and is not searched for. */
   private static final int MAX_COMMENT = 256;
 
@@ -55,24 +62,34 @@ public final class Archive {
   private final ImmutableMap<String, byte[]> entries;
 
   /**
-   * An archive of {@code kind} (lower-case letters and dashes) in format {@code version} (positive); entry names
-   * are non-empty single lines, and {@value #MANIFEST} is reserved.
+   * An archive of {@code kind} (lower-case letters and dashes) in format {@code version}
+   * (positive); entry names are non-empty single lines, and {@value #MANIFEST} is reserved.
    */
   public Archive(String kind, int version, Map<String, byte[]> entries) {
     checkNotNull(kind, "archive kind must not be null; pass e.g. \"ticket\"");
     checkNotNull(entries, "archive entries must not be null; pass an empty map for none");
-    checkArgument(kind.matches("[a-z-]+"),
-        "archive kind must be lower-case letters and dashes, got \"%s\"; e.g. \"ticket\" or \"checkpoint\"", kind);
-    checkArgument(version > 0, "format version must be positive, got %s; versions start at 1", version);
+    checkArgument(
+        kind.matches("[a-z-]+"),
+        "archive kind must be lower-case letters and dashes, got \"%s\"; e.g. \"ticket\" or"
+            + " \"checkpoint\"",
+        kind);
+    checkArgument(
+        version > 0, "format version must be positive, got %s; versions start at 1", version);
     for (Map.Entry<String, byte[]> e : entries.entrySet()) {
       checkNotNull(e.getKey(), "archive entry names must not be null");
-      checkNotNull(e.getValue(), "archive entry %s has null bytes; pass an empty array for an empty entry",
+      checkNotNull(
+          e.getValue(),
+          "archive entry %s has null bytes; pass an empty array for an empty entry",
           e.getKey());
-      checkArgument(!e.getKey().isEmpty() && e.getKey().indexOf('\n') < 0 && e.getKey().indexOf('\r') < 0,
-          "archive entry name \"%s\" must be non-empty and on one line: the manifest lists one entry per line",
+      checkArgument(
+          !e.getKey().isEmpty() && e.getKey().indexOf('\n') < 0 && e.getKey().indexOf('\r') < 0,
+          "archive entry name \"%s\" must be non-empty and on one line: the manifest lists one"
+              + " entry per line",
           e.getKey());
     }
-    checkArgument(!entries.containsKey(MANIFEST), "entry name %s is reserved for the manifest; rename the entry",
+    checkArgument(
+        !entries.containsKey(MANIFEST),
+        "entry name %s is reserved for the manifest; rename the entry",
         MANIFEST);
     this.kind = kind;
     this.version = version;
@@ -94,10 +111,14 @@ public final class Archive {
     return entries;
   }
 
-  /** The bytes of an entry (shared: never modify), or a {@link FileFormatException} naming the missing entry. */
+  /**
+   * The bytes of an entry (shared: never modify), or a {@link FileFormatException} naming the
+   * missing entry.
+   */
   public byte[] entry(String name, Path file) throws FileFormatException {
     checkNotNull(name, "entry name must not be null");
-    checkNotNull(file, "file must not be null; pass the file the archive was read from, for messages");
+    checkNotNull(
+        file, "file must not be null; pass the file the archive was read from, for messages");
     byte[] b = entries.get(name);
     if (b == null) {
       throw new FileFormatException(file, "entry " + name + " is missing");
@@ -112,15 +133,27 @@ public final class Archive {
   }
 
   byte[] toBytes() throws IOException {
-    StringBuilder manifest = new StringBuilder(MAGIC).append('\n')
-        .append("kind ").append(kind).append('\n')
-        .append("version ").append(version).append('\n');
+    StringBuilder manifest =
+        new StringBuilder(MAGIC)
+            .append('\n')
+            .append("kind ")
+            .append(kind)
+            .append('\n')
+            .append("version ")
+            .append(version)
+            .append('\n');
     for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-      manifest.append("sha256 ").append(sha256(e.getValue())).append(' ').append(e.getKey()).append('\n');
+      manifest
+          .append("sha256 ")
+          .append(sha256(e.getValue()))
+          .append(' ')
+          .append(e.getKey())
+          .append('\n');
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-      // a placeholder of the digest's length, overwritten below: the comment is the last thing in a ZIP file
+      // a placeholder of the digest's length, overwritten below: the comment is the last thing in a
+      // ZIP file
       zip.setComment(MAGIC + " " + kind + " v" + version + " sha256 " + "0".repeat(DIGEST_HEX));
       put(zip, MANIFEST, manifest.toString().getBytes(StandardCharsets.UTF_8));
       for (Map.Entry<String, byte[]> e : entries.entrySet()) {
@@ -129,7 +162,8 @@ public final class Archive {
     }
     byte[] all = bytes.toByteArray();
     int body = all.length - DIGEST_HEX;
-    byte[] digest = Hashing.sha256().hashBytes(all, 0, body).toString().getBytes(StandardCharsets.US_ASCII);
+    byte[] digest =
+        Hashing.sha256().hashBytes(all, 0, body).toString().getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(digest, 0, all, body, DIGEST_HEX);
     return all;
   }
@@ -138,17 +172,18 @@ public final class Archive {
    * Reads and verifies an archive of {@code expectedKind} written in a format version from 1 to
    * {@code maxVersion}.
    *
-   * @throws FileFormatException the only exception for a file that will not load, with a message naming the file
-   *     and the problem: not a SuperTickets-J archive (foreign or random bytes), truncated, corrupt (a checksum,
-   *     the ZIP structure or the manifest does not match), of another kind, or written in a newer format version
-   *     than {@code maxVersion} (the message names the versions this library reads and says that a newer
-   *     SuperTickets-J is needed)
+   * @throws FileFormatException the only exception for a file that will not load, with a message
+   *     naming the file and the problem: not a SuperTickets-J archive (foreign or random bytes),
+   *     truncated, corrupt (a checksum, the ZIP structure or the manifest does not match), of
+   *     another kind, or written in a newer format version than {@code maxVersion} (the message
+   *     names the versions this library reads and says that a newer SuperTickets-J is needed)
    * @throws IOException when the file cannot be read at all (missing, no permission)
    */
   public static Archive read(Path file, String expectedKind, int maxVersion) throws IOException {
     checkNotNull(file, "file must not be null");
     checkNotNull(expectedKind, "expected kind must not be null; pass e.g. \"ticket\"");
-    checkArgument(maxVersion > 0, "the newest readable version must be positive, got %s", maxVersion);
+    checkArgument(
+        maxVersion > 0, "the newest readable version must be positive, got %s", maxVersion);
     byte[] all = Files.readAllBytes(file);
     Matcher comment = trailer(all, file);
     String kind = comment.group(1);
@@ -156,17 +191,32 @@ public final class Archive {
     Matcher digest = DIGEST.matcher(comment.group(3));
     boolean hasDigest = digest.matches();
     if (hasDigest
-        && !Hashing.sha256().hashBytes(all, 0, all.length - DIGEST_HEX).toString().equals(digest.group(1))) {
-      throw new FileFormatException(file, "fails its whole-file SHA-256 checksum: the file is corrupt (changed "
-          + "after it was written); write it again or restore a copy (e.g. " + file.getFileName() + ".prev)");
+        && !Hashing.sha256()
+            .hashBytes(all, 0, all.length - DIGEST_HEX)
+            .toString()
+            .equals(digest.group(1))) {
+      throw new FileFormatException(
+          file,
+          "fails its whole-file SHA-256 checksum: the file is corrupt (changed "
+              + "after it was written); write it again or restore a copy (e.g. "
+              + file.getFileName()
+              + ".prev)");
     }
     if (!kind.equals(expectedKind)) {
-      throw new FileFormatException(file, "is a " + kind + " file, expected a " + expectedKind + " file");
+      throw new FileFormatException(
+          file, "is a " + kind + " file, expected a " + expectedKind + " file");
     }
     checkVersion(file, kind, version, maxVersion);
     if (!hasDigest && !comment.group(3).isEmpty()) {
-      throw new FileFormatException(file, "has a malformed archive comment after \"" + MAGIC + " " + kind + " v"
-          + version + "\"; the file is corrupt");
+      throw new FileFormatException(
+          file,
+          "has a malformed archive comment after \""
+              + MAGIC
+              + " "
+              + kind
+              + " v"
+              + version
+              + "\"; the file is corrupt");
     }
     Map<String, byte[]> raw = unzip(all, file);
     byte[] man = raw.remove(MANIFEST);
@@ -177,10 +227,20 @@ public final class Archive {
     if (lines.length < 4 || !lines[0].equals(MAGIC) || !lines[lines.length - 1].isEmpty()) {
       throw new FileFormatException(file, "not a SuperTickets-J file (bad manifest)");
     }
-    if (!field(lines[1], "kind", file).equals(kind) || !field(lines[2], "version", file).equals(
-        String.valueOf(version))) {
-      throw new FileFormatException(file, "manifest (" + lines[1] + ", " + lines[2] + ") disagrees with the "
-          + "archive comment (" + kind + " v" + version + "); the file is corrupt");
+    if (!field(lines[1], "kind", file).equals(kind)
+        || !field(lines[2], "version", file).equals(String.valueOf(version))) {
+      throw new FileFormatException(
+          file,
+          "manifest ("
+              + lines[1]
+              + ", "
+              + lines[2]
+              + ") disagrees with the "
+              + "archive comment ("
+              + kind
+              + " v"
+              + version
+              + "); the file is corrupt");
     }
     Map<String, byte[]> checked = new LinkedHashMap<>();
     for (int i = 3; i < lines.length - 1; i++) {
@@ -190,10 +250,12 @@ public final class Archive {
       }
       byte[] data = raw.remove(parts[2]);
       if (data == null) {
-        throw new FileFormatException(file, "entry " + parts[2] + " listed in the manifest is missing");
+        throw new FileFormatException(
+            file, "entry " + parts[2] + " listed in the manifest is missing");
       }
       if (!sha256(data).equals(parts[1])) {
-        throw new FileFormatException(file, "entry " + parts[2] + " fails its SHA-256 checksum (corrupt file)");
+        throw new FileFormatException(
+            file, "entry " + parts[2] + " fails its SHA-256 checksum (corrupt file)");
       }
       checked.put(parts[2], data);
     }
@@ -211,25 +273,42 @@ public final class Archive {
       throws FileFormatException {
     String readable = maxVersion == 1 ? "version 1" : "versions 1 to " + maxVersion;
     if (version > maxVersion) {
-      throw new FileFormatException(file, "was written in " + kind + " format version " + version
-          + ", newer than this library reads (" + readable + "); load it with a newer SuperTickets-J");
+      throw new FileFormatException(
+          file,
+          "was written in "
+              + kind
+              + " format version "
+              + version
+              + ", newer than this library reads ("
+              + readable
+              + "); load it with a newer SuperTickets-J");
     }
     if (version < 1) {
-      throw new FileFormatException(file, "declares " + kind + " format version " + version
-          + ", which does not exist; the file is corrupt");
+      throw new FileFormatException(
+          file,
+          "declares "
+              + kind
+              + " format version "
+              + version
+              + ", which does not exist; the file is corrupt");
     }
   }
 
   /**
-   * The ZIP comment that ends every archive, parsed; anything else at the end of the file (a truncated archive,
-   * another ZIP, random bytes) is refused here, before any decompression.
+   * The ZIP comment that ends every archive, parsed; anything else at the end of the file (a
+   * truncated archive, another ZIP, random bytes) is refused here, before any decompression.
    */
   private static Matcher trailer(byte[] all, Path file) throws FileFormatException {
     int lowest = Math.max(0, all.length - EOCD - MAX_COMMENT);
     for (int p = all.length - EOCD; p >= lowest; p--) {
-      if (all[p] == 'P' && all[p + 1] == 'K' && all[p + 2] == 5 && all[p + 3] == 6
+      if (all[p] == 'P'
+          && all[p + 1] == 'K'
+          && all[p + 2] == 5
+          && all[p + 3] == 6
           && ((all[p + 20] & 0xff) | (all[p + 21] & 0xff) << 8) == all.length - p - EOCD) {
-        Matcher m = COMMENT.matcher(new String(all, p + EOCD, all.length - p - EOCD, StandardCharsets.ISO_8859_1));
+        Matcher m =
+            COMMENT.matcher(
+                new String(all, p + EOCD, all.length - p - EOCD, StandardCharsets.ISO_8859_1));
         if (m.matches()) {
           return m;
         }
@@ -237,10 +316,16 @@ public final class Archive {
       }
     }
     boolean zip = all.length >= 4 && all[0] == 'P' && all[1] == 'K' && all[2] == 3 && all[3] == 4;
-    throw new FileFormatException(file, zip
-        ? "not a SuperTickets-J archive, or truncated: it does not end with the \"" + MAGIC + "\" ZIP comment"
-        : "not a SuperTickets-J archive (" + all.length + " bytes, not a ZIP file); it may be truncated or "
-            + "another kind of file");
+    throw new FileFormatException(
+        file,
+        zip
+            ? "not a SuperTickets-J archive, or truncated: it does not end with the \""
+                + MAGIC
+                + "\" ZIP comment"
+            : "not a SuperTickets-J archive ("
+                + all.length
+                + " bytes, not a ZIP file); it may be truncated or "
+                + "another kind of file");
   }
 
   private static Map<String, byte[]> unzip(byte[] all, Path file) throws FileFormatException {
@@ -257,8 +342,10 @@ public final class Archive {
       throw ex;
     } catch (IOException | RuntimeException ex) {
       // only a file without the whole-file checksum (an early one) gets here damaged
-      throw new FileFormatException(file, "not a readable archive (" + ex.getMessage() + "); it may be "
-          + "truncated or corrupt", ex);
+      throw new FileFormatException(
+          file,
+          "not a readable archive (" + ex.getMessage() + "); it may be " + "truncated or corrupt",
+          ex);
     }
     return raw;
   }

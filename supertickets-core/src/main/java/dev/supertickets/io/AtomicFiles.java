@@ -13,35 +13,43 @@ import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 
 /**
- * Writes files so that a crash or a full disk never leaves a half-written file under the final name: the bytes
- * go to a temporary file beside the target, are forced to disk, and the temporary file is renamed over the target
- * in one atomic step. The previous version, if any, is kept as {@code NAME.prev}.
+ * Writes files so that a crash or a full disk never leaves a half-written file under the final
+ * name: the bytes go to a temporary file beside the target, are forced to disk, and the temporary
+ * file is renamed over the target in one atomic step. The previous version, if any, is kept as
+ * {@code NAME.prev}.
  */
 public final class AtomicFiles {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private AtomicFiles() {}
 
-  /** Where {@link #write} keeps the version of {@code target} it replaced: {@code NAME.prev} beside it. */
+  /**
+   * Where {@link #write} keeps the version of {@code target} it replaced: {@code NAME.prev} beside
+   * it.
+   */
   public static Path previous(Path target) {
     checkNotNull(target, "target file must not be null");
     return target.resolveSibling(target.getFileName() + ".prev");
   }
 
   /**
-   * Replaces {@code target} with {@code bytes} in one atomic rename; the old content, if any, is kept as
-   * {@code NAME.prev}.
+   * Replaces {@code target} with {@code bytes} in one atomic rename; the old content, if any, is
+   * kept as {@code NAME.prev}.
    */
   public static void write(Path target, byte[] bytes) throws IOException {
     checkNotNull(target, "target file must not be null");
     checkNotNull(bytes, "bytes must not be null; pass an empty array for an empty file");
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    // not createTempFile: it makes the file private (0600), and a saved ticket should get the umask's permissions
-    Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+    // not createTempFile: it makes the file private (0600), and a saved ticket should get the
+    // umask's permissions
+    Path tmp =
+        dir.resolve(
+            "." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
     Files.createFile(tmp);
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         while (buf.hasRemaining()) {
           ch.write(buf);
@@ -49,11 +57,11 @@ public final class AtomicFiles {
         ch.force(true);
       }
       if (Files.exists(target)) {
-        Files.copy(target, previous(target),
-            StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(target, previous(target), StandardCopyOption.REPLACE_EXISTING);
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -28,36 +28,42 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Strict JSON (RFC 8259) over plain Java object trees, read and written by Jackson's streaming parser and generator.
+ * Strict JSON (RFC 8259) over plain Java object trees, read and written by Jackson's streaming
+ * parser and generator.
  *
- * <p>{@link #parse(String)} returns a tree of {@link LinkedHashMap} (objects, keys in document order),
- * {@link ArrayList} (arrays), {@link String}, {@link Long} (numbers without fraction or exponent that fit in a
- * long), {@link Double} (every other number), {@link Boolean} and {@code null}. It refuses anything RFC 8259
- * refuses (comments, trailing commas, single quotes, leading zeros, NaN, unescaped control characters, trailing
- * text) and also duplicate keys, numbers beyond the double range and nesting deeper than {@link #MAX_DEPTH}, with a
- * {@link JsonParseException} (an {@link IllegalArgumentException}) that gives the line, column and offset.
+ * <p>{@link #parse(String)} returns a tree of {@link LinkedHashMap} (objects, keys in document
+ * order), {@link ArrayList} (arrays), {@link String}, {@link Long} (numbers without fraction or
+ * exponent that fit in a long), {@link Double} (every other number), {@link Boolean} and {@code
+ * null}. It refuses anything RFC 8259 refuses (comments, trailing commas, single quotes, leading
+ * zeros, NaN, unescaped control characters, trailing text) and also duplicate keys, numbers beyond
+ * the double range and nesting deeper than {@link #MAX_DEPTH}, with a {@link JsonParseException}
+ * (an {@link IllegalArgumentException}) that gives the line, column and offset.
  *
- * <p>{@link #write(Object)} and {@link #writePretty(Object)} accept the same kinds of tree: any {@link Map} with
- * {@code String} keys, any {@link Collection}, {@code String}, {@code Boolean}, {@code null}, and the numbers
- * {@code Long}, {@code Integer}, {@code Short}, {@code Byte} (written as integers) and {@code Double},
- * {@code Float} (written with {@link Double#toString(double)}, which always has a '.' or an exponent, so they read
- * back as {@code Double}). Members are written in the map's iteration order, so use a {@link LinkedHashMap} or a
- * sorted map for stable text. Numbers round-trip exactly: {@code parse(write(t))} equals {@code t} for every tree of
- * the parse types, {@code -0.0} included. Non-finite doubles, other number types and other objects are refused
- * with an {@link IllegalArgumentException} that names the path of the value ({@code $.stages[2].channels}).
- * Control characters and surrogates are written as {@code \}{@code uXXXX} escapes, so the text stays valid UTF-16
- * (and UTF-8) even for a string holding an unpaired surrogate.
+ * <p>{@link #write(Object)} and {@link #writePretty(Object)} accept the same kinds of tree: any
+ * {@link Map} with {@code String} keys, any {@link Collection}, {@code String}, {@code Boolean},
+ * {@code null}, and the numbers {@code Long}, {@code Integer}, {@code Short}, {@code Byte} (written
+ * as integers) and {@code Double}, {@code Float} (written with {@link Double#toString(double)},
+ * which always has a '.' or an exponent, so they read back as {@code Double}). Members are written
+ * in the map's iteration order, so use a {@link LinkedHashMap} or a sorted map for stable text.
+ * Numbers round-trip exactly: {@code parse(write(t))} equals {@code t} for every tree of the parse
+ * types, {@code -0.0} included. Non-finite doubles, other number types and other objects are
+ * refused with an {@link IllegalArgumentException} that names the path of the value ({@code
+ * $.stages[2].channels}). Control characters and surrogates are written as {@code \}{@code uXXXX}
+ * escapes, so the text stays valid UTF-16 (and UTF-8) even for a string holding an unpaired
+ * surrogate.
  */
 public final class Json {
   /** The deepest nesting of objects and arrays that {@link #parse} and the writers accept. */
   public static final int MAX_DEPTH = 512;
 
-  private static final JsonFactory FACTORY = new JsonFactoryBuilder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).build())
-      .characterEscapes(new SurrogateEscapes())
-      .build();
+  private static final JsonFactory FACTORY =
+      new JsonFactoryBuilder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          .streamReadConstraints(
+              StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).build())
+          .characterEscapes(new SurrogateEscapes())
+          .build();
 
   private Json() {}
 
@@ -74,8 +80,11 @@ public final class Json {
       }
       Object value = value(p, text, 0);
       if (p.nextToken() != null) {
-        throw error(text, (int) p.currentTokenLocation().getCharOffset(),
-            "expected the end of the text after the top-level value, found " + p.currentToken().asString());
+        throw error(
+            text,
+            (int) p.currentTokenLocation().getCharOffset(),
+            "expected the end of the text after the top-level value, found "
+                + p.currentToken().asString());
       }
       return value;
     } catch (JacksonException e) {
@@ -95,8 +104,9 @@ public final class Json {
   }
 
   /**
-   * Writes a tree as indented JSON: two spaces per level, one member or element per line, except arrays that
-   * hold no object or array, which stay on one line ({@code [3, 5, 7]}). No trailing newline.
+   * Writes a tree as indented JSON: two spaces per level, one member or element per line, except
+   * arrays that hold no object or array, which stay on one line ({@code [3, 5, 7]}). No trailing
+   * newline.
    *
    * @throws IllegalArgumentException for a value JSON cannot hold, naming its path
    */
@@ -107,8 +117,11 @@ public final class Json {
   private static Object value(JsonParser p, String text, int depth) throws IOException {
     JsonToken t = p.currentToken();
     if (t.isStructStart() && depth == MAX_DEPTH) {
-      // checked here, not by Jackson's constraint (set one level deeper), to point at the bracket itself
-      throw error(text, (int) p.currentTokenLocation().getCharOffset(),
+      // checked here, not by Jackson's constraint (set one level deeper), to point at the bracket
+      // itself
+      throw error(
+          text,
+          (int) p.currentTokenLocation().getCharOffset(),
           "the text is nested deeper than " + MAX_DEPTH + " levels");
     }
     switch (t) {
@@ -149,13 +162,16 @@ public final class Json {
       case VALUE_NULL -> {
         return null;
       }
-      default -> throw error(text, (int) p.currentTokenLocation().getCharOffset(), "unexpected " + t);
+      default ->
+          throw error(text, (int) p.currentTokenLocation().getCharOffset(), "unexpected " + t);
     }
   }
 
   private static Double finite(JsonParser p, String text, double d) throws IOException {
     if (!Double.isFinite(d)) {
-      throw error(text, (int) p.currentTokenLocation().getCharOffset(),
+      throw error(
+          text,
+          (int) p.currentTokenLocation().getCharOffset(),
           "the number " + p.getText() + " is beyond the range of a double");
     }
     return d;
@@ -165,11 +181,14 @@ public final class Json {
   private static JsonParseException translate(String text, JacksonException e) {
     JsonLocation at = e.getLocation();
     int offset = at == null ? text.length() : (int) at.getCharOffset();
-    String problem = e.getOriginalMessage()
-        .replace("Duplicate field", "duplicate key")
-        .replaceAll("end-of-input(?=[A-Za-z])", "end-of-input: ") // Jackson joins two phrases without a space
-        .replaceAll("\\[Source: [^;]*; ", "[") // the excerpt repeats the whole text
-        .replaceAll("\\s+", " ");
+    String problem =
+        e.getOriginalMessage()
+            .replace("Duplicate field", "duplicate key")
+            .replaceAll(
+                "end-of-input(?=[A-Za-z])",
+                "end-of-input: ") // Jackson joins two phrases without a space
+            .replaceAll("\\[Source: [^;]*; ", "[") // the excerpt repeats the whole text
+            .replaceAll("\\s+", " ");
     return error(text, offset, problem);
   }
 
@@ -200,11 +219,17 @@ public final class Json {
     return out.toString();
   }
 
-  /** Walks a tree into a generator, checking what JSON can hold and keeping the path for messages. */
+  /**
+   * Walks a tree into a generator, checking what JSON can hold and keeping the path for messages.
+   */
   private static final class Walk {
     private final JsonGenerator g;
     private final Indent indent;
-    /** Keys (String) and indices (Integer) from the root to the value being written, for error messages. */
+
+    /**
+     * Keys (String) and indices (Integer) from the root to the value being written, for error
+     * messages.
+     */
     private final Deque<Object> path = new ArrayDeque<>();
 
     Walk(JsonGenerator g, Indent indent) {
@@ -219,13 +244,16 @@ public final class Json {
         g.writeString(str);
       } else if (v instanceof Boolean b) {
         g.writeBoolean(b);
-      } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      } else if (v instanceof Long
+          || v instanceof Integer
+          || v instanceof Short
+          || v instanceof Byte) {
         g.writeNumber(((Number) v).longValue());
       } else if (v instanceof Double || v instanceof Float) {
         double d = ((Number) v).doubleValue();
         if (!Double.isFinite(d)) {
-          throw new IllegalArgumentException("JSON has no " + d + ": the number at " + pathString()
-              + " must be finite");
+          throw new IllegalArgumentException(
+              "JSON has no " + d + ": the number at " + pathString() + " must be finite");
         }
         g.writeNumber(d);
       } else if (v instanceof Map<?, ?> map) {
@@ -233,9 +261,13 @@ public final class Json {
       } else if (v instanceof Collection<?> list) {
         array(list, depth + 1);
       } else {
-        throw new IllegalArgumentException("cannot write a " + v.getClass().getName() + " at " + pathString()
-            + " as JSON; use Map, Collection, String, Boolean, Long, Integer, Double or null"
-            + (v instanceof Number ? " (convert other numbers to Long or Double)" : ""));
+        throw new IllegalArgumentException(
+            "cannot write a "
+                + v.getClass().getName()
+                + " at "
+                + pathString()
+                + " as JSON; use Map, Collection, String, Boolean, Long, Integer, Double or null"
+                + (v instanceof Number ? " (convert other numbers to Long or Double)" : ""));
       }
     }
 
@@ -244,9 +276,13 @@ public final class Json {
       g.writeStartObject();
       for (Map.Entry<?, ?> e : map.entrySet()) {
         if (!(e.getKey() instanceof String key)) {
-          throw new IllegalArgumentException("JSON object keys must be strings, found "
-              + (e.getKey() == null ? "null" : e.getKey().getClass().getName() + " " + e.getKey())
-              + " in the map at " + pathString());
+          throw new IllegalArgumentException(
+              "JSON object keys must be strings, found "
+                  + (e.getKey() == null
+                      ? "null"
+                      : e.getKey().getClass().getName() + " " + e.getKey())
+                  + " in the map at "
+                  + pathString());
         }
         g.writeFieldName(key);
         path.addLast(key);
@@ -259,7 +295,8 @@ public final class Json {
     private void array(Collection<?> list, int depth) throws IOException {
       checkDepth(depth);
       if (indent != null) {
-        indent.nextArrayFlat = list.stream().noneMatch(x -> x instanceof Map || x instanceof Collection);
+        indent.nextArrayFlat =
+            list.stream().noneMatch(x -> x instanceof Map || x instanceof Collection);
       }
       g.writeStartArray();
       int i = 0;
@@ -273,8 +310,12 @@ public final class Json {
 
     private void checkDepth(int depth) {
       if (depth > MAX_DEPTH) {
-        throw new IllegalArgumentException("the tree is nested deeper than " + MAX_DEPTH + " levels at "
-            + pathString() + "; does it contain itself?");
+        throw new IllegalArgumentException(
+            "the tree is nested deeper than "
+                + MAX_DEPTH
+                + " levels at "
+                + pathString()
+                + "; does it contain itself?");
       }
     }
 
@@ -292,8 +333,9 @@ public final class Json {
   }
 
   /**
-   * The pretty layout: two spaces a level, one member or element a line, arrays of scalars on one line. The walk
-   * tells it before each array whether the array is flat, which a streaming printer cannot see ahead.
+   * The pretty layout: two spaces a level, one member or element a line, arrays of scalars on one
+   * line. The walk tells it before each array whether the array is flat, which a streaming printer
+   * cannot see ahead.
    */
   private static final class Indent implements PrettyPrinter {
     private final BitSet flat = new BitSet();
@@ -377,7 +419,10 @@ public final class Json {
     }
   }
 
-  /** Escapes every surrogate as {@code \}{@code uXXXX}, so an unpaired one survives an encoding to UTF-8. */
+  /**
+   * Escapes every surrogate as {@code \}{@code uXXXX}, so an unpaired one survives an encoding to
+   * UTF-8.
+   */
   private static final class SurrogateEscapes extends CharacterEscapes {
     private static final long serialVersionUID = 1L;
     private final int[] ascii = standardAsciiEscapesForJSON();

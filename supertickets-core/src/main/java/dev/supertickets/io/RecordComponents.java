@@ -4,7 +4,10 @@ import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A record's components by name, in declaration order: how settings records derive their provenance entries. */
+/**
+ * A record's components by name, in declaration order: how settings records derive their provenance
+ * entries.
+ */
 public final class RecordComponents {
   private RecordComponents() {}
 
@@ -17,8 +20,8 @@ public final class RecordComponents {
         accessor.setAccessible(true); // settings records need not be public
         m.put(rc.getName(), accessor.invoke(r));
       } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(r.getClass().getSimpleName() + " component " + rc.getName()
-            + " unreadable", e);
+        throw new IllegalStateException(
+            r.getClass().getSimpleName() + " component " + rc.getName() + " unreadable", e);
       }
     }
     return m;

@@ -16,10 +16,11 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Loss gradients for data-dependent scores, with respect to the effective weights {@code W_eff = mask ⊙ w} and
- * <em>not</em> multiplied by the mask, so masked entries get the gradient they would have if reactivated (what
- * the reference obtains as {@code ∂L/∂mask / w}). The model is left exactly as it was: values, masks, gradients
- * and batch-norm statistics are restored bit for bit. Call it outside any open step workspace.
+ * Loss gradients for data-dependent scores, with respect to the effective weights {@code W_eff =
+ * mask ⊙ w} and <em>not</em> multiplied by the mask, so masked entries get the gradient they would
+ * have if reactivated (what the reference obtains as {@code ∂L/∂mask / w}). The model is left
+ * exactly as it was: values, masks, gradients and batch-norm statistics are restored bit for bit.
+ * Call it outside any open step workspace.
  */
 public final class Gradients {
   private Gradients() {}
@@ -30,13 +31,14 @@ public final class Gradients {
   }
 
   /**
-   * {@code Σ_b ∂L_b/∂W_eff} over the first {@code batches} batches of the context's data (fewer if an epoch is
-   * shorter), for every parameter of {@code context.params()}; {@code L_b} is the context's loss, a mean over
-   * batch {@code b}.
+   * {@code Σ_b ∂L_b/∂W_eff} over the first {@code batches} batches of the context's data (fewer if
+   * an epoch is shorter), for every parameter of {@code context.params()}; {@code L_b} is the
+   * context's loss, a mean over batch {@code b}.
    *
    * @return fresh, detached arrays with the parameters' shapes
    */
-  public static ImmutableMap<Param, INDArray> ofLoss(MaskContext context, int batches, BnStatistics statistics) {
+  public static ImmutableMap<Param, INDArray> ofLoss(
+      MaskContext context, int batches, BnStatistics statistics) {
     checkArgument(batches > 0, "batch count must be positive, got %s; pass e.g. 1", batches);
     checkNotNull(statistics, "batch-norm statistics must not be null; use BnStatistics.RUNNING");
     Mode mode = statistics.mode();
@@ -52,7 +54,8 @@ public final class Gradients {
   }
 
   /**
-   * Adds {@code Σ_b ∂L(f(x_b)/T)/∂θ} over the first {@code batches} batches to every parameter's gradient.
+   * Adds {@code Σ_b ∂L(f(x_b)/T)/∂θ} over the first {@code batches} batches to every parameter's
+   * gradient.
    *
    * @return the number of batches used
    */
@@ -60,7 +63,8 @@ public final class Gradients {
     Module model = context.model();
     SoftmaxCrossEntropy loss = context.loss();
     Iterator<Batch> it = context.batches();
-    checkArgument(it.hasNext(), "the context's data has no batch; give a loader over a non-empty data set");
+    checkArgument(
+        it.hasNext(), "the context's data has no batch; give a loader over a non-empty data set");
     int used = 0;
     while (used < batches && it.hasNext()) {
       Batch b = it.next();

@@ -14,21 +14,22 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * GraSP scores {@code w ⊙ (H g)}, signed, lowest pruned: with {@code g = Σ_b ∇L(f(x_b)/T)} (stopped) and
- * {@code H} the Hessian of {@code Σ_b L(f(x_b)/T)}, temperature {@code T = 200}. This is the reference's (and
- * Synaptic-Flow's) sign convention: pruning the lowest {@code θ ⊙ Hg} removes the largest {@code −θ ⊙ Hg}, as in
- * the GraSP paper. The reference's normalisation by {@code |Σ scores| + 1e-10} does not change the ranking and is
- * left out.
+ * GraSP scores {@code w ⊙ (H g)}, signed, lowest pruned: with {@code g = Σ_b ∇L(f(x_b)/T)}
+ * (stopped) and {@code H} the Hessian of {@code Σ_b L(f(x_b)/T)}, temperature {@code T = 200}. This
+ * is the reference's (and Synaptic-Flow's) sign convention: pruning the lowest {@code θ ⊙ Hg}
+ * removes the largest {@code −θ ⊙ Hg}, as in the GraSP paper. The reference's normalisation by
+ * {@code |Σ scores| + 1e-10} does not change the ranking and is left out.
  *
  * <p>The engine has no double back-propagation, so {@code Hg} is a central difference of gradients,
- * {@code (∇L(W_eff + εv) − ∇L(W_eff − εv)) / 2ε} with {@code v = mask ⊙ g} and
- * {@code ε = hvpStep · (1 + |W_eff|) / |v|} (relative step 5e-3 by default, about the cube root of float32's
- * epsilon). Like the reference, {@code g} and the perturbation live on active weights only; with
- * {@code includeMasked(false)} (the default) masked weights score 0, as the reference's raw-weight gradients
- * give, otherwise they get their would-be score {@code w ⊙ (Hg)} from the unmasked Hessian-vector product.
+ * {@code (∇L(W_eff + εv) − ∇L(W_eff − εv)) / 2ε} with {@code v = mask ⊙ g} and {@code ε = hvpStep ·
+ * (1 + |W_eff|) / |v|} (relative step 5e-3 by default, about the cube root of float32's epsilon).
+ * Like the reference, {@code g} and the perturbation live on active weights only; with {@code
+ * includeMasked(false)} (the default) masked weights score 0, as the reference's raw-weight
+ * gradients give, otherwise they get their would-be score {@code w ⊙ (Hg)} from the unmasked
+ * Hessian-vector product.
  *
- * <p>Defaults: 1 batch for each of the two passes (the reference loops over its whole loader), batch norm on
- * running statistics (eval mode). Needs data in the context.
+ * <p>Defaults: 1 batch for each of the two passes (the reference loops over its whole loader),
+ * batch norm on running statistics (eval mode). Needs data in the context.
  */
 public final class Grasp implements Scorer {
   private final int batches;
@@ -37,12 +38,21 @@ public final class Grasp implements Scorer {
   private final BnStatistics statistics;
   private final boolean includeMasked;
 
-  Grasp(int batches, double temperature, double hvpStep, BnStatistics statistics, boolean includeMasked) {
+  Grasp(
+      int batches,
+      double temperature,
+      double hvpStep,
+      BnStatistics statistics,
+      boolean includeMasked) {
     checkArgument(batches > 0, "grasp batch count must be positive, got %s", batches);
-    checkArgument(temperature > 0 && Double.isFinite(temperature),
-        "grasp temperature must be positive and finite, got %s; the reference uses 200", temperature);
-    checkArgument(hvpStep > 0 && hvpStep < 1, "relative finite-difference step must be in (0, 1), got %s; "
-        + "try 5e-3", hvpStep);
+    checkArgument(
+        temperature > 0 && Double.isFinite(temperature),
+        "grasp temperature must be positive and finite, got %s; the reference uses 200",
+        temperature);
+    checkArgument(
+        hvpStep > 0 && hvpStep < 1,
+        "relative finite-difference step must be in (0, 1), got %s; " + "try 5e-3",
+        hvpStep);
     this.batches = batches;
     this.temperature = temperature;
     this.hvpStep = hvpStep;
@@ -70,7 +80,10 @@ public final class Grasp implements Scorer {
     return new Grasp(batches, temperature, hvpStep, s, includeMasked);
   }
 
-  /** Whether masked weights get their would-be score (false by default: they score 0, as in the reference). */
+  /**
+   * Whether masked weights get their would-be score (false by default: they score 0, as in the
+   * reference).
+   */
   public Grasp includeMasked(boolean on) {
     return new Grasp(batches, temperature, hvpStep, statistics, on);
   }
@@ -116,7 +129,9 @@ public final class Grasp implements Scorer {
     return out.buildOrThrow();
   }
 
-  /** {@code H (mask ⊙ g)} with respect to {@code W_eff}, unmasked; the model is restored afterwards. */
+  /**
+   * {@code H (mask ⊙ g)} with respect to {@code W_eff}, unmasked; the model is restored afterwards.
+   */
   ImmutableMap<Param, INDArray> hessianGradient(MaskContext context) {
     List<Param> params = context.params();
     Mode mode = statistics.mode();
@@ -148,7 +163,8 @@ public final class Grasp implements Scorer {
       double eps = hvpStep * (1 + Math.sqrt(ww)) / Math.sqrt(vv);
       ImmutableMap<Param, INDArray> plus = gradientAt(context, mode, state, params, base, v, eps);
       ImmutableMap<Param, INDArray> minus = gradientAt(context, mode, state, params, base, v, -eps);
-      ImmutableMap.Builder<Param, INDArray> out = ImmutableMap.builderWithExpectedSize(params.size());
+      ImmutableMap.Builder<Param, INDArray> out =
+          ImmutableMap.builderWithExpectedSize(params.size());
       try (MemoryWorkspace ignored = Workspaces.outside()) {
         for (Param p : params) {
           out.put(p, plus.get(p).subi(minus.get(p)).divi(2 * eps));
@@ -160,8 +176,14 @@ public final class Grasp implements Scorer {
     }
   }
 
-  private ImmutableMap<Param, INDArray> gradientAt(MaskContext context, Mode mode, ModelState state,
-      List<Param> params, Map<Param, INDArray> base, Map<Param, INDArray> v, double eps) {
+  private ImmutableMap<Param, INDArray> gradientAt(
+      MaskContext context,
+      Mode mode,
+      ModelState state,
+      List<Param> params,
+      Map<Param, INDArray> base,
+      Map<Param, INDArray> v,
+      double eps) {
     for (Param p : params) {
       p.value().assign(base.get(p)).addi(v.get(p).mul(eps));
     }
@@ -182,7 +204,14 @@ public final class Grasp implements Scorer {
 
   @Override
   public String toString() {
-    return "grasp(batches=" + batches + ", T=" + temperature + ", " + statistics + ", includeMasked="
-        + includeMasked + ")";
+    return "grasp(batches="
+        + batches
+        + ", T="
+        + temperature
+        + ", "
+        + statistics
+        + ", includeMasked="
+        + includeMasked
+        + ")";
   }
 }

@@ -10,10 +10,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * Magnitude scores {@code |w|} of the stored weights.
  *
- * <p>By default every weight is scored, currently masked ones included, as in the reference: pruned weights
- * keep their stored values, so a re-prune compares their old magnitude with the new threshold and may
- * reactivate them. With {@code includeMasked(false)} masked weights score below every active one instead, so a
- * re-prune at a higher sparsity only removes more.
+ * <p>By default every weight is scored, currently masked ones included, as in the reference: pruned
+ * weights keep their stored values, so a re-prune compares their old magnitude with the new
+ * threshold and may reactivate them. With {@code includeMasked(false)} masked weights score below
+ * every active one instead, so a re-prune at a higher sparsity only removes more.
  */
 public final class Magnitude implements Scorer {
   private final boolean includeMasked;
@@ -22,7 +22,9 @@ public final class Magnitude implements Scorer {
     this.includeMasked = includeMasked;
   }
 
-  /** Whether currently masked weights are scored by their magnitude (true, the default) or put last. */
+  /**
+   * Whether currently masked weights are scored by their magnitude (true, the default) or put last.
+   */
   public Magnitude includeMasked(boolean on) {
     return new Magnitude(on);
   }
@@ -34,7 +36,8 @@ public final class Magnitude implements Scorer {
 
   @Override
   public ImmutableMap<Param, INDArray> scores(MaskContext context) {
-    ImmutableMap.Builder<Param, INDArray> out = ImmutableMap.builderWithExpectedSize(context.params().size());
+    ImmutableMap.Builder<Param, INDArray> out =
+        ImmutableMap.builderWithExpectedSize(context.params().size());
     try (MemoryWorkspace ignored = Workspaces.outside()) {
       for (Param p : context.params()) {
         INDArray s = Transforms.abs(p.value(), true);

@@ -18,12 +18,13 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * What a {@link MaskPolicy} may look at: the model, its prunable parameters (chosen by a {@link Selector}), their
- * current masks, and, for data-dependent scores, a data loader, the loss and seeded random streams.
+ * What a {@link MaskPolicy} may look at: the model, its prunable parameters (chosen by a {@link
+ * Selector}), their current masks, and, for data-dependent scores, a data loader, the loss and
+ * seeded random streams.
  *
- * <p>The context holds references, not copies: {@link #currentMask(Param)} reads the mask installed at the time
- * of the call. Build one with {@link #builder(Module)}; defaults: {@link Selector#prunableWeights()}, no data,
- * plain softmax cross-entropy, seed 0, data epoch 0.
+ * <p>The context holds references, not copies: {@link #currentMask(Param)} reads the mask installed
+ * at the time of the call. Build one with {@link #builder(Module)}; defaults: {@link
+ * Selector#prunableWeights()}, no data, plain softmax cross-entropy, seed 0, data epoch 0.
  */
 public final class MaskContext {
   private final Module model;
@@ -53,7 +54,10 @@ public final class MaskContext {
     return new Builder(model);
   }
 
-  /** A context with the defaults and no data (enough for magnitude, random and SynFlow with an input shape). */
+  /**
+   * A context with the defaults and no data (enough for magnitude, random and SynFlow with an input
+   * shape).
+   */
   public static MaskContext of(Module model) {
     return builder(model).build();
   }
@@ -103,14 +107,16 @@ public final class MaskContext {
 
   /** The data loader; fails if none was given. */
   public Loader data() {
-    checkState(data != null,
-        "this mask policy needs data but the context has none; call MaskContext.Builder.data(loader)");
+    checkState(
+        data != null,
+        "this mask policy needs data but the context has none; call"
+            + " MaskContext.Builder.data(loader)");
     return data;
   }
 
   /**
-   * The batches of the configured data epoch, from the first; every call starts the same sequence again, so
-   * scores are reproducible. Fails if no data was given.
+   * The batches of the configured data epoch, from the first; every call starts the same sequence
+   * again, so scores are reproducible. Fails if no data was given.
    */
   public Iterator<Batch> batches() {
     return data().epoch(dataEpoch);
@@ -126,16 +132,20 @@ public final class MaskContext {
     return seed;
   }
 
-  /** A fresh generator for a purpose and an index (e.g. the tensor's position), derived from the seed only. */
+  /**
+   * A fresh generator for a purpose and an index (e.g. the tensor's position), derived from the
+   * seed only.
+   */
   public SplittableRandom random(String purpose, long index) {
     checkNotNull(purpose, "random stream purpose must not be null; pass e.g. \"scores\"");
-    checkArgument(!purpose.isBlank(), "random stream purpose must not be blank; pass e.g. \"scores\"");
+    checkArgument(
+        !purpose.isBlank(), "random stream purpose must not be blank; pass e.g. \"scores\"");
     return streams.stream("mask/" + purpose, index);
   }
 
   /**
-   * The per-sample input shape {@code [height, width, channels]} for data-free scores: the one set on the
-   * builder, else that of the data set's images, else empty.
+   * The per-sample input shape {@code [height, width, channels]} for data-free scores: the one set
+   * on the builder, else that of the data set's images, else empty.
    */
   public Optional<long[]> inputShape() {
     if (inputShape != null) {
@@ -150,8 +160,17 @@ public final class MaskContext {
 
   @Override
   public String toString() {
-    return "MaskContext{" + params.size() + " tensors by " + selector + ", " + prunableCount() + " weights, "
-        + (data == null ? "no data" : "data " + data.dataset().name()) + ", seed " + seed + "}";
+    return "MaskContext{"
+        + params.size()
+        + " tensors by "
+        + selector
+        + ", "
+        + prunableCount()
+        + " weights, "
+        + (data == null ? "no data" : "data " + data.dataset().name())
+        + ", seed "
+        + seed
+        + "}";
   }
 
   /** Fluent configuration of a {@link MaskContext}. */
@@ -170,15 +189,22 @@ public final class MaskContext {
 
     /** Which parameters are prunable (default {@link Selector#prunableWeights()}). */
     public Builder selector(Selector selector) {
-      this.selector = checkNotNull(selector, "selector must not be null; use Selector.prunableWeights()");
+      this.selector =
+          checkNotNull(selector, "selector must not be null; use Selector.prunableWeights()");
       return this;
     }
 
-    /** The loader of data-dependent scores (SNIP, GraSP); its batches of {@link #dataEpoch} are used. */
+    /**
+     * The loader of data-dependent scores (SNIP, GraSP); its batches of {@link #dataEpoch} are
+     * used.
+     */
     public Builder data(Loader loader) {
       checkNotNull(loader, "data loader must not be null; leave data unset for data-free policies");
-      checkArgument(loader.batchesPerEpoch() > 0, "data set %s of the data loader yields no batch (%s samples); "
-          + "pass a loader over at least one batch for data-dependent scores", loader.dataset().name(),
+      checkArgument(
+          loader.batchesPerEpoch() > 0,
+          "data set %s of the data loader yields no batch (%s samples); "
+              + "pass a loader over at least one batch for data-dependent scores",
+          loader.dataset().name(),
           loader.dataset().size());
       this.data = loader;
       return this;
@@ -186,7 +212,9 @@ public final class MaskContext {
 
     /** Which epoch's batch order the scores read (default 0). */
     public Builder dataEpoch(int epoch) {
-      checkArgument(epoch >= 0, "data epoch must not be negative, got %s; epochs count from 0 (the default)",
+      checkArgument(
+          epoch >= 0,
+          "data epoch must not be negative, got %s; epochs count from 0 (the default)",
           epoch);
       this.dataEpoch = epoch;
       return this;
@@ -206,8 +234,12 @@ public final class MaskContext {
 
     /** The per-sample input shape for data-free scores (SynFlow) when no data is given. */
     public Builder inputShape(int height, int width, int channels) {
-      checkArgument(height > 0 && width > 0 && channels > 0,
-          "input shape must be positive, got %sx%sx%s; pass height, width, channels", height, width, channels);
+      checkArgument(
+          height > 0 && width > 0 && channels > 0,
+          "input shape must be positive, got %sx%sx%s; pass height, width, channels",
+          height,
+          width,
+          channels);
       this.inputShape = new long[] {height, width, channels};
       return this;
     }

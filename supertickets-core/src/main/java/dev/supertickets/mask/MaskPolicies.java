@@ -1,18 +1,27 @@
 package dev.supertickets.mask;
 
-/** Ready-made {@link MaskPolicy} presets; each is a {@link ScoredPolicy} that can be adjusted further. */
+/**
+ * Ready-made {@link MaskPolicy} presets; each is a {@link ScoredPolicy} that can be adjusted
+ * further.
+ */
 public final class MaskPolicies {
   /** SynFlow's number of pruning rounds. */
   public static final int SYNFLOW_ROUNDS = 100;
 
   private MaskPolicies() {}
 
-  /** Global magnitude with exact counts: the reference's SuperTickets criterion, without its tie quirk. */
+  /**
+   * Global magnitude with exact counts: the reference's SuperTickets criterion, without its tie
+   * quirk.
+   */
   public static ScoredPolicy magnitude() {
     return ScoredPolicy.of(Scorers.magnitude());
   }
 
-  /** Global magnitude exactly as the reference: {@code mask = |w| > thr}, ties at the threshold pruned. */
+  /**
+   * Global magnitude exactly as the reference: {@code mask = |w| > thr}, ties at the threshold
+   * pruned.
+   */
   public static ScoredPolicy referenceMagnitude() {
     return magnitude().referenceTies(true);
   }
@@ -22,7 +31,9 @@ public final class MaskPolicies {
     return ScoredPolicy.of(Scorers.random(seed));
   }
 
-  /** Random masks with ERK per-tensor densities (RigL's sparse initialisation, with exact counts). */
+  /**
+   * Random masks with ERK per-tensor densities (RigL's sparse initialisation, with exact counts).
+   */
   public static ScoredPolicy erkRandom(long seed) {
     return random(seed).scope(Scope.ERK);
   }
@@ -39,7 +50,9 @@ public final class MaskPolicies {
 
   /** Iterative SynFlow: 100 rounds, exponential schedule, global (the algorithm of the paper). */
   public static ScoredPolicy synflow() {
-    return ScoredPolicy.of(Scorers.synflow()).rounds(SYNFLOW_ROUNDS).schedule(ScoredPolicy.Schedule.EXPONENTIAL);
+    return ScoredPolicy.of(Scorers.synflow())
+        .rounds(SYNFLOW_ROUNDS)
+        .schedule(ScoredPolicy.Schedule.EXPONENTIAL);
   }
 
   /** Single-round SynFlow, as the reference's baseline runs it ({@code epochs=1}). */

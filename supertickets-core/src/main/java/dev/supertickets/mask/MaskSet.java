@@ -21,9 +21,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * An immutable snapshot of masks keyed by parameter name: a plain Java value (shape plus a bit set of kept
- * entries per tensor, no off-heap memory) with value equality, for recording, comparing and re-installing the
- * masks of a draw. Dense parameters are recorded as all-ones masks.
+ * An immutable snapshot of masks keyed by parameter name: a plain Java value (shape plus a bit set
+ * of kept entries per tensor, no off-heap memory) with value equality, for recording, comparing and
+ * re-installing the masks of a draw. Dense parameters are recorded as all-ones masks.
  */
 public final class MaskSet {
   private final ImmutableMap<String, Entry> entries;
@@ -49,7 +49,10 @@ public final class MaskSet {
     checkNotNull(params, "parameters must not be null");
     Map<String, Entry> out = new LinkedHashMap<>();
     for (Param p : params) {
-      checkArgument(!out.containsKey(p.name()), "two parameters are named %s; names must be unique", p.name());
+      checkArgument(
+          !out.containsKey(p.name()),
+          "two parameters are named %s; names must be unique",
+          p.name());
       out.put(p.name(), p.mask() == null ? dense(p.value().shape()) : entry(p.name(), p.mask()));
     }
     return new MaskSet(ImmutableMap.copyOf(out));
@@ -66,9 +69,12 @@ public final class MaskSet {
     ImmutableMap.Builder<String, Entry> out = ImmutableMap.builderWithExpectedSize(masks.size());
     for (Map.Entry<Param, ? extends INDArray> e : masks.entrySet()) {
       Param p = e.getKey();
-      checkArgument(Arrays.equals(e.getValue().shape(), p.value().shape()),
-          "mask of %s has shape %s but the parameter has shape %s", p.name(),
-          Arrays.toString(e.getValue().shape()), Arrays.toString(p.value().shape()));
+      checkArgument(
+          Arrays.equals(e.getValue().shape(), p.value().shape()),
+          "mask of %s has shape %s but the parameter has shape %s",
+          p.name(),
+          Arrays.toString(e.getValue().shape()),
+          Arrays.toString(p.value().shape()));
       out.put(p.name(), entry(p.name(), e.getValue()));
     }
     return new MaskSet(out.buildOrThrow());
@@ -85,8 +91,12 @@ public final class MaskSet {
     double[] v = Ranking.toDoubles(mask);
     BitSet kept = new BitSet(v.length);
     for (int i = 0; i < v.length; i++) {
-      checkArgument(v[i] == 0 || v[i] == 1, "mask of %s holds %s at flat index %s; masks must be 0 or 1",
-          name, v[i], i);
+      checkArgument(
+          v[i] == 0 || v[i] == 1,
+          "mask of %s holds %s at flat index %s; masks must be 0 or 1",
+          name,
+          v[i],
+          i);
       if (v[i] == 1) {
         kept.set(i);
       }
@@ -132,8 +142,12 @@ public final class MaskSet {
   /** Whether the entry at row-major {@code flatIndex} of {@code name} is kept. */
   public boolean isKept(String name, long flatIndex) {
     Entry e = get(name);
-    checkArgument(flatIndex >= 0 && flatIndex < e.length, "flat index %s is outside [0, %s) for %s",
-        flatIndex, e.length, name);
+    checkArgument(
+        flatIndex >= 0 && flatIndex < e.length,
+        "flat index %s is outside [0, %s) for %s",
+        flatIndex,
+        e.length,
+        name);
     return e.kept.get((int) flatIndex);
   }
 
@@ -171,14 +185,16 @@ public final class MaskSet {
   /** The sparsity of each mask, keyed by name. */
   public ImmutableMap<String, Double> sparsityByName() {
     ImmutableMap.Builder<String, Double> out = ImmutableMap.builderWithExpectedSize(entries.size());
-    entries.forEach((name, e) -> out.put(name, (double) (e.length - e.kept.cardinality()) / e.length));
+    entries.forEach(
+        (name, e) -> out.put(name, (double) (e.length - e.kept.cardinality()) / e.length));
     return out.buildOrThrow();
   }
 
   /**
    * Installs every recorded mask on the parameter of the same name among {@code params}.
    *
-   * @throws IllegalArgumentException if a name is missing or a shape differs; nothing is installed then
+   * @throws IllegalArgumentException if a name is missing or a shape differs; nothing is installed
+   *     then
    */
   public void installOn(Collection<Param> params) {
     Map<String, Param> byName = new LinkedHashMap<>();
@@ -187,11 +203,17 @@ public final class MaskSet {
     }
     for (Map.Entry<String, Entry> e : entries.entrySet()) {
       Param p = byName.get(e.getKey());
-      checkArgument(p != null, "mask set has a mask for %s but the model has no such parameter (it has e.g. %s)",
-          e.getKey(), ImmutableList.copyOf(byName.keySet()).subList(0, Math.min(5, byName.size())));
-      checkArgument(Arrays.equals(p.value().shape(), e.getValue().shape),
+      checkArgument(
+          p != null,
+          "mask set has a mask for %s but the model has no such parameter (it has e.g. %s)",
+          e.getKey(),
+          ImmutableList.copyOf(byName.keySet()).subList(0, Math.min(5, byName.size())));
+      checkArgument(
+          Arrays.equals(p.value().shape(), e.getValue().shape),
           "mask of %s has shape %s but the parameter has shape %s; was the architecture changed?",
-          e.getKey(), Arrays.toString(e.getValue().shape), Arrays.toString(p.value().shape()));
+          e.getKey(),
+          Arrays.toString(e.getValue().shape),
+          Arrays.toString(p.value().shape()));
     }
     for (String name : entries.keySet()) {
       Param p = byName.get(name);
@@ -223,7 +245,8 @@ public final class MaskSet {
 
   @Override
   public String toString() {
-    return String.format("MaskSet{%s tensors, %s of %s pruned (%.4f)}", entries.size(), prunedCount(),
-        totalCount(), sparsity());
+    return String.format(
+        "MaskSet{%s tensors, %s of %s pruned (%.4f)}",
+        entries.size(), prunedCount(), totalCount(), sparsity());
   }
 }

@@ -14,13 +14,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Installing masks and counting sparsity. Sparsity is the fraction of pruned (mask 0) entries; a parameter
- * without a mask counts as dense. Counts are exact (summed in double precision).
+ * Installing masks and counting sparsity. Sparsity is the fraction of pruned (mask 0) entries; a
+ * parameter without a mask counts as dense. Counts are exact (summed in double precision).
  */
 public final class Masks {
   private Masks() {}
 
-  /** Installs each mask on its parameter ({@link Param#setMask}, which copies it and checks shape and values). */
+  /**
+   * Installs each mask on its parameter ({@link Param#setMask}, which copies it and checks shape
+   * and values).
+   */
   public static void install(Map<Param, ? extends INDArray> masks) {
     checkNotNull(masks, "masks must not be null");
     for (Map.Entry<Param, ? extends INDArray> e : masks.entrySet()) {
@@ -36,7 +39,9 @@ public final class Masks {
     }
   }
 
-  /** A fresh, detached copy of the mask installed on {@code param}, or all ones when it is dense. */
+  /**
+   * A fresh, detached copy of the mask installed on {@code param}, or all ones when it is dense.
+   */
   public static INDArray current(Param param) {
     checkNotNull(param, "parameter must not be null");
     try (MemoryWorkspace ignored = Workspaces.outside()) {

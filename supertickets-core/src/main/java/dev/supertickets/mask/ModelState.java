@@ -12,14 +12,15 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A bit-exact copy of everything a scorer may disturb: every parameter's value, gradient and mask, and every
- * batch norm's running statistics. {@link #restore()} writes the copies back into the same arrays (in place), so
- * references held elsewhere (optimizer, EMA) stay valid.
+ * A bit-exact copy of everything a scorer may disturb: every parameter's value, gradient and mask,
+ * and every batch norm's running statistics. {@link #restore()} writes the copies back into the
+ * same arrays (in place), so references held elsewhere (optimizer, EMA) stay valid.
  *
- * <p>{@link #exposeEffectiveGradients()} is the documented way to obtain {@code ∂L/∂W_eff} for masked entries
- * too: {@link Param#accumulateGrad} multiplies the gradient by the mask, so every masked parameter temporarily
- * gets {@code value := mask ⊙ value} and {@code mask := 1}. The forward pass then sees the same {@code W_eff}
- * (bit for bit) while the accumulated gradient is no longer masked; {@link #restore()} undoes it.
+ * <p>{@link #exposeEffectiveGradients()} is the documented way to obtain {@code ∂L/∂W_eff} for
+ * masked entries too: {@link Param#accumulateGrad} multiplies the gradient by the mask, so every
+ * masked parameter temporarily gets {@code value := mask ⊙ value} and {@code mask := 1}. The
+ * forward pass then sees the same {@code W_eff} (bit for bit) while the accumulated gradient is no
+ * longer masked; {@link #restore()} undoes it.
  */
 final class ModelState {
   private final ImmutableList<Param> params;
@@ -41,7 +42,8 @@ final class ModelState {
         }
       }
       for (BatchNorm bn : norms) {
-        stats.put(bn, new INDArray[] {bn.runningMean().dup().detach(), bn.runningVar().dup().detach()});
+        stats.put(
+            bn, new INDArray[] {bn.runningMean().dup().detach(), bn.runningVar().dup().detach()});
       }
     }
   }
@@ -66,7 +68,10 @@ final class ModelState {
     return norms;
   }
 
-  /** Folds every mask into its value and sets the mask to ones, so that gradients are those of {@code W_eff}. */
+  /**
+   * Folds every mask into its value and sets the mask to ones, so that gradients are those of
+   * {@code W_eff}.
+   */
   void exposeEffectiveGradients() {
     for (Param p : params) {
       if (p.mask() != null) {

@@ -12,9 +12,10 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Random scores {@code z ~ N(0, 1)} i.i.d. per weight (the reference's {@code randn_like}). Tensor {@code i} of
- * the selection draws from stream {@code ("mask/random", i)} of a {@link RandomStreams} seeded with this
- * scorer's seed, or with the context's seed when none was given: the same seed gives the same scores.
+ * Random scores {@code z ~ N(0, 1)} i.i.d. per weight (the reference's {@code randn_like}). Tensor
+ * {@code i} of the selection draws from stream {@code ("mask/random", i)} of a {@link
+ * RandomStreams} seeded with this scorer's seed, or with the context's seed when none was given:
+ * the same seed gives the same scores.
  */
 public final class RandomScores implements Scorer {
   private final OptionalLong seed;
@@ -30,7 +31,8 @@ public final class RandomScores implements Scorer {
 
   @Override
   public ImmutableMap<Param, INDArray> scores(MaskContext context) {
-    ImmutableMap.Builder<Param, INDArray> out = ImmutableMap.builderWithExpectedSize(context.params().size());
+    ImmutableMap.Builder<Param, INDArray> out =
+        ImmutableMap.builderWithExpectedSize(context.params().size());
     RandomStreams streams = new RandomStreams(seed.orElse(context.seed()));
     try (MemoryWorkspace ignored = Workspaces.outside()) {
       for (int i = 0; i < context.params().size(); i++) {

@@ -18,30 +18,37 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Turns scores into masks with an exact prune count.
  *
- * <p><b>Counts.</b> A set of {@code n} weights at sparsity {@code s} loses exactly {@link #pruneCount}{@code (s, n)}
- * = {@code floor(s · n)}, where a double product within a relative 1e-9 below an integer counts as that integer
- * (so 0.29 of 100 weights prunes 29 although {@code 0.29 * 100} is 28.999999999999996, and {@code 3.0/7} of 7
- * prunes 3), and at most {@code n − 1} since {@code s < 1}. {@link Scope#GLOBAL} applies it to all selected
- * weights together, {@link Scope#PER_LAYER} to each tensor, {@link Scope#ERK} uses {@link Scope#quotas}.
+ * <p><b>Counts.</b> A set of {@code n} weights at sparsity {@code s} loses exactly {@link
+ * #pruneCount}{@code (s, n)} = {@code floor(s · n)}, where a double product within a relative 1e-9
+ * below an integer counts as that integer (so 0.29 of 100 weights prunes 29 although {@code 0.29 *
+ * 100} is 28.999999999999996, and {@code 3.0/7} of 7 prunes 3), and at most {@code n − 1} since
+ * {@code s < 1}. {@link Scope#GLOBAL} applies it to all selected weights together, {@link
+ * Scope#PER_LAYER} to each tensor, {@link Scope#ERK} uses {@link Scope#quotas}.
  *
- * <p><b>Order.</b> The lowest scores are pruned first; equal scores are broken by a fixed order, tensor index (the
- * position in the parameter list) and then the row-major flat index, so the same scores always give the same
- * masks and the masks are nested: a weight kept at a higher sparsity is kept at every lower one.
+ * <p><b>Order.</b> The lowest scores are pruned first; equal scores are broken by a fixed order,
+ * tensor index (the position in the parameter list) and then the row-major flat index, so the same
+ * scores always give the same masks and the masks are nested: a weight kept at a higher sparsity is
+ * kept at every lower one.
  *
- * <p><b>Reference ties.</b> The reference keeps {@code score > thr}, where {@code thr} is the {@code k}-th smallest
- * score, so every weight tied with the threshold is pruned and more than {@code k} weights may go. Pass
- * {@code referenceTies = true} to reproduce that; with {@code k = 0} nothing is pruned either way.
+ * <p><b>Reference ties.</b> The reference keeps {@code score > thr}, where {@code thr} is the
+ * {@code k}-th smallest score, so every weight tied with the threshold is pruned and more than
+ * {@code k} weights may go. Pass {@code referenceTies = true} to reproduce that; with {@code k = 0}
+ * nothing is pruned either way.
  */
 public final class Ranking {
   private Ranking() {}
 
   /** Checks that {@code sparsity} is a fraction in [0, 1). */
   static void checkSparsity(double sparsity) {
-    checkArgument(sparsity >= 0 && sparsity < 1,
-        "sparsity must be in [0, 1), got %s; pass the fraction of weights to prune, e.g. 0.9", sparsity);
+    checkArgument(
+        sparsity >= 0 && sparsity < 1,
+        "sparsity must be in [0, 1), got %s; pass the fraction of weights to prune, e.g. 0.9",
+        sparsity);
   }
 
-  /** {@code floor(sparsity · n)}, forgiving round-off just below an integer (see the class comment). */
+  /**
+   * {@code floor(sparsity · n)}, forgiving round-off just below an integer (see the class comment).
+   */
   public static long pruneCount(double sparsity, long n) {
     checkSparsity(sparsity);
     checkArgument(n >= 0, "weight count must not be negative, got %s", n);
@@ -50,9 +57,10 @@ public final class Ranking {
     }
     double product = sparsity * n;
     double nearest = Math.rint(product);
-    long k = nearest > product && nearest - product <= 1e-9 * Math.max(1, product)
-        ? (long) nearest
-        : (long) Math.floor(product);
+    long k =
+        nearest > product && nearest - product <= 1e-9 * Math.max(1, product)
+            ? (long) nearest
+            : (long) Math.floor(product);
     return Math.min(k, n - 1);
   }
 
@@ -63,16 +71,22 @@ public final class Ranking {
   }
 
   /**
-   * Masks that prune the lowest-scored weights of {@code params} at {@code sparsity} in {@code scope}.
+   * Masks that prune the lowest-scored weights of {@code params} at {@code sparsity} in {@code
+   * scope}.
    *
    * @param scores one array per parameter, with its shape and without NaN
-   * @param referenceTies prune every weight tied with the threshold, as the reference does (may prune more)
+   * @param referenceTies prune every weight tied with the threshold, as the reference does (may
+   *     prune more)
    * @return fresh, detached 0/1 masks in the parameters' data types, in the order of {@code params}
    */
-  public static ImmutableMap<Param, INDArray> select(List<Param> params, Map<Param, ? extends INDArray> scores,
-      double sparsity, Scope scope, boolean referenceTies) {
-        checkNotNull(params, "parameters must not be null");
-        checkNotNull(scores, "scores must not be null; pass one score array per parameter");
+  public static ImmutableMap<Param, INDArray> select(
+      List<Param> params,
+      Map<Param, ? extends INDArray> scores,
+      double sparsity,
+      Scope scope,
+      boolean referenceTies) {
+    checkNotNull(params, "parameters must not be null");
+    checkNotNull(scores, "scores must not be null; pass one score array per parameter");
     checkSparsity(sparsity);
     checkNotNull(scope, "scope must not be null; use Scope.GLOBAL");
     checkArgument(!params.isEmpty(), "need at least one parameter to prune");
@@ -116,8 +130,8 @@ public final class Ranking {
   }
 
   /**
-   * Which of {@code v} to prune: the {@code k} lowest by (value, index), or with {@code referenceTies} every
-   * value not above the {@code k}-th smallest.
+   * Which of {@code v} to prune: the {@code k} lowest by (value, index), or with {@code
+   * referenceTies} every value not above the {@code k}-th smallest.
    */
   static boolean[] pruneLowest(double[] v, long k, boolean referenceTies) {
     boolean[] out = new boolean[v.length];
@@ -145,25 +159,38 @@ public final class Ranking {
     return out;
   }
 
-  /** The scores of each parameter as row-major doubles, validated; {@code -0.0} becomes {@code 0.0}. */
+  /**
+   * The scores of each parameter as row-major doubles, validated; {@code -0.0} becomes {@code 0.0}.
+   */
   static double[][] gather(List<Param> params, Map<Param, ? extends INDArray> scores) {
     checkNotNull(scores, "scores must not be null");
-    checkArgument(scores.size() == params.size(),
-        "got scores for %s tensors but %s parameters are prunable; score every parameter of context.params()",
-        scores.size(), params.size());
+    checkArgument(
+        scores.size() == params.size(),
+        "got scores for %s tensors but %s parameters are prunable; score every parameter of"
+            + " context.params()",
+        scores.size(),
+        params.size());
     double[][] out = new double[params.size()][];
     for (int i = 0; i < params.size(); i++) {
       Param p = params.get(i);
       INDArray score = scores.get(p);
-      checkArgument(score != null, "no score for parameter %s; score every parameter of context.params()",
+      checkArgument(
+          score != null,
+          "no score for parameter %s; score every parameter of context.params()",
           p.name());
-      checkArgument(Arrays.equals(score.shape(), p.value().shape()),
+      checkArgument(
+          Arrays.equals(score.shape(), p.value().shape()),
           "score of %s has shape %s but the parameter has shape %s; return one score per weight",
-          p.name(), Arrays.toString(score.shape()), Arrays.toString(p.value().shape()));
+          p.name(),
+          Arrays.toString(score.shape()),
+          Arrays.toString(p.value().shape()));
       double[] v = toDoubles(score);
       for (int j = 0; j < v.length; j++) {
-        checkArgument(!Double.isNaN(v[j]),
-            "score of %s is NaN at flat index %s; check the scorer (overflow or 0/0)", p.name(), j);
+        checkArgument(
+            !Double.isNaN(v[j]),
+            "score of %s is NaN at flat index %s; check the scorer (overflow or 0/0)",
+            p.name(),
+            j);
         v[j] += 0.0; // -0.0 + 0.0 == +0.0, so zeros of either sign tie
       }
       out[i] = v;

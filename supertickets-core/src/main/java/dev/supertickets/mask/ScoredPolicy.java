@@ -12,15 +12,16 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A {@link MaskPolicy} that ranks a {@link Scorer}'s scores in a {@link Scope} with the exact counts of
- * {@link Ranking}; immutable, configured by copy-returning methods. Defaults: {@link Scope#GLOBAL}, exact ties,
- * one round.
+ * A {@link MaskPolicy} that ranks a {@link Scorer}'s scores in a {@link Scope} with the exact
+ * counts of {@link Ranking}; immutable, configured by copy-returning methods. Defaults: {@link
+ * Scope#GLOBAL}, exact ties, one round.
  *
- * <p>With {@code rounds(n)} for {@code n > 1} it prunes iteratively, as Synaptic-Flow's {@code prune_loop}: round
- * {@code r = 1..n} scores the model with the masks of round {@code r − 1} installed (the caller's masks before
- * round 1) and masks to the round's sparsity, {@code 1 − (1 − s)^{r/n}} ({@link Schedule#EXPONENTIAL}) or
- * {@code s · r/n} ({@link Schedule#LINEAR}); the last round uses {@code s} itself. The caller's masks are put
- * back afterwards; only the last round's masks are returned.
+ * <p>With {@code rounds(n)} for {@code n > 1} it prunes iteratively, as Synaptic-Flow's {@code
+ * prune_loop}: round {@code r = 1..n} scores the model with the masks of round {@code r − 1}
+ * installed (the caller's masks before round 1) and masks to the round's sparsity, {@code 1 − (1 −
+ * s)^{r/n}} ({@link Schedule#EXPONENTIAL}) or {@code s · r/n} ({@link Schedule#LINEAR}); the last
+ * round uses {@code s} itself. The caller's masks are put back afterwards; only the last round's
+ * masks are returned.
  */
 public final class ScoredPolicy implements MaskPolicy {
   /** How the sparsity grows over the rounds of an iterative policy. */
@@ -37,10 +38,12 @@ public final class ScoredPolicy implements MaskPolicy {
   private final int rounds;
   private final Schedule schedule;
 
-  private ScoredPolicy(Scorer scorer, Scope scope, boolean referenceTies, int rounds, Schedule schedule) {
+  private ScoredPolicy(
+      Scorer scorer, Scope scope, boolean referenceTies, int rounds, Schedule schedule) {
     this.scorer = checkNotNull(scorer, "scorer must not be null; see Scorers");
     this.scope = checkNotNull(scope, "scope must not be null; use Scope.GLOBAL");
-    checkArgument(rounds > 0, "rounds must be positive, got %s; use 1 for one-shot pruning", rounds);
+    checkArgument(
+        rounds > 0, "rounds must be positive, got %s; use 1 for one-shot pruning", rounds);
     this.referenceTies = referenceTies;
     this.rounds = rounds;
     this.schedule = checkNotNull(schedule, "schedule must not be null; use Schedule.EXPONENTIAL");
@@ -56,7 +59,10 @@ public final class ScoredPolicy implements MaskPolicy {
     return new ScoredPolicy(scorer, newScope, referenceTies, rounds, schedule);
   }
 
-  /** The same policy pruning every weight tied with the threshold, as the reference ({@link Ranking}). */
+  /**
+   * The same policy pruning every weight tied with the threshold, as the reference ({@link
+   * Ranking}).
+   */
   public ScoredPolicy referenceTies(boolean on) {
     return new ScoredPolicy(scorer, scope, on, rounds, schedule);
   }
@@ -96,7 +102,9 @@ public final class ScoredPolicy implements MaskPolicy {
     return schedule;
   }
 
-  /** The sparsity after round {@code round} (1-based) of {@code rounds} towards {@code sparsity}. */
+  /**
+   * The sparsity after round {@code round} (1-based) of {@code rounds} towards {@code sparsity}.
+   */
   public static double roundSparsity(double sparsity, int round, int rounds, Schedule schedule) {
     checkNotNull(schedule, "schedule must not be null; use Schedule.EXPONENTIAL");
     Ranking.checkSparsity(sparsity);
@@ -112,7 +120,8 @@ public final class ScoredPolicy implements MaskPolicy {
   public ImmutableMap<Param, INDArray> masks(MaskContext context, double sparsity) {
     Ranking.checkSparsity(sparsity);
     if (rounds == 1) {
-      return Ranking.select(context.params(), scorer.scores(context), sparsity, scope, referenceTies);
+      return Ranking.select(
+          context.params(), scorer.scores(context), sparsity, scope, referenceTies);
     }
     Map<Param, INDArray> saved = new IdentityHashMap<>();
     try (MemoryWorkspace ignored = Workspaces.outside()) {
@@ -144,7 +153,12 @@ public final class ScoredPolicy implements MaskPolicy {
 
   @Override
   public String toString() {
-    return "ScoredPolicy{" + scorer + ", " + scope + (referenceTies ? ", reference ties" : "")
-        + (rounds > 1 ? ", " + rounds + " rounds " + schedule : "") + "}";
+    return "ScoredPolicy{"
+        + scorer
+        + ", "
+        + scope
+        + (referenceTies ? ", reference ties" : "")
+        + (rounds > 1 ? ", " + rounds + " rounds " + schedule : "")
+        + "}";
   }
 }

@@ -3,7 +3,8 @@ package dev.supertickets.mask;
 import java.util.OptionalLong;
 
 /**
- * The shipped scorers, each with the reference's semantics by default (see each class for its options).
+ * The shipped scorers, each with the reference's semantics by default (see each class for its
+ * options).
  *
  * <table>
  *   <caption>Scores (higher = kept) and how masked weights are treated by default</caption>
@@ -43,7 +44,9 @@ public final class Scorers {
     return new Grasp(1, 200, 5e-3, BnStatistics.RUNNING, false);
   }
 
-  /** One SynFlow round, eval mode; see {@link MaskPolicies#synflow()} for the iterative algorithm. */
+  /**
+   * One SynFlow round, eval mode; see {@link MaskPolicies#synflow()} for the iterative algorithm.
+   */
   public static SynFlow synflow() {
     return new SynFlow(BnStatistics.RUNNING, false);
   }

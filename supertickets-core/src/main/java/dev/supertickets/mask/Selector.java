@@ -15,16 +15,18 @@ import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
 /**
- * Which parameters are prunable: an immutable, named predicate on {@link Param}s that can be combined with
- * {@link #and}, {@link #or}, {@link #except} and {@link #negate}.
+ * Which parameters are prunable: an immutable, named predicate on {@link Param}s that can be
+ * combined with {@link #and}, {@link #or}, {@link #except} and {@link #negate}.
  *
- * <p>The default, {@link #prunableWeights()}, selects conv and linear weights ({@link Param#isWeight()}) but not
- * the classifier, as the reference does: by convention the classifier is every parameter whose name starts with
- * {@value #CLASSIFIER_PREFIX}. Networks that name their classifier otherwise (e.g. {@code fc} in
- * {@link dev.supertickets.nn.Networks}) exclude it with {@code prunableWeights().except(namePrefix("fc"))}.
+ * <p>The default, {@link #prunableWeights()}, selects conv and linear weights ({@link
+ * Param#isWeight()}) but not the classifier, as the reference does: by convention the classifier is
+ * every parameter whose name starts with {@value #CLASSIFIER_PREFIX}. Networks that name their
+ * classifier otherwise (e.g. {@code fc} in {@link dev.supertickets.nn.Networks}) exclude it with
+ * {@code prunableWeights().except(namePrefix("fc"))}.
  *
- * <p>{@link #select} is strict where other libraries only warn: a selector that matches nothing is an
- * {@link IllegalArgumentException} that names the selector and lists some of the available parameter names.
+ * <p>{@link #select} is strict where other libraries only warn: a selector that matches nothing is
+ * an {@link IllegalArgumentException} that names the selector and lists some of the available
+ * parameter names.
  */
 public final class Selector {
   /** Name prefix that marks the classifier, which the default selector leaves dense. */
@@ -41,8 +43,8 @@ public final class Selector {
   }
 
   /**
-   * The default: conv and linear weights, excluding biases, batch-norm parameters and the classifier (names
-   * starting with {@value #CLASSIFIER_PREFIX}).
+   * The default: conv and linear weights, excluding biases, batch-norm parameters and the
+   * classifier (names starting with {@value #CLASSIFIER_PREFIX}).
    */
   public static Selector prunableWeights() {
     return weights().except(namePrefix(CLASSIFIER_PREFIX)).named("prunableWeights()");
@@ -81,8 +83,9 @@ public final class Selector {
   }
 
   /**
-   * Parameters whose whole name matches a glob: {@code *} matches any run of characters (dots included),
-   * {@code ?} exactly one character; everything else is literal. Example: {@code "block*.dw.weight"}.
+   * Parameters whose whole name matches a glob: {@code *} matches any run of characters (dots
+   * included), {@code ?} exactly one character; everything else is literal. Example: {@code
+   * "block*.dw.weight"}.
    */
   public static Selector nameGlob(String glob) {
     checkNotNull(glob, "name glob must not be null; pass e.g. \"block*.weight\"");
@@ -104,22 +107,29 @@ public final class Selector {
   /** Parameters whose whole name matches a Java regular expression. */
   public static Selector nameRegex(String regex) {
     checkNotNull(regex, "name regex must not be null");
-    checkArgument(!regex.isEmpty(), "name regex must not be empty; pass e.g. \"conv\\\\d+\\\\.weight\"");
+    checkArgument(
+        !regex.isEmpty(), "name regex must not be empty; pass e.g. \"conv\\\\d+\\\\.weight\"");
     Pattern pattern;
     try {
       pattern = Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
       throw new IllegalArgumentException(
-          "name regex \"" + regex + "\" is not a valid Java regular expression: " + e.getDescription(), e);
+          "name regex \""
+              + regex
+              + "\" is not a valid Java regular expression: "
+              + e.getDescription(),
+          e);
     }
     return new Selector("nameRegex(\"" + regex + "\")", p -> pattern.matcher(p.name()).matches());
   }
 
   /** Parameters accepted by a predicate; {@code description} names it in error messages. */
   public static Selector where(String description, Predicate<Param> predicate) {
-    checkNotNull(description, "selector description must not be null; it names the selector in messages");
+    checkNotNull(
+        description, "selector description must not be null; it names the selector in messages");
     checkNotNull(predicate, "selector predicate must not be null");
-    checkArgument(!description.isBlank(),
+    checkArgument(
+        !description.isBlank(),
         "selector description must not be blank; it names the selector in error messages");
     checkNotNull(predicate, "predicate of selector %s must not be null", description);
     return new Selector(description, predicate);
@@ -128,20 +138,22 @@ public final class Selector {
   /** Parameters matched by this selector and by {@code other}. */
   public Selector and(Selector other) {
     checkNotNull(other, "selector to combine must not be null");
-    return new Selector("(" + description + " and " + other.description + ")",
-        predicate.and(other.predicate));
+    return new Selector(
+        "(" + description + " and " + other.description + ")", predicate.and(other.predicate));
   }
 
   /** Parameters matched by this selector or by {@code other}. */
   public Selector or(Selector other) {
     checkNotNull(other, "selector to combine must not be null");
-    return new Selector("(" + description + " or " + other.description + ")", predicate.or(other.predicate));
+    return new Selector(
+        "(" + description + " or " + other.description + ")", predicate.or(other.predicate));
   }
 
   /** Parameters matched by this selector but not by {@code other}. */
   public Selector except(Selector other) {
     checkNotNull(other, "selector to exclude must not be null");
-    return new Selector(description + ".except(" + other.description + ")",
+    return new Selector(
+        description + ".except(" + other.description + ")",
         predicate.and(other.predicate.negate()));
   }
 
@@ -152,7 +164,8 @@ public final class Selector {
 
   /** The same selector under another description. */
   public Selector named(String newDescription) {
-    checkNotNull(newDescription, "selector description must not be null; it names the selector in messages");
+    checkNotNull(
+        newDescription, "selector description must not be null; it names the selector in messages");
     return where(newDescription, predicate);
   }
 
@@ -170,21 +183,29 @@ public final class Selector {
   /**
    * The matching parameters among {@code params}, in order.
    *
-   * @throws IllegalArgumentException if none matches; the message names this selector and lists some of the
-   *     available parameter names
+   * @throws IllegalArgumentException if none matches; the message names this selector and lists
+   *     some of the available parameter names
    */
   public ImmutableList<Param> select(List<Param> params) {
     checkNotNull(params, "parameter list must not be null");
-    ImmutableList<Param> out = params.stream().filter(predicate).collect(ImmutableList.toImmutableList());
+    ImmutableList<Param> out =
+        params.stream().filter(predicate).collect(ImmutableList.toImmutableList());
     if (out.isEmpty()) {
-      String available = params.stream().limit(NAMES_IN_ERRORS)
-          .map(p -> p.name() + " (" + p.kind() + ", " + Arrays.toString(p.value().shape()) + ")")
-          .collect(Collectors.joining(", "));
-      throw new IllegalArgumentException(String.format(
-          "selector %s matched none of the %s parameters; available: %s%s; check the name pattern or kind "
-              + "(the classifier, named %s*, is excluded by default)",
-          description, params.size(), params.isEmpty() ? "none" : available,
-          params.size() > NAMES_IN_ERRORS ? ", ..." : "", CLASSIFIER_PREFIX));
+      String available =
+          params.stream()
+              .limit(NAMES_IN_ERRORS)
+              .map(
+                  p -> p.name() + " (" + p.kind() + ", " + Arrays.toString(p.value().shape()) + ")")
+              .collect(Collectors.joining(", "));
+      throw new IllegalArgumentException(
+          String.format(
+              "selector %s matched none of the %s parameters; available: %s%s; check the name"
+                  + " pattern or kind (the classifier, named %s*, is excluded by default)",
+              description,
+              params.size(),
+              params.isEmpty() ? "none" : available,
+              params.size() > NAMES_IN_ERRORS ? ", ..." : "",
+              CLASSIFIER_PREFIX));
     }
     return out;
   }

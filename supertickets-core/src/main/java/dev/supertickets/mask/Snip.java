@@ -11,13 +11,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * SNIP connection sensitivity {@code |w ⊙ Σ_b ∂L_b/∂W_eff|}, the reference's {@code |∂L/∂mask|}, from
- * {@link Gradients#ofLoss}. Needs data in the context.
+ * SNIP connection sensitivity {@code |w ⊙ Σ_b ∂L_b/∂W_eff|}, the reference's {@code |∂L/∂mask|},
+ * from {@link Gradients#ofLoss}. Needs data in the context.
  *
- * <p>Defaults: 1 batch (the reference accumulates the first 101 batches of its loader without zeroing; pass
- * {@code batches(101)} for that), batch norm on running statistics (eval mode, as the reference), masked weights
- * scored too (their would-be sensitivity, as {@code ∂L/∂mask} gives). The reference divides by the sum of all
- * scores, which does not change the ranking and is left out.
+ * <p>Defaults: 1 batch (the reference accumulates the first 101 batches of its loader without
+ * zeroing; pass {@code batches(101)} for that), batch norm on running statistics (eval mode, as the
+ * reference), masked weights scored too (their would-be sensitivity, as {@code ∂L/∂mask} gives).
+ * The reference divides by the sum of all scores, which does not change the ranking and is left
+ * out.
  */
 public final class Snip implements Scorer {
   private final int batches;
@@ -25,7 +26,8 @@ public final class Snip implements Scorer {
   private final boolean includeMasked;
 
   Snip(int batches, BnStatistics statistics, boolean includeMasked) {
-    checkArgument(batches > 0, "snip batch count must be positive, got %s; the reference uses 101", batches);
+    checkArgument(
+        batches > 0, "snip batch count must be positive, got %s; the reference uses 101", batches);
     this.batches = batches;
     this.statistics = checkNotNull(statistics, "batch-norm statistics must not be null");
     this.includeMasked = includeMasked;

@@ -17,21 +17,24 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * One round of SynFlow (Tanaka et al. 2020), data-free: every parameter and every batch norm's running
- * statistics are replaced by their absolute values, the all-ones input {@code [1, H, W, C]} is fed forward,
- * {@code R = Σ f(1)} is back-propagated, and each weight scores {@code |w ⊙ ∂R/∂w|}. Afterwards every value,
- * sign, mask, gradient and statistic is restored exactly (from copies, not by multiplying signs back).
+ * One round of SynFlow (Tanaka et al. 2020), data-free: every parameter and every batch norm's
+ * running statistics are replaced by their absolute values, the all-ones input {@code [1, H, W, C]}
+ * is fed forward, {@code R = Σ f(1)} is back-propagated, and each weight scores {@code |w ⊙
+ * ∂R/∂w|}. Afterwards every value, sign, mask, gradient and statistic is restored exactly (from
+ * copies, not by multiplying signs back).
  *
- * <p>This is one scoring round. The real SynFlow prunes iteratively: {@link MaskPolicies#synflow()} runs 100
- * rounds with the exponential schedule (density {@code d^{r/100}} after round r) through
- * {@link ScoredPolicy#rounds(int)}; {@link MaskPolicies#synflowSingleShot()} is the reference's single round.
+ * <p>This is one scoring round. The real SynFlow prunes iteratively: {@link MaskPolicies#synflow()}
+ * runs 100 rounds with the exponential schedule (density {@code d^{r/100}} after round r) through
+ * {@link ScoredPolicy#rounds(int)}; {@link MaskPolicies#synflowSingleShot()} is the reference's
+ * single round.
  *
- * <p>Choices: batch norm uses its running statistics by default (eval mode, as the paper's code and the
- * reference); masked weights score 0 by default ({@code ∂R/∂w = mask ⊙ ∂R/∂W_eff}, as in the paper, so the
- * iterative rounds never revive a weight they pruned); {@code includeMasked(true)} scores them
- * {@code |w ⊙ ∂R/∂W_eff|} instead. The input shape is the context's {@link MaskContext#inputShape()}. The pass runs
- * in the parameters' precision (float32 for the shipped layers, like the reference); the paper recommends
- * float64 because {@code R} grows geometrically with depth, so a non-finite score is an error.
+ * <p>Choices: batch norm uses its running statistics by default (eval mode, as the paper's code and
+ * the reference); masked weights score 0 by default ({@code ∂R/∂w = mask ⊙ ∂R/∂W_eff}, as in the
+ * paper, so the iterative rounds never revive a weight they pruned); {@code includeMasked(true)}
+ * scores them {@code |w ⊙ ∂R/∂W_eff|} instead. The input shape is the context's {@link
+ * MaskContext#inputShape()}. The pass runs in the parameters' precision (float32 for the shipped
+ * layers, like the reference); the paper recommends float64 because {@code R} grows geometrically
+ * with depth, so a non-finite score is an error.
  */
 public final class SynFlow implements Scorer {
   private final BnStatistics statistics;
@@ -47,7 +50,10 @@ public final class SynFlow implements Scorer {
     return new SynFlow(s, includeMasked);
   }
 
-  /** Whether masked weights get their would-be score (false by default: they score 0, as in the paper). */
+  /**
+   * Whether masked weights get their would-be score (false by default: they score 0, as in the
+   * paper).
+   */
   public SynFlow includeMasked(boolean on) {
     return new SynFlow(statistics, on);
   }
@@ -64,8 +70,14 @@ public final class SynFlow implements Scorer {
 
   @Override
   public ImmutableMap<Param, INDArray> scores(MaskContext context) {
-    long[] shape = context.inputShape().orElseThrow(() -> new IllegalStateException(
-        "synflow needs the input shape; call MaskContext.Builder.inputShape(height, width, channels) or give data"));
+    long[] shape =
+        context
+            .inputShape()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "synflow needs the input shape; call MaskContext.Builder.inputShape(height,"
+                            + " width, channels) or give data"));
     Module model = context.model();
     Mode mode = statistics.mode();
     ModelState state = ModelState.capture(model);
@@ -98,10 +110,13 @@ public final class SynFlow implements Scorer {
         if (!includeMasked && p.mask() != null) {
           s.muli(p.mask());
         }
-        if (BooleanIndexing.or(s, Conditions.isInfinite()) || BooleanIndexing.or(s, Conditions.isNan())) {
-          throw new IllegalStateException(String.format(
-              "synflow scores of %s are not finite: R = sum f(1) overflowed %s in this model; give the context "
-                  + "a smaller inputShape or use another scorer", p.name(), type(s)));
+        if (BooleanIndexing.or(s, Conditions.isInfinite())
+            || BooleanIndexing.or(s, Conditions.isNan())) {
+          throw new IllegalStateException(
+              String.format(
+                  "synflow scores of %s are not finite: R = sum f(1) overflowed %s in this model;"
+                      + " give the context a smaller inputShape or use another scorer",
+                  p.name(), type(s)));
         }
         out.put(p, s);
       }

@@ -64,7 +64,10 @@ public final class Activation implements Module {
     return output;
   }
 
-  /** Keeps {@code y}, this layer's output computed elsewhere (a fused kernel), for backward; returns it. */
+  /**
+   * Keeps {@code y}, this layer's output computed elsewhere (a fused kernel), for backward; returns
+   * it.
+   */
   INDArray remember(INDArray y, Mode mode) {
     checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
     if (mode.cachesForBackward()) {

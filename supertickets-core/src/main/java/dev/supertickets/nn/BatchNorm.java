@@ -14,10 +14,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Batch normalisation over the channel (last) axis of NHWC activations, with PyTorch's conventions: running
- * statistics {@code r = (1-m) r + m batch} with the unbiased batch variance, and a cumulative average in
- * {@link Mode#CALIBRATE}. Statistics and the backward pass are GEMVs on the {@code [N*H*W, C]} view, because
- * libnd4j's {@code batchnorm_bp} and reductions along non-last axes are many times slower on CPU.
+ * Batch normalisation over the channel (last) axis of NHWC activations, with PyTorch's conventions:
+ * running statistics {@code r = (1-m) r + m batch} with the unbiased batch variance, and a
+ * cumulative average in {@link Mode#CALIBRATE}. Statistics and the backward pass are GEMVs on the
+ * {@code [N*H*W, C]} view, because libnd4j's {@code batchnorm_bp} and reductions along non-last
+ * axes are many times slower on CPU.
  */
 public final class BatchNorm implements Module {
   private int channels;
@@ -39,8 +40,8 @@ public final class BatchNorm implements Module {
   private INDArray frozenScale;
 
   /**
-   * Batch norm over {@code channels} channels; {@code momentum} in (0, 1] weighs each batch in the running statistics
-   * (PyTorch's convention), {@code eps} is added to the variance.
+   * Batch norm over {@code channels} channels; {@code momentum} in (0, 1] weighs each batch in the
+   * running statistics (PyTorch's convention), {@code eps} is added to the variance.
    */
   public BatchNorm(String name, int channels, double momentum, double eps, DataType type) {
     checkNotNull(name, "batch-norm name must not be null; parameters are named after it");
@@ -62,7 +63,9 @@ public final class BatchNorm implements Module {
     this(name, channels, 0.01, 1e-3, DataType.FLOAT);
   }
 
-  /** The per-channel scale, shape {@code [1, C]}; the search cuts channels whose |gamma| is small. */
+  /**
+   * The per-channel scale, shape {@code [1, C]}; the search cuts channels whose |gamma| is small.
+   */
   public Param gamma() {
     return gamma;
   }
@@ -93,14 +96,20 @@ public final class BatchNorm implements Module {
     this.runningVar = var.detach();
   }
 
-  /** Starts a BN re-calibration: the next {@link Mode#CALIBRATE} passes average their statistics cumulatively. */
+  /**
+   * Starts a BN re-calibration: the next {@link Mode#CALIBRATE} passes average their statistics
+   * cumulatively.
+   */
   public void resetRunningStats() {
     runningMean.assign(0);
     runningVar.assign(1);
     calibrationBatches = 0;
   }
 
-  /** Keeps only channels {@code keep} (scale, shift and running statistics). Returns the parameter cuts made. */
+  /**
+   * Keeps only channels {@code keep} (scale, shift and running statistics). Returns the parameter
+   * cuts made.
+   */
   public List<ChannelCut> keep(int[] keep) {
     runningMean = ChannelCut.take(runningMean, 1, keep);
     runningVar = ChannelCut.take(runningVar, 1, keep);
@@ -119,8 +128,9 @@ public final class BatchNorm implements Module {
   }
 
   /**
-   * Batch norm then {@code act} in one pass over the tensor where the fused kernels apply (float), else one after
-   * the other; {@code act} keeps its output for its own backward, as if it had run alone.
+   * Batch norm then {@code act} in one pass over the tensor where the fused kernels apply (float),
+   * else one after the other; {@code act} keeps its output for its own backward, as if it had run
+   * alone.
    */
   INDArray forwardThen(INDArray x, Mode mode, Activation act) {
     checkNotNull(act, "activation must not be null");
@@ -130,16 +140,22 @@ public final class BatchNorm implements Module {
   private INDArray forward(INDArray x, Mode mode, Activation.Kind clamp) {
     checkNotNull(x, "input must not be null");
     checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
-    checkArgument(x.size(x.rank() - 1) == channels,
-        "%s expects %s channels in the last axis, got shape %s", gamma.name(), channels,
+    checkArgument(
+        x.size(x.rank() - 1) == channels,
+        "%s expects %s channels in the last axis, got shape %s",
+        gamma.name(),
+        channels,
         java.util.Arrays.toString(x.shape()));
     if (mode.cachesForBackward()) {
-      clearCache(); // what a TRAIN pass keeps must not survive into a FROZEN backward, and the other way round
+      clearCache(); // what a TRAIN pass keeps must not survive into a FROZEN backward, and the
+      // other way round
     }
     INDArray x2 = Tensors.rows(x);
     long m = x2.size(0);
     INDArray y;
-    if (mode == Mode.EVAL && ChannelKernels.applies(x2) && runningVar.dataType() == DataType.FLOAT) {
+    if (mode == Mode.EVAL
+        && ChannelKernels.applies(x2)
+        && runningVar.dataType() == DataType.FLOAT) {
       return evalForwardFloat(x, x2, clamp);
     }
     if (mode == Mode.EVAL || mode == Mode.FROZEN) {
@@ -168,7 +184,10 @@ public final class BatchNorm implements Module {
       INDArray xh = xcD.muli(invD).castTo(t);
       y = xh.mul(gamma.value()).addi(beta.value());
       if (dev.supertickets.tensor.Kernels.java()) {
-        updateRunningStats(Tensors.contiguous(mean).data().asDouble(), Tensors.contiguous(var).data().asDouble(), m,
+        updateRunningStats(
+            Tensors.contiguous(mean).data().asDouble(),
+            Tensors.contiguous(var).data().asDouble(),
+            m,
             mode);
       } else {
         updateRunningStats(mean, var, m, mode);
@@ -182,8 +201,8 @@ public final class BatchNorm implements Module {
     return clamp == null ? y : Activation.apply(clamp, y);
   }
 
-  // per-channel scale and shift from the running statistics, in Java: at small batches the five ND4J ops this
-  // replaces cost more than the pass over the tensor
+  // per-channel scale and shift from the running statistics, in Java: at small batches the five
+  // ND4J ops this replaces cost more than the pass over the tensor
   private INDArray evalForwardFloat(INDArray x, INDArray x2, Activation.Kind clamp) {
     float[] mean = runningMean.data().asFloat();
     float[] var = runningVar.data().asFloat();
@@ -194,8 +213,11 @@ public final class BatchNorm implements Module {
     return normalize(x, x2, mean, inv, clamp);
   }
 
-  /** {@code gamma (x - mean) inv + beta} per channel, then {@code clamp} if not null, as one pass. */
-  private INDArray normalize(INDArray x, INDArray x2, float[] mean, float[] inv, Activation.Kind clamp) {
+  /**
+   * {@code gamma (x - mean) inv + beta} per channel, then {@code clamp} if not null, as one pass.
+   */
+  private INDArray normalize(
+      INDArray x, INDArray x2, float[] mean, float[] inv, Activation.Kind clamp) {
     float[] g = gamma.value().data().asFloat();
     float[] b = beta.value().data().asFloat();
     float[] scale = new float[channels];
@@ -207,7 +229,8 @@ public final class BatchNorm implements Module {
     return ChannelKernels.affine(x2, channels, scale, shift, clamp).reshape('c', x.shape());
   }
 
-  private INDArray trainForwardFloat(INDArray x, INDArray x2, long m, Mode mode, Activation.Kind clamp) {
+  private INDArray trainForwardFloat(
+      INDArray x, INDArray x2, long m, Mode mode, Activation.Kind clamp) {
     float[] mean = new float[channels];
     double[] s = ChannelKernels.sums(x2, channels, null)[0];
     for (int c = 0; c < channels; c++) {
@@ -230,9 +253,10 @@ public final class BatchNorm implements Module {
   }
 
   /**
-   * PyTorch's update with the unbiased variance; a cumulative average while calibrating. In Java on the running
-   * statistics' values: the nine ND4J calls it replaced cost more than the arithmetic, for every batch norm of every
-   * step. Float buffers are written in place; other types through one assign each.
+   * PyTorch's update with the unbiased variance; a cumulative average while calibrating. In Java on
+   * the running statistics' values: the nine ND4J calls it replaced cost more than the arithmetic,
+   * for every batch norm of every step. Float buffers are written in place; other types through one
+   * assign each.
    */
   private void updateRunningStats(double[] mean, double[] var, long m, Mode mode) {
     double unbias = m > 1 ? (double) m / (m - 1) : 1;
@@ -251,8 +275,12 @@ public final class BatchNorm implements Module {
   private void updateRunningStats(INDArray mean, INDArray var, long m, Mode mode) {
     double unbias = m > 1 ? (double) m / (m - 1) : 1;
     double f = mode == Mode.CALIBRATE ? 1.0 / ++calibrationBatches : momentum;
-    runningMean.muli(1 - f).addi(mean.reshape(runningMean.shape()).castTo(runningMean.dataType()).mul(f));
-    runningVar.muli(1 - f).addi(var.reshape(runningVar.shape()).castTo(runningVar.dataType()).mul(f * unbias));
+    runningMean
+        .muli(1 - f)
+        .addi(mean.reshape(runningMean.shape()).castTo(runningMean.dataType()).mul(f));
+    runningVar
+        .muli(1 - f)
+        .addi(var.reshape(runningVar.shape()).castTo(runningVar.dataType()).mul(f * unbias));
   }
 
   private static void store(INDArray target, double[] v) {
@@ -275,8 +303,9 @@ public final class BatchNorm implements Module {
   }
 
   /**
-   * The backward of {@code act} then of this layer, after a {@link #forwardThen} with the same activation: one fused
-   * pass where the kernels apply (the activation's derivative gates the gradient inside it), else one after the other.
+   * The backward of {@code act} then of this layer, after a {@link #forwardThen} with the same
+   * activation: one fused pass where the kernels apply (the activation's derivative gates the
+   * gradient inside it), else one after the other.
    */
   INDArray backwardThen(Activation act, INDArray gradOut) {
     checkNotNull(act, "activation must not be null");
@@ -301,9 +330,11 @@ public final class BatchNorm implements Module {
     checkState(xhat != null, "backward called before a training forward pass on %s", gamma.name());
     INDArray g2 = Tensors.rows(gradOut);
     long m = g2.size(0);
-    INDArray gd = g2.castTo(DataType.DOUBLE); // sums in double, as the fused float kernels take them
+    INDArray gd =
+        g2.castTo(DataType.DOUBLE); // sums in double, as the fused float kernels take them
     INDArray dbeta = Tensors.columnSums(gd).castTo(g2.dataType());
-    INDArray dgamma = Tensors.columnSums(gd.mul(xhat.castTo(DataType.DOUBLE))).castTo(g2.dataType());
+    INDArray dgamma =
+        Tensors.columnSums(gd.mul(xhat.castTo(DataType.DOUBLE))).castTo(g2.dataType());
     gamma.accumulateGrad(dgamma);
     beta.accumulateGrad(dbeta);
     // dx = gamma * invStd / m * (m * dy - dbeta - xhat * dgamma)
@@ -336,12 +367,14 @@ public final class BatchNorm implements Module {
     }
     gamma.accumulateGrad(dgamma);
     beta.accumulateGrad(dbeta);
-    return ChannelKernels.affine2(g2, input, channels, a, b, d, y2, gate).reshape('c', gradOut.shape());
+    return ChannelKernels.affine2(g2, input, channels, a, b, d, y2, gate)
+        .reshape('c', gradOut.shape());
   }
 
   @Override
   public String describe(InferenceGraph graph, String x) {
-    return graph.batchNorm(gamma.name(), x, gamma.value(), beta.value(), runningMean, runningVar, eps);
+    return graph.batchNorm(
+        gamma.name(), x, gamma.value(), beta.value(), runningMean, runningVar, eps);
   }
 
   @Override

@@ -9,9 +9,9 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * One physical channel cut: parameter {@code param} keeps only the entries {@code keep} along {@code axis}. The same
- * cut must be applied to everything shaped like the parameter (optimizer state, EMA shadows), so layers report
- * their cuts instead of hiding them.
+ * One physical channel cut: parameter {@code param} keeps only the entries {@code keep} along
+ * {@code axis}. The same cut must be applied to everything shaped like the parameter (optimizer
+ * state, EMA shadows), so layers report their cuts instead of hiding them.
  */
 public record ChannelCut(Param param, int axis, int[] keep) {
   /** Copies {@code keep}, the kept indices along {@code axis} in increasing order. */
@@ -20,7 +20,10 @@ public record ChannelCut(Param param, int axis, int[] keep) {
     keep = checkNotNull(keep, "kept indices must not be null").clone();
   }
 
-  /** The slice of {@code a} (shaped like the parameter before the cut) that survives the cut, detached. */
+  /**
+   * The slice of {@code a} (shaped like the parameter before the cut) that survives the cut,
+   * detached.
+   */
   public INDArray apply(INDArray a) {
     return take(a, axis, keep);
   }
@@ -45,7 +48,10 @@ public record ChannelCut(Param param, int axis, int[] keep) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ChannelCut c && c.param == param && c.axis == axis && Arrays.equals(c.keep, keep);
+    return o instanceof ChannelCut c
+        && c.param == param
+        && c.axis == axis
+        && Arrays.equals(c.keep, keep);
   }
 
   @Override

@@ -31,8 +31,14 @@ public final class Concat {
     INDArray[] out = new INDArray[widths.length];
     long start = 0;
     for (int i = 0; i < widths.length; i++) {
-      out[i] = gradOut.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-          NDArrayIndex.interval(start, start + widths[i])).dup('c');
+      out[i] =
+          gradOut
+              .get(
+                  NDArrayIndex.all(),
+                  NDArrayIndex.all(),
+                  NDArrayIndex.all(),
+                  NDArrayIndex.interval(start, start + widths[i]))
+              .dup('c');
       start += widths[i];
     }
     return out;

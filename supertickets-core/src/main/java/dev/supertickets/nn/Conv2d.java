@@ -17,14 +17,15 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * 2-D convolution on NHWC activations with a maskable weight of shape {@code [kH, kW, cIn/groups, cOut]}.
+ * 2-D convolution on NHWC activations with a maskable weight of shape {@code [kH, kW, cIn/groups,
+ * cOut]}.
  *
- * <p>Routes by shape, because the routes differ several-fold in speed on CPU: a 1x1 convolution is one GEMM on the
- * {@code [N*H*W, C]} view (the mask multiplies the small weight matrix first), or in eval mode, for a weight at
- * least {@link SparsePath#THRESHOLD} zeros where it is estimated faster, a {@link SparseMatmul}; a depthwise
- * convolution uses libnd4j's depthwise op; other grouped convolutions run group by group; the rest uses libnd4j's
- * conv2d op.
- * Initialisation follows the reference (mnas): N(0, 2/fan_out), fan_out = k*k*cOut/groups.
+ * <p>Routes by shape, because the routes differ several-fold in speed on CPU: a 1x1 convolution is
+ * one GEMM on the {@code [N*H*W, C]} view (the mask multiplies the small weight matrix first), or
+ * in eval mode, for a weight at least {@link SparsePath#THRESHOLD} zeros where it is estimated
+ * faster, a {@link SparseMatmul}; a depthwise convolution uses libnd4j's depthwise op; other
+ * grouped convolutions run group by group; the rest uses libnd4j's conv2d op. Initialisation
+ * follows the reference (mnas): N(0, 2/fan_out), fan_out = k*k*cOut/groups.
  */
 public final class Conv2d implements Module {
   private int cin;
@@ -33,8 +34,8 @@ public final class Conv2d implements Module {
   private final int stride;
   private final int padding;
   private int groups;
-  // kept apart from the group count: a depthwise convolution cut to one channel has one group, yet must stay on the
-  // depthwise route (the dense conv2d_bp route took 10 times as long for it)
+  // kept apart from the group count: a depthwise convolution cut to one channel has one group, yet
+  // must stay on the depthwise route (the dense conv2d_bp route took 10 times as long for it)
   private final boolean depthwise;
   private final Param weight;
   private final Param bias;
@@ -54,9 +55,13 @@ public final class Conv2d implements Module {
     this.groups = b.groups;
     this.depthwise = b.groups == b.cin && b.cin == b.cout && (b.groups > 1 || b.depthwise);
     double std = Math.sqrt(2.0 / ((double) kernel * kernel * cout / groups));
-    this.weight = new Param(b.name + ".weight", Param.Kind.CONV_WEIGHT,
-        Tensors.gaussian(b.rng, std, b.type, kernel, kernel, cin / groups, cout));
-    this.bias = b.bias ? new Param(b.name + ".bias", Param.Kind.BIAS, Nd4j.zeros(b.type, 1, cout)) : null;
+    this.weight =
+        new Param(
+            b.name + ".weight",
+            Param.Kind.CONV_WEIGHT,
+            Tensors.gaussian(b.rng, std, b.type, kernel, kernel, cin / groups, cout));
+    this.bias =
+        b.bias ? new Param(b.name + ".bias", Param.Kind.BIAS, Nd4j.zeros(b.type, 1, cout)) : null;
   }
 
   /** Starts a convolution from {@code cin} to {@code cout} channels with a square kernel. */
@@ -100,8 +105,9 @@ public final class Conv2d implements Module {
   }
 
   /**
-   * Whether every channel has its own filter: built with {@link Builder#depthwise()} or with groups equal to both
-   * channel counts, more than one; a depthwise convolution stays one when cuts leave it a single channel.
+   * Whether every channel has its own filter: built with {@link Builder#depthwise()} or with groups
+   * equal to both channel counts, more than one; a depthwise convolution stays one when cuts leave
+   * it a single channel.
    */
   public boolean isDepthwise() {
     return depthwise;
@@ -113,12 +119,15 @@ public final class Conv2d implements Module {
   }
 
   /**
-   * Keeps only output channels {@code keep} (for a depthwise convolution, input and output channels together).
-   * Returns the parameter cuts made.
+   * Keeps only output channels {@code keep} (for a depthwise convolution, input and output channels
+   * together). Returns the parameter cuts made.
    */
   public List<ChannelCut> keepOutputs(int[] keep) {
-    checkArgument(groups == 1 || isDepthwise(), "only dense or depthwise convolutions can be cut, %s has %s groups",
-        weight.name(), groups);
+    checkArgument(
+        groups == 1 || isDepthwise(),
+        "only dense or depthwise convolutions can be cut, %s has %s groups",
+        weight.name(),
+        groups);
     boolean dw = isDepthwise();
     ImmutableList.Builder<ChannelCut> cuts = ImmutableList.builder();
     cuts.add(weight.cut(3, keep));
@@ -133,9 +142,16 @@ public final class Conv2d implements Module {
     return cuts.build();
   }
 
-  /** Keeps only input channels {@code keep} of a dense (groups = 1) convolution. Returns the cuts made. */
+  /**
+   * Keeps only input channels {@code keep} of a dense (groups = 1) convolution. Returns the cuts
+   * made.
+   */
   public List<ChannelCut> keepInputs(int[] keep) {
-    checkArgument(groups == 1, "only a dense convolution's inputs can be cut, %s has %s groups", weight.name(), groups);
+    checkArgument(
+        groups == 1,
+        "only a dense convolution's inputs can be cut, %s has %s groups",
+        weight.name(),
+        groups);
     cin = keep.length;
     return ImmutableList.of(weight.cut(2, keep));
   }
@@ -145,7 +161,10 @@ public final class Conv2d implements Module {
     return lastOutPixels;
   }
 
-  /** Multiply-accumulates per image of the last forward pass: {@code H_out·W_out·k²·cIn·cOut/groups}. */
+  /**
+   * Multiply-accumulates per image of the last forward pass: {@code
+   * H_out·W_out·k²·cIn·cOut/groups}.
+   */
   public long macs() {
     return lastOutPixels * weight.size();
   }
@@ -155,7 +174,9 @@ public final class Conv2d implements Module {
     return lastOutPixels * weight.activeCount();
   }
 
-  /** The layer's sparse path: {@link SparsePath#lastSparse()} tells whether the last pass took it. */
+  /**
+   * The layer's sparse path: {@link SparsePath#lastSparse()} tells whether the last pass took it.
+   */
   public SparsePath sparsePath() {
     return sparse;
   }
@@ -169,8 +190,11 @@ public final class Conv2d implements Module {
   public INDArray forward(INDArray x, Mode mode) {
     checkNotNull(x, "input must not be null");
     checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
-    checkArgument(x.rank() == 4 && x.size(3) == cin,
-        "%s expects NHWC input with %s channels, got shape %s", weight.name(), cin,
+    checkArgument(
+        x.rank() == 4 && x.size(3) == cin,
+        "%s expects NHWC input with %s channels, got shape %s",
+        weight.name(),
+        cin,
         java.util.Arrays.toString(x.shape()));
     if (mode.cachesForBackward()) {
       input = x;
@@ -189,15 +213,19 @@ public final class Conv2d implements Module {
       }
       y = pointwise(x, d);
     } else if (isDepthwise()) {
-      y = exec("depthwise_conv2d", new INDArray[] {x, w.reshape('c', kernel, kernel, cin, 1)},
-          outShape(x, cout));
+      y =
+          exec(
+              "depthwise_conv2d",
+              new INDArray[] {x, w.reshape('c', kernel, kernel, cin, 1)},
+              outShape(x, cout));
     } else if (groups == 1) {
       y = exec("conv2d", new INDArray[] {x, w}, outShape(x, cout));
     } else {
       y = perGroup(x, w, null);
     }
     if (bias != null) {
-      Tensors.rows(y).addiRowVector(bias.value()); // on the 2-D view: rank-4 row ops broadcast along axis 1
+      Tensors.rows(y)
+          .addiRowVector(bias.value()); // on the 2-D view: rank-4 row ops broadcast along axis 1
     }
     return y;
   }
@@ -205,7 +233,8 @@ public final class Conv2d implements Module {
   @Override
   public INDArray backward(INDArray gradOut) {
     checkNotNull(gradOut, "output gradient must not be null");
-    checkState(input != null, "backward called before a training forward pass on %s", weight.name());
+    checkState(
+        input != null, "backward called before a training forward pass on %s", weight.name());
     INDArray x = input;
     INDArray w = weight.effective();
     if (bias != null) {
@@ -217,10 +246,13 @@ public final class Conv2d implements Module {
     } else if (isGroupedPointwise() && Kernels.java()) {
       dx = pointwiseBackward(x, dense, gradOut, true);
     } else if (isDepthwise() && !Kernels.java()) {
-      // libnd4j's own backward pass: slower on the CPU than the Java kernel, but no host copies on a device
+      // libnd4j's own backward pass: slower on the CPU than the Java kernel, but no host copies on
+      // a device
       INDArray dw = Nd4j.createUninitialized(w.dataType(), kernel, kernel, cin, 1);
       dx = Nd4j.createUninitialized(x.dataType(), x.shape());
-      execBp("depthwise_conv2d_bp", new INDArray[] {x, w.reshape('c', kernel, kernel, cin, 1), gradOut},
+      execBp(
+          "depthwise_conv2d_bp",
+          new INDArray[] {x, w.reshape('c', kernel, kernel, cin, 1), gradOut},
           new INDArray[] {dx, dw});
       weight.accumulateGrad(dw.reshape('c', w.shape()));
     } else if (isDepthwise()) {
@@ -241,7 +273,13 @@ public final class Conv2d implements Module {
 
   @Override
   public String describe(InferenceGraph graph, String x) {
-    return graph.conv(weight.name(), x, weight.effective(), bias == null ? null : bias.value(), stride, padding,
+    return graph.conv(
+        weight.name(),
+        x,
+        weight.effective(),
+        bias == null ? null : bias.value(),
+        stride,
+        padding,
         groups);
   }
 
@@ -251,14 +289,20 @@ public final class Conv2d implements Module {
     dense = null;
   }
 
-  /** 1x1 convolution (any stride) as one GEMM of the [N*H*W, C] view of the (subsampled) input by w2 [cin, cout]. */
+  /**
+   * 1x1 convolution (any stride) as one GEMM of the [N*H*W, C] view of the (subsampled) input by w2
+   * [cin, cout].
+   */
   private INDArray pointwise(INDArray x, INDArray w2) {
     INDArray xs = subsample(x);
     INDArray y = Tensors.matmul(Tensors.rows(xs), w2, false, false);
     return y.reshape('c', xs.size(0), xs.size(1), xs.size(2), cout);
   }
 
-  /** The pointwise product through the sparse kernel (eval mode, a sparse weight: see {@link SparsePath}). */
+  /**
+   * The pointwise product through the sparse kernel (eval mode, a sparse weight: see {@link
+   * SparsePath}).
+   */
   private INDArray sparsePointwise(INDArray x, SparseMatmul s) {
     INDArray xs = subsample(x);
     return s.multiply(Tensors.rows(xs)).reshape('c', xs.size(0), xs.size(1), xs.size(2), cout);
@@ -269,8 +313,8 @@ public final class Conv2d implements Module {
     INDArray g2 = Tensors.rows(gradOut);
     INDArray dw = Tensors.matmul(Tensors.rows(xs), g2, true, false);
     weight.accumulateGrad(grouped ? diagonalBlocks(dw) : dw.reshape('c', 1, 1, cin, cout));
-    INDArray dxs = Tensors.matmul(g2, w2, false, true)
-        .reshape('c', xs.size(0), xs.size(1), xs.size(2), cin);
+    INDArray dxs =
+        Tensors.matmul(g2, w2, false, true).reshape('c', xs.size(0), xs.size(1), xs.size(2), cin);
     if (stride == 1) {
       return dxs;
     }
@@ -279,15 +323,18 @@ public final class Conv2d implements Module {
     return dx;
   }
 
-  /** A grouped 1x1 convolution that is not depthwise: run as one dense GEMM on a block-diagonal matrix. */
+  /**
+   * A grouped 1x1 convolution that is not depthwise: run as one dense GEMM on a block-diagonal
+   * matrix.
+   */
   private boolean isGroupedPointwise() {
     return kernel == 1 && padding == 0 && groups > 1 && !isDepthwise();
   }
 
   /**
-   * The dense {@code [cin, cout]} matrix of a grouped 1x1 weight {@code [1, 1, cin/g, cout]}: one GEMM over it
-   * does g times the useful work yet beats g small convolutions plus their slicing copies (gcd groups in the
-   * searchable block's residual are small, e.g. 12 of 1x2).
+   * The dense {@code [cin, cout]} matrix of a grouped 1x1 weight {@code [1, 1, cin/g, cout]}: one
+   * GEMM over it does g times the useful work yet beats g small convolutions plus their slicing
+   * copies (gcd groups in the searchable block's residual are small, e.g. 12 of 1x2).
    */
   private INDArray blockDiagonal(INDArray w) {
     int gi = cin / groups;
@@ -302,7 +349,10 @@ public final class Conv2d implements Module {
     return Nd4j.create(dense, new long[] {cin, cout}, 'c').castTo(w.dataType());
   }
 
-  /** The inverse of {@link #blockDiagonal}: the weight-shaped blocks of a dense {@code [cin, cout]} gradient. */
+  /**
+   * The inverse of {@link #blockDiagonal}: the weight-shaped blocks of a dense {@code [cin, cout]}
+   * gradient.
+   */
   private INDArray diagonalBlocks(INDArray dense) {
     int gi = cin / groups;
     int go = cout / groups;
@@ -320,17 +370,20 @@ public final class Conv2d implements Module {
     if (stride == 1) {
       return x;
     }
-    return x.get(NDArrayIndex.all(), every(x.size(1)), every(x.size(2)), NDArrayIndex.all()).dup('c');
+    return x.get(NDArrayIndex.all(), every(x.size(1)), every(x.size(2)), NDArrayIndex.all())
+        .dup('c');
   }
 
-  /** Every stride-th index of an axis; ND4J refuses a strided interval over an axis of one element. */
+  /**
+   * Every stride-th index of an axis; ND4J refuses a strided interval over an axis of one element.
+   */
   private INDArrayIndex every(long size) {
     return size == 1 ? NDArrayIndex.all() : NDArrayIndex.interval(0, stride, size);
   }
 
   /**
-   * Grouped convolution, one group at a time. Forward when {@code grads} is null; otherwise backward with
-   * {@code grads = {gradOut, dx}}, writing dx and accumulating the weight gradient.
+   * Grouped convolution, one group at a time. Forward when {@code grads} is null; otherwise
+   * backward with {@code grads = {gradOut, dx}}, writing dx and accumulating the weight gradient.
    */
   private INDArray perGroup(INDArray x, INDArray w, INDArray[] grads) {
     int gi = cin / groups;
@@ -338,24 +391,53 @@ public final class Conv2d implements Module {
     INDArray y = grads == null ? Nd4j.createUninitialized(x.dataType(), outShape(x, cout)) : null;
     INDArray dw = grads == null ? null : Nd4j.createUninitialized(w.dataType(), w.shape());
     for (int g = 0; g < groups; g++) {
-      INDArray xg = x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-          NDArrayIndex.interval(g * gi, (g + 1) * gi)).dup('c');
-      INDArray wg = w.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-          NDArrayIndex.interval(g * go, (g + 1) * go)).dup('c');
+      INDArray xg =
+          x.get(
+                  NDArrayIndex.all(),
+                  NDArrayIndex.all(),
+                  NDArrayIndex.all(),
+                  NDArrayIndex.interval(g * gi, (g + 1) * gi))
+              .dup('c');
+      INDArray wg =
+          w.get(
+                  NDArrayIndex.all(),
+                  NDArrayIndex.all(),
+                  NDArrayIndex.all(),
+                  NDArrayIndex.interval(g * go, (g + 1) * go))
+              .dup('c');
       if (grads == null) {
         INDArray yg = exec("conv2d", new INDArray[] {xg, wg}, outShape(xg, go));
-        y.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-            NDArrayIndex.interval(g * go, (g + 1) * go)).assign(yg);
+        y.get(
+                NDArrayIndex.all(),
+                NDArrayIndex.all(),
+                NDArrayIndex.all(),
+                NDArrayIndex.interval(g * go, (g + 1) * go))
+            .assign(yg);
       } else {
-        INDArray gog = grads[0].get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-            NDArrayIndex.interval(g * go, (g + 1) * go)).dup('c');
+        INDArray gog =
+            grads[0]
+                .get(
+                    NDArrayIndex.all(),
+                    NDArrayIndex.all(),
+                    NDArrayIndex.all(),
+                    NDArrayIndex.interval(g * go, (g + 1) * go))
+                .dup('c');
         INDArray dxg = Nd4j.createUninitialized(xg.dataType(), xg.shape());
         INDArray dwg = Nd4j.createUninitialized(wg.dataType(), wg.shape());
         execBp("conv2d_bp", new INDArray[] {xg, wg, gog}, new INDArray[] {dxg, dwg});
-        grads[1].get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-            NDArrayIndex.interval(g * gi, (g + 1) * gi)).assign(dxg);
-        dw.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
-            NDArrayIndex.interval(g * go, (g + 1) * go)).assign(dwg);
+        grads[1]
+            .get(
+                NDArrayIndex.all(),
+                NDArrayIndex.all(),
+                NDArrayIndex.all(),
+                NDArrayIndex.interval(g * gi, (g + 1) * gi))
+            .assign(dxg);
+        dw.get(
+                NDArrayIndex.all(),
+                NDArrayIndex.all(),
+                NDArrayIndex.all(),
+                NDArrayIndex.interval(g * go, (g + 1) * go))
+            .assign(dwg);
       }
     }
     if (grads != null) {
@@ -369,18 +451,29 @@ public final class Conv2d implements Module {
   }
 
   private int[] iArgs() {
-    // kH, kW, sH, sW, pH, pW, dH, dW, isSameMode=0, dataFormat=1 (NHWC), wFormat=0 ([kH, kW, iC, oC])
+    // kH, kW, sH, sW, pH, pW, dH, dW, isSameMode=0, dataFormat=1 (NHWC), wFormat=0 ([kH, kW, iC,
+    // oC])
     return new int[] {kernel, kernel, stride, stride, padding, padding, 1, 1, 0, 1, 0};
   }
 
   private INDArray exec(String op, INDArray[] inputs, long[] outShape) {
     INDArray out = Nd4j.createUninitialized(inputs[0].dataType(), outShape);
-    Nd4j.exec(DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(out).addIntegerArguments(iArgs()).build());
+    Nd4j.exec(
+        DynamicCustomOp.builder(op)
+            .addInputs(inputs)
+            .addOutputs(out)
+            .addIntegerArguments(iArgs())
+            .build());
     return out;
   }
 
   private void execBp(String op, INDArray[] inputs, INDArray[] outputs) {
-    Nd4j.exec(DynamicCustomOp.builder(op).addInputs(inputs).addOutputs(outputs).addIntegerArguments(iArgs()).build());
+    Nd4j.exec(
+        DynamicCustomOp.builder(op)
+            .addInputs(inputs)
+            .addOutputs(outputs)
+            .addIntegerArguments(iArgs())
+            .build());
   }
 
   /** Fluent configuration of a {@link Conv2d}. */
@@ -414,7 +507,9 @@ public final class Conv2d implements Module {
       return this;
     }
 
-    /** Symmetric zero padding; by default (k-1)/2, which keeps the size at stride 1 for odd kernels. */
+    /**
+     * Symmetric zero padding; by default (k-1)/2, which keeps the size at stride 1 for odd kernels.
+     */
     public Builder padding(int p) {
       checkArgument(p >= 0, "padding must be non-negative, got %s", p);
       this.padding = p;
@@ -423,15 +518,20 @@ public final class Conv2d implements Module {
 
     /** Grouped convolution; {@code g} must divide both channel counts; default 1. */
     public Builder groups(int g) {
-      checkArgument(g > 0 && cin % g == 0 && cout % g == 0,
-          "groups must divide both channel counts (%s, %s), got %s", cin, cout, g);
+      checkArgument(
+          g > 0 && cin % g == 0 && cout % g == 0,
+          "groups must divide both channel counts (%s, %s), got %s",
+          cin,
+          cout,
+          g);
       this.groups = g;
       return this;
     }
 
     /** Depthwise: one filter per channel (needs cin == cout). */
     public Builder depthwise() {
-      checkArgument(cin == cout, "a depthwise convolution needs cin == cout, got %s -> %s", cin, cout);
+      checkArgument(
+          cin == cout, "a depthwise convolution needs cin == cout, got %s -> %s", cin, cout);
       this.depthwise = true;
       return groups(cin);
     }
@@ -444,7 +544,8 @@ public final class Conv2d implements Module {
 
     /** The random stream that draws the initial weights; default a fixed seed 0. */
     public Builder init(SplittableRandom rng) {
-      this.rng = checkNotNull(rng, "random stream must not be null; pass a seeded SplittableRandom");
+      this.rng =
+          checkNotNull(rng, "random stream must not be null; pass a seeded SplittableRandom");
       return this;
     }
 

@@ -10,29 +10,34 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The backward pass of a depthwise convolution (NHWC, multiplier 1) in plain Java, split over images on the common
- * pool. libnd4j's {@code depthwise_conv2d_bp} took about 12 times its forward pass on CPU.
+ * The backward pass of a depthwise convolution (NHWC, multiplier 1) in plain Java, split over
+ * images on the common pool. libnd4j's {@code depthwise_conv2d_bp} took about 12 times its forward
+ * pass on CPU.
  *
- * <p>Single precision takes the fast route: every inner loop reads and writes its arrays at one shared index, the
- * only form that HotSpot's C2 (JDK 17) vectorises; with a different offset per array it must assume the
- * {@code float[]} operands may alias and runs scalar code (measured 1.3 against 7 GMAC/s). So each image row is
- * copied once, zero-padded and split into {@code stride} phases (columns {@code m*stride + phase}); each
- * output-gradient row into copies shifted by one pixel each; each kernel tap into a row repeated along the width.
- * A tap then becomes one aligned multiply-accumulate over a whole row, for the weight gradient (folded over the
- * width at the end) and, for other strides and paddings, the input gradient. At stride 1 with 'same' padding the
- * input gradient is the depthwise convolution of the output gradient with the flipped kernel, which libnd4j's
- * forward op computes faster than any loop here. Double precision runs the direct loops, which the gradient checks
- * use and which serve as the reference for the fast route.
+ * <p>Single precision takes the fast route: every inner loop reads and writes its arrays at one
+ * shared index, the only form that HotSpot's C2 (JDK 17) vectorises; with a different offset per
+ * array it must assume the {@code float[]} operands may alias and runs scalar code (measured 1.3
+ * against 7 GMAC/s). So each image row is copied once, zero-padded and split into {@code stride}
+ * phases (columns {@code m*stride + phase}); each output-gradient row into copies shifted by one
+ * pixel each; each kernel tap into a row repeated along the width. A tap then becomes one aligned
+ * multiply-accumulate over a whole row, for the weight gradient (folded over the width at the end)
+ * and, for other strides and paddings, the input gradient. At stride 1 with 'same' padding the
+ * input gradient is the depthwise convolution of the output gradient with the flipped kernel, which
+ * libnd4j's forward op computes faster than any loop here. Double precision runs the direct loops,
+ * which the gradient checks use and which serve as the reference for the fast route.
  */
 final class DepthwiseBackward {
   private DepthwiseBackward() {}
 
-  /** Returns {dx, dW} for input x [N,H,W,C], kernel w [k,k,1,C] (or flat), gradient dy [N,OH,OW,C]. */
+  /**
+   * Returns {dx, dW} for input x [N,H,W,C], kernel w [k,k,1,C] (or flat), gradient dy [N,OH,OW,C].
+   */
   static INDArray[] compute(INDArray x, INDArray w, INDArray dy, int k, int stride, int pad) {
     if (x.dataType() == DataType.DOUBLE) {
       return reference(x, w, dy, k, stride, pad);
     }
-    return new Geometry(x.shape(), dy.shape(), k, stride, pad).run(Tensors.contiguous(x), Tensors.contiguous(w), Tensors.contiguous(dy));
+    return new Geometry(x.shape(), dy.shape(), k, stride, pad)
+        .run(Tensors.contiguous(x), Tensors.contiguous(w), Tensors.contiguous(dy));
   }
 
   /** Shapes of one call and the padded, phase-split row layout derived from them. */
@@ -46,8 +51,10 @@ final class DepthwiseBackward {
     final int k;
     final int s;
     final int pad;
+
     /** Padded-row columns per phase, and floats per phase row. */
     final int cols;
+
     final int len;
     final int shifts;
 
@@ -71,10 +78,14 @@ final class DepthwiseBackward {
       FloatBuffer xs = x.data().asNioFloat();
       FloatBuffer gs = dy.data().asNioFloat();
       float[] ws = w.data().asFloat();
-      // stride 1, 'same' padding: dx is the depthwise convolution of dy with the flipped kernel, which the
-      // native forward op computes in a fraction of the time the loop below would take for it
+      // stride 1, 'same' padding: dx is the depthwise convolution of dy with the flipped kernel,
+      // which the native forward op computes in a fraction of the time the loop below would take
+      // for it
       boolean viaOp = s == 1 && k % 2 == 1 && pad == (k - 1) / 2;
-      INDArray dx = viaOp ? flippedForward(dy, ws, k, c) : Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
+      INDArray dx =
+          viaOp
+              ? flippedForward(dy, ws, k, c)
+              : Nd4j.createUninitialized(DataType.FLOAT, x.shape(), 'c');
       FloatBuffer dxs = viaOp ? null : dx.data().asNioFloat();
       float[][] wrep = viaOp ? null : new float[k * k][len];
       for (int tap = 0; wrep != null && tap < k * k; tap++) {
@@ -85,7 +96,9 @@ final class DepthwiseBackward {
       int parts = Math.min(n, Math.max(1, ForkJoinPool.getCommonPoolParallelism() + 1));
       float[] dw = new float[k * k * c];
       float[][][] acc = new float[parts][][];
-      IntStream.range(0, parts).parallel().forEach(part -> acc[part] = images(part, parts, xs, gs, wrep, dxs));
+      IntStream.range(0, parts)
+          .parallel()
+          .forEach(part -> acc[part] = images(part, parts, xs, gs, wrep, dxs));
       for (float[][] t : acc) {
         for (int tap = 0; tap < k * k; tap++) {
           for (int u = 0; u < len; u++) {
@@ -97,12 +110,13 @@ final class DepthwiseBackward {
     }
 
     /**
-     * The weight gradient of one image when dx is computed elsewhere: {@link #ROWS} output rows at a time, so that
-     * each accumulator is loaded and stored once per two rows rather than once per row (the loop was bound by
-     * those loads and stores). Rows above and below the image read {@code zero}.
+     * The weight gradient of one image when dx is computed elsewhere: {@link #ROWS} output rows at
+     * a time, so that each accumulator is loaded and stored once per two rows rather than once per
+     * row (the loop was bound by those loads and stores). Rows above and below the image read
+     * {@code zero}.
      */
-    private void weightGradient(float[][] t, float[][][] xImg, float[] gi, float[][][] gq, float[][] xr,
-        float[] zero) {
+    private void weightGradient(
+        float[][] t, float[][][] xImg, float[] gi, float[][][] gq, float[][] xr, float[] zero) {
       int rowOut = ow * c;
       for (int y0 = 0; y0 < oh; y0 += ROWS) {
         int rows = Math.min(ROWS, oh - y0);
@@ -128,14 +142,19 @@ final class DepthwiseBackward {
       }
     }
 
-    /** Images part, part + parts, ...: writes their dx rows and returns this part's per-tap dW accumulators. */
-    private float[][] images(int part, int parts, FloatBuffer xs, FloatBuffer gs, float[][] wrep, FloatBuffer dxs) {
+    /**
+     * Images part, part + parts, ...: writes their dx rows and returns this part's per-tap dW
+     * accumulators.
+     */
+    private float[][] images(
+        int part, int parts, FloatBuffer xs, FloatBuffer gs, float[][] wrep, FloatBuffer dxs) {
       float[][] t = new float[k * k][len];
       float[][][] xImg = new float[h][s][len];
       float[][][] dxImg = dxs == null ? null : new float[h][s][len];
       int rowIn = wd * c;
       int rowOut = ow * c;
-      // one bulk copy per image: a FloatBuffer call per pixel cost more than the arithmetic at a few channels
+      // one bulk copy per image: a FloatBuffer call per pixel cost more than the arithmetic at a
+      // few channels
       float[] xi = new float[h * rowIn];
       float[] gi = new float[oh * rowOut];
       // the scratch of one route or the other, made once for all of this part's images
@@ -176,7 +195,14 @@ final class DepthwiseBackward {
             for (int j = 0; j < k; j++) {
               int ph = j % s;
               int lo = (j / s) * c;
-              accumulate(t[i * k + j], dxImg[iy][ph], xImg[iy][ph], gsh[j / s], wrep[i * k + j], lo, lo + rowOut);
+              accumulate(
+                  t[i * k + j],
+                  dxImg[iy][ph],
+                  xImg[iy][ph],
+                  gsh[j / s],
+                  wrep[i * k + j],
+                  lo,
+                  lo + rowOut);
             }
           }
         }
@@ -192,8 +218,8 @@ final class DepthwiseBackward {
     }
   }
 
-  private static void accumulate(float[] dwRow, float[] dxRow, float[] xRow, float[] gRow, float[] wRow, int lo,
-      int hi) {
+  private static void accumulate(
+      float[] dwRow, float[] dxRow, float[] xRow, float[] gRow, float[] wRow, int lo, int hi) {
     for (int u = lo; u < hi; u++) {
       float g = gRow[u];
       dwRow[u] += xRow[u] * g;
@@ -202,12 +228,14 @@ final class DepthwiseBackward {
   }
 
   /**
-   * Output rows per pass of the weight-gradient loop ({@link #accumulate2}). C2 (JDK 17) vectorises the loop with
-   * two rows (10.4 to 14.5 GMAC/s at 336 floats, against one row) but not with four (3 GMAC/s: scalar).
+   * Output rows per pass of the weight-gradient loop ({@link #accumulate2}). C2 (JDK 17) vectorises
+   * the loop with two rows (10.4 to 14.5 GMAC/s at 336 floats, against one row) but not with four
+   * (3 GMAC/s: scalar).
    */
   private static final int ROWS = 2;
 
-  private static void accumulate2(float[] dwRow, float[] x0, float[] x1, float[] g0, float[] g1, int lo, int hi) {
+  private static void accumulate2(
+      float[] dwRow, float[] x0, float[] x1, float[] g0, float[] g1, int lo, int hi) {
     for (int u = lo; u < hi; u++) {
       dwRow[u] += x0[u] * g0[u] + x1[u] * g1[u];
     }
@@ -220,9 +248,12 @@ final class DepthwiseBackward {
     }
     INDArray out = Nd4j.createUninitialized(dy.dataType(), dy.shape());
     int p = (k - 1) / 2;
-    Nd4j.exec(org.nd4j.linalg.api.ops.DynamicCustomOp.builder("depthwise_conv2d")
-        .addInputs(dy, Nd4j.create(flipped, new long[] {k, k, c, 1}, 'c')).addOutputs(out)
-        .addIntegerArguments(k, k, 1, 1, p, p, 1, 1, 0, 1, 0).build());
+    Nd4j.exec(
+        org.nd4j.linalg.api.ops.DynamicCustomOp.builder("depthwise_conv2d")
+            .addInputs(dy, Nd4j.create(flipped, new long[] {k, k, c, 1}, 'c'))
+            .addOutputs(out)
+            .addIntegerArguments(k, k, 1, 1, p, p, 1, 1, 0, 1, 0)
+            .build());
     return out;
   }
 
@@ -265,7 +296,9 @@ final class DepthwiseBackward {
         }
       }
     }
-    return new INDArray[] {Nd4j.create(dx, x.shape(), 'c').castTo(x.dataType()),
-        Nd4j.create(dw, new long[] {k, k, 1, c}, 'c').castTo(x.dataType())};
+    return new INDArray[] {
+      Nd4j.create(dx, x.shape(), 'c').castTo(x.dataType()),
+      Nd4j.create(dw, new long[] {k, k, 1, c}, 'c').castTo(x.dataType())
+    };
   }
 }

@@ -9,9 +9,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Inverted dropout: in training, zero each activation with probability p and scale the rest by 1/(1-p). The
- * drop pattern comes from this layer's own seed and a count of its training passes, so a run is reproducible
- * without a global RNG and a checkpoint can resume it exactly from {@link #seed()} and {@link #calls()}.
+ * Inverted dropout: in training, zero each activation with probability p and scale the rest by
+ * 1/(1-p). The drop pattern comes from this layer's own seed and a count of its training passes, so
+ * a run is reproducible without a global RNG and a checkpoint can resume it exactly from {@link
+ * #seed()} and {@link #calls()}.
  */
 public final class Dropout implements Module {
   private final double p;
@@ -43,7 +44,9 @@ public final class Dropout implements Module {
     return calls;
   }
 
-  /** Continues another layer's sequence of drop patterns (resumed runs): its seed and pass count. */
+  /**
+   * Continues another layer's sequence of drop patterns (resumed runs): its seed and pass count.
+   */
   public void restore(long seed, long calls) {
     checkArgument(calls >= 0, "dropout pass count must be non-negative, got %s", calls);
     this.seed = seed;

@@ -4,23 +4,34 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Receives a network's {@link Mode#EVAL} computation as a graph of operations, so that an exporter (ONNX, for one)
- * can write it without knowing the modules' insides. Each module describes itself through
- * {@link Module#describe}; values are named by strings, and every method returns the name of its output.
+ * Receives a network's {@link Mode#EVAL} computation as a graph of operations, so that an exporter
+ * (ONNX, for one) can write it without knowing the modules' insides. Each module describes itself
+ * through {@link Module#describe}; values are named by strings, and every method returns the name
+ * of its output.
  *
- * <p>Weights come in this engine's layouts, with masks applied ({@link Param#effective()}); the receiver converts
- * them. Activations are images with channels (the receiver chooses the memory layout) until
- * {@link #globalAveragePool} turns them into {@code [N, C]} rows.
+ * <p>Weights come in this engine's layouts, with masks applied ({@link Param#effective()}); the
+ * receiver converts them. Activations are images with channels (the receiver chooses the memory
+ * layout) until {@link #globalAveragePool} turns them into {@code [N, C]} rows.
  */
 public interface InferenceGraph {
   /**
-   * A convolution with a kernel {@code [kH, kW, cIn/groups, cOut]}, symmetric zero padding and an optional bias
-   * {@code [1, cOut]}; {@code layer} names it in errors and in the written graph.
+   * A convolution with a kernel {@code [kH, kW, cIn/groups, cOut]}, symmetric zero padding and an
+   * optional bias {@code [1, cOut]}; {@code layer} names it in errors and in the written graph.
    */
-  String conv(String layer, String x, INDArray kernel, INDArray bias, int stride, int padding, int groups);
+  String conv(
+      String layer, String x, INDArray kernel, INDArray bias, int stride, int padding, int groups);
 
-  /** Inference batch norm: {@code (x − mean) / sqrt(var + eps) · gamma + beta}, each {@code [1, C]}. */
-  String batchNorm(String layer, String x, INDArray gamma, INDArray beta, INDArray mean, INDArray var, double eps);
+  /**
+   * Inference batch norm: {@code (x − mean) / sqrt(var + eps) · gamma + beta}, each {@code [1, C]}.
+   */
+  String batchNorm(
+      String layer,
+      String x,
+      INDArray gamma,
+      INDArray beta,
+      INDArray mean,
+      INDArray var,
+      double eps);
 
   /** An element-wise activation. */
   String activation(String x, Activation.Kind kind);

@@ -13,9 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Fully connected layer {@code y = x W_eff + b} with a maskable weight {@code [in, out]}; init U(±1/sqrt(out)). In
- * eval mode a weight at least {@link SparsePath#THRESHOLD} zeros multiplies through a {@link SparseMatmul} where
- * that is estimated faster (see {@link SparsePath}).
+ * Fully connected layer {@code y = x W_eff + b} with a maskable weight {@code [in, out]}; init
+ * U(±1/sqrt(out)). In eval mode a weight at least {@link SparsePath#THRESHOLD} zeros multiplies
+ * through a {@link SparseMatmul} where that is estimated faster (see {@link SparsePath}).
  */
 public final class Linear implements Module {
   private final int in;
@@ -35,7 +35,9 @@ public final class Linear implements Module {
     this.in = in;
     this.out = out;
     double r = 1.0 / Math.sqrt(out);
-    this.weight = new Param(name + ".weight", Param.Kind.LINEAR_WEIGHT, Tensors.uniform(rng, -r, r, type, in, out));
+    this.weight =
+        new Param(
+            name + ".weight", Param.Kind.LINEAR_WEIGHT, Tensors.uniform(rng, -r, r, type, in, out));
     this.bias = new Param(name + ".bias", Param.Kind.BIAS, Nd4j.zeros(type, 1, out));
   }
 
@@ -59,7 +61,9 @@ public final class Linear implements Module {
     return out;
   }
 
-  /** The layer's sparse path: {@link SparsePath#lastSparse()} tells whether the last pass took it. */
+  /**
+   * The layer's sparse path: {@link SparsePath#lastSparse()} tells whether the last pass took it.
+   */
   public SparsePath sparsePath() {
     return sparse;
   }
@@ -73,8 +77,12 @@ public final class Linear implements Module {
   public INDArray forward(INDArray x, Mode mode) {
     checkNotNull(x, "input must not be null");
     checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
-    checkArgument(x.rank() == 2 && x.size(1) == in,
-        "%s expects input [batch, %s], got %s", weight.name(), in, java.util.Arrays.toString(x.shape()));
+    checkArgument(
+        x.rank() == 2 && x.size(1) == in,
+        "%s expects input [batch, %s], got %s",
+        weight.name(),
+        in,
+        java.util.Arrays.toString(x.shape()));
     if (mode.cachesForBackward()) {
       input = x;
     }
@@ -87,7 +95,8 @@ public final class Linear implements Module {
   @Override
   public INDArray backward(INDArray gradOut) {
     checkNotNull(gradOut, "output gradient must not be null");
-    checkState(input != null, "backward called before a training forward pass on %s", weight.name());
+    checkState(
+        input != null, "backward called before a training forward pass on %s", weight.name());
     weight.accumulateGrad(Tensors.matmul(input, gradOut, true, false));
     bias.accumulateGrad(Tensors.columnSums(gradOut));
     return Tensors.matmul(gradOut, weight.effective(), false, true);

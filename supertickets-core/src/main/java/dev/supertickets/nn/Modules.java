@@ -28,8 +28,11 @@ public final class Modules {
     return out.build();
   }
 
-  /** Describes {@code layers} one after another on value {@code x}; returns the last output's name. */
-  public static String describeChain(List<? extends Module> layers, InferenceGraph graph, String x) {
+  /**
+   * Describes {@code layers} one after another on value {@code x}; returns the last output's name.
+   */
+  public static String describeChain(
+      List<? extends Module> layers, InferenceGraph graph, String x) {
     checkNotNull(layers, "layers must not be null");
     checkNotNull(graph, "graph must not be null");
     checkNotNull(x, "value name must not be null");
@@ -51,7 +54,9 @@ public final class Modules {
     INDArray h = x;
     for (int i = 0; i < layers.size(); i++) {
       Module m = layers.get(i);
-      if (m instanceof BatchNorm bn && i + 1 < layers.size() && layers.get(i + 1) instanceof Activation act) {
+      if (m instanceof BatchNorm bn
+          && i + 1 < layers.size()
+          && layers.get(i + 1) instanceof Activation act) {
         h = bn.forwardThen(h, mode, act);
         i++;
       } else {
@@ -62,8 +67,8 @@ public final class Modules {
   }
 
   /**
-   * The backward of {@link #forwardChain}: the layers in reverse, an {@link Activation} and the {@link BatchNorm}
-   * before it as one fused pass.
+   * The backward of {@link #forwardChain}: the layers in reverse, an {@link Activation} and the
+   * {@link BatchNorm} before it as one fused pass.
    */
   public static INDArray backwardChain(List<? extends Module> layers, INDArray gradOut) {
     checkNotNull(layers, "layers must not be null");

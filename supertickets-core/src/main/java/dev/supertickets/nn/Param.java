@@ -11,12 +11,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A trainable tensor with its gradient and, for weights that may be pruned, a binary mask of the same shape.
+ * A trainable tensor with its gradient and, for weights that may be pruned, a binary mask of the
+ * same shape.
  *
- * <p>The forward pass of a masked parameter uses {@code W_eff = mask ⊙ value}. The stored value of a pruned
- * weight is kept, so a later mask can reactivate it with its old value; its task gradient is zero (the layer
- * multiplies the gradient of {@code W_eff} by the mask). Arrays are allocated outside any workspace and updated
- * in place, so references to them stay valid across steps.
+ * <p>The forward pass of a masked parameter uses {@code W_eff = mask ⊙ value}. The stored value of
+ * a pruned weight is kept, so a later mask can reactivate it with its old value; its task gradient
+ * is zero (the layer multiplies the gradient of {@code W_eff} by the mask). Arrays are allocated
+ * outside any workspace and updated in place, so references to them stay valid across steps.
  */
 public final class Param {
   /** What a parameter is, which decides the defaults for pruning and weight decay. */
@@ -27,7 +28,9 @@ public final class Param {
     LINEAR_WEIGHT,
     /** A bias vector; never pruned. */
     BIAS,
-    /** A batch-norm scale (gamma), whose magnitude the search reads to cut channels; never pruned. */
+    /**
+     * A batch-norm scale (gamma), whose magnitude the search reads to cut channels; never pruned.
+     */
     BN_SCALE,
     /** A batch-norm shift (beta); never pruned. */
     BN_SHIFT
@@ -38,17 +41,19 @@ public final class Param {
   private INDArray value;
   private INDArray grad;
   private INDArray mask;
+
   /**
-   * Bumped by everything that may change the weight or the mask: the setters, and the getters of the arrays that
-   * callers update in place (optimizers write through {@link #value()}, policies through {@link #mask()}). Lets a
-   * layer skip re-checking a cached decision ({@link SparsePath}); the sparse kernels themselves are re-checked
-   * against the weights on every use, since a reference taken earlier can still write without bumping it.
+   * Bumped by everything that may change the weight or the mask: the setters, and the getters of
+   * the arrays that callers update in place (optimizers write through {@link #value()}, policies
+   * through {@link #mask()}). Lets a layer skip re-checking a cached decision ({@link SparsePath});
+   * the sparse kernels themselves are re-checked against the weights on every use, since a
+   * reference taken earlier can still write without bumping it.
    */
   private long version;
 
   /**
-   * A dense parameter holding {@code value} (detached from any workspace) with a zero gradient; {@code name} must be
-   * unique within its network.
+   * A dense parameter holding {@code value} (detached from any workspace) with a zero gradient;
+   * {@code name} must be unique within its network.
    */
   public Param(String name, Kind kind, INDArray value) {
     checkNotNull(name, "parameter name must not be null");
@@ -61,7 +66,10 @@ public final class Param {
     this.grad = Nd4j.zeros(value.dataType(), value.shape()).detach();
   }
 
-  /** The parameter's unique dotted name in its network, e.g. {@code stage0.branch0.block0.k3.pw.weight}. */
+  /**
+   * The parameter's unique dotted name in its network, e.g. {@code
+   * stage0.branch0.block0.k3.pw.weight}.
+   */
   public String name() {
     return name;
   }
@@ -71,7 +79,9 @@ public final class Param {
     return kind;
   }
 
-  /** Whether this is a convolution or linear weight (the tensors that carry masks and weight decay). */
+  /**
+   * Whether this is a convolution or linear weight (the tensors that carry masks and weight decay).
+   */
   public boolean isWeight() {
     return kind == Kind.CONV_WEIGHT || kind == Kind.LINEAR_WEIGHT;
   }
@@ -87,15 +97,18 @@ public final class Param {
     return grad;
   }
 
-  /** The binary mask, or {@code null} when this parameter is dense; callers may update it in place. */
+  /**
+   * The binary mask, or {@code null} when this parameter is dense; callers may update it in place.
+   */
   public INDArray mask() {
     version++;
     return mask;
   }
 
   /**
-   * A counter that changes whenever the weight or the mask may have changed through this parameter's methods (and
-   * often when they did not: every {@link #value()} and {@link #mask()} call counts).
+   * A counter that changes whenever the weight or the mask may have changed through this
+   * parameter's methods (and often when they did not: every {@link #value()} and {@link #mask()}
+   * call counts).
    */
   public long version() {
     return version;
@@ -118,11 +131,14 @@ public final class Param {
     INDArray m = newMask.castTo(value.dataType());
     double ones = m.sumNumber().doubleValue();
     double squares = m.mul(m).sumNumber().doubleValue();
-    checkArgument(ones == squares && m.minNumber().doubleValue() >= 0,
-        "mask of %s must hold only 0 and 1; pass a binary mask", name);
+    checkArgument(
+        ones == squares && m.minNumber().doubleValue() >= 0,
+        "mask of %s must hold only 0 and 1; pass a binary mask",
+        name);
     if (mask == null) {
-      // castTo returns the caller's own array when the type already matches: copy it, or updating this mask in
-      // place later would change the caller's array (e.g. the stored masks of a ticket restored into a network)
+      // castTo returns the caller's own array when the type already matches: copy it, or updating
+      // this mask in place later would change the caller's array (e.g. the stored masks of a ticket
+      // restored into a network)
       mask = (m == newMask ? m.dup() : m).detach();
     } else {
       mask.assign(m);
@@ -150,7 +166,10 @@ public final class Param {
     return mask == null ? value.length() : Math.round(mask.sumNumber().doubleValue());
   }
 
-  /** Replaces value, gradient and mask (null: dense) with new arrays, e.g. after channels were cut out. */
+  /**
+   * Replaces value, gradient and mask (null: dense) with new arrays, e.g. after channels were cut
+   * out.
+   */
   public void replace(INDArray newValue, INDArray newMask) {
     checkNotNull(newValue, "new value of %s must not be null", name);
     version++;
@@ -160,8 +179,9 @@ public final class Param {
   }
 
   /**
-   * Keeps only the entries {@code keep} along {@code axis} of value, mask and gradient (a physical channel cut) and
-   * returns the cut, which the caller applies to optimizer state and EMA shadows as well.
+   * Keeps only the entries {@code keep} along {@code axis} of value, mask and gradient (a physical
+   * channel cut) and returns the cut, which the caller applies to optimizer state and EMA shadows
+   * as well.
    */
   public ChannelCut cut(int axis, int[] keep) {
     ChannelCut c = new ChannelCut(this, axis, keep);
@@ -182,11 +202,16 @@ public final class Param {
   }
 
   /**
-   * Stores the gradient of {@code W_eff}: multiplies it by the mask and accumulates it into {@link #grad()}.
+   * Stores the gradient of {@code W_eff}: multiplies it by the mask and accumulates it into {@link
+   * #grad()}.
    */
   public void accumulateGrad(INDArray gradOfEffective) {
-    checkArgument(Arrays.equals(gradOfEffective.shape(), grad.shape()), "gradient of %s must have shape %s, got %s",
-        name, Arrays.toString(grad.shape()), Arrays.toString(gradOfEffective.shape()));
+    checkArgument(
+        Arrays.equals(gradOfEffective.shape(), grad.shape()),
+        "gradient of %s must have shape %s, got %s",
+        name,
+        Arrays.toString(grad.shape()),
+        Arrays.toString(gradOfEffective.shape()));
     FloatBuffer g = gradOfEffective.dataType() == DataType.FLOAT ? small(grad) : null;
     if (g != null) {
       addMasked(g, Tensors.contiguous(gradOfEffective).data().asNioFloat());
@@ -198,12 +223,16 @@ public final class Param {
   }
 
   /**
-   * {@link #accumulateGrad(INDArray)} for a gradient given as its row-major values, e.g. a batch norm's
-   * per-channel sums.
+   * {@link #accumulateGrad(INDArray)} for a gradient given as its row-major values, e.g. a batch
+   * norm's per-channel sums.
    */
   public void accumulateGrad(float[] gradOfEffective) {
-    checkArgument(gradOfEffective.length == grad.length(), "gradient of %s must have %s values, got %s", name,
-        grad.length(), gradOfEffective.length);
+    checkArgument(
+        gradOfEffective.length == grad.length(),
+        "gradient of %s must have %s values, got %s",
+        name,
+        grad.length(),
+        gradOfEffective.length);
     FloatBuffer g = small(grad);
     if (g == null) {
       accumulateGrad(Nd4j.create(gradOfEffective, grad.shape(), 'c').castTo(grad.dataType()));
@@ -222,8 +251,9 @@ public final class Param {
   }
 
   /**
-   * Up to this many values a gradient is zeroed and accumulated in Java: each ND4J call costs 5 to 15 us whatever
-   * its size, and a step makes one per parameter, most of which (batch norms, biases, depthwise kernels) are small.
+   * Up to this many values a gradient is zeroed and accumulated in Java: each ND4J call costs 5 to
+   * 15 us whatever its size, and a step makes one per parameter, most of which (batch norms,
+   * biases, depthwise kernels) are small.
    */
   private static final int SMALL = 1 << 14;
 

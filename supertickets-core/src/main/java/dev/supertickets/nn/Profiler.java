@@ -5,9 +5,10 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Counts multiply-accumulates and parameters of a module tree with the reference profiler's conventions:
- * convolutions {@code H_out·W_out·k²·cIn·cOut/groups}, linear layers {@code in·out}, BN, activations, pooling and
- * resizing not counted. Spatial sizes come from one eval-mode forward pass on a zero image.
+ * Counts multiply-accumulates and parameters of a module tree with the reference profiler's
+ * conventions: convolutions {@code H_out·W_out·k²·cIn·cOut/groups}, linear layers {@code in·out},
+ * BN, activations, pooling and resizing not counted. Spatial sizes come from one eval-mode forward
+ * pass on a zero image.
  */
 public final class Profiler {
   private Profiler() {}
@@ -18,7 +19,9 @@ public final class Profiler {
   /** Runs one forward pass on a zero image of the given size and returns the cost. */
   public static Cost profile(Module model, int height, int width, int channels) {
     try (MemoryWorkspace ignored = Workspaces.step()) {
-      model.forward(Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, height, width, channels), Mode.EVAL);
+      model.forward(
+          Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, height, width, channels),
+          Mode.EVAL);
     }
     return lastCost(model);
   }

@@ -6,7 +6,10 @@ import com.google.common.collect.ImmutableList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Residual add: {@code y = body(x) + shortcut(x)}, with the identity when there is no shortcut module. */
+/**
+ * Residual add: {@code y = body(x) + shortcut(x)}, with the identity when there is no shortcut
+ * module.
+ */
 public final class Residual implements Module {
   private final Module body;
   private final Module shortcut;
@@ -14,7 +17,8 @@ public final class Residual implements Module {
   /** {@code y = body(x) + shortcut(x)}; see {@link #identity} for {@code y = body(x) + x}. */
   public Residual(Module body, Module shortcut) {
     this.body = checkNotNull(body, "residual body must not be null");
-    this.shortcut = checkNotNull(shortcut, "residual shortcut must not be null; use Residual.identity(body)");
+    this.shortcut =
+        checkNotNull(shortcut, "residual shortcut must not be null; use Residual.identity(body)");
   }
 
   private Residual(Module body) {

@@ -12,8 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Spatial resizing of NHWC activations to a fixed output size: nearest neighbour (as PyTorch's
  * {@code mode='nearest'}) or bilinear with {@code align_corners=False}.
  *
- * <p>Both are separable linear maps {@code y = A_h x A_wᵀ} per image and channel, so forward and backward share
- * one implementation and the gradient is exactly the transpose.
+ * <p>Both are separable linear maps {@code y = A_h x A_wᵀ} per image and channel, so forward and
+ * backward share one implementation and the gradient is exactly the transpose.
  */
 public final class Resize implements Module {
   /** Interpolation mode. */

@@ -5,9 +5,9 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import java.util.Locale;
 
 /**
- * The one activation function of a supernet: after every stem convolution, inside every path of every block
- * (after the expansion and the depthwise BN), after every fuse sum and after the classification head's last
- * convolution (HR-NAS's {@code active_fn}).
+ * The one activation function of a supernet: after every stem convolution, inside every path of
+ * every block (after the expansion and the depthwise BN), after every fuse sum and after the
+ * classification head's last convolution (HR-NAS's {@code active_fn}).
  */
 public enum ActivationKind {
   /** {@code max(0, x)}; the SuperTickets configurations use it. */
@@ -32,6 +32,7 @@ public enum ActivationKind {
         return kind;
       }
     }
-    throw new IllegalArgumentException("unknown activation \"" + name + "\"; use \"relu\" or \"relu6\"");
+    throw new IllegalArgumentException(
+        "unknown activation \"" + name + "\"; use \"relu\" or \"relu6\"");
   }
 }

@@ -11,7 +11,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 public record Resolution(int height, int width) {
   /** Validates the sizes. */
   public Resolution {
-    checkArgument(height >= 1 && width >= 1, "a resolution must be at least 1x1, got %sx%s", height, width);
+    checkArgument(
+        height >= 1 && width >= 1, "a resolution must be at least 1x1, got %sx%s", height, width);
   }
 
   /** {@code height * width}. */
@@ -21,8 +22,8 @@ public record Resolution(int height, int width) {
 
   /**
    * The output size of a convolution with an odd kernel, padding {@code (k-1)/2} and this stride:
-   * {@code ceil(h/stride) x ceil(w/stride)}, the same for every odd kernel size (PyTorch's
-   * {@code floor((h + 2p - k)/s) + 1}).
+   * {@code ceil(h/stride) x ceil(w/stride)}, the same for every odd kernel size (PyTorch's {@code
+   * floor((h + 2p - k)/s) + 1}).
    */
   public Resolution strided(int stride) {
     checkArgument(stride >= 1, "stride must be at least 1, got %s", stride);

@@ -13,24 +13,27 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * An immutable description of a supernet to search and prune: input, fixed stem, a body of searchable blocks
- * (HR-NAS multi-branch stages, or a single-branch MobileNetV2-style chain), the searchable block itself, and a
- * task head. Build one with {@link #builder()} or take a preset from {@link SearchSpaces}; derive the graph with
- * {@link #blocks()} / {@link #layout()} and its size with {@link #cost()}; store it with {@link #toJson()}.
+ * An immutable description of a supernet to search and prune: input, fixed stem, a body of
+ * searchable blocks (HR-NAS multi-branch stages, or a single-branch MobileNetV2-style chain), the
+ * searchable block itself, and a task head. Build one with {@link #builder()} or take a preset from
+ * {@link SearchSpaces}; derive the graph with {@link #blocks()} / {@link #layout()} and its size
+ * with {@link #cost()}; store it with {@link #toJson()}.
  *
- * <p>A multi-branch space is HR-NAS's {@code HighResolutionNet} with {@code only_fuse_neighbor=True} and
- * {@code directly_downsample=True}: stem, then per stage a fuse module and parallel branches ({@link StageSpec}),
- * then a head ({@link ClassificationHead} or {@link DenseHead}). The exact dataflow is documented on
- * {@link SearchableBlock}. Stages may add branches but never drop them; the first stage reads the stem output as
- * its single input branch.
+ * <p>A multi-branch space is HR-NAS's {@code HighResolutionNet} with {@code
+ * only_fuse_neighbor=True} and {@code directly_downsample=True}: stem, then per stage a fuse module
+ * and parallel branches ({@link StageSpec}), then a head ({@link ClassificationHead} or {@link
+ * DenseHead}). The exact dataflow is documented on {@link SearchableBlock}. Stages may add branches
+ * but never drop them; the first stage reads the stem output as its single input branch.
  *
  * <p>Equality is by value over every component, including the name.
  */
 public final class SearchSpace {
   /** The largest channel count accepted anywhere. */
   public static final int MAX_CHANNELS = 1 << 16;
+
   /** The largest block count per branch or chain stage. */
   public static final int MAX_BLOCKS = 256;
+
   /** The largest input height or width. */
   public static final int MAX_INPUT_SIZE = 1 << 14;
 
@@ -54,15 +57,24 @@ public final class SearchSpace {
     this.batchNorm = b.batchNorm;
     this.head = b.head;
     for (int s = 1; s < stages.size(); s++) {
-      checkArgument(stages.get(s).branches() >= stages.get(s - 1).branches(),
-          "stage %s has %s branches but stage %s has %s; a stage may add branches but never drop them: give stage "
-              + "%s at least %s branches", s, stages.get(s).branches(), s - 1, stages.get(s - 1).branches(), s,
+      checkArgument(
+          stages.get(s).branches() >= stages.get(s - 1).branches(),
+          "stage %s has %s branches but stage %s has %s; a stage may add branches but never drop"
+              + " them: give stage %s at least %s branches",
+          s,
+          stages.get(s).branches(),
+          s - 1,
+          stages.get(s - 1).branches(),
+          s,
           stages.get(s - 1).branches());
     }
     this.layout = new SupernetLayout(this);
   }
 
-  /** A builder with the HR-NAS defaults for the block ({@link BlockSpec#DEFAULT}) and BN ({@link BatchNormSpec#DEFAULT}). */
+  /**
+   * A builder with the HR-NAS defaults for the block ({@link BlockSpec#DEFAULT}) and BN ({@link
+   * BatchNormSpec#DEFAULT}).
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -81,7 +93,10 @@ public final class SearchSpace {
     return b;
   }
 
-  /** This space for another input height and width (same channels); useful to count MACs at another size. */
+  /**
+   * This space for another input height and width (same channels); useful to count MACs at another
+   * size.
+   */
   public SearchSpace withInputSize(int height, int width) {
     return toBuilder().input(input.channels(), height, width).build();
   }
@@ -101,7 +116,10 @@ public final class SearchSpace {
     return stem;
   }
 
-  /** The product of the stem strides: branch 0 runs at {@code 1/inputStride} of the input resolution. */
+  /**
+   * The product of the stem strides: branch 0 runs at {@code 1/inputStride} of the input
+   * resolution.
+   */
   public int inputStride() {
     return stem.stream().mapToInt(StemLayer::stride).reduce(1, Math::multiplyExact);
   }
@@ -172,19 +190,19 @@ public final class SearchSpace {
   }
 
   /**
-   * This space as indented JSON; {@link #fromJson(String)} reads it back to an equal space (doubles exactly).
-   * The document is an object with {@code "format": "supertickets.search-space"}, {@code "version": 1},
-   * {@code "name"}, {@code "input"}, {@code "stem"}, either {@code "stages"} or {@code "chain"}, {@code "block"},
-   * {@code "batchNorm"} and {@code "head"} (with {@code "type": "classification"} or {@code "dense"}); member
-   * names are those of the records' components.
+   * This space as indented JSON; {@link #fromJson(String)} reads it back to an equal space (doubles
+   * exactly). The document is an object with {@code "format": "supertickets.search-space"}, {@code
+   * "version": 1}, {@code "name"}, {@code "input"}, {@code "stem"}, either {@code "stages"} or
+   * {@code "chain"}, {@code "block"}, {@code "batchNorm"} and {@code "head"} (with {@code "type":
+   * "classification"} or {@code "dense"}); member names are those of the records' components.
    */
   public String toJson() {
     return Json.writePretty(toJsonTree());
   }
 
   /**
-   * This space as a JSON tree of maps and lists (the form {@link dev.supertickets.io.Json} writes), to embed in a
-   * larger document such as a ticket file.
+   * This space as a JSON tree of maps and lists (the form {@link dev.supertickets.io.Json} writes),
+   * to embed in a larger document such as a ticket file.
    */
   public Object toJsonTree() {
     return SearchSpaceJson.toTree(this);
@@ -193,8 +211,9 @@ public final class SearchSpace {
   /**
    * Reads a space written by {@link #toJson()}.
    *
-   * @throws IllegalArgumentException for malformed JSON, a missing, unknown or mistyped member, an unsupported
-   *     format version or an invalid space; the message names the member ({@code $.stages[2].channels})
+   * @throws IllegalArgumentException for malformed JSON, a missing, unknown or mistyped member, an
+   *     unsupported format version or an invalid space; the message names the member ({@code
+   *     $.stages[2].channels})
    */
   public static SearchSpace fromJson(String json) {
     return fromJsonTree(Json.parse(json));
@@ -206,7 +225,9 @@ public final class SearchSpace {
    * @throws IllegalArgumentException as {@link #fromJson(String)}
    */
   public static SearchSpace fromJsonTree(Object tree) {
-    checkNotNull(tree, "search space JSON tree must not be null; pass what SearchSpace.toJsonTree() returned");
+    checkNotNull(
+        tree,
+        "search space JSON tree must not be null; pass what SearchSpace.toJsonTree() returned");
     return SearchSpaceJson.fromTree(tree);
   }
 
@@ -232,15 +253,22 @@ public final class SearchSpace {
   @Override
   public String toString() {
     SupernetCost c = cost();
-    return String.format(Locale.ROOT, "SearchSpace[%s: input %s, %s, %,d MACs, %,d params, %d blocks]",
-        name, input, isChain() ? chain.size() + " chain stages" : stages.size() + " stages", c.macs(), c.params(),
+    return String.format(
+        Locale.ROOT,
+        "SearchSpace[%s: input %s, %s, %,d MACs, %,d params, %d blocks]",
+        name,
+        input,
+        isChain() ? chain.size() + " chain stages" : stages.size() + " stages",
+        c.macs(),
+        c.params(),
         c.blocks());
   }
 
   /**
-   * Fluent builder. Setters replace what was set before; {@code stemLayer}, {@code stage} and {@code chainStage}
-   * append. Required: {@link #input}, a body ({@link #stage} or {@link #chainStage}, not both) and a head.
-   * Defaults: name {@code "custom"}, block {@link BlockSpec#DEFAULT}, BN {@link BatchNormSpec#DEFAULT}, no stem.
+   * Fluent builder. Setters replace what was set before; {@code stemLayer}, {@code stage} and
+   * {@code chainStage} append. Required: {@link #input}, a body ({@link #stage} or {@link
+   * #chainStage}, not both) and a head. Defaults: name {@code "custom"}, block {@link
+   * BlockSpec#DEFAULT}, BN {@link BatchNormSpec#DEFAULT}, no stem.
    */
   public static final class Builder {
     private String name = "custom";
@@ -258,7 +286,8 @@ public final class SearchSpace {
     @CanIgnoreReturnValue
     public Builder name(String spaceName) {
       checkNotNull(spaceName, "name");
-      checkArgument(!spaceName.isBlank(), "a search space name must not be blank, got \"%s\"", spaceName);
+      checkArgument(
+          !spaceName.isBlank(), "a search space name must not be blank, got \"%s\"", spaceName);
       this.name = spaceName;
       return this;
     }
@@ -273,15 +302,24 @@ public final class SearchSpace {
     @CanIgnoreReturnValue
     public Builder input(InputSpec spec) {
       checkNotNull(spec, "input");
-      checkArgument(spec.height() <= MAX_INPUT_SIZE && spec.width() <= MAX_INPUT_SIZE,
-          "input height and width must be at most %s, got %s", MAX_INPUT_SIZE, spec);
-      checkArgument(spec.channels() <= MAX_CHANNELS, "input channels must be at most %s, got %s", MAX_CHANNELS,
+      checkArgument(
+          spec.height() <= MAX_INPUT_SIZE && spec.width() <= MAX_INPUT_SIZE,
+          "input height and width must be at most %s, got %s",
+          MAX_INPUT_SIZE,
+          spec);
+      checkArgument(
+          spec.channels() <= MAX_CHANNELS,
+          "input channels must be at most %s, got %s",
+          MAX_CHANNELS,
           spec.channels());
       this.input = spec;
       return this;
     }
 
-    /** Appends a stem layer: conv {@code kernelSize x kernelSize}, stride, no bias, then BN and activation. */
+    /**
+     * Appends a stem layer: conv {@code kernelSize x kernelSize}, stride, no bias, then BN and
+     * activation.
+     */
     @CanIgnoreReturnValue
     public Builder stemLayer(int outChannels, int kernelSize, int stride) {
       return stemLayer(new StemLayer(outChannels, kernelSize, stride));
@@ -291,8 +329,11 @@ public final class SearchSpace {
     @CanIgnoreReturnValue
     public Builder stemLayer(StemLayer layer) {
       checkNotNull(layer, "layer");
-      checkArgument(layer.outChannels() <= MAX_CHANNELS, "stem out channels must be at most %s, got %s",
-          MAX_CHANNELS, layer.outChannels());
+      checkArgument(
+          layer.outChannels() <= MAX_CHANNELS,
+          "stem out channels must be at most %s, got %s",
+          MAX_CHANNELS,
+          layer.outChannels());
       stem.add(layer);
       return this;
     }
@@ -307,8 +348,8 @@ public final class SearchSpace {
     }
 
     /**
-     * Appends a multi-branch stage: branch {@code i} gets {@code blocks.get(i)} blocks of
-     * {@code channels.get(i)} channels.
+     * Appends a multi-branch stage: branch {@code i} gets {@code blocks.get(i)} blocks of {@code
+     * channels.get(i)} channels.
      *
      * @throws IllegalStateException if chain stages were added
      */
@@ -325,15 +366,17 @@ public final class SearchSpace {
     @CanIgnoreReturnValue
     public Builder stage(StageSpec spec) {
       checkNotNull(spec, "stage");
-      checkState(chain.isEmpty(), "this builder already has chain stages; a space is either multi-branch stages "
-          + "or a chain: call clearBody() first to switch");
+      checkState(
+          chain.isEmpty(),
+          "this builder already has chain stages; a space is either multi-branch stages "
+              + "or a chain: call clearBody() first to switch");
       stages.add(spec);
       return this;
     }
 
     /**
-     * Appends a chain stage of {@code blocks} blocks with {@code outChannels} outputs, the first with
-     * {@code stride}.
+     * Appends a chain stage of {@code blocks} blocks with {@code outChannels} outputs, the first
+     * with {@code stride}.
      *
      * @throws IllegalStateException if multi-branch stages were added
      */
@@ -350,8 +393,10 @@ public final class SearchSpace {
     @CanIgnoreReturnValue
     public Builder chainStage(ChainStage spec) {
       checkNotNull(spec, "chainStage");
-      checkState(stages.isEmpty(), "this builder already has multi-branch stages; a space is either multi-branch "
-          + "stages or a chain: call clearBody() first to switch");
+      checkState(
+          stages.isEmpty(),
+          "this builder already has multi-branch stages; a space is either multi-branch "
+              + "stages or a chain: call clearBody() first to switch");
       chain.add(spec);
       return this;
     }
@@ -410,11 +455,12 @@ public final class SearchSpace {
     }
 
     /**
-     * Sets a classification head: per-branch head channels (empty: none), the last 1x1 conv's width, dropout and
-     * classes.
+     * Sets a classification head: per-branch head channels (empty: none), the last 1x1 conv's
+     * width, dropout and classes.
      */
     @CanIgnoreReturnValue
-    public Builder classificationHead(List<Integer> headChannels, int lastChannel, double dropout, int numClasses) {
+    public Builder classificationHead(
+        List<Integer> headChannels, int lastChannel, double dropout, int numClasses) {
       return head(ClassificationHead.of(headChannels, lastChannel, dropout, numClasses));
     }
 
@@ -428,15 +474,20 @@ public final class SearchSpace {
      * Validates everything and builds the space (and its layout).
      *
      * @throws IllegalStateException if the input, the body or the head is missing
-     * @throws IllegalArgumentException if the parts do not fit together (branch counts that drop, head channels
-     *     that do not match the branches, a block with no hidden channels, a supernet too large to count)
+     * @throws IllegalArgumentException if the parts do not fit together (branch counts that drop,
+     *     head channels that do not match the branches, a block with no hidden channels, a supernet
+     *     too large to count)
      */
     public SearchSpace build() {
       checkState(input != null, "the input must be set; call input(channels, height, width)");
-      checkState(!stages.isEmpty() || !chain.isEmpty(), "the space needs a body: add multi-branch stages with "
-          + "stage(blocks, channels) or a single-branch chain with chainStage(outChannels, blocks, stride)");
-      checkState(head != null, "the head must be set; call classificationHead(headChannels, lastChannel, dropout, "
-          + "numClasses) or denseHead(lastChannel, numClasses)");
+      checkState(
+          !stages.isEmpty() || !chain.isEmpty(),
+          "the space needs a body: add multi-branch stages with stage(blocks, channels) or a"
+              + " single-branch chain with chainStage(outChannels, blocks, stride)");
+      checkState(
+          head != null,
+          "the head must be set; call classificationHead(headChannels, lastChannel, dropout, "
+              + "numClasses) or denseHead(lastChannel, numClasses)");
       return new SearchSpace(this);
     }
   }

@@ -8,6 +8,7 @@ import java.util.Set;
 
 /**
  * The JSON form of a {@link SearchSpace}, version 1:
+ *
  * <pre>
  * {
  *   "format": "supertickets.search-space", "version": 1, "name": "imagenet224",
@@ -20,7 +21,9 @@ import java.util.Set;
  *        or {"type": "dense", "lastChannel": 90, "numClasses": 19}
  * }
  * </pre>
- * Reading is strict: every member is required, unknown members are refused, integers must be JSON integers.
+ *
+ * Reading is strict: every member is required, unknown members are refused, integers must be JSON
+ * integers.
  */
 final class SearchSpaceJson {
   static final String FORMAT = "supertickets.search-space";
@@ -33,10 +36,19 @@ final class SearchSpaceJson {
     m.put("format", FORMAT);
     m.put("version", (long) VERSION);
     m.put("name", s.name());
-    m.put("input", obj("channels", s.input().channels(), "height", s.input().height(), "width", s.input().width()));
+    m.put(
+        "input",
+        obj(
+            "channels",
+            s.input().channels(),
+            "height",
+            s.input().height(),
+            "width",
+            s.input().width()));
     List<Object> stem = new ArrayList<>();
     for (StemLayer l : s.stem()) {
-      stem.add(obj("outChannels", l.outChannels(), "kernelSize", l.kernelSize(), "stride", l.stride()));
+      stem.add(
+          obj("outChannels", l.outChannels(), "kernelSize", l.kernelSize(), "stride", l.stride()));
     }
     m.put("stem", stem);
     if (s.isChain()) {
@@ -53,15 +65,36 @@ final class SearchSpaceJson {
       m.put("stages", stages);
     }
     BlockSpec b = s.block();
-    m.put("block", obj("kernelSizes", longs(b.kernelSizes()), "expandRatio", b.expandRatio(), "activation",
-        b.activation().jsonName()));
-    m.put("batchNorm", obj("momentum", s.batchNorm().momentum(), "epsilon", s.batchNorm().epsilon()));
+    m.put(
+        "block",
+        obj(
+            "kernelSizes",
+            longs(b.kernelSizes()),
+            "expandRatio",
+            b.expandRatio(),
+            "activation",
+            b.activation().jsonName()));
+    m.put(
+        "batchNorm", obj("momentum", s.batchNorm().momentum(), "epsilon", s.batchNorm().epsilon()));
     if (s.head() instanceof ClassificationHead h) {
-      m.put("head", obj("type", "classification", "headChannels", longs(h.headChannels()), "lastChannel",
-          h.lastChannel(), "dropout", h.dropout(), "numClasses", h.numClasses()));
+      m.put(
+          "head",
+          obj(
+              "type",
+              "classification",
+              "headChannels",
+              longs(h.headChannels()),
+              "lastChannel",
+              h.lastChannel(),
+              "dropout",
+              h.dropout(),
+              "numClasses",
+              h.numClasses()));
     } else {
       DenseHead h = (DenseHead) s.head();
-      m.put("head", obj("type", "dense", "lastChannel", h.lastChannel(), "numClasses", h.numClasses()));
+      m.put(
+          "head",
+          obj("type", "dense", "lastChannel", h.lastChannel(), "numClasses", h.numClasses()));
     }
     return m;
   }
@@ -69,20 +102,29 @@ final class SearchSpaceJson {
   static SearchSpace fromTree(Object tree) {
     Reader root = Reader.object(tree, "$");
     if (root.has("chain") && root.has("stages")) {
-      throw new IllegalArgumentException("search space JSON: $ has both \"stages\" and \"chain\"; a space has "
-          + "multi-branch stages or a chain, keep one");
+      throw new IllegalArgumentException(
+          "search space JSON: $ has both \"stages\" and \"chain\"; a space has "
+              + "multi-branch stages or a chain, keep one");
     }
     String body = root.has("chain") ? "chain" : "stages";
-    root.keys(Set.of("format", "version", "name", "input", "stem", body, "block", "batchNorm", "head"));
+    root.keys(
+        Set.of("format", "version", "name", "input", "stem", body, "block", "batchNorm", "head"));
     String format = root.string("format");
     if (!FORMAT.equals(format)) {
-      throw new IllegalArgumentException("search space JSON: $.format must be \"" + FORMAT + "\", got \"" + format
-          + "\"; is this a search space file?");
+      throw new IllegalArgumentException(
+          "search space JSON: $.format must be \""
+              + FORMAT
+              + "\", got \""
+              + format
+              + "\"; is this a search space file?");
     }
     int version = root.integer("version");
     if (version < 1 || version > VERSION) {
-      throw new IllegalArgumentException("unsupported search space format version " + version
-          + "; this library reads version 1 to " + VERSION);
+      throw new IllegalArgumentException(
+          "unsupported search space format version "
+              + version
+              + "; this library reads version 1 to "
+              + VERSION);
     }
     try {
       SearchSpace.Builder b = SearchSpace.builder().name(root.string("name"));
@@ -107,8 +149,11 @@ final class SearchSpaceJson {
       }
       Reader blk = root.child("block");
       blk.keys(Set.of("kernelSizes", "expandRatio", "activation"));
-      b.block(BlockSpec.of(blk.integers("kernelSizes"), blk.number("expandRatio"),
-          ActivationKind.fromJsonName(blk.string("activation"))));
+      b.block(
+          BlockSpec.of(
+              blk.integers("kernelSizes"),
+              blk.number("expandRatio"),
+              ActivationKind.fromJsonName(blk.string("activation"))));
       Reader bn = root.child("batchNorm");
       bn.keys(Set.of("momentum", "epsilon"));
       b.batchNorm(bn.number("momentum"), bn.number("epsilon"));
@@ -116,23 +161,31 @@ final class SearchSpaceJson {
       String type = h.string("type");
       if (type.equals("classification")) {
         h.keys(Set.of("type", "headChannels", "lastChannel", "dropout", "numClasses"));
-        b.classificationHead(h.integers("headChannels"), h.integer("lastChannel"), h.number("dropout"),
+        b.classificationHead(
+            h.integers("headChannels"),
+            h.integer("lastChannel"),
+            h.number("dropout"),
             h.integer("numClasses"));
       } else if (type.equals("dense")) {
         h.keys(Set.of("type", "lastChannel", "numClasses"));
         b.denseHead(h.integer("lastChannel"), h.integer("numClasses"));
       } else {
-        throw new IllegalArgumentException("search space JSON: $.head.type must be \"classification\" or \"dense\", "
-            + "got \"" + type + "\"");
+        throw new IllegalArgumentException(
+            "search space JSON: $.head.type must be \"classification\" or \"dense\", "
+                + "got \""
+                + type
+                + "\"");
       }
       return b.build();
     } catch (IllegalStateException e) {
-      throw new IllegalArgumentException("search space JSON describes an incomplete space: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "search space JSON describes an incomplete space: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("search space JSON")) {
         throw e;
       }
-      throw new IllegalArgumentException("search space JSON describes an invalid space: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "search space JSON describes an invalid space: " + e.getMessage(), e);
     }
   }
 
@@ -177,15 +230,21 @@ final class SearchSpaceJson {
     void keys(Set<String> allowed) {
       for (Object k : map.keySet()) {
         if (!allowed.contains(k)) {
-          throw new IllegalArgumentException("search space JSON: " + path + " has the unknown member \"" + k
-              + "\"; the members are " + new java.util.TreeSet<>(allowed));
+          throw new IllegalArgumentException(
+              "search space JSON: "
+                  + path
+                  + " has the unknown member \""
+                  + k
+                  + "\"; the members are "
+                  + new java.util.TreeSet<>(allowed));
         }
       }
     }
 
     private Object get(String key) {
       if (!map.containsKey(key)) {
-        throw new IllegalArgumentException("search space JSON: " + path + " lacks the member \"" + key + "\"");
+        throw new IllegalArgumentException(
+            "search space JSON: " + path + " lacks the member \"" + key + "\"");
       }
       return map.get(key);
     }
@@ -250,12 +309,16 @@ final class SearchSpaceJson {
     }
 
     private static IllegalArgumentException fail(String where, String expected, Object found) {
-      String what = found == null ? "null"
-          : found instanceof String s ? "the string \"" + s + "\""
-          : found instanceof Map ? "an object"
-          : found instanceof List ? "an array"
-          : found.toString();
-      return new IllegalArgumentException("search space JSON: " + where + " must be " + expected + ", got " + what);
+      String what =
+          found == null
+              ? "null"
+              : found instanceof String s
+                  ? "the string \"" + s + "\""
+                  : found instanceof Map
+                      ? "an object"
+                      : found instanceof List ? "an array" : found.toString();
+      return new IllegalArgumentException(
+          "search space JSON: " + where + " must be " + expected + ", got " + what);
     }
   }
 }

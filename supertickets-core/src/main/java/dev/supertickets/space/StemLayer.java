@@ -3,8 +3,9 @@ package dev.supertickets.space;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * One fixed (not searchable, but weight-prunable) stem layer: a {@code kernelSize x kernelSize} convolution
- * without bias, padding {@code (kernelSize-1)/2}, then BatchNorm, then the space's activation.
+ * One fixed (not searchable, but weight-prunable) stem layer: a {@code kernelSize x kernelSize}
+ * convolution without bias, padding {@code (kernelSize-1)/2}, then BatchNorm, then the space's
+ * activation.
  *
  * @param outChannels output channels
  * @param kernelSize odd kernel size
@@ -13,9 +14,12 @@ import static com.google.common.base.Preconditions.checkArgument;
 public record StemLayer(int outChannels, int kernelSize, int stride) {
   /** Validates the layer. */
   public StemLayer {
-    checkArgument(outChannels >= 1, "stem layer out channels must be at least 1, got %s", outChannels);
-    checkArgument(kernelSize >= 1 && kernelSize % 2 == 1,
-        "stem kernel size must be odd and positive (padding (k-1)/2 keeps the size), got %s", kernelSize);
+    checkArgument(
+        outChannels >= 1, "stem layer out channels must be at least 1, got %s", outChannels);
+    checkArgument(
+        kernelSize >= 1 && kernelSize % 2 == 1,
+        "stem kernel size must be odd and positive (padding (k-1)/2 keeps the size), got %s",
+        kernelSize);
     checkArgument(stride >= 1, "stem stride must be at least 1, got %s", stride);
   }
 }

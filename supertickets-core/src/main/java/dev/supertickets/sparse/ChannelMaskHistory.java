@@ -8,10 +8,10 @@ import java.util.Deque;
 import java.util.Iterator;
 
 /**
- * Early-bird's convergence test (You et al. 2020, {@code class EarlyBird}): a FIFO of the last {@value #LENGTH}
- * channel masks; once it is full, the distance of each older mask to the newest is the fraction of channels on
- * which they differ, and the early bird has emerged when all {@value #LENGTH} − 1 distances are at most
- * {@code epsilon}. Mutable, used by one search.
+ * Early-bird's convergence test (You et al. 2020, {@code class EarlyBird}): a FIFO of the last
+ * {@value #LENGTH} channel masks; once it is full, the distance of each older mask to the newest is
+ * the fraction of channels on which they differ, and the early bird has emerged when all {@value
+ * #LENGTH} − 1 distances are at most {@code epsilon}. Mutable, used by one search.
  */
 final class ChannelMaskHistory {
   /** Masks kept, the newest included (the reference's {@code epoch_keep}). */
@@ -22,9 +22,12 @@ final class ChannelMaskHistory {
   /** Adds the newest mask (copied), dropping the oldest once {@value #LENGTH} are held. */
   void push(boolean[] mask) {
     checkNotNull(mask, "channel mask must not be null");
-    checkArgument(masks.isEmpty() || masks.peekLast().length == mask.length,
-        "channel mask has %s entries but the earlier ones have %s; masks must cover the same channels",
-        mask.length, masks.isEmpty() ? 0 : masks.peekLast().length);
+    checkArgument(
+        masks.isEmpty() || masks.peekLast().length == mask.length,
+        "channel mask has %s entries but the earlier ones have %s; masks must cover the same"
+            + " channels",
+        mask.length,
+        masks.isEmpty() ? 0 : masks.peekLast().length);
     masks.addLast(mask.clone());
     if (masks.size() > LENGTH) {
       masks.removeFirst();
@@ -65,8 +68,11 @@ final class ChannelMaskHistory {
 
   /** The fraction of entries on which two masks of the same length differ. */
   static double distance(boolean[] a, boolean[] b) {
-    checkArgument(a.length == b.length && a.length > 0, "masks must have the same, positive length, got %s and %s",
-        a.length, b.length);
+    checkArgument(
+        a.length == b.length && a.length > 0,
+        "masks must have the same, positive length, got %s and %s",
+        a.length,
+        b.length);
     int differ = 0;
     for (int i = 0; i < a.length; i++) {
       if (a[i] != b[i]) {

@@ -14,17 +14,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One prune-and-regrow of one tensor's mask (RigL's {@code _get_update_op}; C.2 of the related-algorithms spec),
- * split into the pure mask computation and its installation on a live parameter.
+ * One prune-and-regrow of one tensor's mask (RigL's {@code _get_update_op}; C.2 of the
+ * related-algorithms spec), split into the pure mask computation and its installation on a live
+ * parameter.
  */
 final class DropAndGrow {
   private DropAndGrow() {}
 
   /**
-   * The new mask: of the active entries, the {@code nDrop} with the smallest {@code |w| + dropNoise} are dropped;
-   * then {@code nDrop} entries are grown among all the others (inactive ones and the just-dropped, as in RigL),
-   * those with the highest {@code growScore}. Ties go to the lower index, so the number of active entries is
-   * unchanged.
+   * The new mask: of the active entries, the {@code nDrop} with the smallest {@code |w| +
+   * dropNoise} are dropped; then {@code nDrop} entries are grown among all the others (inactive
+   * ones and the just-dropped, as in RigL), those with the highest {@code growScore}. Ties go to
+   * the lower index, so the number of active entries is unchanged.
    *
    * @param weights the raw values (only active ones are ranked for dropping)
    * @param mask the current mask, true = active
@@ -32,13 +33,19 @@ final class DropAndGrow {
    * @param dropNoise added to {@code |w|} to break ties at random (zeros for none)
    * @param growScore U(0, 1) for SET, {@code |dense gradient|} for RigL
    */
-  static boolean[] newMask(float[] weights, boolean[] mask, long nDrop, double[] dropNoise, double[] growScore) {
+  static boolean[] newMask(
+      float[] weights, boolean[] mask, long nDrop, double[] dropNoise, double[] growScore) {
     int n = weights.length;
-    checkArgument(mask.length == n && dropNoise.length == n && growScore.length == n,
-        "weights, mask, noise and grow scores must have one entry each, got %s, %s, %s, %s", n, mask.length,
-        dropNoise.length, growScore.length);
+    checkArgument(
+        mask.length == n && dropNoise.length == n && growScore.length == n,
+        "weights, mask, noise and grow scores must have one entry each, got %s, %s, %s, %s",
+        n,
+        mask.length,
+        dropNoise.length,
+        growScore.length);
     long active = count(mask);
-    checkArgument(nDrop >= 0 && nDrop <= active, "cannot drop %s of %s active weights", nDrop, active);
+    checkArgument(
+        nDrop >= 0 && nDrop <= active, "cannot drop %s of %s active weights", nDrop, active);
     double[] dropScore = new double[n];
     for (int i = 0; i < n; i++) {
       dropScore[i] = Math.abs(weights[i]) + dropNoise[i];
@@ -57,9 +64,9 @@ final class DropAndGrow {
   }
 
   /**
-   * Installs {@code newMask} on {@code p}. New connections (inactive before) start at 0, and so do their
-   * optimizer slots (e.g. AdamW's moments, RigL's {@code initial_acc_scale = 0}) and their EMA shadow (the new
-   * value); re-grown just-dropped weights keep everything.
+   * Installs {@code newMask} on {@code p}. New connections (inactive before) start at 0, and so do
+   * their optimizer slots (e.g. AdamW's moments, RigL's {@code initial_acc_scale = 0}) and their
+   * EMA shadow (the new value); re-grown just-dropped weights keep everything.
    *
    * @param ema the trainer's EMA, or null when it keeps none
    * @return the number of new connections
@@ -67,8 +74,12 @@ final class DropAndGrow {
   static int install(Param p, boolean[] newMask, Optimizer optimizer, Ema ema) {
     checkNotNull(optimizer, "optimizer must not be null");
     boolean[] before = mask(p);
-    checkArgument(before.length == newMask.length, "new mask of %s has %s entries, the parameter %s", p.name(),
-        newMask.length, before.length);
+    checkArgument(
+        before.length == newMask.length,
+        "new mask of %s has %s entries, the parameter %s",
+        p.name(),
+        newMask.length,
+        before.length);
     boolean[] fresh = new boolean[newMask.length];
     int grown = 0;
     for (int i = 0; i < fresh.length; i++) {

@@ -23,14 +23,15 @@ import java.util.function.LongUnaryOperator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The periodic mask updates of SET and RigL as a step hook: after step {@code t} with {@code t mod ΔT = 0} and
- * {@code t <= T_end}, every masked prunable tensor drops {@code floor(f(t) · n_active)} weights and grows as many
- * ({@link DropAndGrow}), with the cosine drop fraction {@code f(t) = α/2 (1 + cos(π t / T_end))}.
+ * The periodic mask updates of SET and RigL as a step hook: after step {@code t} with {@code t mod
+ * ΔT = 0} and {@code t <= T_end}, every masked prunable tensor drops {@code floor(f(t) · n_active)}
+ * weights and grows as many ({@link DropAndGrow}), with the cosine drop fraction {@code f(t) = α/2
+ * (1 + cos(π t / T_end))}.
  *
- * <p>RigL's gradient is the dense gradient ({@link Gradients#ofLoss}, BN on batch statistics as in training) on
- * one batch of a loader of its own over the training data, seeded by the drawer: the trainer's current batch is
- * not exposed to hooks, so the u-th drop-and-grow reads the next batch of that loader (the first batch of its
- * epoch u) instead. Mutable, one per draw.
+ * <p>RigL's gradient is the dense gradient ({@link Gradients#ofLoss}, BN on batch statistics as in
+ * training) on one batch of a loader of its own over the training data, seeded by the drawer: the
+ * trainer's current batch is not exposed to hooks, so the u-th drop-and-grow reads the next batch
+ * of that loader (the first batch of its epoch u) instead. Mutable, one per draw.
  */
 final class DstUpdates implements StepHook {
   /** RigL's tie-breaking noise on the drop score: N(0, 1e-5). */
@@ -57,10 +58,19 @@ final class DstUpdates implements StepHook {
    * @param sparsity the sparsity the updates keep, as listeners hear it
    * @param listeners told of the masks after every periodic update
    */
-  DstUpdates(DstDrawer.Growth growth, double alpha, int interval, long endStep, long seed, Loader gradientData,
-      SoftmaxCrossEntropy loss, double sparsity, DrawListeners listeners) {
+  DstUpdates(
+      DstDrawer.Growth growth,
+      double alpha,
+      int interval,
+      long endStep,
+      long seed,
+      Loader gradientData,
+      SoftmaxCrossEntropy loss,
+      double sparsity,
+      DrawListeners listeners) {
     this.growth = checkNotNull(growth, "growth must not be null");
-    checkArgument(growth == DstDrawer.Growth.RANDOM || gradientData != null,
+    checkArgument(
+        growth == DstDrawer.Growth.RANDOM || gradientData != null,
         "gradient growth needs a loader for its gradient batches");
     checkArgument(endStep >= 0, "end step must not be negative, got %s", endStep);
     this.alpha = alpha;
@@ -79,7 +89,9 @@ final class DstUpdates implements StepHook {
     return alpha / 2 * (1 + Math.cos(Math.PI * Math.min(step, endStep) / endStep));
   }
 
-  /** Whether global step {@code step} (1 after the first optimizer step) ends with a mask update. */
+  /**
+   * Whether global step {@code step} (1 after the first optimizer step) ends with a mask update.
+   */
   static boolean isUpdateStep(long step, int interval, long endStep) {
     return step > 0 && step <= endStep && step % interval == 0;
   }
@@ -96,8 +108,9 @@ final class DstUpdates implements StepHook {
   }
 
   /**
-   * One prune-and-regrow of every masked prunable tensor of the trainer's model, dropping
-   * {@code dropCount(n_active)} weights in each; used by the periodic updates and by Sup-tickets' re-exploration.
+   * One prune-and-regrow of every masked prunable tensor of the trainer's model, dropping {@code
+   * dropCount(n_active)} weights in each; used by the periodic updates and by Sup-tickets'
+   * re-exploration.
    *
    * @return the number of new connections
    */
@@ -105,10 +118,17 @@ final class DstUpdates implements StepHook {
     Module model = trainer.model();
     List<Param> params = PRUNABLE.select(model).stream().filter(Param::isMasked).toList();
     long index = events++;
-    ImmutableMap<Param, INDArray> grads = growth == DstDrawer.Growth.GRADIENT
-        ? Gradients.ofLoss(MaskContext.builder(model).data(gradientData).dataEpoch(Math.toIntExact(index))
-            .loss(loss).build(), 1, BnStatistics.BATCH)
-        : null;
+    ImmutableMap<Param, INDArray> grads =
+        growth == DstDrawer.Growth.GRADIENT
+            ? Gradients.ofLoss(
+                MaskContext.builder(model)
+                    .data(gradientData)
+                    .dataEpoch(Math.toIntExact(index))
+                    .loss(loss)
+                    .build(),
+                1,
+                BnStatistics.BATCH)
+            : null;
     SplittableRandom noise = streams.stream("dst/drop-noise", index);
     SplittableRandom random = streams.stream("dst/random-growth", index);
     int grown = 0;

@@ -34,27 +34,30 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Early-bird tickets (You et al. 2020, {@code main.py class EarlyBird}): structured tickets found early in dense
- * training, then cut out and retrained.
+ * Early-bird tickets (You et al. 2020, {@code main.py class EarlyBird}): structured tickets found
+ * early in dense training, then cut out and retrained.
  *
- * <p><b>Search.</b> The supernet trains from its initial weights ({@link SuperTicket#initial}) with the retrainer's
- * recipe laid out over {@code maxSearchEpochs} epochs plus network slimming's L1 term {@code s · Σ|γ|} on the scales
- * of the BN that ranks each path's hidden channels ({@link InvertedResidualChannels.Path#importanceBn()}). At the
- * start of every epoch (the initial weights included) the channel mask keeps the channels whose {@code |γ|} are
- * above the global {@code channelRatio}-quantile over all paths; the last 5 masks are kept, and the early bird has
- * emerged when the 4 older ones each differ from the newest on at most {@code epsilon} of the channels. The search
- * stops there; if it never emerges, the mask at the end of the last search epoch is drawn instead, and the ticket
- * records {@code earlyBird.found=false}.
+ * <p><b>Search.</b> The supernet trains from its initial weights ({@link SuperTicket#initial}) with
+ * the retrainer's recipe laid out over {@code maxSearchEpochs} epochs plus network slimming's L1
+ * term {@code s · Σ|γ|} on the scales of the BN that ranks each path's hidden channels ({@link
+ * InvertedResidualChannels.Path#importanceBn()}). At the start of every epoch (the initial weights
+ * included) the channel mask keeps the channels whose {@code |γ|} are above the global {@code
+ * channelRatio}-quantile over all paths; the last 5 masks are kept, and the early bird has emerged
+ * when the 4 older ones each differ from the newest on at most {@code epsilon} of the channels. The
+ * search stops there; if it never emerges, the mask at the end of the last search epoch is drawn
+ * instead, and the ticket records {@code earlyBird.found=false}.
  *
- * <p><b>Ticket.</b> The masked channels are cut out physically (paths left empty vanish), as the SuperTickets search
- * shrinks the supernet ({@link Supernet#keep}); optionally the cut network is pruned by global magnitude
- * ({@code unstructuredSparsity}); then the retrainer retrains it, from the weights it had when the mask was taken,
- * for the retrainer's own epochs with a fresh optimizer and schedule and without the L1 term.
+ * <p><b>Ticket.</b> The masked channels are cut out physically (paths left empty vanish), as the
+ * SuperTickets search shrinks the supernet ({@link Supernet#keep}); optionally the cut network is
+ * pruned by global magnitude ({@code unstructuredSparsity}); then the retrainer retrains it, from
+ * the weights it had when the mask was taken, for the retrainer's own epochs with a fresh optimizer
+ * and schedule and without the L1 term.
  *
- * <p><b>Deviations from the reference.</b> The quantile prunes exactly {@link Ranking#pruneCount}{@code (p, n)}
- * channels, ties broken by position, where the reference prunes the channel at index {@code ⌊p · n⌋} too and every
- * tie with it; the convergence test is {@code d ≤ ε} as the paper states (the code uses {@code <}); the search's
- * schedule is the retrainer's over {@code maxSearchEpochs} epochs, not the first epochs of the full training run.
+ * <p><b>Deviations from the reference.</b> The quantile prunes exactly {@link
+ * Ranking#pruneCount}{@code (p, n)} channels, ties broken by position, where the reference prunes
+ * the channel at index {@code ⌊p · n⌋} too and every tie with it; the convergence test is {@code d
+ * ≤ ε} as the paper states (the code uses {@code <}); the search's schedule is the retrainer's over
+ * {@code maxSearchEpochs} epochs, not the first epochs of the full training run.
  *
  * <p>Immutable and reusable; the same seed gives bit-identical tickets.
  */
@@ -83,7 +86,10 @@ public final class EarlyBirdDrawer implements TicketDrawer {
     this.listeners = DrawListeners.of(b.drawListeners);
   }
 
-  /** Starts configuring Early-bird on the supernet of {@code space}; every other setting has a default. */
+  /**
+   * Starts configuring Early-bird on the supernet of {@code space}; every other setting has a
+   * default.
+   */
   public static Builder builder(SearchSpace space) {
     return new Builder(space);
   }
@@ -96,8 +102,12 @@ public final class EarlyBirdDrawer implements TicketDrawer {
     SuperTicket initial = SuperTicket.initial(space, norm, seed);
     Search search = new Search(perEpoch);
     search.observe(initial.network(), 0);
-    Retrainer searching = retrainer.toBuilder().epochs(maxSearchEpochs)
-        .regularizer(new SlimmingPenalty(l1Penalty)).stepHook(search).build();
+    Retrainer searching =
+        retrainer.toBuilder()
+            .epochs(maxSearchEpochs)
+            .regularizer(new SlimmingPenalty(l1Penalty))
+            .stepHook(search)
+            .build();
     try {
       initial.retrain(train, null, searching);
     } catch (SearchOver expected) {
@@ -149,8 +159,8 @@ public final class EarlyBirdDrawer implements TicketDrawer {
   }
 
   /**
-   * The channel mask of {@code net}: per path, in {@link Supernet#paths()} order, whether each hidden channel's
-   * {@code |γ|} ranks above the lowest {@code ratio} of all.
+   * The channel mask of {@code net}: per path, in {@link Supernet#paths()} order, whether each
+   * hidden channel's {@code |γ|} ranks above the lowest {@code ratio} of all.
    */
   static boolean[] channelMask(Supernet net, double ratio) {
     List<Param> gammas = net.paths().stream().map(p -> p.importanceBn().gamma()).toList();
@@ -160,7 +170,8 @@ public final class EarlyBirdDrawer implements TicketDrawer {
         scores.put(g, Transforms.abs(g.value(), true).detach());
       }
     }
-    ImmutableMap<Param, INDArray> masks = Ranking.select(gammas, scores.buildOrThrow(), ratio, Scope.GLOBAL);
+    ImmutableMap<Param, INDArray> masks =
+        Ranking.select(gammas, scores.buildOrThrow(), ratio, Scope.GLOBAL);
     boolean[] out = new boolean[(int) net.hiddenChannels()];
     int at = 0;
     for (Param g : gammas) {
@@ -171,10 +182,16 @@ public final class EarlyBirdDrawer implements TicketDrawer {
     return out;
   }
 
-  /** {@code mask} (in {@link Supernet#paths()} order) as the per-block, per-path flags {@link Supernet#keep} takes. */
+  /**
+   * {@code mask} (in {@link Supernet#paths()} order) as the per-block, per-path flags {@link
+   * Supernet#keep} takes.
+   */
   static Map<String, boolean[][]> keepMap(Supernet net, boolean[] mask) {
-    checkArgument(mask.length == net.hiddenChannels(), "mask has %s entries but the network has %s hidden channels",
-        mask.length, net.hiddenChannels());
+    checkArgument(
+        mask.length == net.hiddenChannels(),
+        "mask has %s entries but the network has %s hidden channels",
+        mask.length,
+        net.hiddenChannels());
     Map<String, boolean[][]> keep = new LinkedHashMap<>();
     int at = 0;
     for (Map.Entry<String, InvertedResidualChannels> b : net.blocks().entrySet()) {
@@ -198,7 +215,10 @@ public final class EarlyBirdDrawer implements TicketDrawer {
     }
   }
 
-  /** Watches the masks at every epoch boundary and ends the run once the early bird emerged or time is up. */
+  /**
+   * Watches the masks at every epoch boundary and ends the run once the early bird emerged or time
+   * is up.
+   */
   private final class Search implements StepHook {
     private final int perEpoch;
     private final ChannelMaskHistory history = new ChannelMaskHistory();
@@ -220,7 +240,9 @@ public final class EarlyBirdDrawer implements TicketDrawer {
       }
     }
 
-    /** Takes the mask at the start of epoch {@code epochsDone}; returns whether the search is over. */
+    /**
+     * Takes the mask at the start of epoch {@code epochsDone}; returns whether the search is over.
+     */
     boolean observe(Supernet net, int epochsDone) {
       mask = channelMask(net, channelRatio);
       history.push(mask);
@@ -235,7 +257,9 @@ public final class EarlyBirdDrawer implements TicketDrawer {
     }
   }
 
-  /** Fluent configuration of an {@link EarlyBirdDrawer}; every setting but the space has a default. */
+  /**
+   * Fluent configuration of an {@link EarlyBirdDrawer}; every setting but the space has a default.
+   */
   public static final class Builder extends SparseDrawerBuilder<Builder> {
     private double l1Penalty = 1e-4;
     private double channelRatio = 0.5;
@@ -252,39 +276,64 @@ public final class EarlyBirdDrawer implements TicketDrawer {
       return this;
     }
 
-    /** Network slimming's L1 strength {@code s} on the ranking BN scales, finite and non-negative; default 1e-4. */
+    /**
+     * Network slimming's L1 strength {@code s} on the ranking BN scales, finite and non-negative;
+     * default 1e-4.
+     */
     public Builder l1Penalty(double s) {
-      checkArgument(s >= 0 && Double.isFinite(s),
-          "l1 penalty must be finite and non-negative, got %s; Early-bird uses 1e-4", s);
+      checkArgument(
+          s >= 0 && Double.isFinite(s),
+          "l1 penalty must be finite and non-negative, got %s; Early-bird uses 1e-4",
+          s);
       this.l1Penalty = s;
       return this;
     }
 
-    /** The fraction {@code p} of hidden channels cut, in (0, 1); default 0.5 (the paper uses 0.3, 0.5, 0.7). */
+    /**
+     * The fraction {@code p} of hidden channels cut, in (0, 1); default 0.5 (the paper uses 0.3,
+     * 0.5, 0.7).
+     */
     public Builder channelRatio(double p) {
-      checkArgument(p > 0 && p < 1, "channel ratio must be in (0, 1), got %s; Early-bird uses 0.3, 0.5 or 0.7", p);
+      checkArgument(
+          p > 0 && p < 1,
+          "channel ratio must be in (0, 1), got %s; Early-bird uses 0.3, 0.5 or 0.7",
+          p);
       this.channelRatio = p;
       return this;
     }
 
-    /** The largest mask distance, in [0, 1], at which the early bird counts as emerged; default 0.1. */
+    /**
+     * The largest mask distance, in [0, 1], at which the early bird counts as emerged; default 0.1.
+     */
     public Builder epsilon(double e) {
       checkArgument(e >= 0 && e <= 1, "epsilon must be in [0, 1], got %s; Early-bird uses 0.1", e);
       this.epsilon = e;
       return this;
     }
 
-    /** Search epochs at most, positive; default 20. Without an early bird by then, the last mask is drawn. */
+    /**
+     * Search epochs at most, positive; default 20. Without an early bird by then, the last mask is
+     * drawn.
+     */
     public Builder maxSearchEpochs(int n) {
-      checkArgument(n > 0, "max search epochs must be positive, got %s; the early bird needs at least %s epochs "
-          + "to fill its queue", n, ChannelMaskHistory.LENGTH - 1);
+      checkArgument(
+          n > 0,
+          "max search epochs must be positive, got %s; the early bird needs at least %s epochs "
+              + "to fill its queue",
+          n,
+          ChannelMaskHistory.LENGTH - 1);
       this.maxSearchEpochs = n;
       return this;
     }
 
-    /** Global magnitude sparsity of the cut network before retraining, in [0, 1); default 0 (none). */
+    /**
+     * Global magnitude sparsity of the cut network before retraining, in [0, 1); default 0 (none).
+     */
     public Builder unstructuredSparsity(double s) {
-      checkArgument(s >= 0 && s < 1, "unstructured sparsity must be in [0, 1), got %s; 0 keeps every weight", s);
+      checkArgument(
+          s >= 0 && s < 1,
+          "unstructured sparsity must be in [0, 1), got %s; 0 keeps every weight",
+          s);
       this.unstructuredSparsity = s;
       return this;
     }

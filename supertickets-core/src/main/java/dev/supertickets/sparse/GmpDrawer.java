@@ -22,25 +22,28 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Gradual magnitude pruning (Zhu and Gupta 2017, TF-MOT's {@code PolynomialDecay}): one training run of the
- * retrainer's epochs from the initial supernet ({@link SuperTicket#initial}), during which the magnitude masks are
- * recomputed every {@code frequency} steps between the begin and the end step with the cubic schedule
- * {@code s_t = s_f + (s_i − s_f)(1 − (t − t_0)/(t_e − t_0))^3}, and frozen afterwards; see {@link Schedule}.
+ * Gradual magnitude pruning (Zhu and Gupta 2017, TF-MOT's {@code PolynomialDecay}): one training
+ * run of the retrainer's epochs from the initial supernet ({@link SuperTicket#initial}), during
+ * which the magnitude masks are recomputed every {@code frequency} steps between the begin and the
+ * end step with the cubic schedule {@code s_t = s_f + (s_i − s_f)(1 − (t − t_0)/(t_e − t_0))^3},
+ * and frozen afterwards; see {@link Schedule}.
  *
- * <p>Magnitudes are ranked with masked weights last ({@code Magnitude.includeMasked(false)}), so, as in Zhu and
- * Gupta, a weight once pruned stays pruned: the masks only ever lose weights. The last update is always the end
- * step, at exactly the target sparsity ({@link dev.supertickets.mask.Ranking#pruneCount}: over all prunable weights
- * with {@link Scope#GLOBAL}, per tensor with {@link Scope#PER_LAYER}, the default as in the paper). The prunable
- * weights are {@link Selector#prunableWeights()}. The ticket is the retrainer's (EMA weights, BN re-calibrated) with
- * the final masks.
+ * <p>Magnitudes are ranked with masked weights last ({@code Magnitude.includeMasked(false)}), so,
+ * as in Zhu and Gupta, a weight once pruned stays pruned: the masks only ever lose weights. The
+ * last update is always the end step, at exactly the target sparsity ({@link
+ * dev.supertickets.mask.Ranking#pruneCount}: over all prunable weights with {@link Scope#GLOBAL},
+ * per tensor with {@link Scope#PER_LAYER}, the default as in the paper). The prunable weights are
+ * {@link Selector#prunableWeights()}. The ticket is the retrainer's (EMA weights, BN re-calibrated)
+ * with the final masks.
  *
  * <p>Immutable and reusable; the same seed gives bit-identical tickets.
  */
 public final class GmpDrawer implements TicketDrawer {
   /**
-   * The pruning schedule of one run, in optimizer steps: {@code t} counts the steps done (0 before training).
-   * Masks are updated at {@code t_0, t_0 + Δt, t_0 + 2Δt, ...} below the end step {@code t_e} and at {@code t_e}
-   * itself, which TF-MOT skips when {@code t_e − t_0} is not a multiple of {@code Δt}.
+   * The pruning schedule of one run, in optimizer steps: {@code t} counts the steps done (0 before
+   * training). Masks are updated at {@code t_0, t_0 + Δt, t_0 + 2Δt, ...} below the end step {@code
+   * t_e} and at {@code t_e} itself, which TF-MOT skips when {@code t_e − t_0} is not a multiple of
+   * {@code Δt}.
    *
    * @param initialSparsity {@code s_i}, in [0, target]
    * @param targetSparsity {@code s_f}, in [0, 1)
@@ -48,22 +51,31 @@ public final class GmpDrawer implements TicketDrawer {
    * @param endStep {@code t_e}, at least {@code t_0}
    * @param frequency {@code Δt}, positive
    */
-  public record Schedule(double initialSparsity, double targetSparsity, long beginStep, long endStep,
-      int frequency) {
+  public record Schedule(
+      double initialSparsity, double targetSparsity, long beginStep, long endStep, int frequency) {
     /** Checks the ranges. */
     public Schedule {
-      checkArgument(targetSparsity >= 0 && targetSparsity < 1,
-          "target sparsity must be in [0, 1), got %s; e.g. 0.9", targetSparsity);
-      checkArgument(initialSparsity >= 0 && initialSparsity <= targetSparsity,
-          "initial sparsity must be in [0, target %s], got %s; usually 0", targetSparsity, initialSparsity);
-      checkArgument(beginStep >= 0 && endStep >= beginStep,
-          "pruning steps must satisfy 0 <= begin <= end, got begin %s and end %s", beginStep, endStep);
-      checkArgument(frequency > 0, "pruning frequency must be positive, got %s; e.g. 100 steps", frequency);
+      checkArgument(
+          targetSparsity >= 0 && targetSparsity < 1,
+          "target sparsity must be in [0, 1), got %s; e.g. 0.9",
+          targetSparsity);
+      checkArgument(
+          initialSparsity >= 0 && initialSparsity <= targetSparsity,
+          "initial sparsity must be in [0, target %s], got %s; usually 0",
+          targetSparsity,
+          initialSparsity);
+      checkArgument(
+          beginStep >= 0 && endStep >= beginStep,
+          "pruning steps must satisfy 0 <= begin <= end, got begin %s and end %s",
+          beginStep,
+          endStep);
+      checkArgument(
+          frequency > 0, "pruning frequency must be positive, got %s; e.g. 100 steps", frequency);
     }
 
     /**
-     * The sparsity the schedule asks for after {@code step} steps: {@code s_i} up to the begin step, the cubic in
-     * between, {@code s_f} from the end step on.
+     * The sparsity the schedule asks for after {@code step} steps: {@code s_i} up to the begin
+     * step, the cubic in between, {@code s_f} from the end step on.
      */
     public double sparsityAt(long step) {
       if (step >= endStep) {
@@ -78,7 +90,8 @@ public final class GmpDrawer implements TicketDrawer {
 
     /** Whether masks are recomputed after {@code step} steps. */
     public boolean updatesAt(long step) {
-      return step == endStep || (step >= beginStep && step < endStep && (step - beginStep) % frequency == 0);
+      return step == endStep
+          || (step >= beginStep && step < endStep && (step - beginStep) % frequency == 0);
     }
 
     /** The number of scheduled mask updates, the end step's included. */
@@ -101,10 +114,17 @@ public final class GmpDrawer implements TicketDrawer {
   private final ScoredPolicy policy;
 
   private GmpDrawer(Builder b) {
-    checkArgument(b.initialSparsity <= b.targetSparsity, "initial sparsity %s must not exceed the target sparsity "
-        + "%s; lower it (usually 0)", b.initialSparsity, b.targetSparsity);
-    checkArgument(b.beginFraction <= b.endFraction, "pruning must begin no later than it ends, got begin fraction "
-        + "%s and end fraction %s; e.g. 0 and 0.75", b.beginFraction, b.endFraction);
+    checkArgument(
+        b.initialSparsity <= b.targetSparsity,
+        "initial sparsity %s must not exceed the target sparsity " + "%s; lower it (usually 0)",
+        b.initialSparsity,
+        b.targetSparsity);
+    checkArgument(
+        b.beginFraction <= b.endFraction,
+        "pruning must begin no later than it ends, got begin fraction "
+            + "%s and end fraction %s; e.g. 0 and 0.75",
+        b.beginFraction,
+        b.endFraction);
     this.space = b.space;
     this.seed = b.seed;
     this.retrainer = b.recipe();
@@ -125,19 +145,24 @@ public final class GmpDrawer implements TicketDrawer {
   }
 
   /**
-   * The schedule over a run of {@code totalSteps} optimizer steps: begin and end are the fractions of it, rounded
-   * to the nearest step.
+   * The schedule over a run of {@code totalSteps} optimizer steps: begin and end are the fractions
+   * of it, rounded to the nearest step.
    */
   public Schedule schedule(long totalSteps) {
     checkArgument(totalSteps > 0, "a run has at least one step, got %s", totalSteps);
-    return new Schedule(initialSparsity, targetSparsity, Math.round(beginFraction * totalSteps),
-        Math.round(endFraction * totalSteps), frequency);
+    return new Schedule(
+        initialSparsity,
+        targetSparsity,
+        Math.round(beginFraction * totalSteps),
+        Math.round(endFraction * totalSteps),
+        frequency);
   }
 
   @Override
   public SuperTicket draw(Dataset train, Dataset test) {
     checkNotNull(train, "training data must not be null");
-    Schedule schedule = schedule((long) retrainer.epochs() * SparseRuns.stepsPerEpoch(space, train, retrainer));
+    Schedule schedule =
+        schedule((long) retrainer.epochs() * SparseRuns.stepsPerEpoch(space, train, retrainer));
     Normalization norm = normalization != null ? normalization : Normalization.of(train);
     Map<String, Object> p = settings();
     p.put("gmp.beginStep", schedule.beginStep());
@@ -150,7 +175,9 @@ public final class GmpDrawer implements TicketDrawer {
       // an update before the first step prunes the initial weights
       start = start.prune(policy, schedule.sparsityAt(0), null, seed);
       SuperTicket pruned = start;
-      listeners.masks(0, schedule.sparsityAt(0),
+      listeners.masks(
+          0,
+          schedule.sparsityAt(0),
           () -> MaskSet.capture(pruned.network(), Selector.prunableWeights()));
     }
     Pruner pruner = new Pruner(schedule);
@@ -225,7 +252,9 @@ public final class GmpDrawer implements TicketDrawer {
       return this;
     }
 
-    /** The sparsity {@code s_i} of the first update, in [0, 1) and at most the target; default 0. */
+    /**
+     * The sparsity {@code s_i} of the first update, in [0, 1) and at most the target; default 0.
+     */
     public Builder initialSparsity(double s) {
       checkArgument(s >= 0 && s < 1, "initial sparsity must be in [0, 1), got %s; usually 0", s);
       this.initialSparsity = s;
@@ -241,20 +270,29 @@ public final class GmpDrawer implements TicketDrawer {
 
     /** The end step {@code t_e} as a fraction of the run's steps, in [0, 1]; default 0.75. */
     public Builder endFraction(double f) {
-      checkArgument(f >= 0 && f <= 1, "end fraction must be in [0, 1], got %s; e.g. 0.75 leaves the last quarter "
-          + "to fine-tune the final masks", f);
+      checkArgument(
+          f >= 0 && f <= 1,
+          "end fraction must be in [0, 1], got %s; e.g. 0.75 leaves the last quarter "
+              + "to fine-tune the final masks",
+          f);
       this.endFraction = f;
       return this;
     }
 
     /** Steps {@code Δt} between mask updates, positive; default 100. */
     public Builder frequency(int steps) {
-      checkArgument(steps > 0, "pruning frequency must be positive, got %s; 100 to 1000 steps is typical", steps);
+      checkArgument(
+          steps > 0,
+          "pruning frequency must be positive, got %s; 100 to 1000 steps is typical",
+          steps);
       this.frequency = steps;
       return this;
     }
 
-    /** {@link Scope#PER_LAYER} (Zhu and Gupta, the default) or {@link Scope#GLOBAL} (Sup-tickets' variant). */
+    /**
+     * {@link Scope#PER_LAYER} (Zhu and Gupta, the default) or {@link Scope#GLOBAL} (Sup-tickets'
+     * variant).
+     */
     public Builder scope(Scope s) {
       MagnitudeMasks.policy(s, "gmp");
       this.scope = s;
@@ -264,8 +302,8 @@ public final class GmpDrawer implements TicketDrawer {
     /**
      * The drawer; reusable.
      *
-     * @throws IllegalArgumentException if the initial sparsity exceeds the target or pruning would end before it
-     *     begins
+     * @throws IllegalArgumentException if the initial sparsity exceeds the target or pruning would
+     *     end before it begins
      */
     public GmpDrawer build() {
       return new GmpDrawer(this);

@@ -27,30 +27,32 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Lottery tickets by iterative magnitude pruning with weight rewinding (Frankle et al. 2019/2020; OpenLTH's
- * {@code lottery} runner with {@code sparse_global} pruning).
+ * Lottery tickets by iterative magnitude pruning with weight rewinding (Frankle et al. 2019/2020;
+ * OpenLTH's {@code lottery} runner with {@code sparse_global} pruning).
  *
- * <p>Level 0 trains the dense supernet from its initial weights θ<sub>0</sub> ({@link SuperTicket#initial}) and
- * keeps the rewind weights θ<sub>r</sub>: θ<sub>0</sub> itself, or with {@code rewindSteps(r)} the raw weights
- * and BN statistics after {@code r} optimizer steps. Every level {@code L ≥ 1} then prunes the trained weights of
- * level {@code L − 1} by magnitude among the weights still active ({@code m_L = m_{L−1} ∧ top|w|}, so masks only
- * shrink) to the level's sparsity, resets the weights to θ<sub>r</sub> with the new masks (the <em>rewound</em>
- * ticket, what E-LTH transforms) and trains them again with the same retrainer. The prunable weights are
+ * <p>Level 0 trains the dense supernet from its initial weights θ<sub>0</sub> ({@link
+ * SuperTicket#initial}) and keeps the rewind weights θ<sub>r</sub>: θ<sub>0</sub> itself, or with
+ * {@code rewindSteps(r)} the raw weights and BN statistics after {@code r} optimizer steps. Every
+ * level {@code L ≥ 1} then prunes the trained weights of level {@code L − 1} by magnitude among the
+ * weights still active ({@code m_L = m_{L−1} ∧ top|w|}, so masks only shrink) to the level's
+ * sparsity, resets the weights to θ<sub>r</sub> with the new masks (the <em>rewound</em> ticket,
+ * what E-LTH transforms) and trains them again with the same retrainer. The prunable weights are
  * {@link Selector#prunableWeights()}: the classifier stays dense, as everywhere in the library.
  *
- * <p><b>Sparsities.</b> Each level prunes {@code pruningFraction} of the weights still active, so level L has
- * sparsity {@code 1 − (1 − p)^L}, until a milestone would be crossed: that level is clamped to the milestone and
- * the next levels go on from it. The last milestone is the target, where the run stops. Counts are exact
- * ({@link dev.supertickets.mask.Ranking#pruneCount}: over all prunable weights with {@link Scope#GLOBAL}, per
- * tensor with {@link Scope#PER_LAYER}); OpenLTH's threshold instead prunes {@code ⌈p · n⌉ + 1} weights plus ties.
+ * <p><b>Sparsities.</b> Each level prunes {@code pruningFraction} of the weights still active, so
+ * level L has sparsity {@code 1 − (1 − p)^L}, until a milestone would be crossed: that level is
+ * clamped to the milestone and the next levels go on from it. The last milestone is the target,
+ * where the run stops. Counts are exact ({@link dev.supertickets.mask.Ranking#pruneCount}: over all
+ * prunable weights with {@link Scope#GLOBAL}, per tensor with {@link Scope#PER_LAYER}); OpenLTH's
+ * threshold instead prunes {@code ⌈p · n⌉ + 1} weights plus ties.
  *
- * <p><b>Deviation from OpenLTH.</b> Every level trains the full recipe with a fresh optimizer and a fresh schedule
- * from θ<sub>r</sub>; OpenLTH resumes the schedule at step {@code r} and trains only the remaining {@code T − r}
- * steps. The retrainer also finishes each level as it finishes any ticket (EMA weights, BN re-calibrated), and those
- * trained weights are what the next level ranks.
+ * <p><b>Deviation from OpenLTH.</b> Every level trains the full recipe with a fresh optimizer and a
+ * fresh schedule from θ<sub>r</sub>; OpenLTH resumes the schedule at step {@code r} and trains only
+ * the remaining {@code T − r} steps. The retrainer also finishes each level as it finishes any
+ * ticket (EMA weights, BN re-calibrated), and those trained weights are what the next level ranks.
  *
- * <p>Immutable and reusable; one seed decides the initial weights and the retrainer's data order, so the same seed
- * gives bit-identical tickets. All levels are held in memory ({@link #run}).
+ * <p>Immutable and reusable; one seed decides the initial weights and the retrainer's data order,
+ * so the same seed gives bit-identical tickets. All levels are held in memory ({@link #run}).
  */
 public final class ImpDrawer implements TicketDrawer {
   /**
@@ -59,14 +61,19 @@ public final class ImpDrawer implements TicketDrawer {
    * @param level 0 for the dense run, then 1, 2, ...
    * @param sparsity the level's planned sparsity over the prunable weights (0 at level 0)
    * @param trained the level's ticket after training
-   * @param rewound the rewind weights θ<sub>r</sub> with this level's masks: what training started from
+   * @param rewound the rewind weights θ<sub>r</sub> with this level's masks: what training started
+   *     from
    */
   public record Level(int level, double sparsity, SuperTicket trained, SuperTicket rewound) {
     /** Checks the level number, the sparsity and the tickets. */
     public Level {
-      checkArgument(level >= 0, "level must not be negative, got %s; level 0 is the dense run", level);
-      checkArgument(sparsity >= 0 && sparsity < 1, "sparsity of level %s must be in [0, 1), got %s",
-          (Object) level, (Object) sparsity);
+      checkArgument(
+          level >= 0, "level must not be negative, got %s; level 0 is the dense run", level);
+      checkArgument(
+          sparsity >= 0 && sparsity < 1,
+          "sparsity of level %s must be in [0, 1), got %s",
+          (Object) level,
+          (Object) sparsity);
       checkNotNull(trained, "trained ticket of level %s must not be null", level);
       checkNotNull(rewound, "rewound ticket of level %s must not be null", level);
     }
@@ -106,7 +113,8 @@ public final class ImpDrawer implements TicketDrawer {
     this.seed = b.seed;
     this.retrainer = b.recipe();
     this.pruningFraction = b.pruningFraction;
-    this.milestones = b.milestones == null ? ImmutableList.of(Builder.DEFAULT_TARGET) : b.milestones;
+    this.milestones =
+        b.milestones == null ? ImmutableList.of(Builder.DEFAULT_TARGET) : b.milestones;
     this.scope = b.scope;
     this.rewindSteps = b.rewindSteps;
     this.normalization = b.normalization;
@@ -126,24 +134,34 @@ public final class ImpDrawer implements TicketDrawer {
   }
 
   /**
-   * Runs every level on {@code train}; {@code test} (may be null) is evaluated as the retrainer evaluates.
+   * Runs every level on {@code train}; {@code test} (may be null) is evaluated as the retrainer
+   * evaluates.
    *
-   * @throws IllegalArgumentException if the data do not fit the space, or the rewind step is not before the end of
-   *     one training run
+   * @throws IllegalArgumentException if the data do not fit the space, or the rewind step is not
+   *     before the end of one training run
    */
   public Result run(Dataset train, Dataset test) {
     checkNotNull(train, "training data must not be null");
     long steps = (long) retrainer.epochs() * SparseRuns.stepsPerEpoch(space, train, retrainer);
-    checkArgument(rewindSteps < steps, "rewind step %s is not before the end of one training run (%s steps: %s "
-        + "epochs of %s samples in batches of %s); rewind earlier or train longer", rewindSteps, steps,
-        retrainer.epochs(), train.size(), retrainer.batchSize());
+    checkArgument(
+        rewindSteps < steps,
+        "rewind step %s is not before the end of one training run (%s steps: %s "
+            + "epochs of %s samples in batches of %s); rewind earlier or train longer",
+        rewindSteps,
+        steps,
+        retrainer.epochs(),
+        train.size(),
+        retrainer.batchSize());
     Normalization norm = normalization != null ? normalization : Normalization.of(train);
     SuperTicket initial = SuperTicket.initial(space, norm, seed);
     List<Level> levels = new ArrayList<>();
     RewindSnapshot snapshot = new RewindSnapshot(rewindSteps);
-    Retrainer first = rewindSteps == 0 ? retrainer : retrainer.toBuilder().stepHook(snapshot).build();
-    SuperTicket trained = initial.withState(initial.state(), provenance(0, 0, train, test))
-        .retrain(train, test, first);
+    Retrainer first =
+        rewindSteps == 0 ? retrainer : retrainer.toBuilder().stepHook(snapshot).build();
+    SuperTicket trained =
+        initial
+            .withState(initial.state(), provenance(0, 0, train, test))
+            .retrain(train, test, first);
     NetworkState theta = rewindSteps == 0 ? initial.state() : snapshot.state();
     levels.add(new Level(0, 0, trained, initial.withState(theta, provenance(0, 0, train, test))));
     notify(0, 0, trained);
@@ -151,9 +169,12 @@ public final class ImpDrawer implements TicketDrawer {
     for (int level = 1; level < plan.size(); level++) {
       double sparsity = plan.get(level);
       // ranking the trained weights with the previous masks installed: masked weights rank last
-      ImmutableMap<String, INDArray> masks = trained.prune(policy, sparsity, null, seed).state().masks();
-      SuperTicket rewound = initial.withState(new NetworkState(theta.values(), masks, theta.stats()),
-          provenance(level, sparsity, train, test));
+      ImmutableMap<String, INDArray> masks =
+          trained.prune(policy, sparsity, null, seed).state().masks();
+      SuperTicket rewound =
+          initial.withState(
+              new NetworkState(theta.values(), masks, theta.stats()),
+              provenance(level, sparsity, train, test));
       trained = rewound.retrain(train, test, retrainer);
       levels.add(new Level(level, sparsity, trained, rewound));
       notify(level, sparsity, trained);
@@ -162,8 +183,8 @@ public final class ImpDrawer implements TicketDrawer {
   }
 
   /**
-   * The planned sparsity of every level, level 0 (0) first: {@code s_L = 1 − (1 − p)(1 − s_{L−1})}, clamped to the
-   * next milestone when it would cross it; the last entry is the target.
+   * The planned sparsity of every level, level 0 (0) first: {@code s_L = 1 − (1 − p)(1 − s_{L−1})},
+   * clamped to the next milestone when it would cross it; the last entry is the target.
    */
   public ImmutableList<Double> levelSparsities() {
     ImmutableList.Builder<Double> out = ImmutableList.builder();
@@ -191,7 +212,9 @@ public final class ImpDrawer implements TicketDrawer {
     m.put("imp.criterion", policy.scorer());
     m.put("imp.selector", Selector.prunableWeights());
     m.put("imp.normalization", normalization == null ? "of training data" : normalization);
-    retrainer.settings().forEach((k, v) -> m.put("imp." + k.replaceFirst("^retrained\\.", "retrainer."), v));
+    retrainer
+        .settings()
+        .forEach((k, v) -> m.put("imp." + k.replaceFirst("^retrained\\.", "retrainer."), v));
     return m;
   }
 
@@ -253,14 +276,15 @@ public final class ImpDrawer implements TicketDrawer {
 
     /** Fraction of the still active weights pruned per level, in (0, 1); default 0.2 (OpenLTH). */
     public Builder pruningFraction(double p) {
-      checkArgument(p > 0 && p < 1, "pruning fraction must be in (0, 1), got %s; OpenLTH uses 0.2", p);
+      checkArgument(
+          p > 0 && p < 1, "pruning fraction must be in (0, 1), got %s; OpenLTH uses 0.2", p);
       this.pruningFraction = p;
       return this;
     }
 
     /**
-     * Stops at the first level reaching {@code s}, clamped to exactly {@code s}; default 0.9. The same as
-     * {@code milestones(s)}.
+     * Stops at the first level reaching {@code s}, clamped to exactly {@code s}; default 0.9. The
+     * same as {@code milestones(s)}.
      *
      * @throws IllegalStateException if milestones were set already
      */
@@ -269,14 +293,16 @@ public final class ImpDrawer implements TicketDrawer {
     }
 
     /**
-     * Sparsities every one of which some level hits exactly (a level that would cross one is clamped to it); the
-     * last is the target. Strictly increasing, in (0, 1).
+     * Sparsities every one of which some level hits exactly (a level that would cross one is
+     * clamped to it); the last is the target. Strictly increasing, in (0, 1).
      *
      * @throws IllegalStateException if a target or milestones were set already
      */
     public Builder milestones(double first, double... more) {
       checkNotNull(more, "more milestones must not be null; pass none for a single target");
-      checkState(milestones == null, "milestones were already set to %s; set the target or the milestones once",
+      checkState(
+          milestones == null,
+          "milestones were already set to %s; set the target or the milestones once",
           milestones);
       ImmutableList.Builder<Double> all = ImmutableList.builder();
       double previous = 0;
@@ -284,10 +310,17 @@ public final class ImpDrawer implements TicketDrawer {
       values[0] = first;
       System.arraycopy(more, 0, values, 1, more.length);
       for (double m : values) {
-        checkArgument(m > 0 && m < 1, "milestone sparsity must be in (0, 1), got %s; e.g. 0.9 prunes 90%% of "
-            + "the prunable weights", m);
-        checkArgument(m > previous, "milestones must increase strictly, got %s after %s; list them in the order "
-            + "IMP reaches them, e.g. 0.5, 0.8, 0.9", m, previous);
+        checkArgument(
+            m > 0 && m < 1,
+            "milestone sparsity must be in (0, 1), got %s; e.g. 0.9 prunes 90%% of "
+                + "the prunable weights",
+            m);
+        checkArgument(
+            m > previous,
+            "milestones must increase strictly, got %s after %s; list them in the order "
+                + "IMP reaches them, e.g. 0.5, 0.8, 0.9",
+            m,
+            previous);
         previous = m;
         all.add(m);
       }
@@ -295,7 +328,10 @@ public final class ImpDrawer implements TicketDrawer {
       return this;
     }
 
-    /** {@link Scope#GLOBAL} (OpenLTH's {@code sparse_global}, the default) or {@link Scope#PER_LAYER}. */
+    /**
+     * {@link Scope#GLOBAL} (OpenLTH's {@code sparse_global}, the default) or {@link
+     * Scope#PER_LAYER}.
+     */
     public Builder scope(Scope s) {
       MagnitudeMasks.policy(s, "imp");
       this.scope = s;
@@ -303,11 +339,15 @@ public final class ImpDrawer implements TicketDrawer {
     }
 
     /**
-     * The rewind point: 0 (the default) rewinds to the initial weights, {@code r > 0} to the raw weights after
-     * {@code r} optimizer steps of level 0, which must be fewer than the steps of one training run.
+     * The rewind point: 0 (the default) rewinds to the initial weights, {@code r > 0} to the raw
+     * weights after {@code r} optimizer steps of level 0, which must be fewer than the steps of one
+     * training run.
      */
     public Builder rewindSteps(long r) {
-      checkArgument(r >= 0, "rewind steps must not be negative, got %s; use 0 to rewind to initialisation", r);
+      checkArgument(
+          r >= 0,
+          "rewind steps must not be negative, got %s; use 0 to rewind to initialisation",
+          r);
       this.rewindSteps = r;
       return this;
     }

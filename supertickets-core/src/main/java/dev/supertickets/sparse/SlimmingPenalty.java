@@ -10,9 +10,10 @@ import dev.supertickets.train.Regularizer;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Network slimming's sparsity term {@code s · Σ |γ|} on the scales of the BN that ranks each path's hidden channels
- * ({@link InvertedResidualChannels.Path#importanceBn()}), adding {@code s · sign(γ)} to their gradients, as
- * Early-bird's {@code --sr} does. Unlike the search's resource penalty, every channel weighs the same.
+ * Network slimming's sparsity term {@code s · Σ |γ|} on the scales of the BN that ranks each path's
+ * hidden channels ({@link InvertedResidualChannels.Path#importanceBn()}), adding {@code s ·
+ * sign(γ)} to their gradients, as Early-bird's {@code --sr} does. Unlike the search's resource
+ * penalty, every channel weighs the same.
  */
 final class SlimmingPenalty implements Regularizer {
   private final double strength;
@@ -23,7 +24,10 @@ final class SlimmingPenalty implements Regularizer {
 
   @Override
   public double apply(Module model, long globalStep) {
-    checkArgument(model instanceof Supernet, "the slimming penalty needs a supernet, got %s", model.getClass());
+    checkArgument(
+        model instanceof Supernet,
+        "the slimming penalty needs a supernet, got %s",
+        model.getClass());
     double value = 0;
     for (InvertedResidualChannels.Path p : ((Supernet) model).paths()) {
       Param gamma = p.importanceBn().gamma();

@@ -13,8 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The settings every drawer of this package shares: the space, the one seed, the training recipe and the input
- * normalisation. The seed replaces the recipe's own, so that one seed decides initial weights, masks and data order.
+ * The settings every drawer of this package shares: the space, the one seed, the training recipe
+ * and the input normalisation. The seed replaces the recipe's own, so that one seed decides initial
+ * weights, masks and data order.
  *
  * @param <B> the concrete builder, returned by every setter
  */
@@ -32,8 +33,8 @@ abstract class SparseDrawerBuilder<B extends SparseDrawerBuilder<B>> {
   abstract B self();
 
   /**
-   * The one seed: initial weights ({@link SuperTicket#initial}), the method's own random choices, and the recipe's
-   * data order (its own seed is replaced); default 1995.
+   * The one seed: initial weights ({@link SuperTicket#initial}), the method's own random choices,
+   * and the recipe's data order (its own seed is replaced); default 1995.
    */
   public B seed(long s) {
     this.seed = s;
@@ -41,19 +42,21 @@ abstract class SparseDrawerBuilder<B extends SparseDrawerBuilder<B>> {
   }
 
   /**
-   * The training recipe (epochs, batch size, learning rate and schedule, EMA, BN re-calibration); its hooks and
-   * listeners run too; default {@code Retrainer.builder().build()}.
+   * The training recipe (epochs, batch size, learning rate and schedule, EMA, BN re-calibration);
+   * its hooks and listeners run too; default {@code Retrainer.builder().build()}.
    */
   public B retrainer(Retrainer r) {
-    this.retrainer = checkNotNull(r, "retrainer must not be null; e.g. Retrainer.builder().epochs(10).build()");
+    this.retrainer =
+        checkNotNull(r, "retrainer must not be null; e.g. Retrainer.builder().epochs(10).build()");
     return self();
   }
 
   /**
-   * The shared training recipe, as a SuperTickets draw takes it ({@link Recipe#training}: batch size, one-cycle
-   * AdamW, L2, label smoothing, EMA, BN re-calibration, augmentation), for the epochs set so far; replaces the
-   * retrainer, its hooks and listeners included. {@code GmpDrawer.builder(space).recipe(Recipe.standard())
-   * .epochs(10)} trains as {@code SuperTicketsDrawer.builder(space).recipe(Recipe.standard()).epochs(10)} does.
+   * The shared training recipe, as a SuperTickets draw takes it ({@link Recipe#training}: batch
+   * size, one-cycle AdamW, L2, label smoothing, EMA, BN re-calibration, augmentation), for the
+   * epochs set so far; replaces the retrainer, its hooks and listeners included. {@code
+   * GmpDrawer.builder(space).recipe(Recipe.standard()) .epochs(10)} trains as {@code
+   * SuperTicketsDrawer.builder(space).recipe(Recipe.standard()).epochs(10)} does.
    */
   public B recipe(Recipe r) {
     checkNotNull(r, "recipe must not be null; e.g. Recipe.standard()");
@@ -61,7 +64,10 @@ abstract class SparseDrawerBuilder<B extends SparseDrawerBuilder<B>> {
     return self();
   }
 
-  /** Epochs of each training run (IMP: of each level's), positive; changes the retrainer's epochs only. */
+  /**
+   * Epochs of each training run (IMP: of each level's), positive; changes the retrainer's epochs
+   * only.
+   */
   public B epochs(int n) {
     checkArgument(n > 0, "epochs must be positive, got %s; e.g. 10", n);
     this.retrainer = retrainer.toBuilder().epochs(n).build();
@@ -70,15 +76,19 @@ abstract class SparseDrawerBuilder<B extends SparseDrawerBuilder<B>> {
 
   /** The input normalisation of the ticket; default {@link Normalization#of} the training data. */
   public B normalization(Normalization n) {
-    this.normalization = checkNotNull(n, "normalisation must not be null; leave it unset to compute it from "
-        + "the training data");
+    this.normalization =
+        checkNotNull(
+            n,
+            "normalisation must not be null; leave it unset to compute it from "
+                + "the training data");
     return self();
   }
 
   /**
-   * Adds a draw listener (may be called several times), told of every training epoch as the SuperTickets drawer
-   * tells it: progress bars ({@link dev.supertickets.draw.ConsoleProgress}) and reports work for this drawer too.
-   * IMP and Early-bird train several runs; each run's epochs are numbered from 0.
+   * Adds a draw listener (may be called several times), told of every training epoch as the
+   * SuperTickets drawer tells it: progress bars ({@link dev.supertickets.draw.ConsoleProgress}) and
+   * reports work for this drawer too. IMP and Early-bird train several runs; each run's epochs are
+   * numbered from 0.
    */
   public B listener(DrawListener l) {
     drawListeners.add(checkNotNull(l, "listener must not be null"));

@@ -12,8 +12,9 @@ final class SparseRuns {
   private SparseRuns() {}
 
   /**
-   * Batches per epoch of {@code retrainer} on {@code train}, after checking that the data fit {@code space}: what
-   * step-based schedules are laid out on (the count is that of the retrainer's own loader, last batch kept).
+   * Batches per epoch of {@code retrainer} on {@code train}, after checking that the data fit
+   * {@code space}: what step-based schedules are laid out on (the count is that of the retrainer's
+   * own loader, last batch kept).
    */
   static int stepsPerEpoch(SearchSpace space, Dataset train, Retrainer retrainer) {
     DataChecks.checkFits(space, train, "training", retrainer.batchSize());

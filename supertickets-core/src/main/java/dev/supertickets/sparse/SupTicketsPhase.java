@@ -25,12 +25,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The second phase of Sup-tickets as a step hook (B.2 step 3). After the last step of the first phase it keeps the
- * live model as {@code θ̄_0}; after the last step of cycle {@code k} it superposes the live model {@code θ_k} into
- * {@code θ̄} (effective weights {@code M ⊙ W}, biases, BN parameters and running statistics), re-prunes
- * {@code θ̄} to the parameter budget and re-calibrates its BN on one pass of the training data. Training goes
- * on from {@code θ_k}; {@code θ̄} is a side product until the last cycle. At every cycle start it optionally
- * re-explores the live masks. Mutable, one per draw.
+ * The second phase of Sup-tickets as a step hook (B.2 step 3). After the last step of the first
+ * phase it keeps the live model as {@code θ̄_0}; after the last step of cycle {@code k} it
+ * superposes the live model {@code θ_k} into {@code θ̄} (effective weights {@code M ⊙ W}, biases,
+ * BN parameters and running statistics), re-prunes {@code θ̄} to the parameter budget and
+ * re-calibrates its BN on one pass of the training data. Training goes on from {@code θ_k}; {@code
+ * θ̄} is a side product until the last cycle. At every cycle start it optionally re-explores the
+ * live masks. Mutable, one per draw.
  */
 final class SupTicketsPhase implements StepHook {
   private final SupTickets config;
@@ -51,11 +52,18 @@ final class SupTicketsPhase implements StepHook {
    * @param calibration the loader of BN re-calibration (one whole epoch is used)
    * @param budget the number {@code n} of weights the re-pruned average keeps
    */
-  SupTicketsPhase(SupTickets config, SupTickets.Split split, int batchesPerEpoch, DstUpdates dst,
-      SuperTicket template, Loader calibration, long budget) {
+  SupTicketsPhase(
+      SupTickets config,
+      SupTickets.Split split,
+      int batchesPerEpoch,
+      DstUpdates dst,
+      SuperTicket template,
+      Loader calibration,
+      long budget) {
     this.config = checkNotNull(config, "sup-tickets settings must not be null");
     this.split = checkNotNull(split, "split must not be null");
-    checkArgument(batchesPerEpoch > 0, "batches per epoch must be positive, got %s", batchesPerEpoch);
+    checkArgument(
+        batchesPerEpoch > 0, "batches per epoch must be positive, got %s", batchesPerEpoch);
     this.preSteps = (long) split.preEpochs() * batchesPerEpoch;
     this.cycleSteps = (long) config.cycleEpochs() * batchesPerEpoch;
     this.dst = checkNotNull(dst, "dst updates must not be null");
@@ -79,7 +87,8 @@ final class SupTicketsPhase implements StepHook {
     if (k == 0) {
       average = live;
     } else {
-      average = recalibrate(reprune(superpose(average, live, config.newTicketWeight(k)), budget), k);
+      average =
+          recalibrate(reprune(superpose(average, live, config.newTicketWeight(k)), budget), k);
       tickets = k;
       cycleSparsity.add(sparsity(average));
     }
@@ -91,12 +100,14 @@ final class SupTicketsPhase implements StepHook {
   }
 
   /**
-   * {@code (1 − w) · prev + w · next} over every entry, masked weights taken as {@code M ⊙ W}; the result
-   * carries {@code next}'s masks only to name the masked tensors for {@link #reprune}.
+   * {@code (1 − w) · prev + w · next} over every entry, masked weights taken as {@code M ⊙ W}; the
+   * result carries {@code next}'s masks only to name the masked tensors for {@link #reprune}.
    */
   static NetworkState superpose(NetworkState prev, NetworkState next, double w) {
-    checkArgument(prev.values().keySet().equals(next.values().keySet())
-        && prev.stats().keySet().equals(next.stats().keySet()), "states to superpose must hold the same entries");
+    checkArgument(
+        prev.values().keySet().equals(next.values().keySet())
+            && prev.stats().keySet().equals(next.stats().keySet()),
+        "states to superpose must hold the same entries");
     Map<String, INDArray> values = new LinkedHashMap<>();
     Map<String, INDArray> stats = new LinkedHashMap<>();
     try (MemoryWorkspace ignored = Workspaces.outside()) {
@@ -111,9 +122,9 @@ final class SupTicketsPhase implements StepHook {
   }
 
   /**
-   * Keeps the {@code keep} largest {@code |w|} over all masked tensors of {@code state} together (the reference
-   * keeps ties with the threshold too; here ties go to the earlier tensor and lower index, so exactly {@code keep}
-   * stay) and zeroes the others.
+   * Keeps the {@code keep} largest {@code |w|} over all masked tensors of {@code state} together
+   * (the reference keeps ties with the threshold too; here ties go to the earlier tensor and lower
+   * index, so exactly {@code keep} stay) and zeroes the others.
    */
   static NetworkState reprune(NetworkState state, long keep) {
     ImmutableList<String> names = state.masks().keySet().asList();
@@ -155,16 +166,19 @@ final class SupTicketsPhase implements StepHook {
   }
 
   /**
-   * The parameter budget {@code n = floor(N · D)} of {@code prunable} weights at density {@code D = 1 − sparsity},
-   * with the forgiving floor of {@link Ranking#pruneCount} ({@code 1 − 0.9} is {@code 0.09999999999999998} in
-   * doubles, yet 1000 weights keep 100).
+   * The parameter budget {@code n = floor(N · D)} of {@code prunable} weights at density {@code D =
+   * 1 − sparsity}, with the forgiving floor of {@link Ranking#pruneCount} ({@code 1 − 0.9} is
+   * {@code 0.09999999999999998} in doubles, yet 1000 weights keep 100).
    */
   static long budget(double sparsity, long prunable) {
     checkArgument(sparsity > 0 && sparsity < 1, "sparsity must be in (0, 1), got %s", sparsity);
     return Ranking.pruneCount(1 - sparsity, prunable);
   }
 
-  /** {@code state} with BN statistics re-estimated on one pass of the calibration data (epoch order {@code k}). */
+  /**
+   * {@code state} with BN statistics re-estimated on one pass of the calibration data (epoch order
+   * {@code k}).
+   */
   private NetworkState recalibrate(NetworkState state, int k) {
     Supernet net = template.network();
     state.restore(net);
@@ -190,7 +204,10 @@ final class SupTicketsPhase implements StepHook {
 
   /** {@code θ̄_K}, re-pruned and BN re-calibrated; fails before the last cycle ended. */
   NetworkState result() {
-    checkState(tickets == split.tickets(), "sup-tickets phase ended after %s of %s tickets", tickets,
+    checkState(
+        tickets == split.tickets(),
+        "sup-tickets phase ended after %s of %s tickets",
+        tickets,
         split.tickets());
     return average;
   }

@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A searched architecture: for every searchable block, the hidden channels left in each path (in the space's
- * kernel order; 0 where the path was removed). Together with its {@link SearchSpace} it rebuilds the cut network.
+ * A searched architecture: for every searchable block, the hidden channels left in each path (in
+ * the space's kernel order; 0 where the path was removed). Together with its {@link SearchSpace} it
+ * rebuilds the cut network.
  */
 public record Architecture(ImmutableMap<String, ImmutableList<Integer>> hidden) {
   /** Copies {@code hidden}: block name to hidden channels per path. */
@@ -25,7 +26,9 @@ public record Architecture(ImmutableMap<String, ImmutableList<Integer>> hidden) 
   public static Architecture full(SearchSpace space) {
     Map<String, ImmutableList<Integer>> m = new LinkedHashMap<>();
     for (SearchableBlock b : space.blocks()) {
-      m.put(b.name(), b.paths().stream().map(p -> p.hiddenChannels()).collect(ImmutableList.toImmutableList()));
+      m.put(
+          b.name(),
+          b.paths().stream().map(p -> p.hiddenChannels()).collect(ImmutableList.toImmutableList()));
     }
     return new Architecture(ImmutableMap.copyOf(m));
   }
@@ -34,14 +37,20 @@ public record Architecture(ImmutableMap<String, ImmutableList<Integer>> hidden) 
   public static Architecture of(Supernet net) {
     Map<String, ImmutableList<Integer>> m = new LinkedHashMap<>();
     List<Integer> kernels = net.space().block().kernelSizes();
-    net.blocks().forEach((name, b) -> {
-      ImmutableList.Builder<Integer> counts = ImmutableList.builder();
-      for (int k : kernels) {
-        counts.add(b.paths().stream().filter(p -> p.kernel() == k).mapToInt(InvertedResidualChannels.Path::hidden)
-            .findFirst().orElse(0));
-      }
-      m.put(name, counts.build());
-    });
+    net.blocks()
+        .forEach(
+            (name, b) -> {
+              ImmutableList.Builder<Integer> counts = ImmutableList.builder();
+              for (int k : kernels) {
+                counts.add(
+                    b.paths().stream()
+                        .filter(p -> p.kernel() == k)
+                        .mapToInt(InvertedResidualChannels.Path::hidden)
+                        .findFirst()
+                        .orElse(0));
+              }
+              m.put(name, counts.build());
+            });
     return new Architecture(ImmutableMap.copyOf(m));
   }
 

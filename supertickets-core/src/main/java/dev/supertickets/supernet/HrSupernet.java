@@ -39,11 +39,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The HR-NAS multi-branch supernet (and the single-branch chain) built from a {@link SearchSpace}, following the
- * graph documented on {@link SearchableBlock}: stem, stages of fuse terms, new branches and parallel branches,
- * then a classification head (incre and downsample blocks, 1x1 conv-BN-act, pooling, dropout, linear classifier)
- * or a dense head (all branches resized and concatenated, the transform block, a 1x1 classifier with bias).
- * Initialisation follows the reference (mnas); path penalties are fixed at construction from the space's cost.
+ * The HR-NAS multi-branch supernet (and the single-branch chain) built from a {@link SearchSpace},
+ * following the graph documented on {@link SearchableBlock}: stem, stages of fuse terms, new
+ * branches and parallel branches, then a classification head (incre and downsample blocks, 1x1
+ * conv-BN-act, pooling, dropout, linear classifier) or a dense head (all branches resized and
+ * concatenated, the transform block, a 1x1 classifier with bias). Initialisation follows the
+ * reference (mnas); path penalties are fixed at construction from the space's cost.
  */
 public final class HrSupernet implements Supernet {
   private final SearchSpace space;
@@ -60,7 +61,10 @@ public final class HrSupernet implements Supernet {
     this(space, rng, DataType.FLOAT);
   }
 
-  /** Builds the uncut supernet of {@code space} in the given precision, initialised from {@code rng}. */
+  /**
+   * Builds the uncut supernet of {@code space} in the given precision, initialised from {@code
+   * rng}.
+   */
   public HrSupernet(SearchSpace space, SplittableRandom rng, DataType type) {
     this(space, Architecture.full(space), rng, type);
   }
@@ -76,9 +80,14 @@ public final class HrSupernet implements Supernet {
     int c = space.input().channels();
     for (int i = 0; i < space.stem().size(); i++) {
       StemLayer l = space.stem().get(i);
-      stemLayers.add(Conv2d.builder("stem" + i + ".conv", c, l.outChannels(), l.kernelSize()).stride(l.stride())
-          .init(rng).dataType(type).build());
-      stemLayers.add(new BatchNorm("stem" + i + ".bn", l.outChannels(), bn.momentum(), bn.epsilon(), type));
+      stemLayers.add(
+          Conv2d.builder("stem" + i + ".conv", c, l.outChannels(), l.kernelSize())
+              .stride(l.stride())
+              .init(rng)
+              .dataType(type)
+              .build());
+      stemLayers.add(
+          new BatchNorm("stem" + i + ".bn", l.outChannels(), bn.momentum(), bn.epsilon(), type));
       stemLayers.add(activation(relu6));
       c = l.outChannels();
     }
@@ -86,12 +95,26 @@ public final class HrSupernet implements Supernet {
     for (SearchableBlock b : layout.blocks()) {
       int[] kernels = b.paths().stream().mapToInt(p -> p.kernelSize()).toArray();
       int[] hidden = arch.of(b.name()).stream().mapToInt(Integer::intValue).toArray();
-      blocks.put(b.name(), new InvertedResidualChannels(b.name(), b.inp(), b.oup(), b.stride(), kernels, hidden,
-          relu6, bn.momentum(), bn.epsilon(), rng, type));
+      blocks.put(
+          b.name(),
+          new InvertedResidualChannels(
+              b.name(),
+              b.inp(),
+              b.oup(),
+              b.stride(),
+              kernels,
+              hidden,
+              relu6,
+              bn.momentum(),
+              bn.epsilon(),
+              rng,
+              type));
     }
     for (PathPenalty p : space.cost().penalties()) {
       InvertedResidualChannels blk = blocks.get(layout.blocks().get(p.blockIndex()).name());
-      blk.paths().stream().filter(q -> q.kernel() == p.kernelSize()).forEach(q -> q.setPenalty(p.penalty()));
+      blk.paths().stream()
+          .filter(q -> q.kernel() == p.kernelSize())
+          .forEach(q -> q.setPenalty(p.penalty()));
     }
     if (space.isChain()) {
       for (SearchableBlock b : layout.blocks(SearchableBlock.Role.CHAIN)) {
@@ -107,8 +130,10 @@ public final class HrSupernet implements Supernet {
         inRes = layout.stageResolutions().get(s);
       }
     }
-    this.head = space.head() instanceof ClassificationHead ch ? new ClsHead(ch, relu6, rng)
-        : new DenseHeadModule((DenseHead) space.head(), rng);
+    this.head =
+        space.head() instanceof ClassificationHead ch
+            ? new ClsHead(ch, relu6, rng)
+            : new DenseHeadModule((DenseHead) space.head(), rng);
   }
 
   private Activation activation(boolean relu6) {
@@ -127,7 +152,8 @@ public final class HrSupernet implements Supernet {
 
   @Override
   public Profiler.Cost cost() {
-    return Profiler.profile(this, space.input().height(), space.input().width(), space.input().channels());
+    return Profiler.profile(
+        this, space.input().height(), space.input().width(), space.input().channels());
   }
 
   @Override
@@ -135,7 +161,10 @@ public final class HrSupernet implements Supernet {
     List<ChannelCut> cuts = new ArrayList<>();
     for (Map.Entry<String, boolean[][]> e : keep.entrySet()) {
       InvertedResidualChannels b = blocks.get(e.getKey());
-      checkArgument(b != null, "no block named %s; block names look like %s", e.getKey(),
+      checkArgument(
+          b != null,
+          "no block named %s; block names look like %s",
+          e.getKey(),
           blocks.keySet().stream().limit(3).toList());
       cuts.addAll(b.keep(e.getValue()));
     }
@@ -146,11 +175,18 @@ public final class HrSupernet implements Supernet {
   public INDArray forward(INDArray x, Mode mode) {
     checkNotNull(x, "input must not be null");
     checkNotNull(mode, "mode must not be null; use Mode.TRAIN or Mode.EVAL");
-    checkArgument(x.rank() == 4 && x.size(1) == space.input().height() && x.size(2) == space.input().width()
+    checkArgument(
+        x.rank() == 4
+            && x.size(1) == space.input().height()
+            && x.size(2) == space.input().width()
             && x.size(3) == space.input().channels(),
-        "supernet %s expects NHWC input [N, %s, %s, %s], got %s; resize the data or build the space with "
-            + "withInputSize", space.name(), space.input().height(), space.input().width(),
-        space.input().channels(), java.util.Arrays.toString(x.shape()));
+        "supernet %s expects NHWC input [N, %s, %s, %s], got %s; resize the data or build the space"
+            + " with withInputSize",
+        space.name(),
+        space.input().height(),
+        space.input().width(),
+        space.input().channels(),
+        java.util.Arrays.toString(x.shape()));
     INDArray h = stem.forward(x, mode);
     List<INDArray> ys;
     if (space.isChain()) {
@@ -167,7 +203,10 @@ public final class HrSupernet implements Supernet {
     return ((HeadModule) head).forwardAll(ys, mode);
   }
 
-  /** Mirrors {@link #forward} in {@link Mode#EVAL}, step for step; the output is the logits (class maps). */
+  /**
+   * Mirrors {@link #forward} in {@link Mode#EVAL}, step for step; the output is the logits (class
+   * maps).
+   */
   @Override
   public String describe(InferenceGraph graph, String x) {
     String h = stem.describe(graph, x);
@@ -238,8 +277,10 @@ public final class HrSupernet implements Supernet {
       } else {
         this.up = null;
       }
-      this.fit = out.equals(target) ? null
-          : new Resize(Resize.Interpolation.BILINEAR, target.height(), target.width());
+      this.fit =
+          out.equals(target)
+              ? null
+              : new Resize(Resize.Interpolation.BILINEAR, target.height(), target.width());
     }
 
     INDArray forward(INDArray x, Mode mode) {
@@ -410,13 +451,17 @@ public final class HrSupernet implements Supernet {
       }
       BatchNormSpec bn = space.batchNorm();
       int in = layout.headInputChannels();
-      tail = Sequential.of(
-          Conv2d.builder("head.final.conv", in, spec.lastChannel(), 1).init(rng).dataType(type).build(),
-          new BatchNorm("head.final.bn", spec.lastChannel(), bn.momentum(), bn.epsilon(), type),
-          activation(relu6),
-          new GlobalAvgPool(),
-          new Dropout(spec.dropout(), rng.split()),
-          new Linear(CLASSIFIER, spec.lastChannel(), spec.numClasses(), rng, type));
+      tail =
+          Sequential.of(
+              Conv2d.builder("head.final.conv", in, spec.lastChannel(), 1)
+                  .init(rng)
+                  .dataType(type)
+                  .build(),
+              new BatchNorm("head.final.bn", spec.lastChannel(), bn.momentum(), bn.epsilon(), type),
+              activation(relu6),
+              new GlobalAvgPool(),
+              new Dropout(spec.dropout(), rng.split()),
+              new Linear(CLASSIFIER, spec.lastChannel(), spec.numClasses(), rng, type));
     }
 
     @Override
@@ -424,7 +469,8 @@ public final class HrSupernet implements Supernet {
       branchesSeen = ys.size();
       INDArray h = incre.isEmpty() ? ys.get(0) : incre.get(0).forward(ys.get(0), mode);
       for (int i = 0; i + 1 < ys.size(); i++) {
-        INDArray next = incre.isEmpty() ? ys.get(i + 1) : incre.get(i + 1).forward(ys.get(i + 1), mode);
+        INDArray next =
+            incre.isEmpty() ? ys.get(i + 1) : incre.get(i + 1).forward(ys.get(i + 1), mode);
         h = down.get(i).forward(h, mode).add(next);
       }
       return tail.forward(h, mode);
@@ -434,7 +480,8 @@ public final class HrSupernet implements Supernet {
     public String describeAll(InferenceGraph graph, List<String> ys) {
       String h = incre.isEmpty() ? ys.get(0) : incre.get(0).describe(graph, ys.get(0));
       for (int i = 0; i + 1 < ys.size(); i++) {
-        String next = incre.isEmpty() ? ys.get(i + 1) : incre.get(i + 1).describe(graph, ys.get(i + 1));
+        String next =
+            incre.isEmpty() ? ys.get(i + 1) : incre.get(i + 1).describe(graph, ys.get(i + 1));
         h = graph.add(down.get(i).describe(graph, h), next);
       }
       return tail.describe(graph, h);
@@ -464,20 +511,34 @@ public final class HrSupernet implements Supernet {
     final Concat concat = new Concat();
     final InvertedResidualChannels transform;
     final Conv2d classifier;
-    /** Bilinear up-sampling of the class maps to the input size, so that there is a map value per label. */
+
+    /**
+     * Bilinear up-sampling of the class maps to the input size, so that there is a map value per
+     * label.
+     */
     final Resize toInput;
 
     DenseHeadModule(DenseHead spec, SplittableRandom rng) {
       Resolution r0 = layout.finalResolutions().get(0);
       for (Resolution r : layout.finalResolutions()) {
-        fits.add(r.equals(r0) ? null : new Resize(Resize.Interpolation.BILINEAR, r0.height(), r0.width()));
+        fits.add(
+            r.equals(r0)
+                ? null
+                : new Resize(Resize.Interpolation.BILINEAR, r0.height(), r0.width()));
       }
       int h = space.input().height();
       int w = space.input().width();
-      toInput = r0.height() == h && r0.width() == w ? null : new Resize(Resize.Interpolation.BILINEAR, h, w);
+      toInput =
+          r0.height() == h && r0.width() == w
+              ? null
+              : new Resize(Resize.Interpolation.BILINEAR, h, w);
       transform = blocks.get("transform");
-      classifier = Conv2d.builder(CLASSIFIER, spec.lastChannel(), spec.numClasses(), 1).bias(true).init(rng)
-          .dataType(type).build();
+      classifier =
+          Conv2d.builder(CLASSIFIER, spec.lastChannel(), spec.numClasses(), 1)
+              .bias(true)
+              .init(rng)
+              .dataType(type)
+              .build();
     }
 
     @Override

@@ -25,12 +25,13 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The searchable block of HR-NAS and SuperTickets ({@code InvertedResidualChannels}): parallel MobileNetV2 paths,
- * one per kernel size, each {@code 1x1 conv → BN → act → depthwise kxk → BN → act → 1x1 conv}; their sum goes
- * through one shared BN; then the identity (stride 1, inp = oup) or a 1x1 residual convolution with
- * {@code groups = gcd(inp, oup)} is added. The search unit is a hidden channel of a path, scored by the scale of
- * the BN after its depthwise convolution; {@link #keep} cuts channels out physically and drops empty paths. A block
- * with no path left computes its residual alone.
+ * The searchable block of HR-NAS and SuperTickets ({@code InvertedResidualChannels}): parallel
+ * MobileNetV2 paths, one per kernel size, each {@code 1x1 conv → BN → act → depthwise kxk → BN →
+ * act → 1x1 conv}; their sum goes through one shared BN; then the identity (stride 1, inp = oup) or
+ * a 1x1 residual convolution with {@code groups = gcd(inp, oup)} is added. The search unit is a
+ * hidden channel of a path, scored by the scale of the BN after its depthwise convolution; {@link
+ * #keep} cuts channels out physically and drops empty paths. A block with no path left computes its
+ * residual alone.
  */
 public final class InvertedResidualChannels implements Module {
   private final String name;
@@ -42,12 +43,16 @@ public final class InvertedResidualChannels implements Module {
   private final Conv2d residual;
   private final double bnMomentum;
   private final double bnEps;
-  /** All paths as one, for small inference batches; null unless {@link #prepareServing()} made it. */
+
+  /**
+   * All paths as one, for small inference batches; null unless {@link #prepareServing()} made it.
+   */
   private Path merged;
 
   /**
-   * Largest inference batch that runs the merged path: there a block is bound by per-op overhead, so three paths'
-   * seven ops each in one chain of seven win, although smaller kernels run zero-padded to the largest.
+   * Largest inference batch that runs the merged path: there a block is bound by per-op overhead,
+   * so three paths' seven ops each in one chain of seven win, although smaller kernels run
+   * zero-padded to the largest.
    */
   public static final int MERGED_MAX_BATCH = 8;
 
@@ -63,14 +68,29 @@ public final class InvertedResidualChannels implements Module {
     final Activation act2;
     final Conv2d pwl;
 
-    Path(String name, int inp, int oup, int hidden, int kernel, int stride, boolean relu6, double mom, double eps,
-        SplittableRandom rng, DataType type) {
+    Path(
+        String name,
+        int inp,
+        int oup,
+        int hidden,
+        int kernel,
+        int stride,
+        boolean relu6,
+        double mom,
+        double eps,
+        SplittableRandom rng,
+        DataType type) {
       this.kernel = kernel;
       this.pw = Conv2d.builder(name + ".pw", inp, hidden, 1).init(rng).dataType(type).build();
       this.pwBn = new BatchNorm(name + ".pw.bn", hidden, mom, eps, type);
       this.act1 = relu6 ? Activation.relu6() : Activation.relu();
-      this.dw = Conv2d.builder(name + ".dw", hidden, hidden, kernel).depthwise().stride(stride).init(rng)
-          .dataType(type).build();
+      this.dw =
+          Conv2d.builder(name + ".dw", hidden, hidden, kernel)
+              .depthwise()
+              .stride(stride)
+              .init(rng)
+              .dataType(type)
+              .build();
       this.dwBn = new BatchNorm(name + ".dw.bn", hidden, mom, eps, type);
       this.act2 = relu6 ? Activation.relu6() : Activation.relu();
       this.pwl = Conv2d.builder(name + ".pwl", hidden, oup, 1).init(rng).dataType(type).build();
@@ -81,7 +101,10 @@ public final class InvertedResidualChannels implements Module {
       return kernel;
     }
 
-    /** The resource-aware weight of this path's L1 term ({@code f_p / norm}), fixed when the supernet is built. */
+    /**
+     * The resource-aware weight of this path's L1 term ({@code f_p / norm}), fixed when the
+     * supernet is built.
+     */
     public double penalty() {
       return penalty;
     }
@@ -133,19 +156,34 @@ public final class InvertedResidualChannels implements Module {
   }
 
   /**
-   * A block from {@code inp} to {@code oup} channels with one path per kernel size and {@code hidden[i]} hidden
-   * channels in path i.
+   * A block from {@code inp} to {@code oup} channels with one path per kernel size and {@code
+   * hidden[i]} hidden channels in path i.
    */
-  public InvertedResidualChannels(String name, int inp, int oup, int stride, int[] kernels, int[] hidden, boolean relu6,
-      double bnMomentum, double bnEps, SplittableRandom rng, DataType type) {
+  public InvertedResidualChannels(
+      String name,
+      int inp,
+      int oup,
+      int stride,
+      int[] kernels,
+      int[] hidden,
+      boolean relu6,
+      double bnMomentum,
+      double bnEps,
+      SplittableRandom rng,
+      DataType type) {
     checkNotNull(name, "block name must not be null");
     checkNotNull(kernels, "kernel sizes of block %s must not be null", name);
     checkNotNull(hidden, "hidden widths of block %s must not be null", name);
     checkNotNull(rng, "random stream must not be null; pass a seeded SplittableRandom");
     checkNotNull(type, "data type must not be null; use DataType.FLOAT");
-    checkArgument(kernels.length == hidden.length, "block %s: %s kernel sizes but %s hidden widths", name,
-        kernels.length, hidden.length);
-    checkArgument(stride == 1 || stride == 2, "block %s: stride must be 1 or 2, got %s", name, stride);
+    checkArgument(
+        kernels.length == hidden.length,
+        "block %s: %s kernel sizes but %s hidden widths",
+        name,
+        kernels.length,
+        hidden.length);
+    checkArgument(
+        stride == 1 || stride == 2, "block %s: stride must be 1 or 2, got %s", name, stride);
     this.name = name;
     this.inp = inp;
     this.oup = oup;
@@ -154,14 +192,31 @@ public final class InvertedResidualChannels implements Module {
     this.bnEps = bnEps;
     for (int i = 0; i < kernels.length; i++) {
       if (hidden[i] > 0) {
-        paths.add(new Path(name + ".k" + kernels[i], inp, oup, hidden[i], kernels[i], stride, relu6, bnMomentum,
-            bnEps, rng, type));
+        paths.add(
+            new Path(
+                name + ".k" + kernels[i],
+                inp,
+                oup,
+                hidden[i],
+                kernels[i],
+                stride,
+                relu6,
+                bnMomentum,
+                bnEps,
+                rng,
+                type));
       }
     }
     this.sumBn = new BatchNorm(name + ".bn", oup, bnMomentum, bnEps, type);
-    this.residual = stride == 1 && inp == oup ? null
-        : Conv2d.builder(name + ".residual", inp, oup, 1).stride(stride).groups(IntMath.gcd(inp, oup)).init(rng)
-            .dataType(type).build();
+    this.residual =
+        stride == 1 && inp == oup
+            ? null
+            : Conv2d.builder(name + ".residual", inp, oup, 1)
+                .stride(stride)
+                .groups(IntMath.gcd(inp, oup))
+                .init(rng)
+                .dataType(type)
+                .build();
   }
 
   /** The block's unique name, the prefix of its parameters' names. */
@@ -203,7 +258,8 @@ public final class InvertedResidualChannels implements Module {
     }
     INDArray shortcut = residual == null ? x : residual.forward(x, mode);
     if (paths.isEmpty()) {
-      // never the input itself: callers sum into and activate a block's output in place (the fuse modules)
+      // never the input itself: callers sum into and activate a block's output in place (the fuse
+      // modules)
       return residual == null ? x.dup() : shortcut;
     }
     List<Path> run = merged != null && x.size(0) <= MERGED_MAX_BATCH ? List.of(merged) : paths;
@@ -214,7 +270,8 @@ public final class InvertedResidualChannels implements Module {
         sum = sum == null ? y : sum.addi(y);
         continue;
       }
-      // nothing is kept for a backward pass: a path's temporaries die with the scratch scope, only the sum stays
+      // nothing is kept for a backward pass: a path's temporaries die with the scratch scope, only
+      // the sum stays
       try (MemoryWorkspace ignored = Workspaces.scratch()) {
         INDArray y = p.forward(x, mode);
         if (sum == null) {
@@ -227,7 +284,10 @@ public final class InvertedResidualChannels implements Module {
     return sumBn.forward(sum, mode).addi(shortcut);
   }
 
-  /** The paths as {@link #forward} runs them in {@link Mode#EVAL}: the merged path when one is in force. */
+  /**
+   * The paths as {@link #forward} runs them in {@link Mode#EVAL}: the merged path when one is in
+   * force.
+   */
   @Override
   public String describe(InferenceGraph graph, String x) {
     String shortcut = residual == null ? x : residual.describe(graph, x);
@@ -243,11 +303,12 @@ public final class InvertedResidualChannels implements Module {
   }
 
   /**
-   * Snapshots the paths as one merged path that {@link Mode#EVAL} passes of at most {@link #MERGED_MAX_BATCH} images
-   * run instead: the paths' 1x1 convolutions side by side as one GEMM each, their batch norms side by side, and one
-   * depthwise convolution with every kernel centred, zero-padded, in the largest (the same function: a centred k×k
-   * kernel with padding (k-1)/2 sees the same pixels). A snapshot: any pass in another mode drops it; weights changed
-   * otherwise leave it stale until this is called again.
+   * Snapshots the paths as one merged path that {@link Mode#EVAL} passes of at most {@link
+   * #MERGED_MAX_BATCH} images run instead: the paths' 1x1 convolutions side by side as one GEMM
+   * each, their batch norms side by side, and one depthwise convolution with every kernel centred,
+   * zero-padded, in the largest (the same function: a centred k×k kernel with padding (k-1)/2 sees
+   * the same pixels). A snapshot: any pass in another mode drops it; weights changed otherwise
+   * leave it stale until this is called again.
    */
   public void prepareServing() {
     merged = paths.size() < 2 ? null : mergePaths();
@@ -263,9 +324,19 @@ public final class InvertedResidualChannels implements Module {
       int total = hiddenChannels();
       int kmax = paths.stream().mapToInt(Path::kernel).max().orElseThrow();
       Path first = paths.get(0);
-      Path m = new Path(name + ".merged", inp, oup, total, kmax, stride,
-          first.act1.kind() == Activation.Kind.RELU6, bnMomentum, bnEps, new SplittableRandom(0),
-          first.pw.weight().value().dataType());
+      Path m =
+          new Path(
+              name + ".merged",
+              inp,
+              oup,
+              total,
+              kmax,
+              stride,
+              first.act1.kind() == Activation.Kind.RELU6,
+              bnMomentum,
+              bnEps,
+              new SplittableRandom(0),
+              first.pw.weight().value().dataType());
       INDArray dw = Nd4j.zeros(m.dw.weight().value().dataType(), kmax, kmax, 1, total);
       int at = 0;
       for (Path p : paths) {
@@ -274,7 +345,11 @@ public final class InvertedResidualChannels implements Module {
         INDArrayIndex cols = NDArrayIndex.interval(at, at + h);
         m.pw.weight().value().get(all(), all(), all(), cols).assign(p.pw.weight().effective());
         m.pwl.weight().value().get(all(), all(), cols, all()).assign(p.pwl.weight().effective());
-        dw.get(NDArrayIndex.interval(off, off + p.kernel), NDArrayIndex.interval(off, off + p.kernel), all(), cols)
+        dw.get(
+                NDArrayIndex.interval(off, off + p.kernel),
+                NDArrayIndex.interval(off, off + p.kernel),
+                all(),
+                cols)
             .assign(p.dw.weight().effective().reshape('c', p.kernel, p.kernel, 1, h));
         copyBn(p.pwBn, m.pwBn, cols);
         copyBn(p.dwBn, m.dwBn, cols);
@@ -305,7 +380,8 @@ public final class InvertedResidualChannels implements Module {
     }
     INDArray gSum = sumBn.backward(gradOut);
     for (Path p : paths) {
-      // a path's temporaries die here (parameter gradients accumulate in place), not at the end of the step
+      // a path's temporaries die here (parameter gradients accumulate in place), not at the end of
+      // the step
       try (MemoryWorkspace ignored = Workspaces.scratch()) {
         dx.addi(p.backward(gSum));
       }
@@ -329,17 +405,26 @@ public final class InvertedResidualChannels implements Module {
   }
 
   /**
-   * Keeps, in path i, only the hidden channels where {@code keep[i][c]} is true; paths left with no channel vanish.
-   * Returns every parameter cut so the caller can cut optimizer state and EMA shadows the same way.
+   * Keeps, in path i, only the hidden channels where {@code keep[i][c]} is true; paths left with no
+   * channel vanish. Returns every parameter cut so the caller can cut optimizer state and EMA
+   * shadows the same way.
    */
   public List<ChannelCut> keep(boolean[][] keep) {
-    checkArgument(keep.length == paths.size(), "block %s has %s paths, got %s keep vectors", name, paths.size(),
+    checkArgument(
+        keep.length == paths.size(),
+        "block %s has %s paths, got %s keep vectors",
+        name,
+        paths.size(),
         keep.length);
     List<ChannelCut> cuts = new ArrayList<>();
     List<Path> survivors = new ArrayList<>();
     for (int i = 0; i < keep.length; i++) {
       Path p = paths.get(i);
-      checkArgument(keep[i].length == p.hidden(), "path %s has %s channels, got %s flags", i, p.hidden(),
+      checkArgument(
+          keep[i].length == p.hidden(),
+          "path %s has %s channels, got %s flags",
+          i,
+          p.hidden(),
           keep[i].length);
       int[] idx = indices(keep[i]);
       if (idx.length == p.hidden()) {

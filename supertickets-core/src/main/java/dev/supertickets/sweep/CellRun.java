@@ -18,15 +18,18 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Runs one cell into a folder: {@code tickets/ID.stkt}, {@code rows/ID.json} and, while a SuperTickets draw runs,
- * {@code checkpoints/ID.ckpt} (every epoch end; a later attempt resumes from it). The ticket and the row are written
- * atomically, the row last, so a row on disk means its ticket is there; a cell whose row exists is done.
+ * Runs one cell into a folder: {@code tickets/ID.stkt}, {@code rows/ID.json} and, while a
+ * SuperTickets draw runs, {@code checkpoints/ID.ckpt} (every epoch end; a later attempt resumes
+ * from it). The ticket and the row are written atomically, the row last, so a row on disk means its
+ * ticket is there; a cell whose row exists is done.
  */
 public final class CellRun {
   /** The folder of the tickets. */
   public static final String TICKETS = "tickets";
+
   /** The folder of the rows. */
   public static final String ROWS = "rows";
+
   /** The folder of the checkpoints. */
   public static final String CHECKPOINTS = "checkpoints";
 
@@ -48,8 +51,8 @@ public final class CellRun {
   }
 
   /**
-   * Draws {@code cell} unless it is done under {@code dir}, and returns its row (read back when it was done). The
-   * ticket's provenance holds the cell ({@code sweep.cell}).
+   * Draws {@code cell} unless it is done under {@code dir}, and returns its row (read back when it
+   * was done). The ticket's provenance holds the cell ({@code sweep.cell}).
    */
   public static SweepRow run(SweepCell cell, Path dir) throws IOException {
     checkNotNull(cell, "cell must not be null");
@@ -63,9 +66,16 @@ public final class CellRun {
     Path checkpoint = dir.resolve(CHECKPOINTS).resolve(cell.id() + ".ckpt");
     Files.createDirectories(checkpoint.getParent());
     boolean resumed = Files.exists(checkpoint);
-    SweepMethod.Setting setting = new SweepMethod.Setting(SearchSpaces.named(cell.space()),
-        Recipe.named(cell.recipe()), cell.epochs(), cell.seed(), Normalization.of(train), train, test,
-        java.util.Optional.of(checkpoint));
+    SweepMethod.Setting setting =
+        new SweepMethod.Setting(
+            SearchSpaces.named(cell.space()),
+            Recipe.named(cell.recipe()),
+            cell.epochs(),
+            cell.seed(),
+            Normalization.of(train),
+            train,
+            test,
+            java.util.Optional.of(checkpoint));
     long t0 = System.nanoTime();
     SuperTicket drawn = SweepMethod.of(cell.method()).draw(setting, cell.sparsity());
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -80,15 +90,19 @@ public final class CellRun {
 
   /** The cell's training set (its limit applied with the cell's seed). */
   public static Dataset train(SweepCell cell) throws IOException {
-    Dataset d = cell.data().equals(SweepCell.EMBEDDED) ? EmbeddedFashionMnist.train()
-        : FashionMnist.train(Path.of(cell.data()));
+    Dataset d =
+        cell.data().equals(SweepCell.EMBEDDED)
+            ? EmbeddedFashionMnist.train()
+            : FashionMnist.train(Path.of(cell.data()));
     return d.limit(cell.trainLimit(), cell.seed(), "train-limit");
   }
 
   /** The cell's test set (its limit applied with the cell's seed). */
   public static Dataset test(SweepCell cell) throws IOException {
-    Dataset d = cell.data().equals(SweepCell.EMBEDDED) ? EmbeddedFashionMnist.test()
-        : FashionMnist.test(Path.of(cell.data()));
+    Dataset d =
+        cell.data().equals(SweepCell.EMBEDDED)
+            ? EmbeddedFashionMnist.test()
+            : FashionMnist.test(Path.of(cell.data()));
     return d.limit(cell.testLimit(), cell.seed(), "test-limit");
   }
 }

@@ -26,9 +26,10 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The methods a sweep cell can name, each one draw of a ticket at one sparsity with one recipe, as the family
- * comparison runs them: the same recipe ({@link Recipe#training}) for every training run, ERK densities for the
- * dynamic sparse methods, 16 mask updates before 75% of the steps for GMP and DST.
+ * The methods a sweep cell can name, each one draw of a ticket at one sparsity with one recipe, as
+ * the family comparison runs them: the same recipe ({@link Recipe#training}) for every training
+ * run, ERK densities for the dynamic sparse methods, 16 mask updates before 75% of the steps for
+ * GMP and DST.
  */
 public enum SweepMethod {
   /** The whole supernet trained once: the reference line. */
@@ -49,7 +50,10 @@ public enum SweepMethod {
   RIGL("rigl", true),
   /** Sup-tickets on RigL. */
   RIGL_SUP("rigl+sup", true),
-  /** Lottery tickets: iterative magnitude pruning, 20% a level per layer, rewinding to initialisation. */
+  /**
+   * Lottery tickets: iterative magnitude pruning, 20% a level per layer, rewinding to
+   * initialisation.
+   */
   IMP("imp", true);
 
   /** The methods' names, as cells and the command line write them. */
@@ -72,7 +76,9 @@ public enum SweepMethod {
     return id;
   }
 
-  /** Whether the method prunes to a target sparsity (the others train dense tickets, at sparsity 0). */
+  /**
+   * Whether the method prunes to a target sparsity (the others train dense tickets, at sparsity 0).
+   */
   public boolean prunes() {
     return prunes;
   }
@@ -93,8 +99,15 @@ public enum SweepMethod {
    *
    * @param checkpoint where SuperTickets draws checkpoint every epoch and resume from, if anywhere
    */
-  public record Setting(SearchSpace space, Recipe recipe, int epochs, long seed, Normalization normalization,
-      Dataset train, Dataset test, Optional<Path> checkpoint) {
+  public record Setting(
+      SearchSpace space,
+      Recipe recipe,
+      int epochs,
+      long seed,
+      Normalization normalization,
+      Dataset train,
+      Dataset test,
+      Optional<Path> checkpoint) {
     /** Checks that everything is there. */
     public Setting {
       checkNotNull(space, "space must not be null");
@@ -109,24 +122,45 @@ public enum SweepMethod {
 
   /** Draws this method's ticket at {@code sparsity}. */
   public SuperTicket draw(Setting s, double sparsity) {
-    checkArgument(prunes || sparsity == 0, "%s trains dense tickets; sparsity must be 0, got %s", id, sparsity);
+    checkArgument(
+        prunes || sparsity == 0,
+        "%s trains dense tickets; sparsity must be 0, got %s",
+        id,
+        sparsity);
     return switch (this) {
-      case DENSE -> SuperTicket.initial(s.space(), s.normalization(), s.seed()).retrain(s.train(), s.test(),
-          retrainer(s));
+      case DENSE ->
+          SuperTicket.initial(s.space(), s.normalization(), s.seed())
+              .retrain(s.train(), s.test(), retrainer(s));
       case SUPERTICKETS, SEARCH_ONLY -> superTickets(s, sparsity);
       case SEARCH_MAGNITUDE -> oneShot(s, superTickets(s, 0), sparsity);
-      case SEARCH_MAGNITUDE_RETRAIN -> oneShot(s, superTickets(s, 0), sparsity).retrain(s.train(), s.test(),
-          retrainer(s));
-      case GMP -> GmpDrawer.builder(s.space()).seed(s.seed()).retrainer(retrainer(s))
-          .normalization(s.normalization()).targetSparsity(sparsity).frequency(maskInterval(s)).build()
-          .draw(s.train(), s.test());
+      case SEARCH_MAGNITUDE_RETRAIN ->
+          oneShot(s, superTickets(s, 0), sparsity).retrain(s.train(), s.test(), retrainer(s));
+      case GMP ->
+          GmpDrawer.builder(s.space())
+              .seed(s.seed())
+              .retrainer(retrainer(s))
+              .normalization(s.normalization())
+              .targetSparsity(sparsity)
+              .frequency(maskInterval(s))
+              .build()
+              .draw(s.train(), s.test());
       case SET -> dst(s, DstDrawer.Growth.RANDOM, sparsity).build().draw(s.train(), s.test());
       case RIGL -> dst(s, DstDrawer.Growth.GRADIENT, sparsity).build().draw(s.train(), s.test());
-      case RIGL_SUP -> dst(s, DstDrawer.Growth.GRADIENT, sparsity).supTickets(supTickets(s)).build()
-          .draw(s.train(), s.test());
-      case IMP -> ImpDrawer.builder(s.space()).seed(s.seed()).retrainer(retrainer(s))
-          .normalization(s.normalization()).pruningFraction(0.2).scope(Scope.PER_LAYER).milestones(sparsity)
-          .build().draw(s.train(), s.test());
+      case RIGL_SUP ->
+          dst(s, DstDrawer.Growth.GRADIENT, sparsity)
+              .supTickets(supTickets(s))
+              .build()
+              .draw(s.train(), s.test());
+      case IMP ->
+          ImpDrawer.builder(s.space())
+              .seed(s.seed())
+              .retrainer(retrainer(s))
+              .normalization(s.normalization())
+              .pruningFraction(0.2)
+              .scope(Scope.PER_LAYER)
+              .milestones(sparsity)
+              .build()
+              .draw(s.train(), s.test());
     };
   }
 
@@ -135,37 +169,62 @@ public enum SweepMethod {
     return s.recipe().training(s.epochs()).seed(s.seed()).evalInterval(s.epochs()).build();
   }
 
-  /** SuperTickets' drawer at {@code sparsity} with the setting's recipe (the drawer's defaults elsewhere). */
+  /**
+   * SuperTickets' drawer at {@code sparsity} with the setting's recipe (the drawer's defaults
+   * elsewhere).
+   */
   public static SuperTicketsDrawer.Builder superTicketsDrawer(Setting s, double sparsity) {
-    return SuperTicketsDrawer.builder(s.space()).recipe(s.recipe()).seed(s.seed()).epochs(s.epochs())
-        .targetSparsity(sparsity).normalization(s.normalization());
-  }
-
-  /** Dynamic sparse training at {@code sparsity}: ERK densities, {@link #maskInterval} steps between updates. */
-  public static DstDrawer.Builder dst(Setting s, DstDrawer.Growth growth, double sparsity) {
-    return DstDrawer.builder(s.space()).seed(s.seed()).retrainer(retrainer(s)).normalization(s.normalization())
-        .growth(growth).distribution(Scope.ERK).targetSparsity(sparsity).updateInterval(maskInterval(s));
-  }
-
-  /** Sup-tickets within the run's epochs: the last half in cycles of one epoch (at least two tickets). */
-  public static SupTickets supTickets(Setting s) {
-    return SupTickets.builder().cycleEpochs(1).cycleRate(0.5).lr1(s.recipe().learningRate() / 20)
-        .lr2(s.recipe().learningRate() / 4).build();
+    return SuperTicketsDrawer.builder(s.space())
+        .recipe(s.recipe())
+        .seed(s.seed())
+        .epochs(s.epochs())
+        .targetSparsity(sparsity)
+        .normalization(s.normalization());
   }
 
   /**
-   * Steps between mask updates of GMP and DST: 16 updates before 75% of the steps. The papers' 100 to 1000 steps
-   * assume tens of thousands of steps; a short run would see one or two updates.
+   * Dynamic sparse training at {@code sparsity}: ERK densities, {@link #maskInterval} steps between
+   * updates.
+   */
+  public static DstDrawer.Builder dst(Setting s, DstDrawer.Growth growth, double sparsity) {
+    return DstDrawer.builder(s.space())
+        .seed(s.seed())
+        .retrainer(retrainer(s))
+        .normalization(s.normalization())
+        .growth(growth)
+        .distribution(Scope.ERK)
+        .targetSparsity(sparsity)
+        .updateInterval(maskInterval(s));
+  }
+
+  /**
+   * Sup-tickets within the run's epochs: the last half in cycles of one epoch (at least two
+   * tickets).
+   */
+  public static SupTickets supTickets(Setting s) {
+    return SupTickets.builder()
+        .cycleEpochs(1)
+        .cycleRate(0.5)
+        .lr1(s.recipe().learningRate() / 20)
+        .lr2(s.recipe().learningRate() / 4)
+        .build();
+  }
+
+  /**
+   * Steps between mask updates of GMP and DST: 16 updates before 75% of the steps. The papers' 100
+   * to 1000 steps assume tens of thousands of steps; a short run would see one or two updates.
    */
   public static int maskInterval(Setting s) {
-    long steps = (long) Loader.builder(s.train()).batchSize(s.recipe().batchSize()).build().batchesPerEpoch()
-        * s.epochs();
+    long steps =
+        (long) Loader.builder(s.train()).batchSize(s.recipe().batchSize()).build().batchesPerEpoch()
+            * s.epochs();
     return (int) Math.max(1, Math.round(0.75 * steps / 16));
   }
 
   /** The searched ticket pruned one-shot by ERK magnitude, BN re-calibrated. */
   public static SuperTicket oneShot(Setting s, SuperTicket searched, double sparsity) {
-    return searched.prune(MaskPolicies.magnitude().scope(Scope.ERK), sparsity, s.train(), s.seed())
+    return searched
+        .prune(MaskPolicies.magnitude().scope(Scope.ERK), sparsity, s.train(), s.seed())
         .recalibrate(s.train(), CALIBRATION_BATCHES, s.seed());
   }
 
@@ -176,7 +235,9 @@ public enum SweepMethod {
     Path file = s.checkpoint().get();
     SuperTicketsDrawer drawer = superTicketsDrawer(s, sparsity).checkpoint(file, 0).build();
     try {
-      return Files.exists(file) ? drawer.resume(file, s.train(), s.test()) : drawer.draw(s.train(), s.test());
+      return Files.exists(file)
+          ? drawer.resume(file, s.train(), s.test())
+          : drawer.draw(s.train(), s.test());
     } catch (IOException e) {
       throw new UncheckedIOException("could not resume from " + file, e);
     }

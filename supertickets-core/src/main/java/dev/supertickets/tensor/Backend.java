@@ -12,36 +12,45 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Chooses and initialises ND4J's native backend before anything else touches it.
  *
- * <p>One or more builds of {@code nd4j-native} sit on the class path (the {@code supertickets-cpu} artifact brings
- * the three oneDNN builds; an application may bring just one); JavaCPP loads the one named by the system property
- * {@value #EXTENSION_PROPERTY}. Left to itself it picks by class-path order, not by what the CPU supports, so
- * {@link #init()} sets it to the widest build that is on the class path and that the CPU runs: {@code
- * -onednn-avx512} where AVX-512 (F, BW, DQ, VL) is present, {@code -onednn-avx2} where AVX2 and FMA are, plain
- * {@code -onednn}, then the build without oneDNN. A user who sets the property (or {@code
+ * <p>One or more builds of {@code nd4j-native} sit on the class path (the {@code supertickets-cpu}
+ * artifact brings the three oneDNN builds; an application may bring just one); JavaCPP loads the
+ * one named by the system property {@value #EXTENSION_PROPERTY}. Left to itself it picks by
+ * class-path order, not by what the CPU supports, so {@link #init()} sets it to the widest build
+ * that is on the class path and that the CPU runs: {@code -onednn-avx512} where AVX-512 (F, BW, DQ,
+ * VL) is present, {@code -onednn-avx2} where AVX2 and FMA are, plain {@code -onednn}, then the
+ * build without oneDNN. A user who sets the property (or {@code
  * st.cpu.build=plain|onednn|onednn-avx2|onednn-avx512}) wins.
  */
 public final class Backend {
   /** The JavaCPP property that selects a platform extension of nd4j-native. */
   public static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";
+
   /** Our own, friendlier override of the CPU build. */
   public static final String BUILD_PROPERTY = "st.cpu.build";
 
-  /** JavaCPP's limit on the process's physical memory; {@link #init()} sets it to 0 (off) unless the user set it. */
+  /**
+   * JavaCPP's limit on the process's physical memory; {@link #init()} sets it to 0 (off) unless the
+   * user set it.
+   */
   public static final String PHYSICAL_BYTES_PROPERTY = "org.bytedeco.javacpp.maxPhysicalBytes";
 
   private static volatile String chosen;
 
   private Backend() {}
 
-  /** Selects the native build (once) and returns the extension it chose, e.g. {@code -onednn-avx512}. */
+  /**
+   * Selects the native build (once) and returns the extension it chose, e.g. {@code
+   * -onednn-avx512}.
+   */
   public static synchronized String init() {
     if (chosen != null) {
       return chosen;
     }
     // before anything loads JavaCPP's Pointer, which reads the limit once
     if (System.getProperty(PHYSICAL_BYTES_PROPERTY) == null) {
-      // JavaCPP reads the process RSS on every native allocation to enforce this limit: at batch 1 that check was a
-      // quarter of an inference pass (30.5 against 23.5 ms). maxBytes, which triggers GC, stays in force.
+      // JavaCPP reads the process RSS on every native allocation to enforce this limit: at batch 1
+      // that check was a quarter of an inference pass (30.5 against 23.5 ms). maxBytes, which
+      // triggers GC, stays in force.
       System.setProperty(PHYSICAL_BYTES_PROPERTY, "0");
     }
     String user = System.getProperty(EXTENSION_PROPERTY);
@@ -65,8 +74,9 @@ public final class Backend {
   }
 
   /**
-   * The widest build the CPU runs among those {@code present} says are on the class path; when none is (another
-   * backend, or a layout this check does not know), the widest the CPU runs, as JavaCPP would be told without it.
+   * The widest build the CPU runs among those {@code present} says are on the class path; when none
+   * is (another backend, or a layout this check does not know), the widest the CPU runs, as JavaCPP
+   * would be told without it.
    */
   static String bestExtension(Set<String> flags, java.util.function.Predicate<String> present) {
     java.util.List<String> runnable = new java.util.ArrayList<>();
@@ -81,15 +91,19 @@ public final class Backend {
     return runnable.stream().filter(present).findFirst().orElse(runnable.get(0));
   }
 
-  /** Whether the nd4j-native build of this extension is on the class path (its JNI library, by resource name). */
+  /**
+   * Whether the nd4j-native build of this extension is on the class path (its JNI library, by
+   * resource name).
+   */
   static boolean onClassPath(String extension) {
-    String resource = "org/nd4j/linalg/cpu/nativecpu/bindings/" + platform() + extension + "/libjnind4jcpu.so";
+    String resource =
+        "org/nd4j/linalg/cpu/nativecpu/bindings/" + platform() + extension + "/libjnind4jcpu.so";
     return Backend.class.getClassLoader().getResource(resource) != null;
   }
 
   /**
-   * JavaCPP's platform name ({@code linux-x86_64}), worked out as JavaCPP does but without loading it: its
-   * {@code Pointer} reads the physical-bytes limit once, when first loaded.
+   * JavaCPP's platform name ({@code linux-x86_64}), worked out as JavaCPP does but without loading
+   * it: its {@code Pointer} reads the physical-bytes limit once, when first loaded.
    */
   static String platform() {
     String set = System.getProperty("org.bytedeco.javacpp.platform");
@@ -98,13 +112,17 @@ public final class Backend {
     }
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
     String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-    String osName = os.startsWith("mac") ? "macosx" : os.startsWith("windows") ? "windows" : os.replaceAll("\\W", "");
-    String archName = switch (arch) {
-      case "amd64", "x86_64", "x86-64" -> "x86_64";
-      case "aarch64", "arm64" -> "arm64";
-      case "i386", "i486", "i586", "i686", "x86" -> "x86";
-      default -> arch;
-    };
+    String osName =
+        os.startsWith("mac")
+            ? "macosx"
+            : os.startsWith("windows") ? "windows" : os.replaceAll("\\W", "");
+    String archName =
+        switch (arch) {
+          case "amd64", "x86_64", "x86-64" -> "x86_64";
+          case "aarch64", "arm64" -> "arm64";
+          case "i386", "i486", "i586", "i686", "x86" -> "x86";
+          default -> arch;
+        };
     return osName + "-" + archName;
   }
 
@@ -117,9 +135,11 @@ public final class Backend {
       return lines
           .filter(l -> l.startsWith("flags"))
           .findFirst()
-          .map(l -> Stream.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+"))
-              .map(s -> s.toLowerCase(Locale.ROOT))
-              .collect(Collectors.toUnmodifiableSet()))
+          .map(
+              l ->
+                  Stream.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+"))
+                      .map(s -> s.toLowerCase(Locale.ROOT))
+                      .collect(Collectors.toUnmodifiableSet()))
           .orElse(Set.of());
     } catch (IOException e) {
       return Set.of();

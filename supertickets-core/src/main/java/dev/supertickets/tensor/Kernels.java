@@ -7,14 +7,16 @@ import java.util.Locale;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Which route the engine's hand-written kernels take. {@link Route#JAVA}: the Java kernels that read and write host
- * arrays (fused batch norm, fused optimizer and EMA updates, the depthwise convolution's backward pass, the sparse
- * 1x1 path), the fastest on the CPU backend. {@link Route#PORTABLE}: only ND4J/libnd4j ops, so that a backend whose
- * arrays live on a device (ND4J's CUDA backend) never copies them to the host. The default is {@code JAVA} on
- * ND4J's CPU backend and {@code PORTABLE} on any other; the system property {@code st.kernels=java|portable} or
- * {@link #use} chooses (the tests run both routes on the CPU and compare them). The portable route's batch norm
- * accumulates its statistics in double, as the Java kernels do: in float, a training step of {@code default28}
- * drifted from the exact one by up to 6% (relative L2 of a gradient) against 5e-5 for the Java route.
+ * Which route the engine's hand-written kernels take. {@link Route#JAVA}: the Java kernels that
+ * read and write host arrays (fused batch norm, fused optimizer and EMA updates, the depthwise
+ * convolution's backward pass, the sparse 1x1 path), the fastest on the CPU backend. {@link
+ * Route#PORTABLE}: only ND4J/libnd4j ops, so that a backend whose arrays live on a device (ND4J's
+ * CUDA backend) never copies them to the host. The default is {@code JAVA} on ND4J's CPU backend
+ * and {@code PORTABLE} on any other; the system property {@code st.kernels=java|portable} or {@link
+ * #use} chooses (the tests run both routes on the CPU and compare them). The portable route's batch
+ * norm accumulates its statistics in double, as the Java kernels do: in float, a training step of
+ * {@code default28} drifted from the exact one by up to 6% (relative L2 of a gradient) against 5e-5
+ * for the Java route.
  */
 public final class Kernels {
   /** The two routes. */
@@ -39,7 +41,10 @@ public final class Kernels {
     }
     Route d = backendDefault;
     if (d == null) {
-      d = Nd4j.getBackend().getClass().getSimpleName().equals("CpuBackend") ? Route.JAVA : Route.PORTABLE;
+      d =
+          Nd4j.getBackend().getClass().getSimpleName().equals("CpuBackend")
+              ? Route.JAVA
+              : Route.PORTABLE;
       backendDefault = d;
     }
     return d;
@@ -52,7 +57,8 @@ public final class Kernels {
 
   /** Chooses {@code route} from the next op on, for every thread. */
   public static void use(Route route) {
-    chosen = checkNotNull(route, "route must not be null; use useDefault() for the backend's default");
+    chosen =
+        checkNotNull(route, "route must not be null; use useDefault() for the backend's default");
   }
 
   /** Goes back to the default: the system property's route, or the backend's. */
@@ -65,7 +71,10 @@ public final class Kernels {
       return null;
     }
     String v = value.trim().toLowerCase(Locale.ROOT);
-    checkArgument(v.equals("java") || v.equals("portable"), "st.kernels must be java or portable, got %s", value);
+    checkArgument(
+        v.equals("java") || v.equals("portable"),
+        "st.kernels must be java or portable, got %s",
+        value);
     return v.equals("java") ? Route.JAVA : Route.PORTABLE;
   }
 }

@@ -10,27 +10,39 @@ import org.nd4j.linalg.api.memory.AllocationsTracker;
 import org.nd4j.linalg.api.memory.enums.AllocationKind;
 
 /**
- * The process's memory as the OS, JavaCPP and ND4J each see it, for run reports and leak hunts. ND4J 1.0.0-M2.1
- * counts ordinary arrays in none of its trackers, so the resident set (RSS) is the measure for them; the workspaces
- * (where a step's temporaries live) are tracked.
+ * The process's memory as the OS, JavaCPP and ND4J each see it, for run reports and leak hunts.
+ * ND4J 1.0.0-M2.1 counts ordinary arrays in none of its trackers, so the resident set (RSS) is the
+ * measure for them; the workspaces (where a step's temporaries live) are tracked.
  *
- * @param peakRssBytes the peak resident set so far ({@code VmHWM} of {@code /proc/self/status}); -1 off Linux
+ * @param peakRssBytes the peak resident set so far ({@code VmHWM} of {@code /proc/self/status}); -1
+ *     off Linux
  * @param rssBytes the resident set now ({@code VmRSS}); -1 off Linux
- * @param physicalBytes JavaCPP's {@code Pointer.physicalBytes()}: its own reading of the resident set
+ * @param physicalBytes JavaCPP's {@code Pointer.physicalBytes()}: its own reading of the resident
+ *     set
  * @param workspaceBytes bytes held by ND4J workspaces on device 0
- * @param offHeapBytes JavaCPP's {@code Pointer.totalBytes()}: off-heap memory it tracks and has not freed
+ * @param offHeapBytes JavaCPP's {@code Pointer.totalBytes()}: off-heap memory it tracks and has not
+ *     freed
  * @param heapBytes the Java heap in use
  */
-public record MemoryUse(long peakRssBytes, long rssBytes, long physicalBytes, long workspaceBytes,
-                        long offHeapBytes, long heapBytes) {
+public record MemoryUse(
+    long peakRssBytes,
+    long rssBytes,
+    long physicalBytes,
+    long workspaceBytes,
+    long offHeapBytes,
+    long heapBytes) {
   private static final double MIB = 1024.0 * 1024.0;
 
   /** The figures now. */
   public static MemoryUse now() {
     List<String> status = procStatus();
     Runtime rt = Runtime.getRuntime();
-    return new MemoryUse(kib(status, "VmHWM:"), kib(status, "VmRSS:"), Pointer.physicalBytes(),
-        AllocationsTracker.getInstance().bytesOnDevice(AllocationKind.WORKSPACE, 0), Pointer.totalBytes(),
+    return new MemoryUse(
+        kib(status, "VmHWM:"),
+        kib(status, "VmRSS:"),
+        Pointer.physicalBytes(),
+        AllocationsTracker.getInstance().bytesOnDevice(AllocationKind.WORKSPACE, 0),
+        Pointer.totalBytes(),
         rt.totalMemory() - rt.freeMemory());
   }
 

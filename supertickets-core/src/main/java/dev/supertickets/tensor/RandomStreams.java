@@ -3,8 +3,9 @@ package dev.supertickets.tensor;
 import java.util.SplittableRandom;
 
 /**
- * The one seed of a run, split into independent streams by purpose, so that adding a use of randomness in one
- * place never shifts the numbers seen in another. Streams are derived from the seed and a purpose name only.
+ * The one seed of a run, split into independent streams by purpose, so that adding a use of
+ * randomness in one place never shifts the numbers seen in another. Streams are derived from the
+ * seed and a purpose name only.
  */
 public final class RandomStreams {
   private final long seed;
@@ -19,7 +20,10 @@ public final class RandomStreams {
     return seed;
   }
 
-  /** A fresh generator for the named purpose (e.g. "init", "data-order", "augment", "dropout", "prune"). */
+  /**
+   * A fresh generator for the named purpose (e.g. "init", "data-order", "augment", "dropout",
+   * "prune").
+   */
   public SplittableRandom stream(String purpose) {
     return new SplittableRandom(mix(seed, purpose.hashCode()));
   }

@@ -6,11 +6,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Small tensor helpers shared by the layers: seeded initialisation and fast reductions over rows. */
+/**
+ * Small tensor helpers shared by the layers: seeded initialisation and fast reductions over rows.
+ */
 public final class Tensors {
   private Tensors() {}
 
-  /** A detached array of N(0, std²) values drawn from {@code rng} (deterministic for a given stream). */
+  /**
+   * A detached array of N(0, std²) values drawn from {@code rng} (deterministic for a given
+   * stream).
+   */
   public static INDArray gaussian(SplittableRandom rng, double std, DataType type, long... shape) {
     double[] v = new double[Math.toIntExact(length(shape))];
     for (int i = 0; i < v.length; i++) {
@@ -20,7 +25,8 @@ public final class Tensors {
   }
 
   /** A detached array of U(lo, hi) values drawn from {@code rng}. */
-  public static INDArray uniform(SplittableRandom rng, double lo, double hi, DataType type, long... shape) {
+  public static INDArray uniform(
+      SplittableRandom rng, double lo, double hi, DataType type, long... shape) {
     double[] v = new double[Math.toIntExact(length(shape))];
     for (int i = 0; i < v.length; i++) {
       v[i] = lo + (hi - lo) * rng.nextDouble();
@@ -38,24 +44,29 @@ public final class Tensors {
   }
 
   /**
-   * The array itself when its buffer holds exactly its C-ordered content (reshaped views included), else a
-   * C-ordered copy: what code that reads the raw buffer needs.
+   * The array itself when its buffer holds exactly its C-ordered content (reshaped views included),
+   * else a C-ordered copy: what code that reads the raw buffer needs.
    */
   public static INDArray contiguous(INDArray a) {
-    boolean exact = a.offset() == 0 && a.data().length() == a.length() && rowMajorStrides(a.shape(), a.stride());
+    boolean exact =
+        a.offset() == 0
+            && a.data().length() == a.length()
+            && rowMajorStrides(a.shape(), a.stride());
     return exact ? a : a.dup('c');
   }
 
   /**
-   * The buffer of {@code a} as floats, to read and write in place, when {@code a} is single precision and owns its
-   * whole buffer in row-major order (see {@link #contiguous}); else null, and the caller takes an ND4J route.
+   * The buffer of {@code a} as floats, to read and write in place, when {@code a} is single
+   * precision and owns its whole buffer in row-major order (see {@link #contiguous}); else null,
+   * and the caller takes an ND4J route.
    */
   public static FloatBuffer denseFloats(INDArray a) {
     return a.dataType() == DataType.FLOAT && contiguous(a) == a ? a.data().asNioFloat() : null;
   }
 
-  // Shape.hasDefaultStridesForShape (and the ordering flag) refuse some row-major arrays, e.g. [1, c] with stride
-  // [c, 1] as a restored checkpoint holds them: only dimensions longer than 1 have a stride that matters
+  // Shape.hasDefaultStridesForShape (and the ordering flag) refuse some row-major arrays, e.g. [1,
+  // c] with stride [c, 1] as a restored checkpoint holds them: only dimensions longer than 1 have a
+  // stride that matters
   private static boolean rowMajorStrides(long[] shape, long[] stride) {
     long expected = 1;
     for (int i = shape.length - 1; i >= 0; i--) {
@@ -68,9 +79,9 @@ public final class Tensors {
   }
 
   /**
-   * Whether every element is finite (no NaN, no infinity). Float and double arrays are scanned in place through
-   * their buffer: one native reduction per array costs about 50 us of call overhead, which over every parameter of
-   * a supernet, twice a step, was 5 to 10% of a training step.
+   * Whether every element is finite (no NaN, no infinity). Float and double arrays are scanned in
+   * place through their buffer: one native reduction per array costs about 50 us of call overhead,
+   * which over every parameter of a supernet, twice a step, was 5 to 10% of a training step.
    */
   public static boolean allFinite(INDArray a) {
     INDArray c = contiguous(a);
@@ -97,8 +108,8 @@ public final class Tensors {
   }
 
   /**
-   * Column sums of a 2-D array {@code [m, c]} as {@code [1, c]}, via a GEMV with a ones vector: ND4J's reductions
-   * along a non-last axis are several times slower on CPU.
+   * Column sums of a 2-D array {@code [m, c]} as {@code [1, c]}, via a GEMV with a ones vector:
+   * ND4J's reductions along a non-last axis are several times slower on CPU.
    */
   public static INDArray columnSums(INDArray x2d) {
     INDArray ones = Nd4j.ones(x2d.dataType(), 1, x2d.size(0));
@@ -106,8 +117,9 @@ public final class Tensors {
   }
 
   /**
-   * {@code op(a) · op(b)} into a new C-ordered array through BLAS GEMM. {@code INDArray.mmul} allocates an
-   * F-ordered result and was 4 to 10 times slower here for the tall-skinny products of 1x1 convolutions.
+   * {@code op(a) · op(b)} into a new C-ordered array through BLAS GEMM. {@code INDArray.mmul}
+   * allocates an F-ordered result and was 4 to 10 times slower here for the tall-skinny products of
+   * 1x1 convolutions.
    */
   public static INDArray matmul(INDArray a, INDArray b, boolean transA, boolean transB) {
     long m = transA ? a.size(1) : a.size(0);

@@ -9,12 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Where a ticket came from: the method, the seed, every setting, the data, the library, ND4J and Java versions, the
- * backend, and when. Immutable; written into the ticket file as JSON.
+ * Where a ticket came from: the method, the seed, every setting, the data, the library, ND4J and
+ * Java versions, the backend, and when. Immutable; written into the ticket file as JSON.
  */
 public record Provenance(ImmutableMap<String, String> entries) {
   /** The library version this code writes into provenance, as the build recorded it. */
   public static final String LIBRARY_VERSION = build("library.version");
+
   /** The ND4J version the library was built against, as the build recorded it. */
   public static final String ND4J_VERSION = build("nd4j.version");
 
@@ -36,10 +37,14 @@ public record Provenance(ImmutableMap<String, String> entries) {
     return new Provenance(ImmutableMap.copyOf(m));
   }
 
-  /** A value of the properties Maven filled in when it built the core ("unknown" outside a Maven build). */
+  /**
+   * A value of the properties Maven filled in when it built the core ("unknown" outside a Maven
+   * build).
+   */
   private static String build(String key) {
     java.util.Properties p = new java.util.Properties();
-    try (java.io.InputStream in = Provenance.class.getResourceAsStream("/dev/supertickets/build.properties")) {
+    try (java.io.InputStream in =
+        Provenance.class.getResourceAsStream("/dev/supertickets/build.properties")) {
       if (in != null) {
         p.load(in);
       }

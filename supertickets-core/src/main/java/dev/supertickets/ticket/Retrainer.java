@@ -24,27 +24,39 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Retrains a ticket's weights with its masks and architecture fixed: the last stage of the search, prune, then
- * retrain baseline, and the reference's {@code retrain.py} (SuperTickets §5). The result is a new ticket with the
- * same architecture and the same masks; only weights and BN statistics change.
+ * Retrains a ticket's weights with its masks and architecture fixed: the last stage of the search,
+ * prune, then retrain baseline, and the reference's {@code retrain.py} (SuperTickets §5). The
+ * result is a new ticket with the same architecture and the same masks; only weights and BN
+ * statistics change.
  *
- * <p>What it does: rebuilds the ticket's network (the layers apply {@code W_eff = M ⊙ W} and mask the task
- * gradient, so pruned weights stay inactive), trains it with a fresh AdamW (β 0.9/0.999, eps 1e-3, as the drawer),
- * explicit L2 on the raw weights, a fresh EMA, no shrinking and no re-pruning, then takes the EMA weights and
- * re-calibrates BN on training batches, as the drawer finishes a ticket. Deviations from the reference: the
- * optimizer, EMA and schedule start afresh (the ticket file holds no optimizer state), and the resource penalty on
- * BN scales is left out (nothing is cut any more, so it would only shrink live channels).
+ * <p>What it does: rebuilds the ticket's network (the layers apply {@code W_eff = M ⊙ W} and mask
+ * the task gradient, so pruned weights stay inactive), trains it with a fresh AdamW (β 0.9/0.999,
+ * eps 1e-3, as the drawer), explicit L2 on the raw weights, a fresh EMA, no shrinking and no
+ * re-pruning, then takes the EMA weights and re-calibrates BN on training batches, as the drawer
+ * finishes a ticket. Deviations from the reference: the optimizer, EMA and schedule start afresh
+ * (the ticket file holds no optimizer state), and the resource penalty on BN scales is left out
+ * (nothing is cut any more, so it would only shrink live channels).
  *
- * <p>Defaults: 10 epochs, batch 128, one-cycle to a peak of 0.01, weight decay 1e-5, EMA decay 0.999, 10
- * calibration batches, evaluation every epoch, no augmentation, seed 1995. Immutable and reusable: every call
- * starts from the seed, so the same seed gives the same weights on the same backend.
+ * <p>Defaults: 10 epochs, batch 128, one-cycle to a peak of 0.01, weight decay 1e-5, EMA decay
+ * 0.999, 10 calibration batches, evaluation every epoch, no augmentation, seed 1995. Immutable and
+ * reusable: every call starts from the seed, so the same seed gives the same weights on the same
+ * backend.
  */
 public final class Retrainer {
-  /** The learning-rate schedule over the retraining steps, peaking at (or starting from) the learning rate. */
+  /**
+   * The learning-rate schedule over the retraining steps, peaking at (or starting from) the
+   * learning rate.
+   */
   public enum Schedule {
-    /** PyTorch's OneCycleLR defaults: warm up from lr/25 over 30% of the steps, then cosine down to near 0. */
+    /**
+     * PyTorch's OneCycleLR defaults: warm up from lr/25 over 30% of the steps, then cosine down to
+     * near 0.
+     */
     ONE_CYCLE,
-    /** Cosine from lr down to 0: fine-tuning from the trained weights, as the tail of the reference schedule. */
+    /**
+     * Cosine from lr down to 0: fine-tuning from the trained weights, as the tail of the reference
+     * schedule.
+     */
     COSINE,
     /** The learning rate throughout. */
     CONSTANT;
@@ -98,16 +110,22 @@ public final class Retrainer {
   }
 
   /**
-   * Retrains {@code ticket} on {@code train} and returns the new ticket; {@code test} (may be null) is evaluated
-   * with EMA weights and re-calibrated BN every {@code evalInterval} epochs and after the last. The input ticket
-   * is not changed.
+   * Retrains {@code ticket} on {@code train} and returns the new ticket; {@code test} (may be null)
+   * is evaluated with EMA weights and re-calibrated BN every {@code evalInterval} epochs and after
+   * the last. The input ticket is not changed.
    */
   public SuperTicket retrain(SuperTicket ticket, Dataset train, Dataset test) {
     return retrain(ticket, train, test, null);
   }
 
-  /** {@link #retrain(SuperTicket, Dataset, Dataset)} updating only the parameters {@code trainable} accepts. */
-  SuperTicket retrain(SuperTicket ticket, Dataset train, Dataset test,
+  /**
+   * {@link #retrain(SuperTicket, Dataset, Dataset)} updating only the parameters {@code trainable}
+   * accepts.
+   */
+  SuperTicket retrain(
+      SuperTicket ticket,
+      Dataset train,
+      Dataset test,
       java.util.function.Predicate<dev.supertickets.nn.Param> trainable) {
     checkNotNull(ticket, "ticket must not be null");
     DataChecks.checkFits(ticket.space(), train, "training", batchSize);
@@ -117,18 +135,27 @@ public final class Retrainer {
     Backend.init();
     long start = System.currentTimeMillis();
     RandomStreams seeds = new RandomStreams(seed);
-    Supernet net = ticket.network(seeds.stream("init")); // "init" seeds dropout; the values are restored
-    Loader trainLoader = Loader.builder(train).batchSize(batchSize).shuffle(true).augmentation(augmentation)
-        .normalization(ticket.normalization()).seed(seeds.stream("data").nextLong()).build();
-    Loader testLoader = test == null ? null : Loader.forEvaluation(test, 256, ticket.normalization());
+    Supernet net =
+        ticket.network(seeds.stream("init")); // "init" seeds dropout; the values are restored
+    Loader trainLoader =
+        Loader.builder(train)
+            .batchSize(batchSize)
+            .shuffle(true)
+            .augmentation(augmentation)
+            .normalization(ticket.normalization())
+            .seed(seeds.stream("data").nextLong())
+            .build();
+    Loader testLoader =
+        test == null ? null : Loader.forEvaluation(test, 256, ticket.normalization());
     long steps = (long) epochs * trainLoader.batchesPerEpoch();
-    Trainer.Builder tb = Trainer.builder(net)
-        .loss(SuperTicket.lossFor(train, labelSmoothing))
-        .optimizer(new AdamW(0.9, 0.999, 1e-3, 0))
-        .schedule(lrSchedule(steps))
-        .l2(L2Penalty.onWeights(weightDecay))
-        .ema(emaDecay)
-        .bnCalibration(calibrationBatches);
+    Trainer.Builder tb =
+        Trainer.builder(net)
+            .loss(SuperTicket.lossFor(train, labelSmoothing))
+            .optimizer(new AdamW(0.9, 0.999, 1e-3, 0))
+            .schedule(lrSchedule(steps))
+            .l2(L2Penalty.onWeights(weightDecay))
+            .ema(emaDecay)
+            .bnCalibration(calibrationBatches);
     listeners.forEach(tb::listener);
     hooks.forEach(tb::stepHook);
     regularizers.forEach(tb::regularizer);
@@ -137,14 +164,16 @@ public final class Retrainer {
     }
     Trainer trainer = tb.build();
     Metrics last = trainer.fit(trainLoader, testLoader, epochs, evalInterval);
-    // the same finish as a draw: EMA weights, BN re-calibrated on the batches the last evaluation used
+    // the same finish as a draw: EMA weights, BN re-calibrated on the batches the last evaluation
+    // used
     if (trainer.ema() != null) {
       trainer.ema().swap();
     }
     BnCalibration.recalibrate(net, trainLoader, calibrationBatches, epochs - 1);
     Map<String, Object> p = settings();
-    p.put("retrained.from", ticket.provenance().get("method") == null ? "unknown"
-        : ticket.provenance().get("method"));
+    p.put(
+        "retrained.from",
+        ticket.provenance().get("method") == null ? "unknown" : ticket.provenance().get("method"));
     p.put("retrained.data.train", train.name() + " (" + train.size() + ")");
     p.put("retrained.data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
     p.put("retrained.testAccuracy", last == null ? "n/a" : last.accuracy());
@@ -159,8 +188,11 @@ public final class Retrainer {
     m.put("retrained.batchSize", batchSize);
     m.put("retrained.optimizer", "AdamW(0.9, 0.999, eps 1e-3), fresh");
     m.put("retrained.learningRate", learningRate);
-    m.put("retrained.schedule", customSchedule != null ? "custom"
-        : schedule.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    m.put(
+        "retrained.schedule",
+        customSchedule != null
+            ? "custom"
+            : schedule.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     m.put("retrained.weightDecay", weightDecay);
     m.put("retrained.labelSmoothing", labelSmoothing);
     m.put("retrained.emaDecay", emaDecay);
@@ -176,8 +208,8 @@ public final class Retrainer {
   }
 
   /**
-   * A builder holding every setting of this retrainer (listeners, hooks and regularizers included): how the
-   * sparse-training drawers add their own hooks to the recipe a user gives them.
+   * A builder holding every setting of this retrainer (listeners, hooks and regularizers included):
+   * how the sparse-training drawers add their own hooks to the recipe a user gives them.
    */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -200,13 +232,17 @@ public final class Retrainer {
   }
 
   /**
-   * The learning-rate schedule this retrainer trains with over {@code totalSteps} steps (its custom schedule if
-   * it has one): e.g. the first phase of a composed schedule such as Sup-tickets'.
+   * The learning-rate schedule this retrainer trains with over {@code totalSteps} steps (its custom
+   * schedule if it has one): e.g. the first phase of a composed schedule such as Sup-tickets'.
    */
   public LrSchedule lrSchedule(long totalSteps) {
-    checkArgument(totalSteps > 0, "total steps must be positive, got %s; an epoch has at least one batch",
+    checkArgument(
+        totalSteps > 0,
+        "total steps must be positive, got %s; an epoch has at least one batch",
         totalSteps);
-    return customSchedule != null ? customSchedule.apply(totalSteps) : schedule.of(learningRate, totalSteps);
+    return customSchedule != null
+        ? customSchedule.apply(totalSteps)
+        : schedule.of(learningRate, totalSteps);
   }
 
   /** Mini-batch size. */
@@ -265,8 +301,10 @@ public final class Retrainer {
 
     /** Peak (one-cycle), starting (cosine) or constant learning rate. */
     public Builder learningRate(double lr) {
-      checkArgument(lr > 0 && Double.isFinite(lr),
-          "retraining learning rate must be positive and finite, got %s; e.g. 0.01", lr);
+      checkArgument(
+          lr > 0 && Double.isFinite(lr),
+          "retraining learning rate must be positive and finite, got %s; e.g. 0.01",
+          lr);
       this.learningRate = lr;
       return this;
     }
@@ -279,28 +317,38 @@ public final class Retrainer {
 
     /** Explicit L2 on raw conv and linear weights, masked entries included, as in the draw. */
     public Builder weightDecay(double wd) {
-      checkArgument(wd >= 0 && Double.isFinite(wd),
-          "retraining weight decay must be finite and non-negative, got %s; use 0 to turn it off", wd);
+      checkArgument(
+          wd >= 0 && Double.isFinite(wd),
+          "retraining weight decay must be finite and non-negative, got %s; use 0 to turn it off",
+          wd);
       this.weightDecay = wd;
       return this;
     }
 
-    /** Label smoothing of the training loss, in [0, 1); default 0 (evaluation always uses plain cross-entropy). */
+    /**
+     * Label smoothing of the training loss, in [0, 1); default 0 (evaluation always uses plain
+     * cross-entropy).
+     */
     public Builder labelSmoothing(double eps) {
-      checkArgument(eps >= 0 && eps < 1, "label smoothing must be in [0, 1), got %s; e.g. 0.1", eps);
+      checkArgument(
+          eps >= 0 && eps < 1, "label smoothing must be in [0, 1), got %s; e.g. 0.1", eps);
       this.labelSmoothing = eps;
       return this;
     }
 
     /** EMA decay in (0, 1), or 0 to keep no EMA (the ticket then holds the last live weights). */
     public Builder emaDecay(double d) {
-      checkArgument(d == 0 || (d > 0 && d < 1),
-          "retraining ema decay must be 0 (off) or in (0, 1), got %s; e.g. 0.999", d);
+      checkArgument(
+          d == 0 || (d > 0 && d < 1),
+          "retraining ema decay must be 0 (off) or in (0, 1), got %s; e.g. 0.999",
+          d);
       this.emaDecay = d;
       return this;
     }
 
-    /** Training batches over which BN statistics are re-estimated before evaluations and at the end. */
+    /**
+     * Training batches over which BN statistics are re-estimated before evaluations and at the end.
+     */
     public Builder calibrationBatches(int n) {
       checkArgument(n > 0, "calibration batches must be positive, got %s; e.g. 10", n);
       this.calibrationBatches = n;
@@ -309,8 +357,11 @@ public final class Retrainer {
 
     /** Evaluate the test data every this many epochs (and always after the last). */
     public Builder evalInterval(int n) {
-      checkArgument(n > 0, "evaluation interval must be positive, got %s; pass the epochs to evaluate only at "
-          + "the end", n);
+      checkArgument(
+          n > 0,
+          "evaluation interval must be positive, got %s; pass the epochs to evaluate only at "
+              + "the end",
+          n);
       this.evalInterval = n;
       return this;
     }
@@ -334,18 +385,22 @@ public final class Retrainer {
     }
 
     /**
-     * A schedule of its own, built from the run's total number of steps, in place of {@link #schedule(Schedule)}
-     * and {@link #learningRate}: e.g. Sup-tickets' one-cycle then cyclic phase.
+     * A schedule of its own, built from the run's total number of steps, in place of {@link
+     * #schedule(Schedule)} and {@link #learningRate}: e.g. Sup-tickets' one-cycle then cyclic
+     * phase.
      */
     public Builder lrSchedule(java.util.function.LongFunction<LrSchedule> fromTotalSteps) {
-      this.customSchedule = checkNotNull(fromTotalSteps,
-          "schedule factory must not be null; use schedule(Schedule) for the built-in ones");
+      this.customSchedule =
+          checkNotNull(
+              fromTotalSteps,
+              "schedule factory must not be null; use schedule(Schedule) for the built-in ones");
       return this;
     }
 
     /**
-     * Adds code run after every optimizer step (may be called several times): with hooks the masks need not stay
-     * fixed, which is how the sparse-training drawers of {@code dev.supertickets.sparse} train.
+     * Adds code run after every optimizer step (may be called several times): with hooks the masks
+     * need not stay fixed, which is how the sparse-training drawers of {@code
+     * dev.supertickets.sparse} train.
      */
     public Builder stepHook(dev.supertickets.train.StepHook hook) {
       hooks.add(checkNotNull(hook, "step hook must not be null"));

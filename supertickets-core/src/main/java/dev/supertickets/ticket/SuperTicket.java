@@ -34,10 +34,10 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A drawn ticket: the searched architecture (a cut of its {@link SearchSpace}), the weight masks, the trained
- * weights and BN statistics, the input normalisation, and its provenance. Immutable: operations that change
- * weights or masks ({@link #prune}, {@link #retrain}) return a new ticket. Predictions may run from many threads
- * at once; each thread gets its own copy of the network.
+ * A drawn ticket: the searched architecture (a cut of its {@link SearchSpace}), the weight masks,
+ * the trained weights and BN statistics, the input normalisation, and its provenance. Immutable:
+ * operations that change weights or masks ({@link #prune}, {@link #retrain}) return a new ticket.
+ * Predictions may run from many threads at once; each thread gets its own copy of the network.
  */
 public final class SuperTicket {
   private final SearchSpace space;
@@ -50,19 +50,31 @@ public final class SuperTicket {
   private final ThreadLocal<Supernet> servingNetworks = ThreadLocal.withInitial(this::serving);
 
   /**
-   * A ticket from its parts; the normalisation must have as many channels as the space's input. Prefer {@link #of} or
-   * {@link #load}.
+   * A ticket from its parts; the normalisation must have as many channels as the space's input.
+   * Prefer {@link #of} or {@link #load}.
    */
-  public SuperTicket(SearchSpace space, Architecture architecture, NetworkState state, Normalization normalization,
+  public SuperTicket(
+      SearchSpace space,
+      Architecture architecture,
+      NetworkState state,
+      Normalization normalization,
       Provenance provenance) {
     checkNotNull(space, "search space must not be null");
-    checkNotNull(architecture, "architecture must not be null; use Architecture.full(space) for the whole space");
+    checkNotNull(
+        architecture,
+        "architecture must not be null; use Architecture.full(space) for the whole space");
     checkNotNull(state, "network state must not be null; use NetworkState.capture(network)");
-    checkNotNull(normalization, "normalisation must not be null; use Normalization.identity(channels) for none");
+    checkNotNull(
+        normalization,
+        "normalisation must not be null; use Normalization.identity(channels) for none");
     checkNotNull(provenance, "provenance must not be null; use Provenance.of(Map.of())");
-    checkArgument(normalization.channels() == space.input().channels(),
-        "normalisation has %s channels but the space's input has %s; compute it on images with %s channels",
-        normalization.channels(), space.input().channels(), space.input().channels());
+    checkArgument(
+        normalization.channels() == space.input().channels(),
+        "normalisation has %s channels but the space's input has %s; compute it on images with %s"
+            + " channels",
+        normalization.channels(),
+        space.input().channels(),
+        space.input().channels());
     this.space = space;
     this.architecture = architecture;
     this.state = state;
@@ -73,19 +85,23 @@ public final class SuperTicket {
   /** Captures a trained network as a ticket. */
   public static SuperTicket of(Supernet net, Normalization normalization, Provenance provenance) {
     checkNotNull(net, "network must not be null");
-    return new SuperTicket(net.space(), Architecture.of(net), NetworkState.capture(net), normalization, provenance);
+    return new SuperTicket(
+        net.space(), Architecture.of(net), NetworkState.capture(net), normalization, provenance);
   }
 
   /**
-   * The whole supernet of {@code space} at initialisation, unmasked and untrained: the starting point of lottery
-   * tickets and of dense or sparse training. Its weights are those a {@link dev.supertickets.draw.SuperTicketsDrawer}
-   * with the same seed starts from ({@code RandomStreams(seed).stream("init")}).
+   * The whole supernet of {@code space} at initialisation, unmasked and untrained: the starting
+   * point of lottery tickets and of dense or sparse training. Its weights are those a {@link
+   * dev.supertickets.draw.SuperTicketsDrawer} with the same seed starts from ({@code
+   * RandomStreams(seed).stream("init")}).
    */
   public static SuperTicket initial(SearchSpace space, Normalization normalization, long seed) {
     checkNotNull(space, "search space must not be null");
-    checkNotNull(normalization, "normalisation must not be null; use Normalization.of(trainingData)");
+    checkNotNull(
+        normalization, "normalisation must not be null; use Normalization.of(trainingData)");
     try (MemoryWorkspace ignored = Workspaces.outside()) {
-      HrSupernet net = new HrSupernet(space, new dev.supertickets.tensor.RandomStreams(seed).stream("init"));
+      HrSupernet net =
+          new HrSupernet(space, new dev.supertickets.tensor.RandomStreams(seed).stream("init"));
       java.util.Map<String, Object> p = new java.util.LinkedHashMap<>();
       p.put("method", "initialisation");
       p.put("seed", seed);
@@ -118,24 +134,30 @@ public final class SuperTicket {
     return provenance;
   }
 
-  /** A fresh, independent network holding this ticket's architecture, weights, masks and statistics. */
+  /**
+   * A fresh, independent network holding this ticket's architecture, weights, masks and statistics.
+   */
   public Supernet network() {
     return network(new SplittableRandom(0));
   }
 
-  /** {@link #network()} whose dropout layers draw from {@code rng} (the restored values do not depend on it). */
+  /**
+   * {@link #network()} whose dropout layers draw from {@code rng} (the restored values do not
+   * depend on it).
+   */
   Supernet network(SplittableRandom rng) {
     // built outside any workspace: the network outlives the caller's step
     try (MemoryWorkspace ignored = Workspaces.outside()) {
-      HrSupernet net = new HrSupernet(space, architecture, rng, org.nd4j.linalg.api.buffer.DataType.FLOAT);
+      HrSupernet net =
+          new HrSupernet(space, architecture, rng, org.nd4j.linalg.api.buffer.DataType.FLOAT);
       state.restore(net);
       return net;
     }
   }
 
   /**
-   * A dense network without masks whose predictions equal this ticket's: cut channels are already absent, and each
-   * mask is folded into its weights ({@code W ← M ⊙ W}).
+   * A dense network without masks whose predictions equal this ticket's: cut channels are already
+   * absent, and each mask is folded into its weights ({@code W ← M ⊙ W}).
    */
   public Supernet compact() {
     Supernet net = network();
@@ -149,9 +171,10 @@ public final class SuperTicket {
   }
 
   /**
-   * {@link #compact()} prepared for prediction: every multi-path block also keeps its paths merged into one for
-   * small batches ({@link InvertedResidualChannels#prepareServing()}), where per-op overhead, not arithmetic, bounds
-   * the time. For {@link Mode#EVAL} only: a pass in any other mode drops the merged form.
+   * {@link #compact()} prepared for prediction: every multi-path block also keeps its paths merged
+   * into one for small batches ({@link InvertedResidualChannels#prepareServing()}), where per-op
+   * overhead, not arithmetic, bounds the time. For {@link Mode#EVAL} only: a pass in any other mode
+   * drops the merged form.
    */
   public Supernet serving() {
     Supernet net = compact();
@@ -178,24 +201,42 @@ public final class SuperTicket {
   }
 
   /**
-   * Logits for images in [0, 1], NHWC {@code [N, H, W, C]} with the space's input size and at least one image; the
-   * ticket applies its own normalisation. Safe to call from many threads at once: each thread runs its own copy of
-   * the network, because layers keep per-call state (inputs cached for backward) in fields.
+   * Logits for images in [0, 1], NHWC {@code [N, H, W, C]} with the space's input size and at least
+   * one image; the ticket applies its own normalisation. Safe to call from many threads at once:
+   * each thread runs its own copy of the network, because layers keep per-call state (inputs cached
+   * for backward) in fields.
    */
   public INDArray predict(INDArray images) {
     checkNotNull(images, "images must not be null");
     var in = space.input();
-    checkArgument(images.rank() == 4 && images.size(0) > 0 && images.size(1) == in.height()
-            && images.size(2) == in.width() && images.size(3) == in.channels(),
-        "images must be NHWC [N, %s, %s, %s] with N >= 1 for space %s, got shape %s; reshape them (one image is "
-            + "[1, %s, %s, %s])", in.height(), in.width(), in.channels(), space.name(),
-        java.util.Arrays.toString(images.shape()), in.height(), in.width(), in.channels());
+    checkArgument(
+        images.rank() == 4
+            && images.size(0) > 0
+            && images.size(1) == in.height()
+            && images.size(2) == in.width()
+            && images.size(3) == in.channels(),
+        "images must be NHWC [N, %s, %s, %s] with N >= 1 for space %s, got shape %s; reshape them"
+            + " (one image is [1, %s, %s, %s])",
+        in.height(),
+        in.width(),
+        in.channels(),
+        space.name(),
+        java.util.Arrays.toString(images.shape()),
+        in.height(),
+        in.width(),
+        in.channels());
     // a private float copy: normalised in place below, and the network computes in float
-    INDArray x = images.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT ? images.dup()
-        : images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    INDArray x =
+        images.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
+            ? images.dup()
+            : images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT);
     for (int c = 0; c < normalization.channels(); c++) {
-      INDArray ch = x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-          org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(c));
+      INDArray ch =
+          x.get(
+              org.nd4j.linalg.indexing.NDArrayIndex.all(),
+              org.nd4j.linalg.indexing.NDArrayIndex.all(),
+              org.nd4j.linalg.indexing.NDArrayIndex.all(),
+              org.nd4j.linalg.indexing.NDArrayIndex.point(c));
       ch.subi(normalization.mean()[c]).divi(normalization.std()[c]);
     }
     try (MemoryWorkspace ignored = Workspaces.step()) {
@@ -207,8 +248,9 @@ public final class SuperTicket {
   }
 
   /**
-   * Accuracy and loss on a data set (per pixel for dense prediction); the data must fit the space (image size,
-   * classes, kind of labels) and hold at least one sample. Safe to call from many threads at once.
+   * Accuracy and loss on a data set (per pixel for dense prediction); the data must fit the space
+   * (image size, classes, kind of labels) and hold at least one sample. Safe to call from many
+   * threads at once.
    */
   public Metrics evaluate(Dataset data) {
     DataChecks.checkFits(space, data, "evaluation", 1);
@@ -216,37 +258,50 @@ public final class SuperTicket {
     return Evaluator.evaluate(servingNetworks.get(), loader, lossFor(data));
   }
 
-  /** The confusion matrix on a data set: mean IoU and pixel accuracy for segmentation, accuracy per class. */
+  /**
+   * The confusion matrix on a data set: mean IoU and pixel accuracy for segmentation, accuracy per
+   * class.
+   */
   public Confusion confusion(Dataset data) {
     checkNotNull(data, "data must not be null");
     DataChecks.checkFits(space, data, "evaluation", 1);
     Loader loader = Loader.forEvaluation(data, 64, normalization);
-    return Evaluator.confusion(servingNetworks.get(), loader, data.numClasses(),
+    return Evaluator.confusion(
+        servingNetworks.get(),
+        loader,
+        data.numClasses(),
         data.isDense() ? data.ignoreLabel() : Dataset.NO_IGNORE_LABEL);
   }
 
   /**
-   * The task loss of a data set, as tickets are trained and evaluated on it: cross-entropy per sample, or per pixel
-   * with the data set's ignore label.
+   * The task loss of a data set, as tickets are trained and evaluated on it: cross-entropy per
+   * sample, or per pixel with the data set's ignore label.
    */
   public static SoftmaxCrossEntropy lossFor(Dataset data) {
     return lossFor(data, 0);
   }
 
-  /** {@link #lossFor(Dataset)} with label smoothing {@code smoothing} in [0, 1), as training recipes use it. */
+  /**
+   * {@link #lossFor(Dataset)} with label smoothing {@code smoothing} in [0, 1), as training recipes
+   * use it.
+   */
   public static SoftmaxCrossEntropy lossFor(Dataset data, double smoothing) {
     checkNotNull(data, "data set must not be null");
-    return new SoftmaxCrossEntropy(smoothing, data.isDense() ? data.ignoreLabel() : SoftmaxCrossEntropy.NO_IGNORE);
+    return new SoftmaxCrossEntropy(
+        smoothing, data.isDense() ? data.ignoreLabel() : SoftmaxCrossEntropy.NO_IGNORE);
   }
 
   /**
-   * A new ticket whose masks come from {@code policy} at {@code sparsity}, computed on this ticket's weights (the
-   * search-then-prune baseline, without retraining); {@code data} feeds data-dependent scores and may be null.
+   * A new ticket whose masks come from {@code policy} at {@code sparsity}, computed on this
+   * ticket's weights (the search-then-prune baseline, without retraining); {@code data} feeds
+   * data-dependent scores and may be null.
    */
   public SuperTicket prune(MaskPolicy policy, double sparsity, Dataset data, long seed) {
     checkNotNull(policy, "mask policy must not be null; e.g. MaskPolicies.magnitude()");
-    checkArgument(sparsity >= 0 && sparsity < 1, "sparsity must be in [0, 1), got %s; e.g. 0.9 prunes 90%% of "
-        + "the prunable weights", sparsity);
+    checkArgument(
+        sparsity >= 0 && sparsity < 1,
+        "sparsity must be in [0, 1), got %s; e.g. 0.9 prunes 90%% of " + "the prunable weights",
+        sparsity);
     if (data != null) {
       DataChecks.checkFits(space, data, "pruning", 1);
     }
@@ -257,66 +312,91 @@ public final class SuperTicket {
     }
     ImmutableMap<Param, INDArray> masks = policy.masks(ctx.build(), sparsity);
     Masks.install(masks);
-    return new SuperTicket(space, architecture, NetworkState.capture(net), normalization,
+    return new SuperTicket(
+        space,
+        architecture,
+        NetworkState.capture(net),
+        normalization,
         provenance.with(Map.of("pruned.policy", policy.toString(), "pruned.sparsity", sparsity)));
   }
 
   /**
-   * A new ticket with the same weights and masks whose BN running statistics were re-estimated (cumulative average,
-   * masks applied) on {@code batches} shuffled batches of 128 from {@code data}, as the reference does before it
-   * evaluates any ticket: after {@link #prune} the stored statistics describe the unpruned network and are stale.
-   * Adds {@code recalibrated.*} provenance.
+   * A new ticket with the same weights and masks whose BN running statistics were re-estimated
+   * (cumulative average, masks applied) on {@code batches} shuffled batches of 128 from {@code
+   * data}, as the reference does before it evaluates any ticket: after {@link #prune} the stored
+   * statistics describe the unpruned network and are stale. Adds {@code recalibrated.*} provenance.
    */
   public SuperTicket recalibrate(Dataset data, int batches, long seed) {
     checkArgument(batches > 0, "calibration batches must be positive, got %s; e.g. 10", batches);
     DataChecks.checkFits(space, data, "calibration", 1);
     Supernet net = network();
-    Loader loader = Loader.builder(data).batchSize(128).normalization(normalization).seed(seed).build();
+    Loader loader =
+        Loader.builder(data).batchSize(128).normalization(normalization).seed(seed).build();
     BnCalibration.recalibrate(net, loader, batches, 0);
-    return new SuperTicket(space, architecture, NetworkState.capture(net), normalization,
-        provenance.with(Map.of("recalibrated.batches", batches, "recalibrated.batchSize", 128,
-            "recalibrated.data", data.name() + " (" + data.size() + ")", "recalibrated.seed", seed)));
+    return new SuperTicket(
+        space,
+        architecture,
+        NetworkState.capture(net),
+        normalization,
+        provenance.with(
+            Map.of(
+                "recalibrated.batches",
+                batches,
+                "recalibrated.batchSize",
+                128,
+                "recalibrated.data",
+                data.name() + " (" + data.size() + ")",
+                "recalibrated.seed",
+                seed)));
   }
 
   /**
-   * A new ticket with the same architecture and masks whose weights {@code retrainer} retrained on {@code train}
-   * with the masks enforced, BN re-calibrated and {@code retrained.*} provenance added; {@code test} (may be
-   * null) is evaluated along the way. The search, prune, then retrain baseline; see {@link Retrainer}.
+   * A new ticket with the same architecture and masks whose weights {@code retrainer} retrained on
+   * {@code train} with the masks enforced, BN re-calibrated and {@code retrained.*} provenance
+   * added; {@code test} (may be null) is evaluated along the way. The search, prune, then retrain
+   * baseline; see {@link Retrainer}.
    */
   public SuperTicket retrain(Dataset train, Dataset test, Retrainer retrainer) {
-    checkNotNull(retrainer, "retrainer must not be null; use Retrainer.builder().build() for the defaults");
+    checkNotNull(
+        retrainer, "retrainer must not be null; use Retrainer.builder().build() for the defaults");
     return retrainer.retrain(this, train, test);
   }
 
   /**
-   * This ticket carried to another task: backbone kept (architecture, masks, weights), a new head for the target,
-   * fine-tuned with masks and architecture fixed; see {@link Transfer}.
+   * This ticket carried to another task: backbone kept (architecture, masks, weights), a new head
+   * for the target, fine-tuned with masks and architecture fixed; see {@link Transfer}.
    */
   public SuperTicket transferTo(Transfer transfer) {
     checkNotNull(transfer, "transfer must not be null; use Transfer.to(train, test).build()");
     return transfer.apply(this);
   }
 
-  /** A new ticket with other numbers (same architecture), e.g. after retraining with fixed masks. */
+  /**
+   * A new ticket with other numbers (same architecture), e.g. after retraining with fixed masks.
+   */
   public SuperTicket withState(NetworkState newState, Map<String, ?> moreProvenance) {
     checkNotNull(newState, "network state must not be null");
     checkNotNull(moreProvenance, "provenance entries must not be null; pass Map.of() for none");
-    return new SuperTicket(space, architecture, newState, normalization, provenance.with(moreProvenance));
+    return new SuperTicket(
+        space, architecture, newState, normalization, provenance.with(moreProvenance));
   }
 
-  /** Saves this ticket atomically in the versioned, checksummed ticket format ({@link TicketFile}). */
+  /**
+   * Saves this ticket atomically in the versioned, checksummed ticket format ({@link TicketFile}).
+   */
   public void save(Path file) throws IOException {
     checkNotNull(file, "file must not be null; pass e.g. Path.of(\"ticket.stkt\")");
     TicketFile.write(this, file);
   }
 
   /**
-   * Loads a ticket written by {@link #save} in ticket format version 1 to {@value TicketFile#VERSION}.
+   * Loads a ticket written by {@link #save} in ticket format version 1 to {@value
+   * TicketFile#VERSION}.
    *
-   * @throws dev.supertickets.io.FileFormatException the one exception for a file that will not load, naming the
-   *     file and the problem: foreign, truncated, corrupt (whole-file and per-entry SHA-256), inconsistent, or
-   *     written in a newer format version (the message names the versions this library reads and that a newer
-   *     SuperTickets-J is needed)
+   * @throws dev.supertickets.io.FileFormatException the one exception for a file that will not
+   *     load, naming the file and the problem: foreign, truncated, corrupt (whole-file and
+   *     per-entry SHA-256), inconsistent, or written in a newer format version (the message names
+   *     the versions this library reads and that a newer SuperTickets-J is needed)
    * @throws IOException when the file cannot be read at all (missing, no permission)
    */
   public static SuperTicket load(Path file) throws IOException {
@@ -325,7 +405,12 @@ public final class SuperTicket {
 
   @Override
   public String toString() {
-    return String.format(java.util.Locale.ROOT, "SuperTicket[%s, %d hidden channels in %d paths, sparsity %.3f]",
-        space.name(), architecture.totalHidden(), architecture.livePaths(), sparsity());
+    return String.format(
+        java.util.Locale.ROOT,
+        "SuperTicket[%s, %d hidden channels in %d paths, sparsity %.3f]",
+        space.name(),
+        architecture.totalHidden(),
+        architecture.livePaths(),
+        sparsity());
   }
 }

@@ -29,21 +29,24 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Carries a ticket to another task (SuperTickets §5, "task-agnostic tickets"): the backbone (stem and every stage
- * block) keeps its cut architecture, masks, weights and BN statistics; the head is replaced by one for the target
- * (a classifier with the target's number of classes, or the dense head for per-pixel labels); then the network
- * is fine-tuned on the target with masks and architecture fixed and a new optimizer, EMA and schedule
- * ({@link Retrainer}). Options: freeze the backbone (its weights and BN affine parameters stay as they are; BN
- * running statistics are still re-estimated on the target, whose inputs differ), and take the head from a ticket
- * drawn on the target task (its cut head blocks and their weights, as the reference does from ImageNet to COCO).
+ * Carries a ticket to another task (SuperTickets §5, "task-agnostic tickets"): the backbone (stem
+ * and every stage block) keeps its cut architecture, masks, weights and BN statistics; the head is
+ * replaced by one for the target (a classifier with the target's number of classes, or the dense
+ * head for per-pixel labels); then the network is fine-tuned on the target with masks and
+ * architecture fixed and a new optimizer, EMA and schedule ({@link Retrainer}). Options: freeze the
+ * backbone (its weights and BN affine parameters stay as they are; BN running statistics are still
+ * re-estimated on the target, whose inputs differ), and take the head from a ticket drawn on the
+ * target task (its cut head blocks and their weights, as the reference does from ImageNet to COCO).
  *
- * <p>Input size: the backbone is convolutional, so it takes any input size the space's strides allow (the
- * layout is rebuilt for the target's height and width; MACs grow with the pixel count). The number of image
- * channels must match the ticket's stem. The ticket's input normalisation is kept, since the backbone's weights
- * were learnt on it. The new head's own weights start dense (unmasked) unless they come from a donor ticket.
+ * <p>Input size: the backbone is convolutional, so it takes any input size the space's strides
+ * allow (the layout is rebuilt for the target's height and width; MACs grow with the pixel count).
+ * The number of image channels must match the ticket's stem. The ticket's input normalisation is
+ * kept, since the backbone's weights were learnt on it. The new head's own weights start dense
+ * (unmasked) unless they come from a donor ticket.
  *
  * <p>The transferred ticket's provenance keeps the source's entries under {@code source.*} and adds
- * {@code transfer.*} (target data, head, freezing, donor) and the fine-tuning's {@code retrained.*}.
+ * {@code transfer.*} (target data, head, freezing, donor) and the fine-tuning's {@code
+ * retrained.*}.
  */
 public final class Transfer {
   private final Dataset train;
@@ -64,7 +67,10 @@ public final class Transfer {
     this.seed = b.seed;
   }
 
-  /** Starts configuring a transfer to a target task given by its training data ({@code test} may be null). */
+  /**
+   * Starts configuring a transfer to a target task given by its training data ({@code test} may be
+   * null).
+   */
   public static Builder to(Dataset train, Dataset test) {
     return new Builder(train, test);
   }
@@ -74,30 +80,58 @@ public final class Transfer {
     return freezeBackbone;
   }
 
-  /** The transferred ticket, before fine-tuning: backbone from {@code source}, the new head initialised. */
+  /**
+   * The transferred ticket, before fine-tuning: backbone from {@code source}, the new head
+   * initialised.
+   */
   SuperTicket initial(SuperTicket source) {
     checkNotNull(source, "source ticket must not be null");
     SearchSpace from = source.space();
-    checkArgument(train.channels() == from.input().channels(), "ticket drawn on %s takes %s-channel images, but "
-        + "the target data %s has %s channels; convert the images to %s channels or draw a ticket on %s-channel "
-        + "data", from.name(), from.input().channels(), train.name(), train.channels(), from.input().channels(),
+    checkArgument(
+        train.channels() == from.input().channels(),
+        "ticket drawn on %s takes %s-channel images, but the target data %s has %s channels;"
+            + " convert the images to %s channels or draw a ticket on %s-channel data",
+        from.name(),
+        from.input().channels(),
+        train.name(),
+        train.channels(),
+        from.input().channels(),
         train.channels());
-    HeadSpec targetHead = head != null ? head : headDonor != null ? headDonor.space().head() : defaultHead(from);
-    checkArgument((targetHead instanceof DenseHead) == train.isDense(), "the target data %s has %s labels but the "
-        + "head is a %s head; give a dense head for per-pixel labels and a classification head otherwise",
-        train.name(), train.isDense() ? "per-pixel" : "per-sample",
+    HeadSpec targetHead =
+        head != null ? head : headDonor != null ? headDonor.space().head() : defaultHead(from);
+    checkArgument(
+        (targetHead instanceof DenseHead) == train.isDense(),
+        "the target data %s has %s labels but the head is a %s head; give a dense head for"
+            + " per-pixel labels and a classification head otherwise",
+        train.name(),
+        train.isDense() ? "per-pixel" : "per-sample",
         targetHead instanceof DenseHead ? "dense" : "classification");
-    checkArgument(targetHead.numClasses() == train.numClasses(), "the head predicts %s classes but the target data "
-        + "%s has %s; give a head with %s classes", targetHead.numClasses(), train.name(), train.numClasses(),
+    checkArgument(
+        targetHead.numClasses() == train.numClasses(),
+        "the head predicts %s classes but the target data "
+            + "%s has %s; give a head with %s classes",
+        targetHead.numClasses(),
+        train.name(),
+        train.numClasses(),
         train.numClasses());
     SearchSpace target;
     try {
-      target = from.toBuilder().input(from.input().channels(), train.height(), train.width()).head(targetHead)
-          .build();
+      target =
+          from.toBuilder()
+              .input(from.input().channels(), train.height(), train.width())
+              .head(targetHead)
+              .build();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new IllegalArgumentException(String.format("the ticket's backbone (space %s, %sx%s input) cannot take "
-          + "the target's %sx%s images: %s; resize the target images to a size the space's strides allow",
-          from.name(), from.input().height(), from.input().width(), train.height(), train.width(), e.getMessage()),
+      throw new IllegalArgumentException(
+          String.format(
+              "the ticket's backbone (space %s, %sx%s input) cannot take the target's %sx%s images:"
+                  + " %s; resize the target images to a size the space's strides allow",
+              from.name(),
+              from.input().height(),
+              from.input().width(),
+              train.height(),
+              train.width(),
+              e.getMessage()),
           e);
     }
     Set<String> backbone = backboneBlocks(target);
@@ -115,13 +149,17 @@ public final class Transfer {
     Architecture architecture = new Architecture(ImmutableMap.copyOf(arch));
     NetworkState state;
     try (MemoryWorkspace ignored = Workspaces.outside()) {
-      HrSupernet net = new HrSupernet(target, architecture, new RandomStreams(seed).stream("head-init"),
-          DataType.FLOAT);
+      HrSupernet net =
+          new HrSupernet(
+              target, architecture, new RandomStreams(seed).stream("head-init"), DataType.FLOAT);
       NetworkState fresh = NetworkState.capture(net);
       state = merge(fresh, source.state(), n -> isBackbone(n, backbone), "source ticket");
       if (headDonor != null) {
-        checkArgument(headDonor.space().input().channels() == from.input().channels(), "head donor takes %s "
-            + "channels, the ticket %s", headDonor.space().input().channels(), from.input().channels());
+        checkArgument(
+            headDonor.space().input().channels() == from.input().channels(),
+            "head donor takes %s " + "channels, the ticket %s",
+            headDonor.space().input().channels(),
+            from.input().channels());
         state = merge(state, headDonor.state(), n -> !isBackbone(n, backbone), "head donor");
       }
     }
@@ -130,9 +168,14 @@ public final class Transfer {
     p.put("transfer.target.train", train.name() + " (" + train.size() + ")");
     p.put("transfer.target.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
     p.put("transfer.head", describe(targetHead));
-    p.put("transfer.headFrom", headDonor == null ? "new" : "donor ticket: "
-        + headDonor.provenance().entries().getOrDefault("method", "unknown") + " on "
-        + headDonor.provenance().entries().getOrDefault("data.train", "unknown data"));
+    p.put(
+        "transfer.headFrom",
+        headDonor == null
+            ? "new"
+            : "donor ticket: "
+                + headDonor.provenance().entries().getOrDefault("method", "unknown")
+                + " on "
+                + headDonor.provenance().entries().getOrDefault("data.train", "unknown data"));
     p.put("transfer.freezeBackbone", freezeBackbone);
     p.put("transfer.inputSize", train.height() + "x" + train.width());
     p.put("transfer.seed", seed);
@@ -144,8 +187,7 @@ public final class Transfer {
   SuperTicket apply(SuperTicket source) {
     SuperTicket start = initial(source);
     Set<String> backbone = backboneBlocks(start.space());
-    Predicate<Param> trainable = freezeBackbone
-        ? p -> !isBackbone(p.name(), backbone) : null;
+    Predicate<Param> trainable = freezeBackbone ? p -> !isBackbone(p.name(), backbone) : null;
     return retrainer.retrain(start, train, test, trainable);
   }
 
@@ -155,7 +197,7 @@ public final class Transfer {
     for (SearchableBlock b : space.blocks()) {
       switch (b.role()) {
         case FUSE, NEW_BRANCH, BRANCH, CHAIN -> s.add(b.name());
-        default -> { }
+        default -> {}
       }
     }
     return s;
@@ -177,10 +219,11 @@ public final class Transfer {
   }
 
   /**
-   * {@code base} with the values, masks and BN statistics of the parameters {@code take} accepts copied from
-   * {@code from} (a parameter's statistics go with its BN's gamma); shapes must agree.
+   * {@code base} with the values, masks and BN statistics of the parameters {@code take} accepts
+   * copied from {@code from} (a parameter's statistics go with its BN's gamma); shapes must agree.
    */
-  private static NetworkState merge(NetworkState base, NetworkState from, Predicate<String> take, String what) {
+  private static NetworkState merge(
+      NetworkState base, NetworkState from, Predicate<String> take, String what) {
     Map<String, INDArray> values = new LinkedHashMap<>(base.values());
     Map<String, INDArray> masks = new LinkedHashMap<>(base.masks());
     Map<String, INDArray> stats = new LinkedHashMap<>(base.stats());
@@ -199,14 +242,24 @@ public final class Transfer {
         stats.put(name, fitting(from.stats().get(name), base.stats().get(name), name, what));
       }
     }
-    return new NetworkState(ImmutableMap.copyOf(values), ImmutableMap.copyOf(masks), ImmutableMap.copyOf(stats));
+    return new NetworkState(
+        ImmutableMap.copyOf(values), ImmutableMap.copyOf(masks), ImmutableMap.copyOf(stats));
   }
 
   private static INDArray fitting(INDArray v, INDArray like, String name, String what) {
-    checkArgument(v != null, "the %s has no tensor %s that the target network needs; use a ticket of the same "
-        + "search space family", what, name);
-    checkArgument(java.util.Arrays.equals(v.shape(), like.shape()), "the %s holds %s as %s, the target network "
-        + "needs %s; use a ticket of the same search space", what, name, java.util.Arrays.toString(v.shape()),
+    checkArgument(
+        v != null,
+        "the %s has no tensor %s that the target network needs; use a ticket of the same "
+            + "search space family",
+        what,
+        name);
+    checkArgument(
+        java.util.Arrays.equals(v.shape(), like.shape()),
+        "the %s holds %s as %s, the target network "
+            + "needs %s; use a ticket of the same search space",
+        what,
+        name,
+        java.util.Arrays.toString(v.shape()),
         java.util.Arrays.toString(like.shape()));
     return v;
   }
@@ -218,18 +271,21 @@ public final class Transfer {
   }
 
   /**
-   * A head for a space's own task shape: the same classification head with other classes when the source has
-   * one, otherwise one whose head channels double each final branch's channels and whose last channel doubles the
-   * last of them (for {@code tiny28} that is its own head).
+   * A head for a space's own task shape: the same classification head with other classes when the
+   * source has one, otherwise one whose head channels double each final branch's channels and whose
+   * last channel doubles the last of them (for {@code tiny28} that is its own head).
    */
   private HeadSpec defaultHead(SearchSpace from) {
     if (train.isDense()) {
-      int last = from.head() instanceof DenseHead d ? d.lastChannel()
-          : from.head() instanceof ClassificationHead c ? c.lastChannel() : 32;
+      int last =
+          from.head() instanceof DenseHead d
+              ? d.lastChannel()
+              : from.head() instanceof ClassificationHead c ? c.lastChannel() : 32;
       return new DenseHead(last, train.numClasses());
     }
     if (from.head() instanceof ClassificationHead c) {
-      return new ClassificationHead(c.headChannels(), c.lastChannel(), c.dropout(), train.numClasses());
+      return new ClassificationHead(
+          c.headChannels(), c.lastChannel(), c.dropout(), train.numClasses());
     }
     List<Integer> finals = new ArrayList<>();
     if (from.isChain()) {
@@ -240,7 +296,8 @@ public final class Transfer {
       }
     }
     List<Integer> headCh = finals.stream().map(c -> 2 * c).toList();
-    return ClassificationHead.of(headCh, 2 * headCh.get(headCh.size() - 1), 0.0, train.numClasses());
+    return ClassificationHead.of(
+        headCh, 2 * headCh.get(headCh.size() - 1), 0.0, train.numClasses());
   }
 
   private static String describe(HeadSpec h) {
@@ -248,11 +305,21 @@ public final class Transfer {
       return "dense(last " + d.lastChannel() + ", " + d.numClasses() + " classes)";
     }
     ClassificationHead c = (ClassificationHead) h;
-    return "classification(head " + c.headChannels() + ", last " + c.lastChannel() + ", dropout " + c.dropout()
-        + ", " + c.numClasses() + " classes)";
+    return "classification(head "
+        + c.headChannels()
+        + ", last "
+        + c.lastChannel()
+        + ", dropout "
+        + c.dropout()
+        + ", "
+        + c.numClasses()
+        + " classes)";
   }
 
-  /** Fluent configuration; defaults: backbone fine-tuned too, new head, {@link Retrainer} defaults, seed 1995. */
+  /**
+   * Fluent configuration; defaults: backbone fine-tuned too, new head, {@link Retrainer} defaults,
+   * seed 1995.
+   */
   public static final class Builder {
     private final Dataset train;
     private final Dataset test;
@@ -264,7 +331,10 @@ public final class Transfer {
 
     private Builder(Dataset train, Dataset test) {
       this.train = checkNotNull(train, "target training data must not be null");
-      checkArgument(train.size() > 0, "target training data %s is empty; pass a set with samples", train.name());
+      checkArgument(
+          train.size() > 0,
+          "target training data %s is empty; pass a set with samples",
+          train.name());
       this.test = test;
     }
 
@@ -275,8 +345,8 @@ public final class Transfer {
     }
 
     /**
-     * Takes the head (its cut blocks and their weights) from a ticket drawn on the target task, of the same
-     * search space family; only the backbone comes from the transferred ticket.
+     * Takes the head (its cut blocks and their weights) from a ticket drawn on the target task, of
+     * the same search space family; only the backbone comes from the transferred ticket.
      */
     public Builder headFrom(SuperTicket donor) {
       this.headDonor = checkNotNull(donor, "head donor ticket must not be null");
@@ -291,7 +361,8 @@ public final class Transfer {
 
     /** How the transferred network is fine-tuned (epochs, learning rate, schedule, EMA, seed). */
     public Builder retrainer(Retrainer r) {
-      this.retrainer = checkNotNull(r, "retrainer must not be null; use Retrainer.builder().build()");
+      this.retrainer =
+          checkNotNull(r, "retrainer must not be null; use Retrainer.builder().build()");
       return this;
     }
 
@@ -302,7 +373,8 @@ public final class Transfer {
     }
 
     public Transfer build() {
-      checkArgument(head == null || headDonor == null, "give either a head or a head donor, not both");
+      checkArgument(
+          head == null || headDonor == null, "give either a head or a head donor, not both");
       return new Transfer(this);
     }
   }

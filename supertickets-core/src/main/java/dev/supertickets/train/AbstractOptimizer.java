@@ -24,13 +24,19 @@ abstract class AbstractOptimizer implements Optimizer {
     this.slots = slots;
   }
 
-  /** Updates {@code p.value()} in place; {@code s} holds this parameter's state slots; {@code t} is 1-based. */
+  /**
+   * Updates {@code p.value()} in place; {@code s} holds this parameter's state slots; {@code t} is
+   * 1-based.
+   */
   abstract void update(Param p, List<INDArray> s, double lr, long t);
 
   @Override
   public final void step(List<Param> params, double lr) {
     checkNotNull(params, "parameters must not be null");
-    checkArgument(Double.isFinite(lr) && lr >= 0, "learning rate must be finite and non-negative, got %s", lr);
+    checkArgument(
+        Double.isFinite(lr) && lr >= 0,
+        "learning rate must be finite and non-negative, got %s",
+        lr);
     steps++;
     for (Param p : params) {
       update(p, slotsOf(p), lr, steps);
@@ -62,8 +68,11 @@ abstract class AbstractOptimizer implements Optimizer {
   public void setState(Param p, List<INDArray> newState) {
     checkNotNull(p, "parameter must not be null");
     checkNotNull(newState, "optimizer state of %s must not be null", p.name());
-    checkArgument(newState.isEmpty() || newState.size() == slots,
-        "optimizer keeps %s state arrays per parameter, got %s", slots, newState.size());
+    checkArgument(
+        newState.isEmpty() || newState.size() == slots,
+        "optimizer keeps %s state arrays per parameter, got %s",
+        slots,
+        newState.size());
     if (newState.isEmpty()) {
       state.remove(p);
       return;

@@ -8,8 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * AdamW (PyTorch's formulation, bias-corrected, decoupled weight decay {@code w -= lr·wd·w}). The reference
- * runs it with weight decay 0 and puts an explicit L2 term in the loss instead ({@link L2Penalty}).
+ * AdamW (PyTorch's formulation, bias-corrected, decoupled weight decay {@code w -= lr·wd·w}). The
+ * reference runs it with weight decay 0 and puts an explicit L2 term in the loss instead ({@link
+ * L2Penalty}).
  */
 public final class AdamW extends AbstractOptimizer {
   private final double beta1;
@@ -18,8 +19,8 @@ public final class AdamW extends AbstractOptimizer {
   private final double weightDecay;
 
   /**
-   * AdamW with moment decays {@code beta1}, {@code beta2} in [0, 1), {@code eps} added to the root of the second
-   * moment, and decoupled weight decay {@code weightDecay} (0 for none).
+   * AdamW with moment decays {@code beta1}, {@code beta2} in [0, 1), {@code eps} added to the root
+   * of the second moment, and decoupled weight decay {@code weightDecay} (0 for none).
    */
   public AdamW(double beta1, double beta2, double eps, double weightDecay) {
     super(2);
@@ -43,15 +44,26 @@ public final class AdamW extends AbstractOptimizer {
     INDArray m = s.get(0);
     INDArray v = s.get(1);
     if (FloatUpdate.applies(p.value(), p.grad(), m, v)) {
-      FloatUpdate.adamW(p.value(), p.grad(), m, v, weightDecay > 0 ? (float) (1 - lr * weightDecay) : 1f,
-          (float) beta1, (float) beta2, (float) (1 - Math.pow(beta2, t)), (float) eps,
+      FloatUpdate.adamW(
+          p.value(),
+          p.grad(),
+          m,
+          v,
+          weightDecay > 0 ? (float) (1 - lr * weightDecay) : 1f,
+          (float) beta1,
+          (float) beta2,
+          (float) (1 - Math.pow(beta2, t)),
+          (float) eps,
           (float) (lr / (1 - Math.pow(beta1, t))));
     } else {
       updateNd4j(p, m, v, lr, t);
     }
   }
 
-  /** The same update in ND4J ops, for other types and layouts (and as the reference the fused pass is held to). */
+  /**
+   * The same update in ND4J ops, for other types and layouts (and as the reference the fused pass
+   * is held to).
+   */
   void updateNd4j(Param p, INDArray m, INDArray v, double lr, long t) {
     INDArray g = p.grad();
     if (weightDecay > 0) {

@@ -13,15 +13,17 @@ import dev.supertickets.tensor.Workspaces;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
 /**
- * Re-estimates every BN layer's running statistics as a cumulative average over a few training batches, as the
- * reference does before each evaluation (its weights, often EMA weights, no longer match the running stats).
+ * Re-estimates every BN layer's running statistics as a cumulative average over a few training
+ * batches, as the reference does before each evaluation (its weights, often EMA weights, no longer
+ * match the running stats).
  */
 public final class BnCalibration {
   private BnCalibration() {}
 
   /**
-   * Resets the running statistics of every BN layer in {@code model}, then averages them over the first {@code batches}
-   * batches (at least 1) of {@code loader}'s epoch {@code epochForOrder}, which fixes the batch order.
+   * Resets the running statistics of every BN layer in {@code model}, then averages them over the
+   * first {@code batches} batches (at least 1) of {@code loader}'s epoch {@code epochForOrder},
+   * which fixes the batch order.
    */
   public static void recalibrate(Module model, Loader loader, int batches, int epochForOrder) {
     checkNotNull(model, "model must not be null");

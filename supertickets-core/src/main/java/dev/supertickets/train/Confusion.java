@@ -3,18 +3,21 @@ package dev.supertickets.train;
 import static com.google.common.base.Preconditions.checkArgument;
 
 /**
- * A confusion matrix over {@code k} classes ({@code counts[truth][prediction]}), with the two standard
- * segmentation scores computed exactly from it: pixel accuracy and mean intersection over union. The mean runs
- * over the classes that occur in the truth or in the predictions (union above zero), as is usual for mIoU; a class
- * absent from both has no defined IoU and is left out.
+ * A confusion matrix over {@code k} classes ({@code counts[truth][prediction]}), with the two
+ * standard segmentation scores computed exactly from it: pixel accuracy and mean intersection over
+ * union. The mean runs over the classes that occur in the truth or in the predictions (union above
+ * zero), as is usual for mIoU; a class absent from both has no defined IoU and is left out.
  */
 public record Confusion(long[][] counts) {
   /** Validates the matrix: square, at least one class, no negative counts. */
   public Confusion {
     checkArgument(counts.length > 0, "a confusion matrix needs at least one class");
     for (long[] row : counts) {
-      checkArgument(row.length == counts.length, "a confusion matrix must be square, got a row of %s for %s "
-          + "classes", row.length, counts.length);
+      checkArgument(
+          row.length == counts.length,
+          "a confusion matrix must be square, got a row of %s for %s " + "classes",
+          row.length,
+          counts.length);
       for (long c : row) {
         checkArgument(c >= 0, "confusion counts must be non-negative, got %s", c);
       }

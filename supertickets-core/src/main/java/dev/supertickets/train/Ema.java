@@ -15,9 +15,10 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Exponential moving average of a model's parameters and BN running statistics (not its masks), with the
- * reference's warm-up: {@code decay_n = min(decay, (1+n)/(10+n))}. {@link #swap()} exchanges the live and the
- * averaged values in place, so evaluating with EMA weights needs no second copy of the model.
+ * Exponential moving average of a model's parameters and BN running statistics (not its masks),
+ * with the reference's warm-up: {@code decay_n = min(decay, (1+n)/(10+n))}. {@link #swap()}
+ * exchanges the live and the averaged values in place, so evaluating with EMA weights needs no
+ * second copy of the model.
  */
 public final class Ema {
   private final Module model;
@@ -27,8 +28,8 @@ public final class Ema {
   private long updates;
 
   /**
-   * Shadows {@code model}'s current values; {@code decay} in (0, 1) is the weight of the old average at each update
-   * (after the warm-up).
+   * Shadows {@code model}'s current values; {@code decay} in (0, 1) is the weight of the old
+   * average at each update (after the warm-up).
    */
   public Ema(Module model, double decay) {
     checkNotNull(model, "model must not be null");
@@ -53,7 +54,10 @@ public final class Ema {
     return updates;
   }
 
-  /** Copies the live values into the shadows (for new or re-shaped parameters, e.g. after a channel cut). */
+  /**
+   * Copies the live values into the shadows (for new or re-shaped parameters, e.g. after a channel
+   * cut).
+   */
   public void sync() {
     try (MemoryWorkspace ignored = Workspaces.outside()) {
       for (Param p : model.params()) {
@@ -86,13 +90,18 @@ public final class Ema {
     }
   }
 
-  /** The averaged running mean and variance of a BN layer, {@code {mean, var}} (live arrays), or null. */
+  /**
+   * The averaged running mean and variance of a BN layer, {@code {mean, var}} (live arrays), or
+   * null.
+   */
   public INDArray[] statsShadow(BatchNorm bn) {
     checkNotNull(bn, "batch norm layer must not be null");
     return stats.get(bn);
   }
 
-  /** Continues from a recorded number of updates (resumed runs); the decay warm-up depends on it. */
+  /**
+   * Continues from a recorded number of updates (resumed runs); the decay warm-up depends on it.
+   */
   public void setUpdates(long n) {
     checkArgument(n >= 0, "ema update count must be non-negative, got %s", n);
     this.updates = n;

@@ -17,12 +17,13 @@ public final class Evaluator {
   private Evaluator() {}
 
   /**
-   * Mean loss and accuracy of {@code model} in {@link dev.supertickets.nn.Mode#EVAL} over one pass of {@code loader},
-   * counting per sample or, for dense data, per non-ignored pixel.
+   * Mean loss and accuracy of {@code model} in {@link dev.supertickets.nn.Mode#EVAL} over one pass
+   * of {@code loader}, counting per sample or, for dense data, per non-ignored pixel.
    */
   public static Metrics evaluate(Module model, Loader loader, SoftmaxCrossEntropy loss) {
     checkNotNull(model, "model must not be null");
-    checkNotNull(loader, "loader must not be null; use Loader.forEvaluation(data, 256, normalization)");
+    checkNotNull(
+        loader, "loader must not be null; use Loader.forEvaluation(data, 256, normalization)");
     checkNotNull(loss, "loss must not be null; use new SoftmaxCrossEntropy()");
     double lossSum = 0;
     long correct = 0;
@@ -38,12 +39,15 @@ public final class Evaluator {
         correct += countCorrect(logits, b.y(), loss.ignoreLabel());
       }
     }
-    return new Metrics(counted == 0 ? 0 : lossSum / counted, counted == 0 ? 0 : (double) correct / counted, counted);
+    return new Metrics(
+        counted == 0 ? 0 : lossSum / counted,
+        counted == 0 ? 0 : (double) correct / counted,
+        counted);
   }
 
   /**
-   * The confusion matrix of a model's arg-max predictions over every labelled pixel (or sample) of a loader,
-   * skipping {@code ignore}; the basis of mean IoU and pixel accuracy.
+   * The confusion matrix of a model's arg-max predictions over every labelled pixel (or sample) of
+   * a loader, skipping {@code ignore}; the basis of mean IoU and pixel accuracy.
    */
   public static Confusion confusion(Module model, Loader loader, int numClasses, int ignore) {
     Confusion m = Confusion.empty(numClasses);
@@ -63,7 +67,9 @@ public final class Evaluator {
     return m;
   }
 
-  /** The arg-max class of every row (sample or pixel) of logits whose last axis holds the classes. */
+  /**
+   * The arg-max class of every row (sample or pixel) of logits whose last axis holds the classes.
+   */
   private static int[] predictions(INDArray logits) {
     long k = logits.size(logits.rank() - 1);
     return logits.reshape('c', logits.length() / k, k).argMax(1).toIntVector();

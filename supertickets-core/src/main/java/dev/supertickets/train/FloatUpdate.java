@@ -6,26 +6,30 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Optimizer, EMA and L2 updates of float parameters in one pass over Java arrays, a chunk at a time, instead of up
- * to a dozen ND4J ops per parameter: a supernet has hundreds of parameters, mostly small, and each op's call
- * overhead (a few microseconds) outweighed its arithmetic (at batch 1 the SGD update was 15% of a training step).
- * Every inner loop indexes all of its arrays alike, the form HotSpot's C2 vectorises. The arithmetic is the ND4J
- * route's, operation for operation in float: SGD's to the bit, AdamW's to a few ulps (libnd4j rounds some scalar
- * steps otherwise).
+ * Optimizer, EMA and L2 updates of float parameters in one pass over Java arrays, a chunk at a
+ * time, instead of up to a dozen ND4J ops per parameter: a supernet has hundreds of parameters,
+ * mostly small, and each op's call overhead (a few microseconds) outweighed its arithmetic (at
+ * batch 1 the SGD update was 15% of a training step). Every inner loop indexes all of its arrays
+ * alike, the form HotSpot's C2 vectorises. The arithmetic is the ND4J route's, operation for
+ * operation in float: SGD's to the bit, AdamW's to a few ulps (libnd4j rounds some scalar steps
+ * otherwise).
  */
 final class FloatUpdate {
   private static final int CHUNK = 4096;
+
   /** Most operands of one pass (AdamW: weight, gradient, two moments). */
   private static final int MAX_OPERANDS = 4;
+
   private static final ThreadLocal<float[][]> SCRATCH =
       ThreadLocal.withInitial(() -> new float[MAX_OPERANDS][CHUNK]);
 
   private FloatUpdate() {}
 
   /**
-   * Whether every array is float, of one length: then the fused pass runs, whatever the layout (an array that does
-   * not own its whole buffer in row-major order goes through {@link Tensors#contiguous}'s copy), so that the numbers never depend on how
-   * an array came about (a resumed draw's against an uninterrupted one's).
+   * Whether every array is float, of one length: then the fused pass runs, whatever the layout (an
+   * array that does not own its whole buffer in row-major order goes through {@link
+   * Tensors#contiguous}'s copy), so that the numbers never depend on how an array came about (a
+   * resumed draw's against an uninterrupted one's).
    */
   static boolean applies(INDArray... arrays) {
     if (!dev.supertickets.tensor.Kernels.java()) {
@@ -40,14 +44,17 @@ final class FloatUpdate {
     return true;
   }
 
-  /** One pass over a chunk: {@code a[k]} holds operand k's entries, the first {@code len} of them valid. */
+  /**
+   * One pass over a chunk: {@code a[k]} holds operand k's entries, the first {@code len} of them
+   * valid.
+   */
   private interface Pass {
     void run(float[][] a, int len);
   }
 
   /**
-   * Runs {@code pass} over {@code operands} (one length) chunk by chunk and writes back the operands marked
-   * {@code written}; an operand that is not dense goes through a dense copy.
+   * Runs {@code pass} over {@code operands} (one length) chunk by chunk and writes back the
+   * operands marked {@code written}; an operand that is not dense goes through a dense copy.
    */
   private static void chunks(INDArray[] operands, boolean[] written, Pass pass) {
     int k = operands.length;
@@ -80,56 +87,72 @@ final class FloatUpdate {
   }
 
   /**
-   * AdamW: {@code w *= keep; m = b1·m + (1-b1)·g; v = b2·v + (1-b2)·g²; w -= (m / (sqrt(v / c2) + eps)) · scale}.
+   * AdamW: {@code w *= keep; m = b1·m + (1-b1)·g; v = b2·v + (1-b2)·g²; w -= (m / (sqrt(v / c2) +
+   * eps)) · scale}.
    */
-  static void adamW(INDArray w, INDArray g, INDArray m, INDArray v, float keep, float b1, float b2, float c2,
-      float eps, float scale) {
+  static void adamW(
+      INDArray w,
+      INDArray g,
+      INDArray m,
+      INDArray v,
+      float keep,
+      float b1,
+      float b2,
+      float c2,
+      float eps,
+      float scale) {
     float ob1 = 1 - b1;
     float ob2 = 1 - b2;
-    chunks(new INDArray[] {w, g, m, v}, new boolean[] {true, false, true, true}, (a, len) -> {
-      float[] aw = a[0];
-      float[] ag = a[1];
-      float[] am = a[2];
-      float[] av = a[3];
-      for (int i = 0; i < len; i++) {
-        float gi = ag[i];
-        float mi = am[i] * b1 + gi * ob1;
-        float vi = av[i] * b2 + gi * gi * ob2;
-        float denom = (float) Math.sqrt(vi / c2) + eps;
-        am[i] = mi;
-        av[i] = vi;
-        aw[i] = aw[i] * keep - mi / denom * scale;
-      }
-    });
+    chunks(
+        new INDArray[] {w, g, m, v},
+        new boolean[] {true, false, true, true},
+        (a, len) -> {
+          float[] aw = a[0];
+          float[] ag = a[1];
+          float[] am = a[2];
+          float[] av = a[3];
+          for (int i = 0; i < len; i++) {
+            float gi = ag[i];
+            float mi = am[i] * b1 + gi * ob1;
+            float vi = av[i] * b2 + gi * gi * ob2;
+            float denom = (float) Math.sqrt(vi / c2) + eps;
+            am[i] = mi;
+            av[i] = vi;
+            aw[i] = aw[i] * keep - mi / denom * scale;
+          }
+        });
   }
 
   /**
-   * SGD with momentum {@code mu} (buffer {@code b}, null for none): {@code b = mu·b + g; w -= lr·(nesterov ? g +
-   * mu·b : b)}, or {@code w -= lr·g} without a buffer.
+   * SGD with momentum {@code mu} (buffer {@code b}, null for none): {@code b = mu·b + g; w -=
+   * lr·(nesterov ? g + mu·b : b)}, or {@code w -= lr·g} without a buffer.
    */
   static void sgd(INDArray w, INDArray g, INDArray b, float mu, boolean nesterov, float lr) {
     if (b == null) {
       pair(w, g, 1, -lr);
       return;
     }
-    chunks(new INDArray[] {w, g, b}, new boolean[] {true, false, true}, (a, len) -> {
-      float[] aw = a[0];
-      float[] ag = a[1];
-      float[] ab = a[2];
-      if (nesterov) {
-        for (int i = 0; i < len; i++) {
-          float bi = ab[i] * mu + ag[i];
-          ab[i] = bi;
-          aw[i] = aw[i] - (ag[i] + bi * mu) * lr;
-        }
-      } else {
-        for (int i = 0; i < len; i++) {
-          float bi = ab[i] * mu + ag[i];
-          ab[i] = bi;
-          aw[i] = aw[i] - bi * lr;
-        }
-      }
-    });
+    chunks(
+        new INDArray[] {w, g, b},
+        new boolean[] {true, false, true},
+        (a, len) -> {
+          float[] aw = a[0];
+          float[] ag = a[1];
+          float[] ab = a[2];
+          if (nesterov) {
+            for (int i = 0; i < len; i++) {
+              float bi = ab[i] * mu + ag[i];
+              ab[i] = bi;
+              aw[i] = aw[i] - (ag[i] + bi * mu) * lr;
+            }
+          } else {
+            for (int i = 0; i < len; i++) {
+              float bi = ab[i] * mu + ag[i];
+              ab[i] = bi;
+              aw[i] = aw[i] - bi * lr;
+            }
+          }
+        });
   }
 
   /** {@code acc = acc·d + x·(1-d)}: an exponential moving average's update. */
@@ -142,20 +165,25 @@ final class FloatUpdate {
     pair(acc, x, 1, a);
   }
 
-  /** {@code acc = acc·ka + x·kx} ({@code ka} 1 skips its product, as the ND4J route has none then). */
+  /**
+   * {@code acc = acc·ka + x·kx} ({@code ka} 1 skips its product, as the ND4J route has none then).
+   */
   private static void pair(INDArray acc, INDArray x, float ka, float kx) {
-    chunks(new INDArray[] {acc, x}, new boolean[] {true, false}, (a, len) -> {
-      float[] aa = a[0];
-      float[] ax = a[1];
-      if (ka == 1) {
-        for (int i = 0; i < len; i++) {
-          aa[i] = aa[i] + ax[i] * kx;
-        }
-      } else {
-        for (int i = 0; i < len; i++) {
-          aa[i] = aa[i] * ka + ax[i] * kx;
-        }
-      }
-    });
+    chunks(
+        new INDArray[] {acc, x},
+        new boolean[] {true, false},
+        (a, len) -> {
+          float[] aa = a[0];
+          float[] ax = a[1];
+          if (ka == 1) {
+            for (int i = 0; i < len; i++) {
+              aa[i] = aa[i] + ax[i] * kx;
+            }
+          } else {
+            for (int i = 0; i < len; i++) {
+              aa[i] = aa[i] * ka + ax[i] * kx;
+            }
+          }
+        });
   }
 }

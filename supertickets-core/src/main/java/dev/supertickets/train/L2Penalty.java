@@ -8,18 +8,24 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Weight decay as an explicit loss term {@code ½·wd·Σ||W||²} on the raw weights, masked entries included, as the
- * reference does (its optimizers run with weight decay 0). By default it covers convolution and linear weights.
+ * Weight decay as an explicit loss term {@code ½·wd·Σ||W||²} on the raw weights, masked entries
+ * included, as the reference does (its optimizers run with weight decay 0). By default it covers
+ * convolution and linear weights.
  */
 public final class L2Penalty {
   private final double wd;
   private final Predicate<Param> applies;
 
-  /** A penalty with coefficient {@code wd} (finite, non-negative) on the parameters {@code applies} accepts. */
+  /**
+   * A penalty with coefficient {@code wd} (finite, non-negative) on the parameters {@code applies}
+   * accepts.
+   */
   public L2Penalty(double wd, Predicate<Param> applies) {
-    checkArgument(wd >= 0 && Double.isFinite(wd), "weight decay must be finite and non-negative, got %s", wd);
+    checkArgument(
+        wd >= 0 && Double.isFinite(wd), "weight decay must be finite and non-negative, got %s", wd);
     this.wd = wd;
-    this.applies = checkNotNull(applies, "l2 selection must not be null; use L2Penalty.onWeights(wd)");
+    this.applies =
+        checkNotNull(applies, "l2 selection must not be null; use L2Penalty.onWeights(wd)");
   }
 
   /** On convolution and linear weights. */

@@ -7,8 +7,8 @@ import com.google.common.collect.ImmutableList;
 import java.util.List;
 
 /**
- * Learning rate as a function of the global step (0-based, counted in mini-batches). Pure functions of the
- * step, so a resumed run continues the schedule exactly.
+ * Learning rate as a function of the global step (0-based, counted in mini-batches). Pure functions
+ * of the step, so a resumed run continues the schedule exactly.
  */
 @FunctionalInterface
 public interface LrSchedule {
@@ -37,13 +37,19 @@ public interface LrSchedule {
     };
   }
 
-  /** Staircase exponential decay: {@code lr · rate^floor(step / every)} (the reference's ImageNet schedule). */
+  /**
+   * Staircase exponential decay: {@code lr · rate^floor(step / every)} (the reference's ImageNet
+   * schedule).
+   */
   static LrSchedule exponential(double lr, double rate, long every) {
     checkArgument(every > 0, "decay interval must be positive, got %s", every);
     return step -> lr * Math.pow(rate, Math.floorDiv(step, every));
   }
 
-  /** Cosine annealing from {@code lr} to {@code minLr} over {@code total} steps, then held at {@code minLr}. */
+  /**
+   * Cosine annealing from {@code lr} to {@code minLr} over {@code total} steps, then held at {@code
+   * minLr}.
+   */
   static LrSchedule cosine(double lr, double minLr, long total) {
     checkArgument(total > 0, "total steps must be positive, got %s", total);
     return step -> {
@@ -53,8 +59,8 @@ public interface LrSchedule {
   }
 
   /**
-   * PyTorch's OneCycleLR with cosine annealing: from {@code maxLr/div} up to {@code maxLr} over the first
-   * {@code pct} of the steps, then down to {@code maxLr/(div·finalDiv)} at the last step.
+   * PyTorch's OneCycleLR with cosine annealing: from {@code maxLr/div} up to {@code maxLr} over the
+   * first {@code pct} of the steps, then down to {@code maxLr/(div·finalDiv)} at the last step.
    */
   static LrSchedule oneCycle(double maxLr, long total, double pct, double div, double finalDiv) {
     checkArgument(total > 1, "one-cycle needs at least 2 steps, got %s", total);
@@ -77,7 +83,10 @@ public interface LrSchedule {
     return oneCycle(maxLr, total, 0.3, 25, 1e4);
   }
 
-  /** Linear warm-up from {@code from} to this schedule's value at step {@code steps}, then this schedule. */
+  /**
+   * Linear warm-up from {@code from} to this schedule's value at step {@code steps}, then this
+   * schedule.
+   */
   default LrSchedule withWarmup(long steps, double from) {
     checkArgument(steps >= 0, "warm-up steps must be non-negative, got %s", steps);
     LrSchedule after = this;

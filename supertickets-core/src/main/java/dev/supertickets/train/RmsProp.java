@@ -8,8 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * RMSprop with momentum. {@code epsInsideSqrt} selects the TensorFlow form that the reference's ImageNet runs use
- * ({@code g / sqrt(ms + eps)}); otherwise PyTorch's ({@code g / (sqrt(ms) + eps)}).
+ * RMSprop with momentum. {@code epsInsideSqrt} selects the TensorFlow form that the reference's
+ * ImageNet runs use ({@code g / sqrt(ms + eps)}); otherwise PyTorch's ({@code g / (sqrt(ms) +
+ * eps)}).
  */
 public final class RmsProp extends AbstractOptimizer {
   private final double alpha;
@@ -18,8 +19,8 @@ public final class RmsProp extends AbstractOptimizer {
   private final boolean epsInsideSqrt;
 
   /**
-   * RMSprop with square-average decay {@code alpha} in (0, 1), {@code momentum} in [0, 1) (0 for none) and {@code eps}
-   * positive, added inside or outside the square root.
+   * RMSprop with square-average decay {@code alpha} in (0, 1), {@code momentum} in [0, 1) (0 for
+   * none) and {@code eps} positive, added inside or outside the square root.
    */
   public RmsProp(double alpha, double momentum, double eps, boolean epsInsideSqrt) {
     super(2);
@@ -43,7 +44,8 @@ public final class RmsProp extends AbstractOptimizer {
     INDArray ms = s.get(0);
     INDArray buf = s.get(1);
     ms.muli(alpha).addi(g.mul(g).muli(1 - alpha));
-    INDArray denom = epsInsideSqrt ? Transforms.sqrt(ms.add(eps), false) : Transforms.sqrt(ms, true).addi(eps);
+    INDArray denom =
+        epsInsideSqrt ? Transforms.sqrt(ms.add(eps), false) : Transforms.sqrt(ms, true).addi(eps);
     INDArray step = g.div(denom);
     if (momentum > 0) {
       buf.muli(momentum).addi(step);

@@ -6,12 +6,17 @@ import dev.supertickets.nn.Param;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** SGD with (optionally Nesterov) momentum, PyTorch's formulation: {@code b = μb + g; w -= lr·(g + μb | b)}. */
+/**
+ * SGD with (optionally Nesterov) momentum, PyTorch's formulation: {@code b = μb + g; w -= lr·(g +
+ * μb | b)}.
+ */
 public final class Sgd extends AbstractOptimizer {
   private final double momentum;
   private final boolean nesterov;
 
-  /** SGD with {@code momentum} in [0, 1) (0: plain SGD, no state) and optionally Nesterov's form. */
+  /**
+   * SGD with {@code momentum} in [0, 1) (0: plain SGD, no state) and optionally Nesterov's form.
+   */
   public Sgd(double momentum, boolean nesterov) {
     super(momentum == 0 ? 0 : 1);
     checkArgument(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got %s", momentum);
@@ -22,8 +27,10 @@ public final class Sgd extends AbstractOptimizer {
   @Override
   void update(Param p, List<INDArray> s, double lr, long t) {
     INDArray buf = momentum == 0 ? null : s.get(0);
-    boolean fused = buf == null ? FloatUpdate.applies(p.value(), p.grad())
-        : FloatUpdate.applies(p.value(), p.grad(), buf);
+    boolean fused =
+        buf == null
+            ? FloatUpdate.applies(p.value(), p.grad())
+            : FloatUpdate.applies(p.value(), p.grad(), buf);
     if (fused) {
       FloatUpdate.sgd(p.value(), p.grad(), buf, (float) momentum, nesterov, (float) lr);
     } else {
@@ -31,7 +38,10 @@ public final class Sgd extends AbstractOptimizer {
     }
   }
 
-  /** The same update in ND4J ops, for other types and layouts (and as the reference the fused pass is held to). */
+  /**
+   * The same update in ND4J ops, for other types and layouts (and as the reference the fused pass
+   * is held to).
+   */
   void updateNd4j(Param p, List<INDArray> s, double lr) {
     INDArray g = p.grad();
     if (momentum == 0) {

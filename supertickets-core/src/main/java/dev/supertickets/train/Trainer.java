@@ -21,9 +21,10 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The step loop: forward, loss (task loss + explicit L2 + regularizers), hand-written backward, optimizer update
- * and EMA, each step inside a reused workspace; evaluation with EMA weights and BN re-calibration at the end of
- * chosen epochs. Masks are honoured by the layers themselves, so the same loop trains dense and masked models.
+ * The step loop: forward, loss (task loss + explicit L2 + regularizers), hand-written backward,
+ * optimizer update and EMA, each step inside a reused workspace; evaluation with EMA weights and BN
+ * re-calibration at the end of chosen epochs. Masks are honoured by the layers themselves, so the
+ * same loop trains dense and masked models.
  */
 public final class Trainer {
   private final Module model;
@@ -58,8 +59,8 @@ public final class Trainer {
   }
 
   /**
-   * Starts configuring a trainer for {@code model}; defaults: plain cross-entropy, SGD with momentum 0.9, constant
-   * learning rate 0.01, no L2, no EMA, no BN re-calibration.
+   * Starts configuring a trainer for {@code model}; defaults: plain cross-entropy, SGD with
+   * momentum 0.9, constant learning rate 0.01, no L2, no EMA, no BN re-calibration.
    */
   public static Builder builder(Module model) {
     return new Builder(model);
@@ -92,9 +93,10 @@ public final class Trainer {
   }
 
   /**
-   * Follows channel cuts of the model (see {@link dev.supertickets.supernet.Supernet#keep}): the optimizer's state and
-   * the EMA's shadows of each cut parameter are sliced as the parameter was, and the EMA forgets parameters the cut
-   * removed, so that training goes on as if the cut channels had never existed.
+   * Follows channel cuts of the model (see {@link dev.supertickets.supernet.Supernet#keep}): the
+   * optimizer's state and the EMA's shadows of each cut parameter are sliced as the parameter was,
+   * and the EMA forgets parameters the cut removed, so that training goes on as if the cut channels
+   * had never existed.
    */
   public void followCuts(List<dev.supertickets.nn.ChannelCut> cuts) {
     checkNotNull(cuts, "cuts must not be null; pass the list Supernet.keep returned");
@@ -142,20 +144,24 @@ public final class Trainer {
         model.clearCache();
         throw new NonFiniteException(epoch, globalStep, "loss", total, lr);
       }
-      // checked before the update so that the weights stay the last good ones when the step is refused
+      // checked before the update so that the weights stay the last good ones when the step is
+      // refused
       Param badGrad = firstNonFinite(params, true);
       if (badGrad != null) {
         model.clearCache();
-        throw new NonFiniteException(epoch, globalStep, "gradient of " + badGrad.name(), Double.NaN, lr);
+        throw new NonFiniteException(
+            epoch, globalStep, "gradient of " + badGrad.name(), Double.NaN, lr);
       }
       optimizer.step(params, lr);
       Param badWeight = firstNonFinite(params, false);
       if (badWeight != null) {
         model.clearCache();
-        throw new NonFiniteException(epoch, globalStep, "weight " + badWeight.name(), Double.NaN, lr);
+        throw new NonFiniteException(
+            epoch, globalStep, "weight " + badWeight.name(), Double.NaN, lr);
       }
       if (ema != null) {
-        ema.update(); // inside the workspace: its temporaries are reused, not allocated afresh every step
+        ema.update(); // inside the workspace: its temporaries are reused, not allocated afresh
+        // every step
       }
       model.clearCache();
       result = new StepResult(total, correct, r.counted());
@@ -175,27 +181,37 @@ public final class Trainer {
   }
 
   /**
-   * Trains the rest of an epoch: skips the {@link EpochProgress#batches() batches} already done (drawing their
-   * augmentations, so that what follows is exactly an uninterrupted epoch), then runs the others, adding each
-   * step to {@code progress} and calling {@code afterStep} once it is counted, after the trainer's own hooks and
-   * listeners (a drawer's prune events and checkpoints).
+   * Trains the rest of an epoch: skips the {@link EpochProgress#batches() batches} already done
+   * (drawing their augmentations, so that what follows is exactly an uninterrupted epoch), then
+   * runs the others, adding each step to {@code progress} and calling {@code afterStep} once it is
+   * counted, after the trainer's own hooks and listeners (a drawer's prune events and checkpoints).
    */
   public void epoch(Loader train, int epoch, EpochProgress progress, StepHook afterStep) {
-    checkNotNull(progress, "epoch progress must not be null; pass new EpochProgress() for a fresh epoch");
-    checkNotNull(afterStep, "after-step hook must not be null; pass (trainer, epoch) -> {} for none");
+    checkNotNull(
+        progress, "epoch progress must not be null; pass new EpochProgress() for a fresh epoch");
+    checkNotNull(
+        afterStep, "after-step hook must not be null; pass (trainer, epoch) -> {} for none");
     BatchIterator it = train.epoch(epoch);
     int batches = train.batchesPerEpoch();
-    checkArgument(batches > 0, "the training loader yields no batch (data set %s smaller than one batch with "
-        + "the last batch dropped?); use more data, a smaller batch or keep the last batch", train.dataset().name());
-    checkArgument(progress.batches() <= batches, "epoch progress says %s batches are done, but an epoch has %s; "
-        + "resume with the loader the progress was recorded on", progress.batches(), batches);
+    checkArgument(
+        batches > 0,
+        "the training loader yields no batch (data set %s smaller than one batch with "
+            + "the last batch dropped?); use more data, a smaller batch or keep the last batch",
+        train.dataset().name());
+    checkArgument(
+        progress.batches() <= batches,
+        "epoch progress says %s batches are done, but an epoch has %s; "
+            + "resume with the loader the progress was recorded on",
+        progress.batches(),
+        batches);
     it.skip(progress.batches());
     while (it.hasNext()) {
       StepResult r = step(it.next(), epoch);
       int i = progress.batches();
       progress.add(r);
-      TrainingListener.StepEvent e = new TrainingListener.StepEvent(
-          epoch, i, batches, globalStep, r.loss(), schedule.lr(globalStep - 1));
+      TrainingListener.StepEvent e =
+          new TrainingListener.StepEvent(
+              epoch, i, batches, globalStep, r.loss(), schedule.lr(globalStep - 1));
       for (TrainingListener l : listeners) {
         l.onStep(e);
       }
@@ -204,8 +220,9 @@ public final class Trainer {
   }
 
   /**
-   * The sums of an epoch in progress: batches done, loss summed over them, correct and counted samples. Mutable,
-   * so that a checkpoint can record it mid-epoch and a resumed run can carry on from it.
+   * The sums of an epoch in progress: batches done, loss summed over them, correct and counted
+   * samples. Mutable, so that a checkpoint can record it mid-epoch and a resumed run can carry on
+   * from it.
    */
   public static final class EpochProgress {
     private int batches;
@@ -218,8 +235,13 @@ public final class Trainer {
 
     /** An epoch recorded part-way (resumed runs). */
     public EpochProgress(int batches, double lossSum, long correct, long counted) {
-      checkArgument(batches >= 0 && correct >= 0 && counted >= correct, "epoch progress must have batches >= 0 "
-          + "and 0 <= correct <= counted, got %s batches, %s correct of %s", batches, correct, counted);
+      checkArgument(
+          batches >= 0 && correct >= 0 && counted >= correct,
+          "epoch progress must have batches >= 0 "
+              + "and 0 <= correct <= counted, got %s batches, %s correct of %s",
+          batches,
+          correct,
+          counted);
       this.batches = batches;
       this.lossSum = lossSum;
       this.correct = correct;
@@ -251,13 +273,15 @@ public final class Trainer {
 
     /** Mean loss per batch and accuracy so far: {@code {loss, accuracy}}. */
     public double[] means() {
-      return new double[] {batches == 0 ? 0 : lossSum / batches, counted == 0 ? 0 : (double) correct / counted};
+      return new double[] {
+        batches == 0 ? 0 : lossSum / batches, counted == 0 ? 0 : (double) correct / counted
+      };
     }
   }
 
   /**
-   * Evaluates with the EMA weights when the trainer keeps an EMA, after re-calibrating BN on
-   * {@code calibrationBatches} batches of {@code calibration}; the live model is left exactly as it was.
+   * Evaluates with the EMA weights when the trainer keeps an EMA, after re-calibrating BN on {@code
+   * calibrationBatches} batches of {@code calibration}; the live model is left exactly as it was.
    */
   public Metrics evaluate(Loader test, Loader calibration, int epoch) {
     if (ema != null) {
@@ -274,9 +298,12 @@ public final class Trainer {
         }
         BnCalibration.recalibrate(model, calibration, calibrationBatches, epoch);
       }
-      // the loss reported is plain cross-entropy, as the reference validates: smoothing is a training device
-      return Evaluator.evaluate(model, test, loss.smoothing() == 0 ? loss
-          : new SoftmaxCrossEntropy(0, loss.ignoreLabel()));
+      // the loss reported is plain cross-entropy, as the reference validates: smoothing is a
+      // training device
+      return Evaluator.evaluate(
+          model,
+          test,
+          loss.smoothing() == 0 ? loss : new SoftmaxCrossEntropy(0, loss.ignoreLabel()));
     } finally {
       for (int i = 0; i < saved.size(); i++) {
         bns.get(i).runningMean().assign(saved.get(i)[0]);
@@ -299,7 +326,10 @@ public final class Trainer {
     return null;
   }
 
-  /** Trains for {@code epochs} epochs and evaluates on {@code test} after the last one (and every evalEvery). */
+  /**
+   * Trains for {@code epochs} epochs and evaluates on {@code test} after the last one (and every
+   * evalEvery).
+   */
   public Metrics fit(Loader train, Loader test, int epochs, int evalEvery) {
     checkArgument(epochs > 0, "epochs must be positive, got %s", epochs);
     checkArgument(evalEvery > 0, "evaluation interval must be positive, got %s", evalEvery);
@@ -312,8 +342,9 @@ public final class Trainer {
         m = evaluate(test, train, e);
         last = m;
       }
-      TrainingListener.EpochEvent ev = new TrainingListener.EpochEvent(
-          e, epochs, tr[0], tr[1], m, System.currentTimeMillis() - start);
+      TrainingListener.EpochEvent ev =
+          new TrainingListener.EpochEvent(
+              e, epochs, tr[0], tr[1], m, System.currentTimeMillis() - start);
       for (TrainingListener l : listeners) {
         l.onEpoch(ev);
       }
@@ -375,7 +406,9 @@ public final class Trainer {
       return this;
     }
 
-    /** Adds code run after every optimizer step, in the order added (may be called several times). */
+    /**
+     * Adds code run after every optimizer step, in the order added (may be called several times).
+     */
     public Builder stepHook(StepHook h) {
       hooks.add(checkNotNull(h, "step hook must not be null"));
       return this;
@@ -383,7 +416,10 @@ public final class Trainer {
 
     /** Keeps an EMA of the weights with this decay (0 disables it) and evaluates with it. */
     public Builder ema(double decay) {
-      checkArgument(decay == 0 || (decay > 0 && decay < 1), "ema decay must be 0 (off) or in (0, 1), got %s", decay);
+      checkArgument(
+          decay == 0 || (decay > 0 && decay < 1),
+          "ema decay must be 0 (off) or in (0, 1), got %s",
+          decay);
       this.emaDecay = decay;
       return this;
     }
@@ -396,8 +432,9 @@ public final class Trainer {
     }
 
     /**
-     * Updates only the parameters this accepts (e.g. a new head on a frozen backbone); the others keep their
-     * values, and neither L2 nor regularizers' gradients move them. Default: every parameter.
+     * Updates only the parameters this accepts (e.g. a new head on a frozen backbone); the others
+     * keep their values, and neither L2 nor regularizers' gradients move them. Default: every
+     * parameter.
      */
     public Builder trainable(java.util.function.Predicate<Param> which) {
       this.trainable = checkNotNull(which, "trainable-parameter filter must not be null");

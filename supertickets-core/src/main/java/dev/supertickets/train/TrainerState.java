@@ -15,22 +15,29 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Everything of a {@link Trainer} that a resumed run needs besides the model's own weights and masks: the
- * optimizer's per-parameter state and step count, the EMA's shadows of weights and BN statistics with its update
- * count, each dropout layer's random position, and the global step. Captured and restored by parameter and layer
- * name, so that any drawer that checkpoints its model can resume its trainer bit for bit.
+ * Everything of a {@link Trainer} that a resumed run needs besides the model's own weights and
+ * masks: the optimizer's per-parameter state and step count, the EMA's shadows of weights and BN
+ * statistics with its update count, each dropout layer's random position, and the global step.
+ * Captured and restored by parameter and layer name, so that any drawer that checkpoints its model
+ * can resume its trainer bit for bit.
  *
  * @param optimizer optimizer state slots by parameter name (parameters without state left out)
  * @param optimizerSteps the optimizer's step count
  * @param emaShadows EMA shadows by parameter name (empty without EMA)
- * @param emaStats EMA shadows of BN running statistics, by {@code GAMMA_NAME.mean} and {@code GAMMA_NAME.var}
+ * @param emaStats EMA shadows of BN running statistics, by {@code GAMMA_NAME.mean} and {@code
+ *     GAMMA_NAME.var}
  * @param emaUpdates the EMA's update count (drives its warm-up)
  * @param dropouts each dropout layer's seed and calls so far, in the model's order
  * @param globalStep mini-batches trained so far
  */
-public record TrainerState(ImmutableMap<String, ImmutableList<INDArray>> optimizer, long optimizerSteps,
-    ImmutableMap<String, INDArray> emaShadows, ImmutableMap<String, INDArray> emaStats, long emaUpdates,
-    ImmutableList<long[]> dropouts, long globalStep) {
+public record TrainerState(
+    ImmutableMap<String, ImmutableList<INDArray>> optimizer,
+    long optimizerSteps,
+    ImmutableMap<String, INDArray> emaShadows,
+    ImmutableMap<String, INDArray> emaStats,
+    long emaUpdates,
+    ImmutableList<long[]> dropouts,
+    long globalStep) {
 
   /** Copies the collections (the arrays are shared, not copied). */
   public TrainerState {
@@ -40,7 +47,10 @@ public record TrainerState(ImmutableMap<String, ImmutableList<INDArray>> optimiz
     dropouts = ImmutableList.copyOf(checkNotNull(dropouts, "dropout positions must not be null"));
   }
 
-  /** The state of {@code trainer} now; the arrays are the live ones, so write them out before training on. */
+  /**
+   * The state of {@code trainer} now; the arrays are the live ones, so write them out before
+   * training on.
+   */
   public static TrainerState capture(Trainer trainer) {
     checkNotNull(trainer, "trainer must not be null");
     Map<String, ImmutableList<INDArray>> opt = new LinkedHashMap<>();
@@ -69,13 +79,19 @@ public record TrainerState(ImmutableMap<String, ImmutableList<INDArray>> optimiz
     for (Dropout d : Modules.ofType(trainer.model(), Dropout.class)) {
       drop.add(new long[] {d.seed(), d.calls()});
     }
-    return new TrainerState(ImmutableMap.copyOf(opt), trainer.optimizer().steps(), ImmutableMap.copyOf(shadows),
-        ImmutableMap.copyOf(stats), ema == null ? 0 : ema.updates(), drop.build(), trainer.globalStep());
+    return new TrainerState(
+        ImmutableMap.copyOf(opt),
+        trainer.optimizer().steps(),
+        ImmutableMap.copyOf(shadows),
+        ImmutableMap.copyOf(stats),
+        ema == null ? 0 : ema.updates(),
+        drop.build(),
+        trainer.globalStep());
   }
 
   /**
-   * Puts this state into {@code trainer}, whose model must already hold the captured run's architecture and weights
-   * (same parameter names, same dropout layers).
+   * Puts this state into {@code trainer}, whose model must already hold the captured run's
+   * architecture and weights (same parameter names, same dropout layers).
    */
   public void restore(Trainer trainer) {
     checkNotNull(trainer, "trainer must not be null");
@@ -103,8 +119,12 @@ public record TrainerState(ImmutableMap<String, ImmutableList<INDArray>> optimiz
     }
     trainer.optimizer().setSteps(optimizerSteps);
     List<Dropout> drops = Modules.ofType(trainer.model(), Dropout.class);
-    checkArgument(drops.size() == dropouts.size(), "the saved state records %s dropout layers, the model has %s; "
-        + "restore into the model of the run that was saved", dropouts.size(), drops.size());
+    checkArgument(
+        drops.size() == dropouts.size(),
+        "the saved state records %s dropout layers, the model has %s; "
+            + "restore into the model of the run that was saved",
+        dropouts.size(),
+        drops.size());
     for (int i = 0; i < drops.size(); i++) {
       drops.get(i).restore(dropouts.get(i)[0], dropouts.get(i)[1]);
     }

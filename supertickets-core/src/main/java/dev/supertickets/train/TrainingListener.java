@@ -9,9 +9,15 @@ public interface TrainingListener {
   default void onEpoch(EpochEvent e) {}
 
   /** One mini-batch step. */
-  record StepEvent(int epoch, int batch, int batchesPerEpoch, long globalStep, double loss, double lr) {}
+  record StepEvent(
+      int epoch, int batch, int batchesPerEpoch, long globalStep, double loss, double lr) {}
 
   /** One finished epoch; {@code eval} is null when no evaluation ran at its end. */
-  record EpochEvent(int epoch, int epochs, double trainLoss, double trainAccuracy, Metrics eval,
+  record EpochEvent(
+      int epoch,
+      int epochs,
+      double trainLoss,
+      double trainAccuracy,
+      Metrics eval,
       long elapsedMillis) {}
 }

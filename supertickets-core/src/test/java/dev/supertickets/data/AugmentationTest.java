@@ -52,7 +52,8 @@ class AugmentationTest {
 
   @Test
   void cropShiftsAndPadsWithZeros() {
-    // offset 0 with pad 1: output (y, x) shows source (y - 1, x - 1), so row 0 and column 0 are padding
+    // offset 0 with pad 1: output (y, x) shows source (y - 1, x - 1), so row 0 and column 0 are
+    // padding
     float[] out = apply(new Transform(1, 0, 0, false), known());
     float[] src = known();
     for (int y = 0; y < H; y++) {
@@ -121,6 +122,7 @@ class AugmentationTest {
     assertThat(Augmentation.none().isNone()).isTrue();
     assertThat(Augmentation.cropAndFlip(4).isNone()).isFalse();
     assertThatThrownBy(() -> new Augmentation(-1, false))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("crop padding must not be negative");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("crop padding must not be negative");
   }
 }

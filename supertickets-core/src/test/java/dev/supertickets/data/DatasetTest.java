@@ -56,9 +56,11 @@ class DatasetTest {
     for (int i = 0; i < 3; i++) {
       assertThat(again.image(i)).isEqualTo(s.image(i));
     }
-    assertThat(d.sample(4, new java.util.SplittableRandom(1)).classCounts()).isEqualTo(d.classCounts());
+    assertThat(d.sample(4, new java.util.SplittableRandom(1)).classCounts())
+        .isEqualTo(d.classCounts());
     assertThatThrownBy(() -> d.sample(5, new java.util.SplittableRandom(1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot sample 5 of 4");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot sample 5 of 4");
   }
 
   @Test
@@ -79,36 +81,51 @@ class DatasetTest {
 
   @Test
   void validatesOnConstruction() {
-    assertThatThrownBy(() -> Dataset.classification("x", new float[3], new int[] {0, 0}, 1, 2, 1, 2))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("need 4 floats, got 3");
-    assertThatThrownBy(() -> Dataset.classification("x", new float[] {0, 2f}, new int[] {0}, 1, 2, 1, 2))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pixel values must lie in [0, 1]");
-    assertThatThrownBy(() -> Dataset.classification("x", new float[] {0, Float.NaN}, new int[] {0}, 1, 2, 1, 2))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
+    assertThatThrownBy(
+            () -> Dataset.classification("x", new float[3], new int[] {0, 0}, 1, 2, 1, 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("need 4 floats, got 3");
+    assertThatThrownBy(
+            () -> Dataset.classification("x", new float[] {0, 2f}, new int[] {0}, 1, 2, 1, 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pixel values must lie in [0, 1]");
+    assertThatThrownBy(
+            () ->
+                Dataset.classification("x", new float[] {0, Float.NaN}, new int[] {0}, 1, 2, 1, 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("NaN");
     assertThatThrownBy(() -> Dataset.classification("x", new float[2], new int[] {2}, 1, 2, 1, 2))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("label 2 at index 0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("label 2 at index 0");
     assertThatThrownBy(() -> Dataset.classification(" ", new float[2], new int[] {0}, 1, 2, 1, 2))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("name");
   }
 
   @Test
   void denseSetsCarryPerPixelLabelsAndIgnoreLabel() {
-    Dataset d = Dataset.dense("seg", new float[8], new int[] {0, 255, 1, 1, 0, 0, 255, 255}, 2, 2, 2, 1, 2, 255);
+    Dataset d =
+        Dataset.dense(
+            "seg", new float[8], new int[] {0, 255, 1, 1, 0, 0, 255, 255}, 2, 2, 2, 1, 2, 255);
     assertThat(d.isDense()).isTrue();
     assertThat(d.labels(1)).containsExactly(0, 0, 255, 255);
     assertThat(d.classCounts()).containsExactly(3L, 2L);
     assertThat(d.subset(1, 2).labels(0)).containsExactly(0, 0, 255, 255);
     assertThatThrownBy(() -> d.label(0)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> Dataset.dense("seg", new float[4], new int[4], 1, 2, 2, 1, 2, 1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ignore label must lie outside");
-    assertThatThrownBy(() -> Dataset.dense("seg", new float[4], new int[] {0, 0, 0, 7}, 1, 2, 2, 1, 2, 255))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("label 7 at index 3");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ignore label must lie outside");
+    assertThatThrownBy(
+            () -> Dataset.dense("seg", new float[4], new int[] {0, 0, 0, 7}, 1, 2, 2, 1, 2, 255))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("label 7 at index 3");
   }
 
   @Test
   void channelStatisticsArePerChannel() {
     // channel 0: 0 and 1 (mean .5, std .5); channel 1: constant .25 (std reported as 1)
-    Dataset d = Dataset.classification("s", new float[] {0f, .25f, 1f, .25f}, new int[] {0, 0}, 1, 1, 2, 1);
+    Dataset d =
+        Dataset.classification("s", new float[] {0f, .25f, 1f, .25f}, new int[] {0, 0}, 1, 1, 2, 1);
     Normalization n = d.channelStatistics();
     assertThat(n.mean()).containsExactly(new float[] {.5f, .25f}, within(1e-6f));
     assertThat(n.std()).containsExactly(new float[] {.5f, 1f}, within(1e-6f));
@@ -121,8 +138,10 @@ class DatasetTest {
     assertThat(new Normalization(new float[] {.5f}, new float[] {2f}))
         .isEqualTo(new Normalization(new float[] {.5f}, new float[] {2f}));
     assertThatThrownBy(() -> new Normalization(new float[] {0f}, new float[] {0f}))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("std of channel 0 must be positive");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("std of channel 0 must be positive");
     assertThatThrownBy(() -> new Normalization(new float[] {0f, 0f}, new float[] {1f}))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one value per channel");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("one value per channel");
   }
 }

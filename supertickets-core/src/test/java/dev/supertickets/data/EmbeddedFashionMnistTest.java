@@ -12,7 +12,8 @@ class EmbeddedFashionMnistTest {
   void trainSubsetIsBalanced() {
     Dataset train = EmbeddedFashionMnist.train();
     assertThat(train.size()).isEqualTo(5000);
-    assertThat(new int[] {train.height(), train.width(), train.channels()}).containsExactly(28, 28, 1);
+    assertThat(new int[] {train.height(), train.width(), train.channels()})
+        .containsExactly(28, 28, 1);
     assertThat(train.numClasses()).isEqualTo(10);
     assertThat(train.classCounts()).containsOnly(500L);
     assertThat(EmbeddedFashionMnist.train()).isSameAs(train);

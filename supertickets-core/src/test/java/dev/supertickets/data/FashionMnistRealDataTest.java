@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class FashionMnistRealDataTest {
   @Test
   void loadsBothFullSplits() throws IOException {
-    assumeTrue(FashionMnist.isInstalled(FashionMnist.DEFAULT_DIRECTORY),
+    assumeTrue(
+        FashionMnist.isInstalled(FashionMnist.DEFAULT_DIRECTORY),
         "Fashion-MNIST is not installed in " + FashionMnist.DEFAULT_DIRECTORY);
     Dataset train = FashionMnist.train(FashionMnist.DEFAULT_DIRECTORY);
     Dataset test = FashionMnist.test(FashionMnist.DEFAULT_DIRECTORY);

@@ -30,7 +30,8 @@ class FashionMnistTest {
         .hasMessageContaining("train-images-idx3-ubyte.gz")
         .hasMessageContaining("apt-get install dataset-fashion-mnist")
         .hasMessageContaining("pass the directory")
-        .extracting(e -> ((DatasetNotFoundException) e).directory()).isEqualTo(dir);
+        .extracting(e -> ((DatasetNotFoundException) e).directory())
+        .isEqualTo(dir);
   }
 
   @Test
@@ -52,7 +53,8 @@ class FashionMnistTest {
     assertThat(FashionMnist.resolve("/p", "/e")).isEqualTo(Path.of("/p"));
     assertThat(FashionMnist.resolve(null, "/e")).isEqualTo(Path.of("/e"));
     assertThat(FashionMnist.resolve(" ", "")).isEqualTo(FashionMnist.DEFAULT_DIRECTORY);
-    assertThat(FashionMnist.DEFAULT_DIRECTORY).isEqualTo(Path.of("/usr/share/datasets/fashion-mnist"));
+    assertThat(FashionMnist.DEFAULT_DIRECTORY)
+        .isEqualTo(Path.of("/usr/share/datasets/fashion-mnist"));
   }
 
   @Test
@@ -76,7 +78,9 @@ class FashionMnistTest {
 
   @Test
   void hasTenClassNames() {
-    assertThat(FashionMnist.CLASS_NAMES).hasSize(FashionMnist.NUM_CLASSES)
-        .startsWith("T-shirt/top").endsWith("Ankle boot");
+    assertThat(FashionMnist.CLASS_NAMES)
+        .hasSize(FashionMnist.NUM_CLASSES)
+        .startsWith("T-shirt/top")
+        .endsWith("Ankle boot");
   }
 }

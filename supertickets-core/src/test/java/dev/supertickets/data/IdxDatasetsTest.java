@@ -49,8 +49,10 @@ class IdxDatasetsTest {
     Path labels = write(dir, "other-labels", ubyte(new int[] {2}, new byte[2]));
     assertThatThrownBy(() -> IdxDatasets.load(images, labels, 10, "x"))
         .isInstanceOf(FileFormatException.class)
-        .hasMessageContaining("train-images").hasMessageContaining("other-labels")
-        .hasMessageContaining("3 images").hasMessageContaining("2 samples");
+        .hasMessageContaining("train-images")
+        .hasMessageContaining("other-labels")
+        .hasMessageContaining("3 images")
+        .hasMessageContaining("2 samples");
   }
 
   @Test
@@ -59,7 +61,8 @@ class IdxDatasetsTest {
     Path labels = write(dir, "bad-labels", ubyte(new int[] {3}, new byte[] {1, 10, 2}));
     assertThatThrownBy(() -> IdxDatasets.load(images, labels, 10, "x"))
         .isInstanceOf(FileFormatException.class)
-        .hasMessageContaining("bad-labels").hasMessageContaining("label 10 at element 1")
+        .hasMessageContaining("bad-labels")
+        .hasMessageContaining("label 10 at element 1")
         .hasMessageContaining("[0, 10)");
   }
 
@@ -70,17 +73,21 @@ class IdxDatasetsTest {
     Path labels2d = write(dir, "labels-2d", ubyte(new int[] {4, 1}, new byte[4]));
     Path images = write(dir, "images", ubyte(new int[] {4, 1, 1}, new byte[4]));
     assertThatThrownBy(() -> IdxDatasets.load(flat, labels, 2, "x"))
-        .isInstanceOf(FileFormatException.class).hasMessageContaining("flat-images")
+        .isInstanceOf(FileFormatException.class)
+        .hasMessageContaining("flat-images")
         .hasMessageContaining("3 dimensions [N, H, W] or 4 [N, H, W, C]");
     assertThatThrownBy(() -> IdxDatasets.load(images, labels2d, 2, "x"))
-        .isInstanceOf(FileFormatException.class).hasMessageContaining("labels-2d")
+        .isInstanceOf(FileFormatException.class)
+        .hasMessageContaining("labels-2d")
         .hasMessageContaining("1 dimension");
   }
 
   @Test
   void loadsDenseLabelsWithIgnoreValue() throws IOException {
     Path images = write(dir, "img", ubyte(new int[] {2, 2, 2}, new byte[8]));
-    Path masks = write(dir, "masks", ubyte(new int[] {2, 2, 2}, new byte[] {0, 1, 2, (byte) 255, 1, 1, 0, 0}));
+    Path masks =
+        write(
+            dir, "masks", ubyte(new int[] {2, 2, 2}, new byte[] {0, 1, 2, (byte) 255, 1, 1, 0, 0}));
     Dataset d = IdxDatasets.loadDense(images, masks, 3, 255, "seg");
     assertThat(d.isDense()).isTrue();
     assertThat(d.labelsPerSample()).isEqualTo(4);
@@ -93,7 +100,8 @@ class IdxDatasetsTest {
     Path images = write(dir, "img", ubyte(new int[] {2, 2, 2}, new byte[8]));
     Path masks = write(dir, "small-masks", ubyte(new int[] {2, 1, 2}, new byte[4]));
     assertThatThrownBy(() -> IdxDatasets.loadDense(images, masks, 3, 255, "seg"))
-        .isInstanceOf(FileFormatException.class).hasMessageContaining("small-masks")
+        .isInstanceOf(FileFormatException.class)
+        .hasMessageContaining("small-masks")
         .hasMessageContaining("[N, 2, 2]");
   }
 }

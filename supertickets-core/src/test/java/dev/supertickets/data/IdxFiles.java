@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 
-/** Builds IDX bytes by hand (independently of {@link IdxWriter}), so tests can also build broken ones. */
+/**
+ * Builds IDX bytes by hand (independently of {@link IdxWriter}), so tests can also build broken
+ * ones.
+ */
 final class IdxFiles {
   private IdxFiles() {}
 
@@ -24,7 +27,9 @@ final class IdxFiles {
     return b.array();
   }
 
-  /** A well-formed unsigned-byte IDX file whose body has exactly the elements the dimensions need. */
+  /**
+   * A well-formed unsigned-byte IDX file whose body has exactly the elements the dimensions need.
+   */
   static byte[] ubyte(int[] dims, byte[] body) {
     return idx(0x08, dims, body);
   }

@@ -22,7 +22,10 @@ import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
-/** Fuzzes the reader: whatever the bytes, only {@link FileFormatException} (naming the file) may escape. */
+/**
+ * Fuzzes the reader: whatever the bytes, only {@link FileFormatException} (naming the file) may
+ * escape.
+ */
 class IdxReaderFuzzTest {
   private static Path dir;
 
@@ -42,14 +45,16 @@ class IdxReaderFuzzTest {
   }
 
   @Property(tries = 300)
-  void everyTruncationOfAValidFileIsRefused(@ForAll("validFiles") byte[] file,
+  void everyTruncationOfAValidFileIsRefused(
+      @ForAll("validFiles") byte[] file,
       @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double keep) {
     byte[] cut = Arrays.copyOf(file, (int) (file.length * keep));
     assertThat(outcome(cut)).isInstanceOf(FileFormatException.class);
   }
 
   @Property(tries = 500)
-  void singleByteFlipsReadOrFailCleanly(@ForAll("validFiles") byte[] file,
+  void singleByteFlipsReadOrFailCleanly(
+      @ForAll("validFiles") byte[] file,
       @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double where,
       @ForAll @IntRange(min = 1, max = 255) int xor) {
     byte[] flipped = file.clone();
@@ -63,8 +68,11 @@ class IdxReaderFuzzTest {
   }
 
   @Property(tries = 300)
-  void randomBodiesAfterPlausibleHeadersFailCleanly(@ForAll @IntRange(min = 0, max = 4) int rank,
-      @ForAll @Size(max = 5) int[] dims, @ForAll @Size(max = 300) byte[] rest, @ForAll boolean gzip,
+  void randomBodiesAfterPlausibleHeadersFailCleanly(
+      @ForAll @IntRange(min = 0, max = 4) int rank,
+      @ForAll @Size(max = 5) int[] dims,
+      @ForAll @Size(max = 300) byte[] rest,
+      @ForAll boolean gzip,
       @ForAll @ByteRange(min = 8, max = 9) byte type) {
     int r = Math.min(rank, dims.length);
     byte[] header = IdxFiles.idx(type, Arrays.copyOf(dims, r), new byte[0]);
@@ -74,17 +82,23 @@ class IdxReaderFuzzTest {
 
   @Provide
   Arbitrary<byte[]> validFiles() {
-    Arbitrary<int[]> dims = Arbitraries.integers().between(0, 6).array(int[].class).ofMinSize(1).ofMaxSize(4);
-    return Combinators.combine(dims, Arbitraries.longs(), Arbitraries.of(true, false)).as((d, seed, gz) -> {
-      int n = Arrays.stream(d).reduce(1, (a, b) -> a * b);
-      byte[] body = new byte[n];
-      new java.util.SplittableRandom(seed).nextBytes(body);
-      byte[] file = IdxFiles.ubyte(d, body);
-      return gz ? IdxFiles.gzip(file) : file;
-    });
+    Arbitrary<int[]> dims =
+        Arbitraries.integers().between(0, 6).array(int[].class).ofMinSize(1).ofMaxSize(4);
+    return Combinators.combine(dims, Arbitraries.longs(), Arbitraries.of(true, false))
+        .as(
+            (d, seed, gz) -> {
+              int n = Arrays.stream(d).reduce(1, (a, b) -> a * b);
+              byte[] body = new byte[n];
+              new java.util.SplittableRandom(seed).nextBytes(body);
+              byte[] file = IdxFiles.ubyte(d, body);
+              return gz ? IdxFiles.gzip(file) : file;
+            });
   }
 
-  /** Reads the bytes from a file; returns null on success or the FileFormatException, fails on anything else. */
+  /**
+   * Reads the bytes from a file; returns null on success or the FileFormatException, fails on
+   * anything else.
+   */
   private static Throwable outcome(byte[] bytes) {
     Path file;
     try {

@@ -39,7 +39,8 @@ class IdxReaderTest {
   void readsUnsignedValuesAbove127() throws IOException {
     byte[] body = {(byte) 0, (byte) 128, (byte) 255};
     IdxArray a = IdxReader.read(write(dir, "u.idx", ubyte(new int[] {3}, body)));
-    assertThat(new int[] {a.unsigned(0), a.unsigned(1), a.unsigned(2)}).containsExactly(0, 128, 255);
+    assertThat(new int[] {a.unsigned(0), a.unsigned(1), a.unsigned(2)})
+        .containsExactly(0, 128, 255);
   }
 
   @Test
@@ -59,12 +60,14 @@ class IdxReaderTest {
     IdxWriter.writeGzip(gz, original);
     assertThat(IdxReader.read(plain)).isEqualTo(original);
     assertThat(IdxReader.read(gz)).isEqualTo(original);
-    assertThat(java.nio.file.Files.readAllBytes(plain)).isEqualTo(ubyte(new int[] {2, 3, 2, 3}, counting(36)));
+    assertThat(java.nio.file.Files.readAllBytes(plain))
+        .isEqualTo(ubyte(new int[] {2, 3, 2, 3}, counting(36)));
   }
 
   @Test
   void readsFromStream() throws IOException {
-    IdxArray a = IdxReader.read(new ByteArrayInputStream(gzip(ubyte(DIMS, BODY))), Path.of("res.gz"));
+    IdxArray a =
+        IdxReader.read(new ByteArrayInputStream(gzip(ubyte(DIMS, BODY))), Path.of("res.gz"));
     assertThat(a.dims()).containsExactly(3, 4, 5);
     assertThat(a.source()).isEqualTo(Path.of("res.gz"));
   }
@@ -78,7 +81,8 @@ class IdxReaderTest {
 
   @Test
   void missingFileIsAPlainNoSuchFile() {
-    assertThatThrownBy(() -> IdxReader.read(dir.resolve("absent.idx"))).isInstanceOf(NoSuchFileException.class);
+    assertThatThrownBy(() -> IdxReader.read(dir.resolve("absent.idx")))
+        .isInstanceOf(NoSuchFileException.class);
   }
 
   @Test
@@ -96,8 +100,10 @@ class IdxReaderTest {
 
   @Test
   void refusesUnsupportedType() {
-    refused(write(dir, "float.idx", idx(0x0D, new int[] {2}, new byte[8])),
-        "unsupported idx element type 0x0d (float32)", "only unsigned byte");
+    refused(
+        write(dir, "float.idx", idx(0x0D, new int[] {2}, new byte[8])),
+        "unsupported idx element type 0x0d (float32)",
+        "only unsigned byte");
     refused(write(dir, "odd.idx", idx(0x42, new int[] {2}, new byte[2])), "unknown type");
   }
 
@@ -141,23 +147,29 @@ class IdxReaderTest {
 
   @Test
   void refusesDimensionsThatOverflow() {
-    refused(write(dir, "huge.idx", idx(0x08, new int[] {65536, 65536, 65536}, new byte[4])),
+    refused(
+        write(dir, "huge.idx", idx(0x08, new int[] {65536, 65536, 65536}, new byte[4])),
         "claim more than");
     refused(write(dir, "neg.idx", idx(0x08, new int[] {-1}, new byte[4])), "larger than 2^31-1");
   }
 
   @Test
   void refusesHeadersClaimingMoreThanTheFileHolds() {
-    refused(write(dir, "lie.idx", idx(0x08, new int[] {1_000_000_000}, new byte[4])),
-        "truncated idx data", "claim 1000000000 bytes");
+    refused(
+        write(dir, "lie.idx", idx(0x08, new int[] {1_000_000_000}, new byte[4])),
+        "truncated idx data",
+        "claim 1000000000 bytes");
     byte[] lieGz = gzip(idx(0x08, new int[] {2_000_000_000}, new byte[4]));
-    refused(write(dir, "lie.gz", lieGz), "more than a " + lieGz.length + "-byte gzip file can expand to");
+    refused(
+        write(dir, "lie.gz", lieGz),
+        "more than a " + lieGz.length + "-byte gzip file can expand to");
   }
 
   private static void refused(Path file, String... fragments) {
-    AbstractThrowableAssert<?, ?> t = assertThatThrownBy(() -> IdxReader.read(file))
-        .isInstanceOf(FileFormatException.class)
-        .hasMessageContaining(file.getFileName().toString());
+    AbstractThrowableAssert<?, ?> t =
+        assertThatThrownBy(() -> IdxReader.read(file))
+            .isInstanceOf(FileFormatException.class)
+            .hasMessageContaining(file.getFileName().toString());
     for (String f : fragments) {
       t.hasMessageContaining(f);
     }

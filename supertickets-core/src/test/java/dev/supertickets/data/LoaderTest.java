@@ -46,14 +46,22 @@ class LoaderTest {
   }
 
   @Property(tries = 150)
-  void everySampleExactlyOncePerEpoch(@ForAll @IntRange(min = 1, max = 120) int n,
-      @ForAll @IntRange(min = 1, max = 40) int batch, @ForAll boolean dropLast, @ForAll boolean shuffle,
+  void everySampleExactlyOncePerEpoch(
+      @ForAll @IntRange(min = 1, max = 120) int n,
+      @ForAll @IntRange(min = 1, max = 40) int batch,
+      @ForAll boolean dropLast,
+      @ForAll boolean shuffle,
       @ForAll @IntRange(max = 3) int epoch) {
     if (dropLast && batch > n) {
       return; // refused by the builder, tested below
     }
-    Loader loader = Loader.builder(indexed(n)).batchSize(batch).dropLast(dropLast).shuffle(shuffle).seed(42)
-        .build();
+    Loader loader =
+        Loader.builder(indexed(n))
+            .batchSize(batch)
+            .dropLast(dropLast)
+            .shuffle(shuffle)
+            .seed(42)
+            .build();
     BatchIterator it = loader.epoch(epoch);
     assertThat(it.remainingBatches()).isEqualTo(loader.batchesPerEpoch());
     List<Integer> seen = new ArrayList<>();
@@ -61,7 +69,8 @@ class LoaderTest {
     while (it.hasNext()) {
       Batch b = it.next();
       batches++;
-      assertThat(b.size()).isEqualTo(it.hasNext() ? batch : loader.samplesPerEpoch() - (batches - 1) * batch);
+      assertThat(b.size())
+          .isEqualTo(it.hasNext() ? batch : loader.samplesPerEpoch() - (batches - 1) * batch);
       Arrays.stream(b.y()).forEach(seen::add);
     }
     assertThat(batches).isEqualTo(loader.batchesPerEpoch());
@@ -117,14 +126,17 @@ class LoaderTest {
     Normalization n = new Normalization(new float[] {.5f, .25f}, new float[] {2f, .5f});
     Batch b = Loader.forEvaluation(d, 8, n).epoch(0).next();
     assertThat(b.size()).isEqualTo(3);
-    assertThat(b.x().getFloat(2, 1, 3, 1)).isCloseTo((d.pixel(2, 1, 3, 1) - .25f) / .5f, within(1e-6f));
-    assertThat(b.x().getFloat(0, 0, 0, 0)).isCloseTo((d.pixel(0, 0, 0, 0) - .5f) / 2f, within(1e-6f));
+    assertThat(b.x().getFloat(2, 1, 3, 1))
+        .isCloseTo((d.pixel(2, 1, 3, 1) - .25f) / .5f, within(1e-6f));
+    assertThat(b.x().getFloat(0, 0, 0, 0))
+        .isCloseTo((d.pixel(0, 0, 0, 0) - .5f) / 2f, within(1e-6f));
   }
 
   @Test
   void augmentationIsSeededPerEpoch() {
     Dataset d = indexed(64);
-    Loader.Builder builder = Loader.builder(d).batchSize(64).augmentation(Augmentation.cropAndFlip(2));
+    Loader.Builder builder =
+        Loader.builder(d).batchSize(64).augmentation(Augmentation.cropAndFlip(2));
     INDArray e0 = builder.seed(3).build().epoch(0).next().x();
     INDArray again = builder.seed(3).build().epoch(0).next().x();
     assertThat(again).isEqualTo(e0);
@@ -142,7 +154,8 @@ class LoaderTest {
       images[i] = (labels[i] + 1) / 256f; // pixel value codes its label
     }
     Dataset d = Dataset.dense("seg", images, labels, n, H, W, 1, 250, 255);
-    Loader loader = Loader.builder(d).batchSize(8).augmentation(Augmentation.cropAndFlip(2)).seed(9).build();
+    Loader loader =
+        Loader.builder(d).batchSize(8).augmentation(Augmentation.cropAndFlip(2)).seed(9).build();
     int ignored = 0;
     for (BatchIterator it = loader.epoch(0); it.hasNext(); ) {
       Batch b = it.next();
@@ -164,7 +177,8 @@ class LoaderTest {
   @Test
   void reusedArraysAreRefilled() {
     Dataset d = indexed(10);
-    BatchIterator it = Loader.builder(d).batchSize(4).shuffle(false).reuseArrays(true).build().epoch(0);
+    BatchIterator it =
+        Loader.builder(d).batchSize(4).shuffle(false).reuseArrays(true).build().epoch(0);
     Batch first = it.next();
     assertThat(first.x().getFloat(0, 0, 0, 0)).isEqualTo(d.pixel(0, 0, 0, 0));
     Batch second = it.next();
@@ -180,12 +194,16 @@ class LoaderTest {
   void refusesBadConfigurations() {
     Dataset d = indexed(10);
     assertThatThrownBy(() -> Loader.builder(d).batchSize(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("batch size must be positive, got 0; e.g. 128");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("batch size must be positive, got 0; e.g. 128");
     assertThatThrownBy(() -> Loader.builder(d).batchSize(11).dropLast(true).build())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaves no batch");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("leaves no batch");
     assertThatThrownBy(() -> Loader.builder(d).normalization(Normalization.identity(3)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 channels");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("3 channels");
     assertThatThrownBy(() -> Loader.builder(d).build().epoch(-1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("epoch must not be negative");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("epoch must not be negative");
   }
 }

@@ -23,7 +23,8 @@ class SegmentationScenesTest {
 
   @Test
   void backgroundIsExactlyThePixelsNoItemCovers() {
-    Dataset s = SegmentationScenes.builder(ITEMS).canvas(48, 40).scenes(30).threshold(0.3).seed(1).build();
+    Dataset s =
+        SegmentationScenes.builder(ITEMS).canvas(48, 40).scenes(30).threshold(0.3).seed(1).build();
     assertThat(s.isDense()).isTrue();
     assertThat(s.numClasses()).isEqualTo(11);
     assertThat(s.height()).isEqualTo(48);
@@ -44,7 +45,13 @@ class SegmentationScenesTest {
   @Test
   void aSingleItemSceneLabelsTheItemsCoveredPixelsWithItsClass() {
     Dataset one = ITEMS.subset(7, 8);
-    Dataset s = SegmentationScenes.builder(one).canvas(28, 28).itemsPerScene(1, 1).scenes(1).threshold(0.5).build();
+    Dataset s =
+        SegmentationScenes.builder(one)
+            .canvas(28, 28)
+            .itemsPerScene(1, 1)
+            .scenes(1)
+            .threshold(0.5)
+            .build();
     float[] item = one.image(0);
     for (int i = 0; i < item.length; i++) {
       int want = item[i] >= 0.5f ? one.label(0) : 10;
@@ -55,9 +62,16 @@ class SegmentationScenesTest {
 
   @Test
   void laterItemsCoverEarlierOnesAsTheDocumentedDrawsSay() {
-    Dataset s = SegmentationScenes.builder(ITEMS).canvas(40, 36).itemsPerScene(2, 4).scenes(12).threshold(0.25)
-        .seed(9).build();
-    // replay the documented draws of each scene: count, then per item its index, top and left; paint in order
+    Dataset s =
+        SegmentationScenes.builder(ITEMS)
+            .canvas(40, 36)
+            .itemsPerScene(2, 4)
+            .scenes(12)
+            .threshold(0.25)
+            .seed(9)
+            .build();
+    // replay the documented draws of each scene: count, then per item its index, top and left;
+    // paint in order
     RandomStreams streams = new RandomStreams(9);
     for (int k = 0; k < s.size(); k++) {
       SplittableRandom r = streams.stream("scene", k);
@@ -85,8 +99,10 @@ class SegmentationScenesTest {
   void badSettingsAreRefusedWithTheFix() {
     assertThatThrownBy(() -> SegmentationScenes.builder(ITEMS).canvas(20, 40))
         .hasMessageContaining("canvas 20x40 must hold an item of 28x28");
-    assertThatThrownBy(() -> SegmentationScenes.builder(ITEMS).itemsPerScene(3, 2)).hasMessageContaining("min <= max");
+    assertThatThrownBy(() -> SegmentationScenes.builder(ITEMS).itemsPerScene(3, 2))
+        .hasMessageContaining("min <= max");
     Dataset dense = SegmentationScenes.builder(ITEMS).scenes(2).build();
-    assertThatThrownBy(() -> SegmentationScenes.builder(dense)).hasMessageContaining("classification set");
+    assertThatThrownBy(() -> SegmentationScenes.builder(dense))
+        .hasMessageContaining("classification set");
   }
 }

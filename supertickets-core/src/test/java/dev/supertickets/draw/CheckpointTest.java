@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Checkpoints and resume: a draw stopped at any step (an exception, or SIGKILL of a child JVM) and resumed from
- * its last checkpoint ends with the very ticket of an uninterrupted draw; a failed checkpoint write names the file
- * and leaves the previous checkpoint intact; a mismatched drawer is refused.
+ * Checkpoints and resume: a draw stopped at any step (an exception, or SIGKILL of a child JVM) and
+ * resumed from its last checkpoint ends with the very ticket of an uninterrupted draw; a failed
+ * checkpoint write names the file and leaves the previous checkpoint intact; a mismatched drawer is
+ * refused.
  */
 @Tag("slow")
 class CheckpointTest {
@@ -42,7 +43,10 @@ class CheckpointTest {
   private static SuperTicket uninterrupted;
   private static final List<DrawListener.DrawEvent> uninterruptedEvents = new ArrayList<>();
 
-  /** tiny28 with dropout in its head, so that the drop-pattern counters are part of what must resume. */
+  /**
+   * tiny28 with dropout in its head, so that the drop-pattern counters are part of what must
+   * resume.
+   */
   static SearchSpace space() {
     @SuppressWarnings("unchecked")
     Map<String, Object> tree = (Map<String, Object>) SearchSpaces.tiny28().toJsonTree();
@@ -52,10 +56,21 @@ class CheckpointTest {
     return SearchSpace.fromJsonTree(tree);
   }
 
-  /** Shrinks and prunes within the first epochs, so that a checkpoint holds a cut, masked supernet. */
+  /**
+   * Shrinks and prunes within the first epochs, so that a checkpoint holds a cut, masked supernet.
+   */
   static SuperTicketsDrawer.Builder drawer() {
-    return SuperTicketsDrawer.builder(space()).seed(11).epochs(EPOCHS).batchSize(32).targetSparsity(0.5)
-        .sparsityStep(0.2).rho(0.5).rhoWarmupEpochs(1).learningRate(0.05).shrinkThreshold(0.1).emaDecay(0.9);
+    return SuperTicketsDrawer.builder(space())
+        .seed(11)
+        .epochs(EPOCHS)
+        .batchSize(32)
+        .targetSparsity(0.5)
+        .sparsityStep(0.2)
+        .rho(0.5)
+        .rhoWarmupEpochs(1)
+        .learningRate(0.05)
+        .shrinkThreshold(0.1)
+        .emaDecay(0.9);
   }
 
   static Dataset train() {
@@ -78,27 +93,37 @@ class CheckpointTest {
   void aDrawStoppedMidEpochResumesToTheSameTicket(@TempDir Path dir) throws IOException {
     Path ckpt = dir.resolve("draw.ckpt");
     long stopAt = 16 * 2 + 7; // epoch 2, batch 7: after a shrink and two prunes
-    assertThatThrownBy(() -> drawer().checkpoint(ckpt, 5).listener(crashAt(stopAt)).build().draw(train, test))
+    assertThatThrownBy(
+            () -> drawer().checkpoint(ckpt, 5).listener(crashAt(stopAt)).build().draw(train, test))
         .isInstanceOf(SimulatedCrash.class);
     DrawCheckpoint c = DrawCheckpoint.read(ckpt);
     assertThat(c.globalStep()).isEqualTo(35);
     assertThat(c.epoch()).isEqualTo(2);
     assertThat(c.batches()).isEqualTo(3);
-    assertThat(c.history()).hasSize(2).anyMatch(DrawListener.DrawEvent::shrunk).allMatch(DrawListener.DrawEvent::pruned);
+    assertThat(c.history())
+        .hasSize(2)
+        .anyMatch(DrawListener.DrawEvent::shrunk)
+        .allMatch(DrawListener.DrawEvent::pruned);
 
     List<DrawListener.DrawEvent> resumedEvents = new ArrayList<>();
     List<DrawListener.DrawEvent> replayed = new ArrayList<>();
-    SuperTicket resumed = drawer().checkpoint(ckpt, 5).listener(new DrawListener() {
-      @Override
-      public void onEpoch(DrawEvent e) {
-        resumedEvents.add(e);
-      }
+    SuperTicket resumed =
+        drawer()
+            .checkpoint(ckpt, 5)
+            .listener(
+                new DrawListener() {
+                  @Override
+                  public void onEpoch(DrawEvent e) {
+                    resumedEvents.add(e);
+                  }
 
-      @Override
-      public void onResume(List<DrawEvent> history) {
-        replayed.addAll(history);
-      }
-    }).build().resume(ckpt, train, test);
+                  @Override
+                  public void onResume(List<DrawEvent> history) {
+                    replayed.addAll(history);
+                  }
+                })
+            .build()
+            .resume(ckpt, train, test);
 
     assertSameTicket(resumed, uninterrupted);
     assertThat(replayed).hasSize(2);
@@ -107,7 +132,9 @@ class CheckpointTest {
       DrawListener.DrawEvent want = uninterruptedEvents.get(i);
       DrawListener.DrawEvent got = i < 2 ? replayed.get(i) : resumedEvents.get(i - 2);
       assertThat(got.trainLoss()).as("train loss of epoch %s", i).isEqualTo(want.trainLoss());
-      assertThat(got.testAccuracy()).as("test accuracy of epoch %s", i).isEqualTo(want.testAccuracy());
+      assertThat(got.testAccuracy())
+          .as("test accuracy of epoch %s", i)
+          .isEqualTo(want.testAccuracy());
       assertThat(got.macs()).isEqualTo(want.macs());
     }
     assertThat(resumed.provenance().get("draw.resumedFrom")).isEqualTo("epoch 2, batch 3, step 35");
@@ -118,12 +145,22 @@ class CheckpointTest {
     Path ckpt = dir.resolve("draw.ckpt");
     Path done = dir.resolve("child-finished");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
-        CheckpointChild.class.getName(), ckpt.toString(), done.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    Process child =
+        new ProcessBuilder(
+                java,
+                "-Xmx2g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CheckpointChild.class.getName(),
+                ckpt.toString(),
+                done.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("child.log").toFile())
+            .start();
     DrawCheckpoint seen = null;
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-    // kill as soon as a mid-epoch checkpoint past the first epoch exists: the child is then mid-step
+    // kill as soon as a mid-epoch checkpoint past the first epoch exists: the child is then
+    // mid-step
     while (child.isAlive() && System.nanoTime() < deadline) {
       if (Files.exists(ckpt)) {
         DrawCheckpoint c = DrawCheckpoint.read(ckpt);
@@ -141,31 +178,37 @@ class CheckpointTest {
     assertThat(done).as("the child must not have finished its draw").doesNotExist();
 
     DrawCheckpoint last = DrawCheckpoint.read(ckpt);
-    assertThat(last.globalStep()).isGreaterThanOrEqualTo(seen.globalStep()).isLessThan(16L * EPOCHS);
+    assertThat(last.globalStep())
+        .isGreaterThanOrEqualTo(seen.globalStep())
+        .isLessThan(16L * EPOCHS);
     SuperTicket resumed = drawer().checkpoint(ckpt, 3).build().resume(ckpt, train, test);
     assertSameTicket(resumed, uninterrupted);
   }
 
   @Test
-  void anUnwritableFolderStopsTheDrawAndKeepsThePreviousCheckpoint(@TempDir Path dir) throws Exception {
+  void anUnwritableFolderStopsTheDrawAndKeepsThePreviousCheckpoint(@TempDir Path dir)
+      throws Exception {
     Path folder = Files.createDirectory(dir.resolve("ckpts"));
     Path ckpt = folder.resolve("draw.ckpt");
-    // chattr +i stops even root; without it (another file system, no capability) the test cannot make its case
+    // chattr +i stops even root; without it (another file system, no capability) the test cannot
+    // make its case
     assumeThat(chattr("+i", folder)).as("chattr +i works here").isTrue();
     try {
       chattr("-i", folder);
-      DrawListener lockAfterFirst = new DrawListener() {
-        @Override
-        public void onEpoch(DrawEvent e) {}
+      DrawListener lockAfterFirst =
+          new DrawListener() {
+            @Override
+            public void onEpoch(DrawEvent e) {}
 
-        @Override
-        public void onStep(dev.supertickets.train.TrainingListener.StepEvent e) {
-          if (e.globalStep() == 7) {
-            chattr("+i", folder);
-          }
-        }
-      };
-      assertThatThrownBy(() -> drawer().checkpoint(ckpt, 5).listener(lockAfterFirst).build().draw(train, test))
+            @Override
+            public void onStep(dev.supertickets.train.TrainingListener.StepEvent e) {
+              if (e.globalStep() == 7) {
+                chattr("+i", folder);
+              }
+            }
+          };
+      assertThatThrownBy(
+              () -> drawer().checkpoint(ckpt, 5).listener(lockAfterFirst).build().draw(train, test))
           .isInstanceOf(UncheckedIOException.class)
           .hasMessageContaining(ckpt.toAbsolutePath().toString())
           .hasMessageContaining("previous checkpoint")
@@ -183,15 +226,20 @@ class CheckpointTest {
     Path probe = Files.createTempFile("ckpt-size", ".ckpt");
     long size;
     try {
-      assertThatThrownBy(() -> drawer().checkpoint(probe, 5).listener(crashAt(6)).build().draw(train, test))
+      assertThatThrownBy(
+              () -> drawer().checkpoint(probe, 5).listener(crashAt(6)).build().draw(train, test))
           .isInstanceOf(SimulatedCrash.class);
       size = Files.size(probe);
     } finally {
       Files.deleteIfExists(probe);
     }
     // room for one checkpoint and a little: the second write cannot fit beside the first
-    try (FileSystem fs = Jimfs.newFileSystem(Configuration.unix().toBuilder().setMaxSize(size + size / 2)
-        .setBlockSize(4096).build())) {
+    try (FileSystem fs =
+        Jimfs.newFileSystem(
+            Configuration.unix().toBuilder()
+                .setMaxSize(size + size / 2)
+                .setBlockSize(4096)
+                .build())) {
       Path ckpt = fs.getPath("/ckpts/draw.ckpt");
       assertThatThrownBy(() -> drawer().checkpoint(ckpt, 5).build().draw(train, test))
           .isInstanceOf(UncheckedIOException.class)
@@ -199,7 +247,8 @@ class CheckpointTest {
           .hasMessageContaining("Free disk space");
       assertThat(DrawCheckpoint.read(ckpt).globalStep()).isEqualTo(5);
       assertThat(Files.list(fs.getPath("/ckpts")).map(p -> p.getFileName().toString()).toList())
-          .as("no temporary file is left behind").containsExactly("draw.ckpt");
+          .as("no temporary file is left behind")
+          .containsExactly("draw.ckpt");
       assertSameTicket(drawer().build().resume(ckpt, train, test), uninterrupted);
     }
   }
@@ -207,38 +256,48 @@ class CheckpointTest {
   @Test
   void aDamagedCheckpointFallsBackToThePreviousOne(@TempDir Path dir) throws IOException {
     Path ckpt = dir.resolve("draw.ckpt");
-    assertThatThrownBy(() -> drawer().checkpoint(ckpt, 5).listener(crashAt(12)).build().draw(train, test))
+    assertThatThrownBy(
+            () -> drawer().checkpoint(ckpt, 5).listener(crashAt(12)).build().draw(train, test))
         .isInstanceOf(SimulatedCrash.class);
     assertThat(DrawCheckpoint.read(ckpt).globalStep()).isEqualTo(10);
     byte[] b = Files.readAllBytes(ckpt);
     Files.write(ckpt, java.util.Arrays.copyOf(b, b.length / 2));
     assertThat(DrawCheckpoint.read(ckpt).globalStep()).as("falls back to NAME.prev").isEqualTo(5);
     Files.delete(ckpt.resolveSibling("draw.ckpt.prev"));
-    assertThatThrownBy(() -> DrawCheckpoint.read(ckpt)).isInstanceOf(FileFormatException.class)
+    assertThatThrownBy(() -> DrawCheckpoint.read(ckpt))
+        .isInstanceOf(FileFormatException.class)
         .hasMessageContaining(ckpt.toString());
   }
 
   @Test
   void aDrawerConfiguredDifferentlyIsRefused(@TempDir Path dir) {
     Path ckpt = dir.resolve("draw.ckpt");
-    assertThatThrownBy(() -> drawer().checkpoint(ckpt, 5).listener(crashAt(6)).build().draw(train, test))
+    assertThatThrownBy(
+            () -> drawer().checkpoint(ckpt, 5).listener(crashAt(6)).build().draw(train, test))
         .isInstanceOf(SimulatedCrash.class);
     assertThatThrownBy(() -> drawer().epochs(EPOCHS + 1).build().resume(ckpt, train, test))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("epochs=" + EPOCHS).hasMessageContaining("configure the drawer");
+        .hasMessageContaining("epochs=" + EPOCHS)
+        .hasMessageContaining("configure the drawer");
     assertThatThrownBy(() -> drawer().build().resume(ckpt, train.subset(0, 256), test))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("data.train");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("data.train");
   }
 
   @Test
-  void aDivergingDrawStopsAtTheStepAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
+  void aDivergingDrawStopsAtTheStepAndKeepsTheLastGoodCheckpoint(@TempDir Path dir)
+      throws IOException {
     Path ckpt = dir.resolve("draw.ckpt");
-    assertThatThrownBy(() -> drawer().learningRate(1e30).checkpoint(ckpt, 1).build().draw(train, test))
-        .isInstanceOfSatisfying(NonFiniteException.class, e -> {
-          assertThat(e.getMessage()).contains("at epoch " + e.epoch() + ", step " + e.step())
-              .contains("lower the learning rate");
-          assertThat(e.step()).isLessThan(16);
-        });
+    assertThatThrownBy(
+            () -> drawer().learningRate(1e30).checkpoint(ckpt, 1).build().draw(train, test))
+        .isInstanceOfSatisfying(
+            NonFiniteException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains("at epoch " + e.epoch() + ", step " + e.step())
+                  .contains("lower the learning rate");
+              assertThat(e.step()).isLessThan(16);
+            });
     if (Files.exists(ckpt)) {
       DrawCheckpoint c = DrawCheckpoint.read(ckpt);
       for (INDArray v : c.net.state().values().values()) {
@@ -276,13 +335,16 @@ class CheckpointTest {
     assertThat(a.keySet()).containsExactlyElementsOf(b.keySet());
     for (String k : a.keySet()) {
       assertThat(a.get(k).shape()).as(k).containsExactly(b.get(k).shape());
-      assertThat(a.get(k).data().asFloat()).as("%s bit for bit", k).containsExactly(b.get(k).data().asFloat());
+      assertThat(a.get(k).data().asFloat())
+          .as("%s bit for bit", k)
+          .containsExactly(b.get(k).data().asFloat());
     }
   }
 
   private static boolean chattr(String flag, Path p) {
     try {
-      Process pr = new ProcessBuilder("chattr", flag, p.toString()).redirectErrorStream(true).start();
+      Process pr =
+          new ProcessBuilder("chattr", flag, p.toString()).redirectErrorStream(true).start();
       pr.getInputStream().readAllBytes();
       return pr.waitFor() == 0;
     } catch (IOException | InterruptedException e) {

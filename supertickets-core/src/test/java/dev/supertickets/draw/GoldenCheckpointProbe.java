@@ -16,20 +16,33 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Writes the golden checkpoint that {@code GoldenCheckpointTest} reads, into {@code src/test/resources} (only when
- * a new checkpoint format gets its own golden file, never to make a test pass): {@code mvn -o -q -pl
- * supertickets-core test -Dtest=GoldenCheckpointProbe -Dst.excludedGroups=gpu}.
+ * Writes the golden checkpoint that {@code GoldenCheckpointTest} reads, into {@code
+ * src/test/resources} (only when a new checkpoint format gets its own golden file, never to make a
+ * test pass): {@code mvn -o -q -pl supertickets-core test -Dtest=GoldenCheckpointProbe
+ * -Dst.excludedGroups=gpu}.
  */
 @Tag("probe")
 class GoldenCheckpointProbe {
   static final String FOLDER = "dev/supertickets/draw/golden/";
   private static final Path SOURCE = Path.of("src", "test", "resources").resolve(FOLDER);
 
-  /** The draw whose checkpoint after its first epoch is pinned (the test resumes it with the same settings). */
+  /**
+   * The draw whose checkpoint after its first epoch is pinned (the test resumes it with the same
+   * settings).
+   */
   static SuperTicketsDrawer.Builder drawer() {
-    return SuperTicketsDrawer.builder(SearchSpaces.tiny28()).augmentation(Augmentation.none()).seed(11).epochs(3)
-        .batchSize(64).targetSparsity(0.5).sparsityStep(0.25).rho(0.5).learningRate(0.05).rhoWarmupEpochs(0)
-        .shrinkThreshold(0.05).minPruneEvents(1);
+    return SuperTicketsDrawer.builder(SearchSpaces.tiny28())
+        .augmentation(Augmentation.none())
+        .seed(11)
+        .epochs(3)
+        .batchSize(64)
+        .targetSparsity(0.5)
+        .sparsityStep(0.25)
+        .rho(0.5)
+        .learningRate(0.05)
+        .rhoWarmupEpochs(0)
+        .shrinkThreshold(0.05)
+        .minPruneEvents(1);
   }
 
   static Dataset train() {
@@ -55,8 +68,12 @@ class GoldenCheckpointProbe {
     p.setProperty("finalArchitecture", t.architecture().hidden().toString());
     p.setProperty("library.version", t.provenance().get("library.version"));
     try (Writer w = Files.newBufferedWriter(SOURCE.resolve("expected.properties"))) {
-      p.store(w, String.format(Locale.ROOT, "written by GoldenCheckpointProbe at %s", System.getProperty("st.commit",
-          "an unrecorded commit")));
+      p.store(
+          w,
+          String.format(
+              Locale.ROOT,
+              "written by GoldenCheckpointProbe at %s",
+              System.getProperty("st.commit", "an unrecorded commit")));
     }
   }
 }

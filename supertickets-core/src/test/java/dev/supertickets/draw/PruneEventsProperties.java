@@ -8,11 +8,16 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
-/** Prune events never go back, all fall within the run, and epoch events fall on the prune epochs' ends. */
+/**
+ * Prune events never go back, all fall within the run, and epoch events fall on the prune epochs'
+ * ends.
+ */
 class PruneEventsProperties {
   @Property
-  void eventsRiseStepByStepToTheirCountAtTheLastStep(@ForAll @IntRange(min = 1, max = 20) int epochs,
-      @ForAll @IntRange(min = 1, max = 5) int interval, @ForAll @IntRange(min = 1, max = 40) int minEvents,
+  void eventsRiseStepByStepToTheirCountAtTheLastStep(
+      @ForAll @IntRange(min = 1, max = 20) int epochs,
+      @ForAll @IntRange(min = 1, max = 5) int interval,
+      @ForAll @IntRange(min = 1, max = 40) int minEvents,
       @ForAll @IntRange(min = 1, max = 50) int steps) {
     PruneEvents ev = PruneEvents.of(epochs, interval, minEvents, steps);
     int before = 0;
@@ -26,8 +31,10 @@ class PruneEventsProperties {
   }
 
   @Property
-  void epochEventsFallOnlyOnThePruneEpochsEndsAndTheLastEpoch(@ForAll @IntRange(min = 1, max = 20) int epochs,
-      @ForAll @IntRange(min = 1, max = 5) int interval, @ForAll @IntRange(min = 1, max = 30) int steps) {
+  void epochEventsFallOnlyOnThePruneEpochsEndsAndTheLastEpoch(
+      @ForAll @IntRange(min = 1, max = 20) int epochs,
+      @ForAll @IntRange(min = 1, max = 5) int interval,
+      @ForAll @IntRange(min = 1, max = 30) int steps) {
     PruneEvents ev = PruneEvents.of(epochs, interval, 1, steps);
     assertThat(ev.bySteps()).isFalse();
     int expected = 0;
@@ -51,7 +58,8 @@ class PruneEventsProperties {
     assertThat(ev.due(100)).isEqualTo(4);
     assertThat(ev.endsEpoch(100)).isTrue();
     assertThat(ev.due(299)).isEqualTo(11);
-    assertThatThrownBy(() -> new PruneEvents(2, 3, 1, 10)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> new PruneEvents(2, 3, 1, 10))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least 3 prune events, got 2");
   }
 }

@@ -11,7 +11,10 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
-/** The prune schedules: the reference's ramp exactly, and target reached before the end at any budget. */
+/**
+ * The prune schedules: the reference's ramp exactly, and target reached before the end at any
+ * budget.
+ */
 class PruneScheduleTest {
   @Test
   void linearAtThreeQuartersIsTheReferenceRampAtTwelveEpochs() {
@@ -48,16 +51,23 @@ class PruneScheduleTest {
     assertThat(PruneSchedule.parse("linear")).isEqualTo(PruneSchedule.linear(0.75));
     assertThat(PruneSchedule.parse("cubic:0.5")).isEqualTo(PruneSchedule.cubic(0.5));
     assertThat(PruneSchedule.parse("steps:0.2")).isEqualTo(PruneSchedule.steps(0.2));
-    assertThat(PruneSchedule.parse(PruneSchedule.cubic(0.6).toString())).isEqualTo(PruneSchedule.cubic(0.6));
-    assertThatThrownBy(() -> PruneSchedule.parse("exponential")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'exponential'").hasMessageContaining("cubic:0.75");
+    assertThat(PruneSchedule.parse(PruneSchedule.cubic(0.6).toString()))
+        .isEqualTo(PruneSchedule.cubic(0.6));
+    assertThatThrownBy(() -> PruneSchedule.parse("exponential"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'exponential'")
+        .hasMessageContaining("cubic:0.75");
     assertThatThrownBy(() -> PruneSchedule.parse("steps")).hasMessageContaining("steps:0.1");
-    assertThatThrownBy(() -> PruneSchedule.linear(1.5)).hasMessageContaining("(0, 1]").hasMessageContaining("1.5");
+    assertThatThrownBy(() -> PruneSchedule.linear(1.5))
+        .hasMessageContaining("(0, 1]")
+        .hasMessageContaining("1.5");
   }
 
   @Property
-  void rampsRiseMonotonicallyAndHoldTheTargetFromTheirEnd(@ForAll @IntRange(min = 2, max = 60) int events,
-      @ForAll @DoubleRange(min = 0.01, max = 0.99) double target, @ForAll boolean cubic,
+  void rampsRiseMonotonicallyAndHoldTheTargetFromTheirEnd(
+      @ForAll @IntRange(min = 2, max = 60) int events,
+      @ForAll @DoubleRange(min = 0.01, max = 0.99) double target,
+      @ForAll boolean cubic,
       @ForAll @DoubleRange(min = 0.05, max = 0.75) double rampEnd) {
     PruneSchedule s = cubic ? PruneSchedule.cubic(rampEnd) : PruneSchedule.linear(rampEnd);
     double previous = 0;
@@ -67,7 +77,8 @@ class PruneScheduleTest {
       previous = x;
     }
     int end = s.targetEvent(events, target);
-    // at most three quarters of the run: the last event only re-scores at the target, never jumps to it
+    // at most three quarters of the run: the last event only re-scores at the target, never jumps
+    // to it
     assertThat(end).isLessThan(events);
     assertThat(s.sparsity(end, events, target)).isCloseTo(target, within(1e-12));
     assertThat(s.sparsity(events, events, target)).isCloseTo(target, within(1e-12));

@@ -47,7 +47,8 @@ class ArchiveTest {
     assertThat(a.entries().keySet()).containsExactly("meta.json", "w.npy");
     INDArray w = Npy.read(a.entry("w.npy", f), f, "w.npy");
     assertThat(w).isEqualTo(Tensors.gaussian(new SplittableRandom(1), 1, DataType.FLOAT, 3, 4));
-    assertThat(Npy.read(Npy.write(w.castTo(DataType.DOUBLE).reshape(12)), f, "v").shape()).containsExactly(12L);
+    assertThat(Npy.read(Npy.write(w.castTo(DataType.DOUBLE).reshape(12)), f, "v").shape())
+        .containsExactly(12L);
   }
 
   @Test
@@ -58,7 +59,8 @@ class ArchiveTest {
     new Archive("ticket", 1, Map.of("x", new byte[] {1})).write(f);
     assertThat(Files.readAllBytes(f.resolveSibling("t.stkt.prev"))).isEqualTo(first);
     try (var s = Files.list(dir)) {
-      assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t.stkt", "t.stkt.prev");
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("t.stkt", "t.stkt.prev");
     }
   }
 
@@ -66,26 +68,34 @@ class ArchiveTest {
   void refusesNewerVersionsForeignKindsAndForeignFiles() throws Exception {
     Path f = dir.resolve("t.stkt");
     new Archive("ticket", 7, Map.of()).write(f);
-    assertThatThrownBy(() -> Archive.read(f, "ticket", 1)).isInstanceOf(FileFormatException.class)
-        .hasMessageContaining("t.stkt").hasMessageContaining("version 7").hasMessageContaining("reads (version 1)")
+    assertThatThrownBy(() -> Archive.read(f, "ticket", 1))
+        .isInstanceOf(FileFormatException.class)
+        .hasMessageContaining("t.stkt")
+        .hasMessageContaining("version 7")
+        .hasMessageContaining("reads (version 1)")
         .hasMessageContaining("newer SuperTickets-J");
     new Archive("checkpoint", 1, Map.of()).write(f);
-    assertThatThrownBy(() -> Archive.read(f, "ticket", 1)).isInstanceOf(FileFormatException.class)
+    assertThatThrownBy(() -> Archive.read(f, "ticket", 1))
+        .isInstanceOf(FileFormatException.class)
         .hasMessageContaining("is a checkpoint file");
     Files.writeString(f, "hello");
-    assertThatThrownBy(() -> Archive.read(f, "ticket", 1)).isInstanceOf(FileFormatException.class)
+    assertThatThrownBy(() -> Archive.read(f, "ticket", 1))
+        .isInstanceOf(FileFormatException.class)
         .hasMessageContaining("t.stkt");
   }
 
   @Test
   void readsOtherKindsSuchAsCheckpoints() throws Exception {
     Path f = dir.resolve("run.ckpt");
-    new Archive("checkpoint", 3, Map.of("state.json", "{}".getBytes(StandardCharsets.UTF_8))).write(f);
+    new Archive("checkpoint", 3, Map.of("state.json", "{}".getBytes(StandardCharsets.UTF_8)))
+        .write(f);
     Archive a = Archive.read(f, "checkpoint", 3);
     assertThat(a.kind()).isEqualTo("checkpoint");
     assertThat(a.version()).isEqualTo(3);
-    assertThatThrownBy(() -> Archive.read(f, "checkpoint", 2)).isInstanceOf(FileFormatException.class)
-        .hasMessageContaining("checkpoint format version 3").hasMessageContaining("versions 1 to 2");
+    assertThatThrownBy(() -> Archive.read(f, "checkpoint", 2))
+        .isInstanceOf(FileFormatException.class)
+        .hasMessageContaining("checkpoint format version 3")
+        .hasMessageContaining("versions 1 to 2");
   }
 
   @Test
@@ -97,7 +107,10 @@ class ArchiveTest {
     assertThat(a.entry("w.npy", f)).isEqualTo(sample().entries().get("w.npy"));
   }
 
-  /** A later version may change the archive comment after its version: still refused as newer, not as foreign. */
+  /**
+   * A later version may change the archive comment after its version: still refused as newer, not
+   * as foreign.
+   */
   @Test
   void namesTheNewerVersionWhateverFollowsItInTheComment() throws Exception {
     Path f = dir.resolve("future.stkt");
@@ -108,14 +121,20 @@ class ArchiveTest {
       zip.write(new byte[] {1, 2, 3});
     }
     Files.write(f, bytes.toByteArray());
-    assertThatThrownBy(() -> SuperTicket.load(f)).isInstanceOf(FileFormatException.class)
-        .hasMessageContaining("future.stkt").hasMessageContaining("ticket format version 2")
-        .hasMessageContaining("reads (version 1)").hasMessageContaining("newer SuperTickets-J");
+    assertThatThrownBy(() -> SuperTicket.load(f))
+        .isInstanceOf(FileFormatException.class)
+        .hasMessageContaining("future.stkt")
+        .hasMessageContaining("ticket format version 2")
+        .hasMessageContaining("reads (version 1)")
+        .hasMessageContaining("newer SuperTickets-J");
   }
 
   @Property(tries = 60)
-  void truncatedOrFlippedFilesAreRefusedWithTheDocumentedException(@ForAll @IntRange(min = 0, max = 100000) int pos,
-      @ForAll boolean truncate, @ForAll @IntRange(min = 1, max = 255) int xor) throws Exception {
+  void truncatedOrFlippedFilesAreRefusedWithTheDocumentedException(
+      @ForAll @IntRange(min = 0, max = 100000) int pos,
+      @ForAll boolean truncate,
+      @ForAll @IntRange(min = 1, max = 255) int xor)
+      throws Exception {
     Backend.init();
     Path f = Files.createTempFile("fuzz", ".stkt");
     try {
@@ -129,7 +148,8 @@ class ArchiveTest {
       }
       Files.write(f, b);
       // the whole-file checksum leaves no byte unguarded, ZIP headers and directory included
-      assertThatThrownBy(() -> Archive.read(f, "ticket", 1)).isInstanceOf(FileFormatException.class)
+      assertThatThrownBy(() -> Archive.read(f, "ticket", 1))
+          .isInstanceOf(FileFormatException.class)
           .hasMessageContaining(f.getFileName().toString());
     } finally {
       Files.deleteIfExists(f);

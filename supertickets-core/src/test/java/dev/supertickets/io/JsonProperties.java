@@ -59,7 +59,8 @@ class JsonProperties {
   }
 
   @Property(tries = 500)
-  void everyStrictPrefixOfAContainerIsRefused(@ForAll("containers") Object tree,
+  void everyStrictPrefixOfAContainerIsRefused(
+      @ForAll("containers") Object tree,
       @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double keep) {
     String text = Json.write(tree);
     String prefix = text.substring(0, (int) (keep * text.length()));
@@ -67,8 +68,10 @@ class JsonProperties {
   }
 
   @Property(tries = 500)
-  void singleCharacterChangesParseOrFailCleanly(@ForAll("containers") Object tree,
-      @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double where, @ForAll("jsonChars") char c) {
+  void singleCharacterChangesParseOrFailCleanly(
+      @ForAll("containers") Object tree,
+      @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double where,
+      @ForAll("jsonChars") char c) {
     String text = Json.writePretty(tree);
     int at = (int) (where * text.length());
     String changed = text.substring(0, at) + c + text.substring(at + 1);
@@ -91,19 +94,36 @@ class JsonProperties {
     return Arbitraries.oneOf(
         Arbitraries.longs().map(Double::longBitsToDouble).filter(Double::isFinite),
         Arbitraries.doubles(),
-        Arbitraries.of(0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE,
-            -Double.MAX_VALUE, 0.1, 1e-5, 4.0, 1e22, 1e23, 9007199254740993.0));
+        Arbitraries.of(
+            0.0,
+            -0.0,
+            Double.MIN_VALUE,
+            -Double.MIN_VALUE,
+            Double.MIN_NORMAL,
+            Double.MAX_VALUE,
+            -Double.MAX_VALUE,
+            0.1,
+            1e-5,
+            4.0,
+            1e22,
+            1e23,
+            9007199254740993.0));
   }
 
   @Provide
   Arbitrary<String> anyStrings() {
-    return Arbitraries.oneOf(Arbitraries.strings().all().ofMaxLength(20),
-        Arbitraries.strings().withChars("\"\\/\b\f\n\r\t\u0000\u001f\u007f\u2028\ud800\udc00é😀a").ofMaxLength(20));
+    return Arbitraries.oneOf(
+        Arbitraries.strings().all().ofMaxLength(20),
+        Arbitraries.strings()
+            .withChars("\"\\/\b\f\n\r\t\u0000\u001f\u007f\u2028\ud800\udc00é😀a")
+            .ofMaxLength(20));
   }
 
   @Provide
   Arbitrary<String> jsonishText() {
-    return Arbitraries.strings().withChars("{}[]:,\"\\ \n\t-+.0123456789eEtrufalsn/x").ofMaxLength(30);
+    return Arbitraries.strings()
+        .withChars("{}[]:,\"\\ \n\t-+.0123456789eEtrufalsn/x")
+        .ofMaxLength(30);
   }
 
   @Provide
@@ -122,27 +142,32 @@ class JsonProperties {
   }
 
   private Arbitrary<Object> list(int depth) {
-    return Arbitraries.lazy(() -> tree(depth)).list().ofMaxSize(4).map(l -> (Object) new ArrayList<>(l));
+    return Arbitraries.lazy(() -> tree(depth))
+        .list()
+        .ofMaxSize(4)
+        .map(l -> (Object) new ArrayList<>(l));
   }
 
   private Arbitrary<Object> map(int depth) {
     Arbitrary<List<String>> keys = anyStrings().list().uniqueElements().ofMaxSize(4);
     Arbitrary<List<Object>> values = Arbitraries.lazy(() -> tree(depth)).list().ofSize(4);
-    return Combinators.combine(keys, values).as((ks, vs) -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      for (int i = 0; i < ks.size(); i++) {
-        m.put(ks.get(i), vs.get(i));
-      }
-      return (Object) m;
-    });
+    return Combinators.combine(keys, values)
+        .as(
+            (ks, vs) -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              for (int i = 0; i < ks.size(); i++) {
+                m.put(ks.get(i), vs.get(i));
+              }
+              return (Object) m;
+            });
   }
 
   private Arbitrary<Object> leaves() {
     return Arbitraries.oneOf(
-        anyStrings().map(s -> (Object) s),
-        Arbitraries.longs().map(n -> (Object) n),
-        finiteDoubles().map(d -> (Object) d),
-        Arbitraries.of(Boolean.TRUE, Boolean.FALSE).map(b -> (Object) b))
+            anyStrings().map(s -> (Object) s),
+            Arbitraries.longs().map(n -> (Object) n),
+            finiteDoubles().map(d -> (Object) d),
+            Arbitraries.of(Boolean.TRUE, Boolean.FALSE).map(b -> (Object) b))
         .injectNull(0.1);
   }
 }

@@ -18,11 +18,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Shared helpers of the mask tests: parameter holders, data, random masks and bit-exact model snapshots. */
+/**
+ * Shared helpers of the mask tests: parameter holders, data, random masks and bit-exact model
+ * snapshots.
+ */
 final class Fixtures {
   private Fixtures() {}
 
-  /** A module that only holds parameters (identity forward), for policies that need no forward pass. */
+  /**
+   * A module that only holds parameters (identity forward), for policies that need no forward pass.
+   */
   static final class Holder implements Module {
     private final ImmutableList<Param> params;
 
@@ -51,7 +56,11 @@ final class Fixtures {
     SplittableRandom rng = new SplittableRandom(seed);
     List<Param> out = new ArrayList<>();
     for (int i = 0; i < shapes.size(); i++) {
-      out.add(new Param("w" + i, Param.Kind.CONV_WEIGHT, Tensors.gaussian(rng, 1, DataType.FLOAT, shapes.get(i))));
+      out.add(
+          new Param(
+              "w" + i,
+              Param.Kind.CONV_WEIGHT,
+              Tensors.gaussian(rng, 1, DataType.FLOAT, shapes.get(i))));
     }
     return out;
   }
@@ -94,8 +103,8 @@ final class Fixtures {
   }
 
   /**
-   * Every value, gradient, mask and running statistic of a model as row-major doubles; compare two with
-   * {@link Arrays#deepEquals}, which compares doubles bit for bit (so {@code -0.0 != 0.0}).
+   * Every value, gradient, mask and running statistic of a model as row-major doubles; compare two
+   * with {@link Arrays#deepEquals}, which compares doubles bit for bit (so {@code -0.0 != 0.0}).
    */
   static double[][] bits(Module model) {
     List<double[]> out = new ArrayList<>();
@@ -111,7 +120,10 @@ final class Fixtures {
     return out.toArray(new double[0][]);
   }
 
-  /** Makes every part of a model's state non-trivial: random masks on weights, random gradients and BN stats. */
+  /**
+   * Makes every part of a model's state non-trivial: random masks on weights, random gradients and
+   * BN stats.
+   */
   static void disturb(Module model, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     for (Param p : model.params()) {
@@ -123,8 +135,12 @@ final class Fixtures {
     for (BatchNorm bn : Modules.ofType(model, BatchNorm.class)) {
       bn.runningMean().assign(Tensors.gaussian(rng, 0.2, DataType.FLOAT, bn.runningMean().shape()));
       bn.runningVar().assign(Tensors.uniform(rng, 0.5, 2, DataType.FLOAT, bn.runningVar().shape()));
-      bn.gamma().value().assign(Tensors.uniform(rng, 0.5, 1.5, DataType.FLOAT, bn.gamma().value().shape()));
-      bn.beta().value().assign(Tensors.gaussian(rng, 0.1, DataType.FLOAT, bn.beta().value().shape()));
+      bn.gamma()
+          .value()
+          .assign(Tensors.uniform(rng, 0.5, 1.5, DataType.FLOAT, bn.gamma().value().shape()));
+      bn.beta()
+          .value()
+          .assign(Tensors.gaussian(rng, 0.1, DataType.FLOAT, bn.beta().value().shape()));
     }
   }
 }

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** The eval-mode pass (running BN statistics, no dropout) matches finite differences of Mode.EVAL outputs. */
+/**
+ * The eval-mode pass (running BN statistics, no dropout) matches finite differences of Mode.EVAL
+ * outputs.
+ */
 @Tag("slow")
 class FrozenModeTest {
   @BeforeAll
@@ -38,18 +41,21 @@ class FrozenModeTest {
   void evalModeGradientsMatchFiniteDifferences() {
     SplittableRandom rng = new SplittableRandom(4);
     DataType d = DataType.DOUBLE;
-    Sequential model = Sequential.of(
-        Conv2d.builder("c1", 2, 3, 3).init(rng).dataType(d).build(),
-        new BatchNorm("bn1", 3, 0.1, 1e-3, d),
-        Activation.relu(),
-        Residual.identity(Sequential.of(
-            Conv2d.builder("c2", 3, 3, 1).init(rng).dataType(d).build(),
-            new BatchNorm("bn2", 3, 0.1, 1e-3, d))),
-        new Dropout(0.5, new SplittableRandom(1)),
-        new Flatten(),
-        new Linear("fc", 4 * 4 * 3, 2, rng, d));
+    Sequential model =
+        Sequential.of(
+            Conv2d.builder("c1", 2, 3, 3).init(rng).dataType(d).build(),
+            new BatchNorm("bn1", 3, 0.1, 1e-3, d),
+            Activation.relu(),
+            Residual.identity(
+                Sequential.of(
+                    Conv2d.builder("c2", 3, 3, 1).init(rng).dataType(d).build(),
+                    new BatchNorm("bn2", 3, 0.1, 1e-3, d))),
+            new Dropout(0.5, new SplittableRandom(1)),
+            new Flatten(),
+            new Linear("fc", 4 * 4 * 3, 2, rng, d));
     for (BatchNorm bn : Modules.ofType(model, BatchNorm.class)) {
-      bn.setRunningStats(Tensors.gaussian(rng, 0.3, d, 1, 3), Tensors.uniform(rng, 0.5, 2, d, 1, 3));
+      bn.setRunningStats(
+          Tensors.gaussian(rng, 0.3, d, 1, 3), Tensors.uniform(rng, 0.5, 2, d, 1, 3));
       bn.gamma().value().assign(Tensors.uniform(rng, 0.5, 1.5, d, 1, 3));
       bn.beta().value().assign(Tensors.gaussian(rng, 0.2, d, 1, 3));
     }
@@ -59,12 +65,15 @@ class FrozenModeTest {
 
     model.params().forEach(Param::zeroGrad);
     INDArray y = model.forward(x, BnStatistics.RUNNING.mode());
-    assertThat(Fixtures.doubles(y)).containsExactly(Fixtures.doubles(model.forward(x, Mode.EVAL)),
-        org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(Fixtures.doubles(y))
+        .containsExactly(
+            Fixtures.doubles(model.forward(x, Mode.EVAL)),
+            org.assertj.core.data.Offset.offset(1e-12));
     model.backward(weights);
     model.clearCache();
 
-    assertThat(checkAgainstEvalDifferences(model, model.params(), x, weights, 7, 1e-6)).isPositive();
+    assertThat(checkAgainstEvalDifferences(model, model.params(), x, weights, 7, 1e-6))
+        .isPositive();
     model.params().forEach(Param::zeroGrad);
     double[][] after = Fixtures.bits(model);
     for (int i = 0; i < before.length; i++) { // gradients were zero before and are zero again
@@ -80,25 +89,32 @@ class FrozenModeTest {
     HrSupernet net = new HrSupernet(SearchSpaces.tiny28(), rng, d);
     for (BatchNorm bn : Modules.ofType(net, BatchNorm.class)) {
       int c = bn.channels();
-      bn.setRunningStats(Tensors.gaussian(rng, 0.3, d, 1, c), Tensors.uniform(rng, 0.5, 2, d, 1, c));
+      bn.setRunningStats(
+          Tensors.gaussian(rng, 0.3, d, 1, c), Tensors.uniform(rng, 0.5, 2, d, 1, c));
       bn.beta().value().assign(Tensors.gaussian(rng, 0.2, d, 1, c));
     }
     INDArray x = Tensors.gaussian(rng, 1, d, 2, 28, 28, 1);
     INDArray weights = Tensors.gaussian(rng, 1, d, 2, 10);
     INDArray eval = net.forward(x, Mode.EVAL);
-    double[] runningBefore = Fixtures.doubles(Modules.ofType(net, BatchNorm.class).get(0).runningMean());
+    double[] runningBefore =
+        Fixtures.doubles(Modules.ofType(net, BatchNorm.class).get(0).runningMean());
 
     net.params().forEach(Param::zeroGrad);
-    assertThat(Fixtures.doubles(net.forward(x, BnStatistics.RUNNING.mode()))).containsExactly(Fixtures.doubles(eval),
-        org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(Fixtures.doubles(net.forward(x, BnStatistics.RUNNING.mode())))
+        .containsExactly(Fixtures.doubles(eval), org.assertj.core.data.Offset.offset(1e-12));
     net.backward(weights);
     net.clearCache();
     assertThat(Fixtures.doubles(Modules.ofType(net, BatchNorm.class).get(0).runningMean()))
         .containsExactly(runningBefore);
 
-    List<Param> some = net.params().stream()
-        .filter(p -> p.name().contains(".k5.") || p.name().startsWith("stem") || p.name().contains("classifier"))
-        .toList();
+    List<Param> some =
+        net.params().stream()
+            .filter(
+                p ->
+                    p.name().contains(".k5.")
+                        || p.name().startsWith("stem")
+                        || p.name().contains("classifier"))
+            .toList();
     assertThat(checkAgainstEvalDifferences(net, some, x, weights, 3, 1e-5)).isGreaterThan(30);
   }
 
@@ -106,8 +122,13 @@ class FrozenModeTest {
    * Compares every {@code every}-th entry of each parameter's gradient with central differences of
    * {@code sum(weights * model(x, EVAL))}; returns how many entries it checked.
    */
-  private static int checkAgainstEvalDifferences(dev.supertickets.nn.Module model, List<Param> params, INDArray x,
-      INDArray weights, int every, double tol) {
+  private static int checkAgainstEvalDifferences(
+      dev.supertickets.nn.Module model,
+      List<Param> params,
+      INDArray x,
+      INDArray weights,
+      int every,
+      double tol) {
     double h = 1e-6;
     int checked = 0;
     for (Param p : params) {
@@ -121,7 +142,8 @@ class FrozenModeTest {
         double down = model.forward(x, Mode.EVAL).mul(weights).sumNumber().doubleValue();
         v.putScalar(i, orig);
         double numeric = (up - down) / (2 * h);
-        assertThat(analytic[i]).as("%s[%s]", p.name(), i)
+        assertThat(analytic[i])
+            .as("%s[%s]", p.name(), i)
             .isCloseTo(numeric, org.assertj.core.data.Offset.offset(tol * (1 + Math.abs(numeric))));
         checked++;
       }

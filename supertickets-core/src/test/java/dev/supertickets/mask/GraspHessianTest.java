@@ -19,8 +19,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * GraSP's finite-difference Hessian-gradient product on softmax regression, {@code z = X W_eff / T}, against the
- * closed form {@code Hv = Xᵀ [(diag p − p pᵀ)(X v / T)] / (B T)} with {@code v = mask ⊙ g}, {@code g = Xᵀ(p − Y)/(B T)}.
+ * GraSP's finite-difference Hessian-gradient product on softmax regression, {@code z = X W_eff /
+ * T}, against the closed form {@code Hv = Xᵀ [(diag p − p pᵀ)(X v / T)] / (B T)} with {@code v =
+ * mask ⊙ g}, {@code g = Xᵀ(p − Y)/(B T)}.
  */
 class GraspHessianTest {
   private static final int IN = 12;
@@ -44,8 +45,11 @@ class GraspHessianTest {
     for (int i = 0; i < B; i++) {
       y[i] = rng.nextInt(K);
     }
-    Loader loader = Loader.builder(Dataset.classification("gauss", x, y, 3, 4, 1, K)).batchSize(B)
-        .shuffle(false).build();
+    Loader loader =
+        Loader.builder(Dataset.classification("gauss", x, y, 3, 4, 1, K))
+            .batchSize(B)
+            .shuffle(false)
+            .build();
     Linear layer = new Linear("layer", IN, K, rng, DataType.FLOAT);
     layer.weight().value().muli(3); // sharper softmax, larger curvature
     layer.weight().setMask(Fixtures.randomMask(layer.weight(), 0.25, rng));
@@ -57,8 +61,13 @@ class GraspHessianTest {
     ImmutableMap<Param, INDArray> hg = grasp.hessianGradient(context);
 
     assertThat(Arrays.deepEquals(Fixtures.bits(model), before)).isTrue();
-    double[] expected = closedForm(Fixtures.doubles(layer.weight().value()),
-        Fixtures.doubles(layer.weight().mask()), x, y, temperature);
+    double[] expected =
+        closedForm(
+            Fixtures.doubles(layer.weight().value()),
+            Fixtures.doubles(layer.weight().mask()),
+            x,
+            y,
+            temperature);
     double[] actual = Fixtures.doubles(hg.get(layer.weight()));
     double scale = Arrays.stream(expected).map(Math::abs).max().orElseThrow();
     for (int i = 0; i < expected.length; i++) {
@@ -69,8 +78,10 @@ class GraspHessianTest {
     double[] w = Fixtures.doubles(layer.weight().value());
     double[] m = Fixtures.doubles(layer.weight().mask());
     for (int i = 0; i < scores.length; i++) {
-      assertThat(scores[i]).isCloseTo(m[i] * w[i] * expected[i],
-          org.assertj.core.data.Offset.offset(1e-2 * scale * Math.abs(w[i]) + 1e-30));
+      assertThat(scores[i])
+          .isCloseTo(
+              m[i] * w[i] * expected[i],
+              org.assertj.core.data.Offset.offset(1e-2 * scale * Math.abs(w[i]) + 1e-30));
     }
   }
 

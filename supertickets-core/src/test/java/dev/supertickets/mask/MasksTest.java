@@ -23,15 +23,17 @@ class MasksTest {
   @Test
   void installedMasksAreCountedOverallAndPerTensor() {
     List<Param> params = Fixtures.randomParams(List.of(new long[] {4, 5}, new long[] {2, 2, 2}), 3);
-    ImmutableMap<Param, INDArray> masks = MaskPolicies.magnitude().scope(Scope.PER_LAYER)
-        .masks(MaskContext.of(new Fixtures.Holder(params)), 0.5);
+    ImmutableMap<Param, INDArray> masks =
+        MaskPolicies.magnitude()
+            .scope(Scope.PER_LAYER)
+            .masks(MaskContext.of(new Fixtures.Holder(params)), 0.5);
     assertThat(params.get(0).mask()).isNull(); // computing installs nothing
     assertThat(Masks.sparsityOf(masks)).isEqualTo(14.0 / 28);
     Masks.install(masks);
     assertThat(Masks.prunedCount(params)).isEqualTo(14);
     assertThat(Masks.sparsity(params)).isEqualTo(0.5);
-    assertThat(Masks.sparsityByName(params)).containsExactly(
-        java.util.Map.entry("w0", 0.5), java.util.Map.entry("w1", 0.5));
+    assertThat(Masks.sparsityByName(params))
+        .containsExactly(java.util.Map.entry("w0", 0.5), java.util.Map.entry("w1", 0.5));
     Masks.clear(params);
     assertThat(Masks.sparsity(params)).isZero();
   }
@@ -64,7 +66,8 @@ class MasksTest {
     assertThatThrownBy(() -> set.installOn(Fixtures.randomParams(List.of(new long[] {3, 4}), 5)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("mask of w0 has shape [3, 3] but the parameter has shape [3, 4]");
-    assertThatThrownBy(() -> set.mask("conv9.weight")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> set.mask("conv9.weight"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("mask set has no mask for conv9.weight");
   }
 }

@@ -27,8 +27,10 @@ class RankingProperties {
 
   @Provide
   Arbitrary<List<long[]>> shapes() {
-    Arbitrary<long[]> shape = Arbitraries.integers().between(1, 4)
-        .flatMap(rank -> Arbitraries.longs().between(1, 6).array(long[].class).ofSize(rank));
+    Arbitrary<long[]> shape =
+        Arbitraries.integers()
+            .between(1, 4)
+            .flatMap(rank -> Arbitraries.longs().between(1, 6).array(long[].class).ofSize(rank));
     return shape.list().ofMinSize(1).ofMaxSize(4);
   }
 
@@ -52,8 +54,12 @@ class RankingProperties {
   }
 
   @Property(tries = 150)
-  void masksAreBinaryWithExactCountsAndPruneTheLowestScoresFirst(@ForAll("shapes") List<long[]> shapes,
-      @ForAll("sparsities") double sparsity, @ForAll Scope scope, @ForAll boolean tied, @ForAll long seed) {
+  void masksAreBinaryWithExactCountsAndPruneTheLowestScoresFirst(
+      @ForAll("shapes") List<long[]> shapes,
+      @ForAll("sparsities") double sparsity,
+      @ForAll Scope scope,
+      @ForAll boolean tied,
+      @ForAll long seed) {
     List<Param> params = Fixtures.randomParams(shapes, seed);
     ImmutableMap<Param, INDArray> scores = scores(params, seed, tied);
     ImmutableMap<Param, INDArray> masks = Ranking.select(params, scores, sparsity, scope);
@@ -79,18 +85,23 @@ class RankingProperties {
       total += v.length;
       pruned += zeros;
     }
-    if (scope != Scope.PER_LAYER) { // per layer sums floor(s · n_i), which may fall short of floor(s · N)
+    if (scope
+        != Scope.PER_LAYER) { // per layer sums floor(s · n_i), which may fall short of floor(s · N)
       assertThat(pruned).isEqualTo(Ranking.pruneCount(sparsity, total));
     }
     assertOrdered(params, scores, masks, scope == Scope.GLOBAL);
   }
 
   /**
-   * Within each ranking group (all tensors for global, one tensor otherwise): every pruned weight scores at most
-   * every kept one, and among equal scores the pruned come first in (tensor, flat index) order.
+   * Within each ranking group (all tensors for global, one tensor otherwise): every pruned weight
+   * scores at most every kept one, and among equal scores the pruned come first in (tensor, flat
+   * index) order.
    */
-  static void assertOrdered(List<Param> params, ImmutableMap<Param, INDArray> scores,
-      ImmutableMap<Param, INDArray> masks, boolean global) {
+  static void assertOrdered(
+      List<Param> params,
+      ImmutableMap<Param, INDArray> scores,
+      ImmutableMap<Param, INDArray> masks,
+      boolean global) {
     int groups = global ? 1 : params.size();
     for (int g = 0; g < groups; g++) {
       double maxPruned = Double.NEGATIVE_INFINITY;
@@ -126,8 +137,12 @@ class RankingProperties {
   }
 
   @Property(tries = 60)
-  void sameScoresGiveTheSameMasks(@ForAll("shapes") List<long[]> shapes, @ForAll("sparsities") double sparsity,
-      @ForAll Scope scope, @ForAll boolean tied, @ForAll long seed) {
+  void sameScoresGiveTheSameMasks(
+      @ForAll("shapes") List<long[]> shapes,
+      @ForAll("sparsities") double sparsity,
+      @ForAll Scope scope,
+      @ForAll boolean tied,
+      @ForAll long seed) {
     List<Param> params = Fixtures.randomParams(shapes, seed);
     MaskSet a = MaskSet.of(Ranking.select(params, scores(params, seed, tied), sparsity, scope));
     MaskSet b = MaskSet.of(Ranking.select(params, scores(params, seed, tied), sparsity, scope));
@@ -135,8 +150,12 @@ class RankingProperties {
   }
 
   @Property(tries = 80)
-  void magnitudeIsMonotoneInSparsity(@ForAll("shapes") List<long[]> shapes, @ForAll("sparsities") double s1,
-      @ForAll("sparsities") double s2, @ForAll Scope scope, @ForAll long seed) {
+  void magnitudeIsMonotoneInSparsity(
+      @ForAll("shapes") List<long[]> shapes,
+      @ForAll("sparsities") double s1,
+      @ForAll("sparsities") double s2,
+      @ForAll Scope scope,
+      @ForAll long seed) {
     List<Param> params = Fixtures.randomParams(shapes, seed);
     MaskContext context = MaskContext.of(new Fixtures.Holder(params));
     ScoredPolicy policy = MaskPolicies.magnitude().scope(scope);
@@ -147,7 +166,8 @@ class RankingProperties {
     for (Param p : params) {
       for (long j = 0; j < p.size(); j++) {
         if (atHigh.isKept(p.name(), j)) {
-          assertThat(atLow.isKept(p.name(), j)).as("%s[%s] kept at %s but not at %s", p.name(), j, high, low)
+          assertThat(atLow.isKept(p.name(), j))
+              .as("%s[%s] kept at %s but not at %s", p.name(), j, high, low)
               .isTrue();
         }
       }
@@ -155,24 +175,35 @@ class RankingProperties {
   }
 
   @Property(tries = 300)
-  void erkQuotasGrowWithSparsityInEveryTensor(@ForAll("shapes") List<long[]> shapes,
-      @ForAll("sparsities") double s1, @ForAll("sparsities") double s2) {
+  void erkQuotasGrowWithSparsityInEveryTensor(
+      @ForAll("shapes") List<long[]> shapes,
+      @ForAll("sparsities") double s1,
+      @ForAll("sparsities") double s2) {
     long[] low = Scope.ERK.quotas(shapes, Math.min(s1, s2));
     long[] high = Scope.ERK.quotas(shapes, Math.max(s1, s2));
     for (int i = 0; i < low.length; i++) {
-      assertThat(high[i]).as("tensor %s prunes %s at %s but %s at %s", i, high[i], Math.max(s1, s2), low[i],
-          Math.min(s1, s2)).isGreaterThanOrEqualTo(low[i]);
+      assertThat(high[i])
+          .as(
+              "tensor %s prunes %s at %s but %s at %s",
+              i, high[i], Math.max(s1, s2), low[i], Math.min(s1, s2))
+          .isGreaterThanOrEqualTo(low[i]);
     }
   }
 
   @Property(tries = 80)
-  void referenceTiesPruneEveryWeightTiedWithTheThreshold(@ForAll("shapes") List<long[]> shapes,
-      @ForAll("sparsities") double sparsity, @ForAll boolean tied, @ForAll long seed) {
+  void referenceTiesPruneEveryWeightTiedWithTheThreshold(
+      @ForAll("shapes") List<long[]> shapes,
+      @ForAll("sparsities") double sparsity,
+      @ForAll boolean tied,
+      @ForAll long seed) {
     List<Param> params = Fixtures.randomParams(shapes, seed);
     ImmutableMap<Param, INDArray> scores = scores(params, seed, tied);
-    ImmutableMap<Param, INDArray> masks = Ranking.select(params, scores, sparsity, Scope.GLOBAL, true);
-    double[] all = params.stream().flatMapToDouble(p -> Arrays.stream(Fixtures.doubles(scores.get(p))))
-        .toArray();
+    ImmutableMap<Param, INDArray> masks =
+        Ranking.select(params, scores, sparsity, Scope.GLOBAL, true);
+    double[] all =
+        params.stream()
+            .flatMapToDouble(p -> Arrays.stream(Fixtures.doubles(scores.get(p))))
+            .toArray();
     long k = Ranking.pruneCount(sparsity, all.length);
     double[] sorted = all.clone();
     Arrays.sort(sorted);
@@ -182,8 +213,8 @@ class RankingProperties {
   }
 
   @Property(tries = 100)
-  void erkQuotasSumExactlyAndFollowTheErkDensities(@ForAll("shapes") List<long[]> shapes,
-      @ForAll("sparsities") double sparsity) {
+  void erkQuotasSumExactlyAndFollowTheErkDensities(
+      @ForAll("shapes") List<long[]> shapes, @ForAll("sparsities") double sparsity) {
     long[] quotas = Scope.ERK.quotas(shapes, sparsity);
     double[] density = Scope.erkDensities(shapes, sparsity);
     long total = shapes.stream().mapToLong(Scope::length).sum();
@@ -193,15 +224,18 @@ class RankingProperties {
       long n = Scope.length(shapes.get(i));
       assertThat(density[i]).isBetween(0.0, 1.0 + 1e-12);
       // Webster rounding keeps each share within 1/2 + m/2 of the real one (the quotas' javadoc)
-      assertThat((double) quotas[i]).isCloseTo((1 - density[i]) * n,
-          org.assertj.core.data.Offset.offset(0.5 + shapes.size() / 2.0 + 1e-9));
+      assertThat((double) quotas[i])
+          .isCloseTo(
+              (1 - density[i]) * n,
+              org.assertj.core.data.Offset.offset(0.5 + shapes.size() / 2.0 + 1e-9));
       assertThat(quotas[i]).isBetween(0L, n);
       if (density[i] < 1) { // density / raw ERK probability is the same ε for every sparse tensor
         double raw = Arrays.stream(shapes.get(i)).sum() / (double) n;
         if (eps == null) {
           eps = density[i] / raw;
         } else {
-          assertThat(density[i] / raw).isCloseTo(eps, org.assertj.core.data.Offset.offset(1e-9 * eps + 1e-12));
+          assertThat(density[i] / raw)
+              .isCloseTo(eps, org.assertj.core.data.Offset.offset(1e-9 * eps + 1e-12));
         }
       }
     }
@@ -209,7 +243,8 @@ class RankingProperties {
 
   @Example
   void erkQuotasDoNotTakeAPruneBackWhenTheSparsityRises() {
-    // largest-remainder rounding gave tensor 0 one prune at 0.84 and none at 0.85 (the Alabama paradox)
+    // largest-remainder rounding gave tensor 0 one prune at 0.84 and none at 0.85 (the Alabama
+    // paradox)
     List<long[]> shapes = List.of(new long[] {3}, new long[] {3, 6}, new long[] {4, 5, 6});
     long[] low = Scope.ERK.quotas(shapes, 0.84);
     long[] high = Scope.ERK.quotas(shapes, 0.85);
@@ -222,7 +257,8 @@ class RankingProperties {
   @Example
   void erkMakesSmallDenseTensorsDenseAndRedistributes() {
     // raw ERK probabilities: [1,1,2,2] -> 6/4; [3,3,4,200] -> 210/7200; [200,10] -> 210/2000
-    List<long[]> shapes = List.of(new long[] {1, 1, 2, 2}, new long[] {3, 3, 4, 200}, new long[] {200, 10});
+    List<long[]> shapes =
+        List.of(new long[] {1, 1, 2, 2}, new long[] {3, 3, 4, 200}, new long[] {200, 10});
     double[] d = Scope.erkDensities(shapes, 0.9);
     assertThat(d[0]).isEqualTo(1.0);
     assertThat(d[1]).isLessThan(d[2]).isLessThan(1.0);
@@ -234,9 +270,10 @@ class RankingProperties {
   @Example
   void tiesAreBrokenByTensorIndexThenFlatIndex() {
     List<Param> params = Fixtures.randomParams(List.of(new long[] {2, 2}, new long[] {3}), 1);
-    ImmutableMap<Param, INDArray> scores = ImmutableMap.of(
-        params.get(0), Fixtures.array(new double[] {1, 1, 1, 1}, 2, 2),
-        params.get(1), Fixtures.array(new double[] {1, 0, 1}, 3));
+    ImmutableMap<Param, INDArray> scores =
+        ImmutableMap.of(
+            params.get(0), Fixtures.array(new double[] {1, 1, 1, 1}, 2, 2),
+            params.get(1), Fixtures.array(new double[] {1, 0, 1}, 3));
     // 3 of 7: the lone 0, then the first two ones in (tensor, flat) order
     ImmutableMap<Param, INDArray> masks = Ranking.select(params, scores, 3.0 / 7, Scope.GLOBAL);
     assertThat(Fixtures.doubles(masks.get(params.get(0)))).containsExactly(0, 0, 1, 1);
@@ -247,27 +284,43 @@ class RankingProperties {
 
   @Example
   void pruneCountRoundsDownForgivingRoundOff() {
-    assertThat(Ranking.pruneCount(0.29, 100)).isEqualTo(29); // 0.29 * 100 == 28.999999999999996 in binary
-    assertThat(Ranking.pruneCount(3.0 / 7, 7)).isEqualTo(3); // the decimal 0.42857142857142855 * 7 < 3
+    assertThat(Ranking.pruneCount(0.29, 100))
+        .isEqualTo(29); // 0.29 * 100 == 28.999999999999996 in binary
+    assertThat(Ranking.pruneCount(3.0 / 7, 7))
+        .isEqualTo(3); // the decimal 0.42857142857142855 * 7 < 3
     assertThat(Ranking.pruneCount(0.3, 10)).isEqualTo(3);
     assertThat(Ranking.pruneCount(0.2999, 10)).isEqualTo(2);
     assertThat(Ranking.pruneCount(1 - 1e-15, 1000)).isEqualTo(999); // never every weight
     assertThat(Ranking.pruneCount(0.9, 7)).isEqualTo(6);
     assertThat(Ranking.pruneCount(0, 7)).isZero();
     assertThat(Ranking.pruneCount(0.999, 10)).isEqualTo(9);
-    assertThatThrownBy(() -> Ranking.pruneCount(1.0, 10)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> Ranking.pruneCount(1.0, 10))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sparsity must be in [0, 1), got 1.0");
-    assertThatThrownBy(() -> Ranking.pruneCount(Double.NaN, 10)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Ranking.pruneCount(Double.NaN, 10))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Example
   void badScoresAreRejectedWithTheParameterName() {
     List<Param> params = Fixtures.randomParams(List.of(new long[] {2}), 1);
-    assertThatThrownBy(() -> Ranking.select(params,
-        ImmutableMap.of(params.get(0), Fixtures.array(new double[] {1, 2, 3}, 3)), 0.5, Scope.GLOBAL))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("score of w0 has shape [3]");
-    assertThatThrownBy(() -> Ranking.select(params,
-        ImmutableMap.of(params.get(0), Fixtures.array(new double[] {1, Double.NaN}, 2)), 0.5, Scope.GLOBAL))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
+    assertThatThrownBy(
+            () ->
+                Ranking.select(
+                    params,
+                    ImmutableMap.of(params.get(0), Fixtures.array(new double[] {1, 2, 3}, 3)),
+                    0.5,
+                    Scope.GLOBAL))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("score of w0 has shape [3]");
+    assertThatThrownBy(
+            () ->
+                Ranking.select(
+                    params,
+                    ImmutableMap.of(params.get(0), Fixtures.array(new double[] {1, Double.NaN}, 2)),
+                    0.5,
+                    Scope.GLOBAL))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("NaN");
   }
 }

@@ -16,9 +16,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * SynFlow on the linear chain {@code x [1, 2] -> a (2x3, bias) -> b (3x2, bias)} against a hand computation:
- * with {@code A = |a|, B = |b|}, {@code R = Σ_k (Σ_j (Σ_i A_ij + |a.bias_j|) B_jk + |b.bias_k|)}, so
- * {@code score(A_ij) = A_ij Σ_k B_jk} and {@code score(B_jk) = B_jk (Σ_i A_ij + |a.bias_j|)}.
+ * SynFlow on the linear chain {@code x [1, 2] -> a (2x3, bias) -> b (3x2, bias)} against a hand
+ * computation: with {@code A = |a|, B = |b|}, {@code R = Σ_k (Σ_j (Σ_i A_ij + |a.bias_j|) B_jk +
+ * |b.bias_k|)}, so {@code score(A_ij) = A_ij Σ_k B_jk} and {@code score(B_jk) = B_jk (Σ_i A_ij +
+ * |a.bias_j|)}.
  */
 class SynFlowHandTest {
   private Linear a;
@@ -58,12 +59,14 @@ class SynFlowHandTest {
   @Test
   void twoRoundsPruneAsComputedByHand() {
     chain();
-    // round 1 (sparsity 1 - 0.5^(1/2) = 0.29: 3 of 12): 1.25 (b20), 1.75 (a02), 2 (a00 before b11: tensor order)
-    ImmutableMap<Param, INDArray> round1 = MaskPolicies.synflowSingleShot().masks(context, 1 - Math.sqrt(0.5));
+    // round 1 (sparsity 1 - 0.5^(1/2) = 0.29: 3 of 12): 1.25 (b20), 1.75 (a02), 2 (a00 before b11:
+    // tensor order)
+    ImmutableMap<Param, INDArray> round1 =
+        MaskPolicies.synflowSingleShot().masks(context, 1 - Math.sqrt(0.5));
     assertThat(Fixtures.doubles(round1.get(a.weight()))).containsExactly(0, 1, 0, 1, 1, 1);
     assertThat(Fixtures.doubles(round1.get(b.weight()))).containsExactly(1, 1, 1, 1, 0, 1);
-    // round 2 on the round-1 network: A' = [[0,2,0],[3,1,2]], B' = [[1,1],[2,.5],[0,3]]
-    // scores a: [0, 5, 0, 6, 2.5, 6]; b: [3.5, 3.5, 8, 2, 0, 6]; prune 6: three zeros, 2, 2.5, then b00 (3.5)
+    // round 2 on the round-1 network: A' = [[0,2,0],[3,1,2]], B' = [[1,1],[2,.5],[0,3]] scores a:
+    // [0, 5, 0, 6, 2.5, 6]; b: [3.5, 3.5, 8, 2, 0, 6]; prune 6: three zeros, 2, 2.5, then b00 (3.5)
     ImmutableMap<Param, INDArray> masks = MaskPolicies.synflow().rounds(2).masks(context, 0.5);
     assertThat(Fixtures.doubles(masks.get(a.weight()))).containsExactly(0, 1, 0, 1, 0, 1);
     assertThat(Fixtures.doubles(masks.get(b.weight()))).containsExactly(0, 1, 1, 0, 0, 1);

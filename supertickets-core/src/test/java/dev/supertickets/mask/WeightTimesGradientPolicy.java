@@ -6,8 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The user-side example of a custom policy: prune the weights with the smallest {@code |w · ∂L/∂W_eff|} over a
- * few batches, globally. Everything it needs comes from the context; it installs nothing.
+ * The user-side example of a custom policy: prune the weights with the smallest {@code |w ·
+ * ∂L/∂W_eff|} over a few batches, globally. Everything it needs comes from the context; it installs
+ * nothing.
  */
 final class WeightTimesGradientPolicy implements MaskPolicy {
   private final int batches;

@@ -21,8 +21,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The custom policy of the example prunes exactly {@code floor(s · N)} weights, the ones with the smallest
- * hand-computed {@code |w · ∂L/∂W_eff|} of softmax regression, and agrees with the shipped SNIP policy.
+ * The custom policy of the example prunes exactly {@code floor(s · N)} weights, the ones with the
+ * smallest hand-computed {@code |w · ∂L/∂W_eff|} of softmax regression, and agrees with the shipped
+ * SNIP policy.
  */
 class WeightTimesGradientPolicyProperties {
   @BeforeContainer
@@ -31,9 +32,12 @@ class WeightTimesGradientPolicyProperties {
   }
 
   @Property(tries = 25)
-  void prunesTheSmallestWeightTimesGradientExactly(@ForAll @IntRange(min = 2, max = 5) int side,
-      @ForAll @IntRange(min = 2, max = 4) int classes, @ForAll @IntRange(min = 1, max = 6) int samples,
-      @ForAll @DoubleRange(min = 0, max = 0.99) double sparsity, @ForAll long seed) {
+  void prunesTheSmallestWeightTimesGradientExactly(
+      @ForAll @IntRange(min = 2, max = 5) int side,
+      @ForAll @IntRange(min = 2, max = 4) int classes,
+      @ForAll @IntRange(min = 1, max = 6) int samples,
+      @ForAll @DoubleRange(min = 0, max = 0.99) double sparsity,
+      @ForAll long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     int in = side * side;
     float[] images = new float[samples * in];
@@ -44,12 +48,17 @@ class WeightTimesGradientPolicyProperties {
     for (int i = 0; i < samples; i++) {
       labels[i] = rng.nextInt(classes);
     }
-    Loader loader = Loader.builder(Dataset.classification("random", images, labels, side, side, 1, classes))
-        .batchSize(samples).shuffle(false).build();
+    Loader loader =
+        Loader.builder(Dataset.classification("random", images, labels, side, side, 1, classes))
+            .batchSize(samples)
+            .shuffle(false)
+            .build();
     Linear layer = new Linear("layer", in, classes, rng, DataType.FLOAT);
     Sequential model = Sequential.of(new Flatten(), layer);
     Param w = layer.weight();
-    w.setMask(Fixtures.randomMask(w, 0.3, rng)); // masked weights are scored by their would-be gradient too
+    w.setMask(
+        Fixtures.randomMask(
+            w, 0.3, rng)); // masked weights are scored by their would-be gradient too
     MaskContext context = MaskContext.builder(model).data(loader).build();
 
     ImmutableMap<Param, INDArray> masks = new WeightTimesGradientPolicy(1).masks(context, sparsity);
@@ -69,11 +78,13 @@ class WeightTimesGradientPolicyProperties {
     }
     double scale = Arrays.stream(hand).max().orElse(0);
     assertThat(maxPruned).isLessThanOrEqualTo(minKept + 1e-5 * scale + 1e-12);
-    assertThat(MaskSet.of(masks)).isEqualTo(MaskSet.of(MaskPolicies.snip().masks(context, sparsity)));
+    assertThat(MaskSet.of(masks))
+        .isEqualTo(MaskSet.of(MaskPolicies.snip().masks(context, sparsity)));
   }
 
   /** {@code |W ⊙ Xᵀ(softmax(X W_eff) − Y) / B|} in double precision (the bias is zero). */
-  private static double[] handScores(Param w, float[] x, int[] y, int samples, int in, int classes) {
+  private static double[] handScores(
+      Param w, float[] x, int[] y, int samples, int in, int classes) {
     double[] wv = Fixtures.doubles(w.value());
     double[] mv = Fixtures.doubles(w.mask());
     double[] grad = new double[in * classes];

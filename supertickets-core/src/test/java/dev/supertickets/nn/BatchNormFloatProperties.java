@@ -13,9 +13,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Batch norm's fused single-precision kernels agree with its double-precision ND4J route (which the gradient checks
- * verify against finite differences): outputs, running statistics, input and parameter gradients, in training and
- * calibration and evaluation, on tensors small and large enough to be split over threads.
+ * Batch norm's fused single-precision kernels agree with its double-precision ND4J route (which the
+ * gradient checks verify against finite differences): outputs, running statistics, input and
+ * parameter gradients, in training and calibration and evaluation, on tensors small and large
+ * enough to be split over threads.
  */
 class BatchNormFloatProperties {
   @BeforeContainer
@@ -24,8 +25,11 @@ class BatchNormFloatProperties {
   }
 
   @Property(tries = 40)
-  void floatRouteMatchesDouble(@ForAll @IntRange(min = 1, max = 70) int channels,
-      @ForAll @IntRange(min = 2, max = 3000) int rows, @ForAll boolean calibrate, @ForAll long seed) {
+  void floatRouteMatchesDouble(
+      @ForAll @IntRange(min = 1, max = 70) int channels,
+      @ForAll @IntRange(min = 2, max = 3000) int rows,
+      @ForAll boolean calibrate,
+      @ForAll long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     INDArray x = Tensors.gaussian(rng, 1, DataType.DOUBLE, rows, 1, 1, channels).muli(3).addi(1.5);
     INDArray gOut = Tensors.gaussian(rng, 1, DataType.DOUBLE, rows, 1, 1, channels);
@@ -45,7 +49,10 @@ class BatchNormFloatProperties {
     close(fast.forward(x.castTo(DataType.FLOAT), mode), ref.forward(x, mode), "output");
     close(fast.runningMean(), ref.runningMean(), "running mean");
     close(fast.runningVar(), ref.runningVar(), "running variance");
-    close(fast.forward(x.castTo(DataType.FLOAT), Mode.EVAL), ref.forward(x, Mode.EVAL), "evaluation output");
+    close(
+        fast.forward(x.castTo(DataType.FLOAT), Mode.EVAL),
+        ref.forward(x, Mode.EVAL),
+        "evaluation output");
     if (!calibrate) {
       close(fast.backward(gOut.castTo(DataType.FLOAT)), ref.backward(gOut), "input gradient");
       close(fast.gamma().grad(), ref.gamma().grad(), "scale gradient");
@@ -56,6 +63,8 @@ class BatchNormFloatProperties {
   private static void close(INDArray fast, INDArray ref, String what) {
     assertThat(fast.shape()).as(what).isEqualTo(ref.shape());
     double scale = Math.max(1, ref.amaxNumber().doubleValue());
-    assertThat(fast.castTo(DataType.DOUBLE).sub(ref).amaxNumber().doubleValue() / scale).as(what).isLessThan(2e-4);
+    assertThat(fast.castTo(DataType.DOUBLE).sub(ref).amaxNumber().doubleValue() / scale)
+        .as(what)
+        .isLessThan(2e-4);
   }
 }

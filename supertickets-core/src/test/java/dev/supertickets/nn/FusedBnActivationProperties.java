@@ -14,9 +14,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A batch norm followed by an activation, run by {@link Modules#forwardChain}/{@link Modules#backwardChain} as one
- * fused pass, gives exactly what the two layers give one after the other: outputs, running statistics, input and
- * parameter gradients, in every mode, for ReLU and ReLU6 (inputs scaled so that both clips are hit).
+ * A batch norm followed by an activation, run by {@link Modules#forwardChain}/{@link
+ * Modules#backwardChain} as one fused pass, gives exactly what the two layers give one after the
+ * other: outputs, running statistics, input and parameter gradients, in every mode, for ReLU and
+ * ReLU6 (inputs scaled so that both clips are hit).
  */
 class FusedBnActivationProperties {
   @BeforeContainer
@@ -25,8 +26,11 @@ class FusedBnActivationProperties {
   }
 
   @Property(tries = 40)
-  void fusedEqualsSeparate(@ForAll @IntRange(min = 1, max = 40) int channels,
-      @ForAll @IntRange(min = 2, max = 2500) int rows, @ForAll boolean relu6, @ForAll Mode mode,
+  void fusedEqualsSeparate(
+      @ForAll @IntRange(min = 1, max = 40) int channels,
+      @ForAll @IntRange(min = 2, max = 2500) int rows,
+      @ForAll boolean relu6,
+      @ForAll Mode mode,
       @ForAll long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     INDArray x = Tensors.gaussian(rng, 1, DataType.FLOAT, rows, 1, 1, channels).muli(3).addi(1.5);
@@ -39,7 +43,9 @@ class FusedBnActivationProperties {
       bns[i] = new BatchNorm("bn" + i, channels, 0.1, 1e-3, DataType.FLOAT);
       bns[i].gamma().value().assign(gamma);
       bns[i].beta().value().assign(beta);
-      bns[i].runningMean().assign(Tensors.gaussian(new SplittableRandom(seed + 1), 1, DataType.FLOAT, 1, channels));
+      bns[i]
+          .runningMean()
+          .assign(Tensors.gaussian(new SplittableRandom(seed + 1), 1, DataType.FLOAT, 1, channels));
       chains.add(List.of(bns[i], relu6 ? Activation.relu6() : Activation.relu()));
     }
     INDArray fused = Modules.forwardChain(chains.get(0), x, mode);

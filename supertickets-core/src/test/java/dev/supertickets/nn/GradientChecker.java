@@ -9,16 +9,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Compares a module's hand-written backward pass with central finite differences, in double precision, on
- * the scalar {@code L = Σ G ⊙ forward(x)} for a fixed random G.
+ * Compares a module's hand-written backward pass with central finite differences, in double
+ * precision, on the scalar {@code L = Σ G ⊙ forward(x)} for a fixed random G.
  */
 final class GradientChecker {
   private static final int MAX_PARAMS = 24;
 
   private GradientChecker() {}
 
-  private static double central(Function<INDArray, INDArray> forward, INDArray x, INDArray g, INDArray v, long i,
-      double h) {
+  private static double central(
+      Function<INDArray, INDArray> forward, INDArray x, INDArray g, INDArray v, long i, double h) {
     double orig = v.getDouble(i);
     v.putScalar(i, orig + h);
     double lp = forward.apply(x).mul(g).sumNumber().doubleValue();
@@ -28,13 +28,21 @@ final class GradientChecker {
     return (lp - lm) / (2 * h);
   }
 
-  /** Largest relative error over sampled entries of the input gradient and every parameter gradient. */
+  /**
+   * Largest relative error over sampled entries of the input gradient and every parameter gradient.
+   */
   static double maxRelativeError(Module m, INDArray x, long seed, int samples) {
-    return maxRelativeError(xx -> m.forward(xx, Mode.TRAIN), m::backward, m.params(), x, seed, samples);
+    return maxRelativeError(
+        xx -> m.forward(xx, Mode.TRAIN), m::backward, m.params(), x, seed, samples);
   }
 
-  static double maxRelativeError(Function<INDArray, INDArray> forward, Function<INDArray, INDArray> backward,
-      List<Param> params, INDArray x, long seed, int samples) {
+  static double maxRelativeError(
+      Function<INDArray, INDArray> forward,
+      Function<INDArray, INDArray> backward,
+      List<Param> params,
+      INDArray x,
+      long seed,
+      int samples) {
     SplittableRandom rng = new SplittableRandom(seed);
     INDArray y = forward.apply(x);
     INDArray g = Tensors.gaussian(rng, 1, DataType.DOUBLE, y.shape());
@@ -63,15 +71,17 @@ final class GradientChecker {
         long i = rng.nextLong(v.length());
         double orig = v.getDouble(i);
         double numeric = central(forward, x, g, v, i, 1e-5);
-        // a ReLU kink within the step makes the finite difference meaningless: skip such samples, detected by
-        // disagreement between two step sizes
-        if (Math.abs(numeric - central(forward, x, g, v, i, 2.5e-6)) > 1e-4 * Math.max(1, Math.abs(numeric))) {
+        // a ReLU kink within the step makes the finite difference meaningless: skip such samples,
+        // detected by disagreement between two step sizes
+        if (Math.abs(numeric - central(forward, x, g, v, i, 2.5e-6))
+            > 1e-4 * Math.max(1, Math.abs(numeric))) {
           continue;
         }
         double a = analytic.getDouble(i);
         double err = Math.abs(numeric - a) / Math.max(1e-3, Math.abs(numeric) + Math.abs(a));
         if (err > 1e-5 && System.getenv("ST_GRADCHECK_VERBOSE") != null) {
-          System.out.printf("gradcheck %s[%d]: numeric %.8g analytic %.8g%n", names.get(ti), i, numeric, a);
+          System.out.printf(
+              "gradcheck %s[%d]: numeric %.8g analytic %.8g%n", names.get(ti), i, numeric, a);
         }
         worst = Math.max(worst, err);
       }

@@ -16,8 +16,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Gradient bookkeeping gives the same numbers on the Java route (small single-precision gradients) as on the ND4J
- * route (large or double ones): accumulation is masked and adds up, zeroing clears, whatever the size.
+ * Gradient bookkeeping gives the same numbers on the Java route (small single-precision gradients)
+ * as on the ND4J route (large or double ones): accumulation is masked and adds up, zeroing clears,
+ * whatever the size.
  */
 class ParamGradientProperties {
   @BeforeContainer
@@ -26,8 +27,12 @@ class ParamGradientProperties {
   }
 
   @Property(tries = 30)
-  void accumulateMasksAddsUpAndZeroClears(@ForAll @IntRange(min = 1, max = 40) int rows,
-      @ForAll("columns") int cols, @ForAll boolean masked, @ForAll boolean asValues, @ForAll boolean dbl,
+  void accumulateMasksAddsUpAndZeroClears(
+      @ForAll @IntRange(min = 1, max = 40) int rows,
+      @ForAll("columns") int cols,
+      @ForAll boolean masked,
+      @ForAll boolean asValues,
+      @ForAll boolean dbl,
       @ForAll long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     DataType type = dbl ? DataType.DOUBLE : DataType.FLOAT;
@@ -56,15 +61,19 @@ class ParamGradientProperties {
 
   @net.jqwik.api.Provide
   net.jqwik.api.Arbitrary<Integer> columns() {
-    return net.jqwik.api.Arbitraries.of(1, 7, 500); // up to 20,000 values: both sides of the Java route's limit
+    return net.jqwik.api.Arbitraries.of(
+        1, 7, 500); // up to 20,000 values: both sides of the Java route's limit
   }
 
   @Example
   void aGradientOfAnotherShapeIsRefused() {
     Param p = new Param("w", Param.Kind.CONV_WEIGHT, Nd4j.zeros(DataType.FLOAT, 2, 3));
     assertThatThrownBy(() -> p.accumulateGrad(Nd4j.ones(DataType.FLOAT, 3, 2)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[2, 3]").hasMessageContaining("[3, 2]");
-    assertThatThrownBy(() -> p.accumulateGrad(new float[5])).isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("[2, 3]")
+        .hasMessageContaining("[3, 2]");
+    assertThatThrownBy(() -> p.accumulateGrad(new float[5]))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("6 values");
     assertThat(p.grad().amaxNumber().doubleValue()).isZero();
   }

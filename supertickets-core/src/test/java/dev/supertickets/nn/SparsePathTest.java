@@ -32,8 +32,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The sparse eval path of {@link Conv2d} and {@link Linear} predicts what the dense path predicts, is taken exactly
- * when the weight is sparse enough, and never runs on a stale kernel after the weight or mask changed.
+ * The sparse eval path of {@link Conv2d} and {@link Linear} predicts what the dense path predicts,
+ * is taken exactly when the weight is sparse enough, and never runs on a stale kernel after the
+ * weight or mask changed.
  */
 class SparsePathTest {
   @BeforeContainer
@@ -47,13 +48,23 @@ class SparsePathTest {
   }
 
   @Property(tries = 30)
-  void pointwiseConvolutionMatchesDense(@ForAll @IntRange(min = 8, max = 130) int cin,
-      @ForAll @IntRange(min = 1, max = 40) int cout, @ForAll @IntRange(min = 1, max = 3) int stride,
-      @ForAll @IntRange(min = 1, max = 9) int side, @ForAll @IntRange(min = 1, max = 3) int batch,
-      @ForAll @DoubleRange(min = 0.5, max = 1) double sparsity, @ForAll boolean masked, @ForAll long seed) {
+  void pointwiseConvolutionMatchesDense(
+      @ForAll @IntRange(min = 8, max = 130) int cin,
+      @ForAll @IntRange(min = 1, max = 40) int cout,
+      @ForAll @IntRange(min = 1, max = 3) int stride,
+      @ForAll @IntRange(min = 1, max = 9) int side,
+      @ForAll @IntRange(min = 1, max = 3) int batch,
+      @ForAll @DoubleRange(min = 0.5, max = 1) double sparsity,
+      @ForAll boolean masked,
+      @ForAll long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
-    Conv2d conv = Conv2d.builder("pw", cin, cout, 1).stride(stride).padding(0).bias(rng.nextBoolean()).init(rng)
-        .build();
+    Conv2d conv =
+        Conv2d.builder("pw", cin, cout, 1)
+            .stride(stride)
+            .padding(0)
+            .bias(rng.nextBoolean())
+            .init(rng)
+            .build();
     INDArray keep = keep(rng, sparsity, 1, 1, cin, cout);
     if (masked) {
       conv.weight().setMask(keep);
@@ -62,14 +73,18 @@ class SparsePathTest {
     }
     INDArray x = Tensors.gaussian(rng, 1, DataType.FLOAT, batch, side, side, cin);
     long rows = (long) batch * conv.outSize(side) * conv.outSize(side);
-    boolean expected = zeros(keep) >= SparsePath.THRESHOLD
-        && SparseMatmul.of(conv.weight().effective().reshape(cin, cout)).beatsDense((int) rows);
+    boolean expected =
+        zeros(keep) >= SparsePath.THRESHOLD
+            && SparseMatmul.of(conv.weight().effective().reshape(cin, cout)).beatsDense((int) rows);
     assertSparseMatchesDense(() -> conv.forward(x, Mode.EVAL), conv.sparsePath(), expected);
   }
 
   @Property(tries = 30)
-  void linearMatchesDense(@ForAll @IntRange(min = 8, max = 1100) int in, @ForAll @IntRange(min = 1, max = 20) int out,
-      @ForAll @IntRange(min = 1, max = 40) int batch, @ForAll @DoubleRange(min = 0.5, max = 1) double sparsity,
+  void linearMatchesDense(
+      @ForAll @IntRange(min = 8, max = 1100) int in,
+      @ForAll @IntRange(min = 1, max = 20) int out,
+      @ForAll @IntRange(min = 1, max = 40) int batch,
+      @ForAll @DoubleRange(min = 0.5, max = 1) double sparsity,
       @ForAll long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     Linear fc = new Linear("fc", in, out, rng, DataType.FLOAT);
@@ -77,8 +92,9 @@ class SparsePathTest {
     INDArray keep = keep(rng, sparsity, in, out);
     fc.weight().setMask(keep);
     INDArray x = Tensors.gaussian(rng, 1, DataType.FLOAT, batch, in);
-    boolean expected = zeros(keep) >= SparsePath.THRESHOLD
-        && SparseMatmul.of(fc.weight().effective()).beatsDense(batch);
+    boolean expected =
+        zeros(keep) >= SparsePath.THRESHOLD
+            && SparseMatmul.of(fc.weight().effective()).beatsDense(batch);
     assertSparseMatchesDense(() -> fc.forward(x, Mode.EVAL), fc.sparsePath(), expected);
   }
 
@@ -96,7 +112,8 @@ class SparsePathTest {
     denser.weight().setMask(keep(rng, 0.8, 128, 10));
     denser.forward(x, Mode.EVAL);
     assertThat(denser.sparsePath().lastSparse()).as("below the threshold").isFalse();
-    // a narrow 1x1 convolution over many rows: the dense GEMM is cheaper at any sparsity (the cost estimate)
+    // a narrow 1x1 convolution over many rows: the dense GEMM is cheaper at any sparsity (the cost
+    // estimate)
     Conv2d narrow = Conv2d.builder("narrow", 16, 48, 1).padding(0).init(rng).build();
     narrow.weight().setMask(keep(rng, 0.95, 1, 1, 16, 48));
     INDArray images = Tensors.gaussian(rng, 1, DataType.FLOAT, 4, 28, 28, 16);
@@ -125,11 +142,15 @@ class SparsePathTest {
     new Sgd(0, false).step(fc.params(), 0.5);
     INDArray after = fc.forward(x, Mode.EVAL).dup();
     assertThat(fc.sparsePath().lastSparse()).isTrue();
-    assertThat(after.sub(before).amaxNumber().doubleValue()).as("the step moved the outputs").isGreaterThan(1e-2);
+    assertThat(after.sub(before).amaxNumber().doubleValue())
+        .as("the step moved the outputs")
+        .isGreaterThan(1e-2);
     assertClose(after, dense(() -> fc.forward(x, Mode.EVAL)));
   }
 
-  /** Every way a weight or mask can change, each followed by an eval that must match the dense path. */
+  /**
+   * Every way a weight or mask can change, each followed by an eval that must match the dense path.
+   */
   @Example
   void everyChangeToWeightOrMaskInvalidatesTheKernel() {
     SplittableRandom rng = new SplittableRandom(3);
@@ -139,18 +160,21 @@ class SparsePathTest {
     INDArray x = Tensors.gaussian(rng, 1, DataType.FLOAT, 2, 5, 5, 96);
     INDArray stale = w.value(); // a reference taken before the kernel is built, written to later
     List<Runnable> changes = new ArrayList<>();
-    changes.add(() -> w.value().muli(1.5)); // an in-place update through value(), as the optimizers do
+    changes.add(
+        () -> w.value().muli(1.5)); // an in-place update through value(), as the optimizers do
     changes.add(() -> stale.muli(-0.5)); // through an old reference: the version does not move
     changes.add(() -> w.setMask(keep(rng, 0.97, 1, 1, 96, 48)));
-    changes.add(() -> w.mask().assign(keep(rng, 0.97, 1, 1, 96, 48))); // in place, as the mask policies do
+    changes.add(
+        () -> w.mask().assign(keep(rng, 0.97, 1, 1, 96, 48))); // in place, as the mask policies do
     changes.add(() -> conv.keepOutputs(new int[] {0, 5, 7, 20, 47}));
     changes.add(() -> conv.keepInputs(java.util.stream.IntStream.range(0, 80).toArray()));
     changes.add(w::clearMask); // every stored value is back: dense
-    changes.add(() -> {
-      w.setMask(keep(rng, 0.97, 1, 1, 80, 5));
-      w.value().muli(w.mask());
-      w.clearMask(); // compacted: the zeros are now in the values
-    });
+    changes.add(
+        () -> {
+          w.setMask(keep(rng, 0.97, 1, 1, 80, 5));
+          w.value().muli(w.mask());
+          w.clearMask(); // compacted: the zeros are now in the values
+        });
     boolean[] sparseAfter = {true, true, true, true, true, true, false, true};
     INDArray previous = conv.forward(x(conv, x), Mode.EVAL).dup();
     assertThat(conv.sparsePath().lastSparse()).isTrue();
@@ -158,10 +182,13 @@ class SparsePathTest {
       changes.get(i).run();
       INDArray xi = x(conv, x);
       INDArray y = conv.forward(xi, Mode.EVAL).dup();
-      assertThat(conv.sparsePath().lastSparse()).as("sparse after change %s", i).isEqualTo(sparseAfter[i]);
+      assertThat(conv.sparsePath().lastSparse())
+          .as("sparse after change %s", i)
+          .isEqualTo(sparseAfter[i]);
       assertClose(y, dense(() -> conv.forward(xi, Mode.EVAL)));
       if (y.length() == previous.length()) {
-        assertThat(y.sub(previous).amaxNumber().doubleValue()).as("change %s moved the outputs", i)
+        assertThat(y.sub(previous).amaxNumber().doubleValue())
+            .as("change %s moved the outputs", i)
             .isGreaterThan(1e-3);
       }
       previous = y;
@@ -192,8 +219,14 @@ class SparsePathTest {
     SearchSpace space = SearchSpaces.default28();
     Architecture arch = Architecture.full(space);
     Supernet net = new HrSupernet(space, arch, new RandomStreams(7).stream("init"), DataType.FLOAT);
-    SuperTicket ticket = new SuperTicket(space, arch, NetworkState.capture(net), Normalization.identity(1),
-        Provenance.of(Map.of("method", "test"))).prune(MaskPolicies.magnitude(), 0.95, null, 7);
+    SuperTicket ticket =
+        new SuperTicket(
+                space,
+                arch,
+                NetworkState.capture(net),
+                Normalization.identity(1),
+                Provenance.of(Map.of("method", "test")))
+            .prune(MaskPolicies.magnitude(), 0.95, null, 7);
     Supernet compact = ticket.compact();
     INDArray x = Tensors.uniform(new SplittableRandom(8), 0, 1, DataType.FLOAT, 3, 28, 28, 1);
     INDArray sparse = compact.forward(x, Mode.EVAL).dup();
@@ -218,13 +251,18 @@ class SparsePathTest {
 
   /** The input for a convolution whose input channels may have been cut. */
   private static INDArray x(Conv2d conv, INDArray x) {
-    return x.size(3) == conv.inChannels() ? x
-        : x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
-            org.nd4j.linalg.indexing.NDArrayIndex.all(),
-            org.nd4j.linalg.indexing.NDArrayIndex.interval(0, conv.inChannels())).dup('c');
+    return x.size(3) == conv.inChannels()
+        ? x
+        : x.get(
+                org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, conv.inChannels()))
+            .dup('c');
   }
 
-  private static void assertSparseMatchesDense(Supplier<INDArray> eval, SparsePath path, boolean sparseEnough) {
+  private static void assertSparseMatchesDense(
+      Supplier<INDArray> eval, SparsePath path, boolean sparseEnough) {
     INDArray sparse = eval.get().dup();
     assertThat(path.lastSparse()).as("sparse path taken").isEqualTo(sparseEnough);
     assertClose(sparse, dense(eval));

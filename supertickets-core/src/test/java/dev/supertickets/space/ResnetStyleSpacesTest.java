@@ -7,7 +7,9 @@ import dev.supertickets.space.SearchableBlock.Role;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Pins the ResNet-style family's sizes (the numbers in the javadoc), its layout and its depth rule. */
+/**
+ * Pins the ResNet-style family's sizes (the numbers in the javadoc), its layout and its depth rule.
+ */
 class ResnetStyleSpacesTest {
   @Test
   void resnet20PinsItsCostAndLayout() {
@@ -18,15 +20,19 @@ class ResnetStyleSpacesTest {
     assertThat(s.isChain()).isTrue();
     assertThat(s.input()).isEqualTo(new InputSpec(1, 28, 28));
     assertThat(s.stem()).containsExactly(new StemLayer(16, 3, 1));
-    assertThat(s.chain()).containsExactly(new ChainStage(16, 3, 1), new ChainStage(32, 3, 2),
-        new ChainStage(64, 3, 2));
+    assertThat(s.chain())
+        .containsExactly(
+            new ChainStage(16, 3, 1), new ChainStage(32, 3, 2), new ChainStage(64, 3, 2));
     assertThat(s.block().kernelSizes()).containsExactly(3);
     assertThat(s.block().expandRatio()).isEqualTo(1.0);
     assertThat(s.head()).isEqualTo(ClassificationHead.of(List.of(), 64, 0.0, 10));
     assertThat(s.blocks()).allSatisfy(b -> assertThat(b.role()).isEqualTo(Role.CHAIN));
-    assertThat(s.blocks().stream().map(SearchableBlock::stride).toList()).containsExactly(1, 1, 1, 2, 1, 1, 2, 1, 1);
-    assertThat(s.blocks().stream().filter(SearchableBlock::hasIdentityResidual).count()).isEqualTo(7);
-    assertThat(s.layout().stageResolutions()).extracting(r -> r.get(0))
+    assertThat(s.blocks().stream().map(SearchableBlock::stride).toList())
+        .containsExactly(1, 1, 1, 2, 1, 1, 2, 1, 1);
+    assertThat(s.blocks().stream().filter(SearchableBlock::hasIdentityResidual).count())
+        .isEqualTo(7);
+    assertThat(s.layout().stageResolutions())
+        .extracting(r -> r.get(0))
         .containsExactly(new Resolution(28, 28), new Resolution(14, 14), new Resolution(7, 7));
     assertThat(SearchSpace.fromJson(s.toJson())).isEqualTo(s);
   }
@@ -55,22 +61,32 @@ class ResnetStyleSpacesTest {
     assertThat(r56.chain()).extracting(ChainStage::outChannels).containsExactly(8, 16, 32);
     // every extra block is an identity-residual copy of the stage's second block
     assertThat(r56.cost().params() - r20.cost().params())
-        .isEqualTo(6 * (r20.block("stage0.block1").params() + r20.block("stage1.block1").params()
-            + r20.block("stage2.block1").params()));
+        .isEqualTo(
+            6
+                * (r20.block("stage0.block1").params()
+                    + r20.block("stage1.block1").params()
+                    + r20.block("stage2.block1").params()));
   }
 
   @Test
   void depthsOtherThan6nPlus2AreRefusedNamingTheRule() {
     for (int depth : new int[] {2, 7, 18, 21, 0, -4}) {
-      assertThatThrownBy(() -> SearchSpaces.resnetStyle28(depth)).isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("6n + 2").hasMessageContaining("got " + depth);
+      assertThatThrownBy(() -> SearchSpaces.resnetStyle28(depth))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("6n + 2")
+          .hasMessageContaining("got " + depth);
     }
-    assertThatThrownBy(() -> SearchSpaces.resnetStyle32(20, 0)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("base width").hasMessageContaining("got 0");
-    assertThat(SearchSpaces.resnetStyle28(110, 2).chain()).extracting(ChainStage::blocks).containsExactly(18, 18, 18);
+    assertThatThrownBy(() -> SearchSpaces.resnetStyle32(20, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("base width")
+        .hasMessageContaining("got 0");
+    assertThat(SearchSpaces.resnetStyle28(110, 2).chain())
+        .extracting(ChainStage::blocks)
+        .containsExactly(18, 18, 18);
   }
 
-  private static void assertCost(SearchSpace s, long macs, long params, long bn, int blocks, long hidden) {
+  private static void assertCost(
+      SearchSpace s, long macs, long params, long bn, int blocks, long hidden) {
     SupernetCost c = s.cost();
     assertThat(c.macs()).as("MACs of %s", s.name()).isEqualTo(macs);
     assertThat(c.params()).as("params of %s", s.name()).isEqualTo(params);

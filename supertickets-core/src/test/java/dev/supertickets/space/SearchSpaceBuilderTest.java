@@ -22,35 +22,48 @@ class SearchSpaceBuilderTest {
 
   @Test
   void buildsWithDefaults() {
-    SearchSpace s = SearchSpace.builder().input(3, 8, 8).stage(List.of(0), List.of(4)).denseHead(4, 2).build();
+    SearchSpace s =
+        SearchSpace.builder().input(3, 8, 8).stage(List.of(0), List.of(4)).denseHead(4, 2).build();
     assertThat(s.name()).isEqualTo("custom");
     assertThat(s.block()).isEqualTo(BlockSpec.DEFAULT);
     assertThat(s.batchNorm()).isEqualTo(BatchNormSpec.DEFAULT);
     assertThat(s.stem()).isEmpty();
     assertThat(s.inputStride()).isEqualTo(1);
-    assertThat(s.blocks()).extracting(SearchableBlock::name).containsExactly("stage0.fuse.b0.from0", "transform");
+    assertThat(s.blocks())
+        .extracting(SearchableBlock::name)
+        .containsExactly("stage0.fuse.b0.from0", "transform");
     assertThat(s.blocks().get(0).inp()).isEqualTo(3); // no stem: stage 0 reads the image
   }
 
   @Test
   void requiresInputBodyAndHead() {
-    assertThatThrownBy(() -> valid().clearBody().build()).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("needs a body").hasMessageContaining("stage(blocks, channels)")
+    assertThatThrownBy(() -> valid().clearBody().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("needs a body")
+        .hasMessageContaining("stage(blocks, channels)")
         .hasMessageContaining("chainStage(outChannels, blocks, stride)");
-    assertThatThrownBy(() -> SearchSpace.builder().stage(List.of(1), List.of(4)).denseHead(4, 2).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("input(channels, height, width)");
-    assertThatThrownBy(() -> SearchSpace.builder().input(1, 4, 4).stage(List.of(1), List.of(4)).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("classificationHead(")
+    assertThatThrownBy(
+            () -> SearchSpace.builder().stage(List.of(1), List.of(4)).denseHead(4, 2).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("input(channels, height, width)");
+    assertThatThrownBy(
+            () -> SearchSpace.builder().input(1, 4, 4).stage(List.of(1), List.of(4)).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("classificationHead(")
         .hasMessageContaining("denseHead(");
   }
 
   @Test
   void refusesMixingStagesAndChain() {
-    assertThatThrownBy(() -> valid().chainStage(8, 1, 1)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> valid().chainStage(8, 1, 1))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("clearBody()");
-    assertThatThrownBy(() -> SearchSpace.builder().chainStage(8, 1, 1).stage(List.of(1), List.of(4)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("clearBody()");
-    SearchSpace chain = valid().clearBody().chainStage(8, 2, 2).classificationHead(List.of(), 16, 0, 3).build();
+    assertThatThrownBy(
+            () -> SearchSpace.builder().chainStage(8, 1, 1).stage(List.of(1), List.of(4)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("clearBody()");
+    SearchSpace chain =
+        valid().clearBody().chainStage(8, 2, 2).classificationHead(List.of(), 16, 0, 3).build();
     assertThat(chain.isChain()).isTrue();
   }
 
@@ -80,40 +93,55 @@ class SearchSpaceBuilderTest {
 
   @Test
   void refusesBadComponentsAtOnce() {
-    assertThatThrownBy(() -> valid().kernelSizes(3, 4)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("odd").hasMessageContaining("got 4 in [3, 4]");
+    assertThatThrownBy(() -> valid().kernelSizes(3, 4))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("odd")
+        .hasMessageContaining("got 4 in [3, 4]");
     assertThatThrownBy(() -> valid().kernelSizes(3, 3)).hasMessageContaining("distinct");
-    assertThatThrownBy(() -> valid().kernelSizes()).hasMessageContaining("at least one kernel size");
-    assertThatThrownBy(() -> valid().expandRatio(0)).hasMessageContaining("expand ratio must be in (0, 64.0]");
+    assertThatThrownBy(() -> valid().kernelSizes())
+        .hasMessageContaining("at least one kernel size");
+    assertThatThrownBy(() -> valid().expandRatio(0))
+        .hasMessageContaining("expand ratio must be in (0, 64.0]");
     assertThatThrownBy(() -> valid().expandRatio(Double.NaN)).hasMessageContaining("expand ratio");
     assertThatThrownBy(() -> valid().name(" ")).hasMessageContaining("must not be blank");
-    assertThatThrownBy(() -> valid().input(0, 28, 28)).hasMessageContaining("input channels must be at least 1, got 0");
+    assertThatThrownBy(() -> valid().input(0, 28, 28))
+        .hasMessageContaining("input channels must be at least 1, got 0");
     assertThatThrownBy(() -> valid().input(1, 28, 0)).hasMessageContaining("got 28x0");
     assertThatThrownBy(() -> valid().input(1, 1 << 20, 4)).hasMessageContaining("at most 16384");
-    assertThatThrownBy(() -> valid().stemLayer(8, 2, 1)).hasMessageContaining("stem kernel size must be odd");
-    assertThatThrownBy(() -> valid().stemLayer(8, 3, 0)).hasMessageContaining("stem stride must be at least 1");
-    assertThatThrownBy(() -> valid().stage(List.of(1, 1), List.of(8))).hasMessageContaining(
-        "one block count per branch: got block counts [1, 1] for channels [8]; give both lists the same length");
-    assertThatThrownBy(() -> valid().stage(List.of(), List.of())).hasMessageContaining("at least one branch");
-    assertThatThrownBy(() -> valid().stage(List.of(-1), List.of(8))).hasMessageContaining(
-        "block count of branch 0 must be in [0, 256], got -1");
-    assertThatThrownBy(() -> valid().stage(List.of(1), List.of(0))).hasMessageContaining(
-        "channels of branch 0 must be in [1, 65536], got 0");
-    assertThatThrownBy(() -> new ChainStage(8, 0, 1)).hasMessageContaining("1 to 256 blocks, got 0");
-    assertThatThrownBy(() -> valid().classificationHead(List.of(), 32, 1.0, 10)).hasMessageContaining(
-        "dropout must be in [0, 1), got 1.0");
-    assertThatThrownBy(() -> valid().classificationHead(List.of(), 32, 0, 0)).hasMessageContaining(
-        "number of classes must be in [1, 65536], got 0");
-    assertThatThrownBy(() -> valid().denseHead(0, 3)).hasMessageContaining("transform output channels");
-    assertThatThrownBy(() -> valid().batchNorm(0, 1e-3)).hasMessageContaining("momentum must be in (0, 1]");
-    assertThatThrownBy(() -> valid().batchNorm(0.1, 0)).hasMessageContaining("epsilon must be positive");
+    assertThatThrownBy(() -> valid().stemLayer(8, 2, 1))
+        .hasMessageContaining("stem kernel size must be odd");
+    assertThatThrownBy(() -> valid().stemLayer(8, 3, 0))
+        .hasMessageContaining("stem stride must be at least 1");
+    assertThatThrownBy(() -> valid().stage(List.of(1, 1), List.of(8)))
+        .hasMessageContaining(
+            "one block count per branch: got block counts [1, 1] for channels [8]; give both lists"
+                + " the same length");
+    assertThatThrownBy(() -> valid().stage(List.of(), List.of()))
+        .hasMessageContaining("at least one branch");
+    assertThatThrownBy(() -> valid().stage(List.of(-1), List.of(8)))
+        .hasMessageContaining("block count of branch 0 must be in [0, 256], got -1");
+    assertThatThrownBy(() -> valid().stage(List.of(1), List.of(0)))
+        .hasMessageContaining("channels of branch 0 must be in [1, 65536], got 0");
+    assertThatThrownBy(() -> new ChainStage(8, 0, 1))
+        .hasMessageContaining("1 to 256 blocks, got 0");
+    assertThatThrownBy(() -> valid().classificationHead(List.of(), 32, 1.0, 10))
+        .hasMessageContaining("dropout must be in [0, 1), got 1.0");
+    assertThatThrownBy(() -> valid().classificationHead(List.of(), 32, 0, 0))
+        .hasMessageContaining("number of classes must be in [1, 65536], got 0");
+    assertThatThrownBy(() -> valid().denseHead(0, 3))
+        .hasMessageContaining("transform output channels");
+    assertThatThrownBy(() -> valid().batchNorm(0, 1e-3))
+        .hasMessageContaining("momentum must be in (0, 1]");
+    assertThatThrownBy(() -> valid().batchNorm(0.1, 0))
+        .hasMessageContaining("epsilon must be positive");
     assertThatThrownBy(() -> valid().block(null)).isInstanceOf(NullPointerException.class);
   }
 
   @Test
   void unknownBlockNamesAreRefusedWithAnExample() {
     SearchSpace s = valid().build();
-    assertThatThrownBy(() -> s.block("stage9.branch0.block0")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> s.block("stage9.branch0.block0"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("search space t has no block named stage9.branch0.block0")
         .hasMessageContaining("stage0.fuse.b0.from0");
   }
@@ -161,6 +189,7 @@ class SearchSpaceBuilderTest {
     for (ActivationKind k : ActivationKind.values()) {
       assertThat(ActivationKind.fromJsonName(k.jsonName())).isEqualTo(k);
     }
-    assertThatThrownBy(() -> ActivationKind.fromJsonName("swish")).hasMessageContaining("use \"relu\" or \"relu6\"");
+    assertThatThrownBy(() -> ActivationKind.fromJsonName("swish"))
+        .hasMessageContaining("use \"relu\" or \"relu6\"");
   }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /** The JSON form: pinned text, and strict reading with messages that name the member. */
 class SearchSpaceJsonTest {
   /** Version 1 of the format; changing it breaks files users have written. */
-  private static final String TINY28_JSON = """
+  private static final String TINY28_JSON =
+      """
       {
         "format": "supertickets.search-space",
         "version": 1,
@@ -53,7 +54,8 @@ class SearchSpaceJsonTest {
           "dropout": 0.0,
           "numClasses": 10
         }
-      }""";
+      }\
+      """;
 
   @Test
   void writesThePinnedFormat() {
@@ -79,7 +81,8 @@ class SearchSpaceJsonTest {
 
   @Test
   void refusesUnknownAndMissingMembers() {
-    assertThatThrownBy(() -> SearchSpace.fromJson(TINY28_JSON.replace("\"activation\"", "\"activaton\"")))
+    assertThatThrownBy(
+            () -> SearchSpace.fromJson(TINY28_JSON.replace("\"activation\"", "\"activaton\"")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("$.block has the unknown member \"activaton\"")
         .hasMessageContaining("[activation, expandRatio, kernelSizes]");
@@ -91,55 +94,83 @@ class SearchSpaceJsonTest {
 
   @Test
   void refusesMistypedMembersNamingTheirPath() {
-    assertThatThrownBy(() -> SearchSpace.fromJson(TINY28_JSON.replace("\"channels\": [4, 8]",
-        "\"channels\": [4, \"8\"]")))
-        .hasMessage("search space JSON: $.stages[1].channels[1] must be an integer in the int range, "
-            + "got the string \"8\"");
-    assertThatThrownBy(() -> SearchSpace.fromJson(TINY28_JSON.replace("\"channels\": 1", "\"channels\": 1.0")))
+    assertThatThrownBy(
+            () ->
+                SearchSpace.fromJson(
+                    TINY28_JSON.replace("\"channels\": [4, 8]", "\"channels\": [4, \"8\"]")))
+        .hasMessage(
+            "search space JSON: $.stages[1].channels[1] must be an integer in the int range, "
+                + "got the string \"8\"");
+    assertThatThrownBy(
+            () -> SearchSpace.fromJson(TINY28_JSON.replace("\"channels\": 1", "\"channels\": 1.0")))
         .hasMessageContaining("$.input.channels must be an integer");
-    assertThatThrownBy(() -> SearchSpace.fromJson(TINY28_JSON.replace("\"lastChannel\": 32",
-        "\"lastChannel\": 3000000000")))
-        .hasMessageContaining("$.head.lastChannel must be an integer in the int range, got 3000000000");
-    assertThatThrownBy(() -> SearchSpace.fromJson(TINY28_JSON.replace("\"dropout\": 0.0", "\"dropout\": null")))
+    assertThatThrownBy(
+            () ->
+                SearchSpace.fromJson(
+                    TINY28_JSON.replace("\"lastChannel\": 32", "\"lastChannel\": 3000000000")))
+        .hasMessageContaining(
+            "$.head.lastChannel must be an integer in the int range, got 3000000000");
+    assertThatThrownBy(
+            () ->
+                SearchSpace.fromJson(TINY28_JSON.replace("\"dropout\": 0.0", "\"dropout\": null")))
         .hasMessageContaining("$.head.dropout must be a number, got null");
-    assertThatThrownBy(() -> SearchSpace.fromJson(TINY28_JSON.replace("\"stem\": [", "\"stem\": [3, ")))
+    assertThatThrownBy(
+            () -> SearchSpace.fromJson(TINY28_JSON.replace("\"stem\": [", "\"stem\": [3, ")))
         .hasMessageContaining("$.stem[0] must be an object, got 3");
-    assertThatThrownBy(() -> SearchSpace.fromJson("[1]")).hasMessageContaining("$ must be an object, got an array");
+    assertThatThrownBy(() -> SearchSpace.fromJson("[1]"))
+        .hasMessageContaining("$ must be an object, got an array");
   }
 
   @Test
   void refusesOtherFormatsAndVersions() {
-    assertThatThrownBy(() -> SearchSpace.fromJson(TINY28_JSON.replace("\"version\": 1", "\"version\": 2")))
+    assertThatThrownBy(
+            () -> SearchSpace.fromJson(TINY28_JSON.replace("\"version\": 1", "\"version\": 2")))
         .hasMessage("unsupported search space format version 2; this library reads version 1 to 1");
-    assertThatThrownBy(() -> SearchSpace.fromJson(TINY28_JSON.replace("supertickets.search-space", "ticket")))
+    assertThatThrownBy(
+            () -> SearchSpace.fromJson(TINY28_JSON.replace("supertickets.search-space", "ticket")))
         .hasMessageContaining("$.format must be \"supertickets.search-space\", got \"ticket\"");
-    assertThatThrownBy(() -> SearchSpace.fromJson(TINY28_JSON.replace("\"type\": \"classification\"",
-        "\"type\": \"detection\"")))
-        .hasMessageContaining("$.head.type must be \"classification\" or \"dense\", got \"detection\"");
+    assertThatThrownBy(
+            () ->
+                SearchSpace.fromJson(
+                    TINY28_JSON.replace("\"type\": \"classification\"", "\"type\": \"detection\"")))
+        .hasMessageContaining(
+            "$.head.type must be \"classification\" or \"dense\", got \"detection\"");
   }
 
   @Test
   void refusesInvalidSpacesWithTheBuildersReason() {
     String twoBodies = TINY28_JSON.replace("\"stages\": [", "\"chain\": [], \"stages\": [");
-    assertThatThrownBy(() -> SearchSpace.fromJson(twoBodies)).hasMessageContaining("has both \"stages\" and \"chain\"");
-    String dropping = TINY28_JSON.replace("\"blocks\": [1, 1],\n      \"channels\": [4, 8]",
-        "\"blocks\": [1],\n      \"channels\": [4]").replace("\"headChannels\": [8, 16]", "\"headChannels\": []");
+    assertThatThrownBy(() -> SearchSpace.fromJson(twoBodies))
+        .hasMessageContaining("has both \"stages\" and \"chain\"");
+    String dropping =
+        TINY28_JSON
+            .replace(
+                "\"blocks\": [1, 1],\n      \"channels\": [4, 8]",
+                "\"blocks\": [1],\n      \"channels\": [4]")
+            .replace("\"headChannels\": [8, 16]", "\"headChannels\": []");
     SearchSpace single = SearchSpace.fromJson(dropping);
     assertThat(single.stages()).hasSize(2);
-    String empty = TINY28_JSON.replaceAll("(?s)\"stages\": \\[.*?\\]\\s*}\\s*\\],", "\"stages\": [],");
-    assertThatThrownBy(() -> SearchSpace.fromJson(empty)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("search space JSON describes an incomplete space: the space needs a body");
+    String empty =
+        TINY28_JSON.replaceAll("(?s)\"stages\": \\[.*?\\]\\s*}\\s*\\],", "\"stages\": [],");
+    assertThatThrownBy(() -> SearchSpace.fromJson(empty))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "search space JSON describes an incomplete space: the space needs a body");
     String evenKernel = TINY28_JSON.replace("\"kernelSizes\": [3, 5]", "\"kernelSizes\": [3, 4]");
     assertThatThrownBy(() -> SearchSpace.fromJson(evenKernel))
-        .hasMessageStartingWith("search space JSON describes an invalid space: kernel sizes must be odd");
+        .hasMessageStartingWith(
+            "search space JSON describes an invalid space: kernel sizes must be odd");
     String badHead = TINY28_JSON.replace("\"headChannels\": [8, 16]", "\"headChannels\": [8]");
-    assertThatThrownBy(() -> SearchSpace.fromJson(badHead)).hasMessageContaining("one head channel count per branch");
+    assertThatThrownBy(() -> SearchSpace.fromJson(badHead))
+        .hasMessageContaining("one head channel count per branch");
   }
 
   @Test
   void malformedTextFailsWithItsPosition() {
-    assertThatThrownBy(() -> SearchSpace.fromJson(TINY28_JSON.replace("\"version\": 1,", "\"version\": 1")))
-        .isInstanceOf(JsonParseException.class).hasMessageContaining("line 4, column 3");
+    assertThatThrownBy(
+            () -> SearchSpace.fromJson(TINY28_JSON.replace("\"version\": 1,", "\"version\": 1")))
+        .isInstanceOf(JsonParseException.class)
+        .hasMessageContaining("line 4, column 3");
   }
 
   @Test

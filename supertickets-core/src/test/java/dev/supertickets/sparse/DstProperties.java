@@ -43,9 +43,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * SET and RigL mask updates: the active count of every tensor never changes, grown weights (and their optimizer
- * moments and EMA shadows) start at zero, the dropped weights are the smallest active ones, and the drop fraction
- * follows RigL's cosine.
+ * SET and RigL mask updates: the active count of every tensor never changes, grown weights (and
+ * their optimizer moments and EMA shadows) start at zero, the dropped weights are the smallest
+ * active ones, and the drop fraction follows RigL's cosine.
  */
 class DstProperties {
   private static Dataset data;
@@ -61,26 +61,37 @@ class DstProperties {
 
   @Provide
   Arbitrary<Case> cases() {
-    return Arbitraries.integers().between(1, 200).flatMap(n -> Arbitraries.longs().map(seed -> {
-      SplittableRandom rng = new SplittableRandom(seed);
-      float[] w = new float[n];
-      boolean[] m = new boolean[n];
-      double[] noise = new double[n];
-      double[] grow = new double[n];
-      boolean ties = rng.nextBoolean();
-      for (int i = 0; i < n; i++) {
-        w[i] = ties ? rng.nextInt(3) - 1 : (float) rng.nextGaussian();
-        m[i] = rng.nextDouble() < 0.4;
-        noise[i] = rng.nextBoolean() ? 0 : DstUpdates.DROP_NOISE_STD * rng.nextGaussian();
-        grow[i] = ties ? rng.nextInt(3) : rng.nextDouble();
-      }
-      long active = DropAndGrow.count(m);
-      return new Case(w, m, active == 0 ? 0 : rng.nextLong(active + 1), noise, grow);
-    }));
+    return Arbitraries.integers()
+        .between(1, 200)
+        .flatMap(
+            n ->
+                Arbitraries.longs()
+                    .map(
+                        seed -> {
+                          SplittableRandom rng = new SplittableRandom(seed);
+                          float[] w = new float[n];
+                          boolean[] m = new boolean[n];
+                          double[] noise = new double[n];
+                          double[] grow = new double[n];
+                          boolean ties = rng.nextBoolean();
+                          for (int i = 0; i < n; i++) {
+                            w[i] = ties ? rng.nextInt(3) - 1 : (float) rng.nextGaussian();
+                            m[i] = rng.nextDouble() < 0.4;
+                            noise[i] =
+                                rng.nextBoolean()
+                                    ? 0
+                                    : DstUpdates.DROP_NOISE_STD * rng.nextGaussian();
+                            grow[i] = ties ? rng.nextInt(3) : rng.nextDouble();
+                          }
+                          long active = DropAndGrow.count(m);
+                          return new Case(
+                              w, m, active == 0 ? 0 : rng.nextLong(active + 1), noise, grow);
+                        }));
   }
 
   @Property(tries = 200)
-  void anUpdateKeepsTheActiveCountDropsTheSmallestAndGrowsTheHighestScores(@ForAll("cases") Case c) {
+  void anUpdateKeepsTheActiveCountDropsTheSmallestAndGrowsTheHighestScores(
+      @ForAll("cases") Case c) {
     boolean[] next = DropAndGrow.newMask(c.weights(), c.mask(), c.nDrop(), c.noise(), c.grow());
 
     assertThat(DropAndGrow.count(next)).isEqualTo(DropAndGrow.count(c.mask()));
@@ -112,12 +123,14 @@ class DstProperties {
     assertThat(dropped).isEqualTo(c.nDrop());
     assertThat(maxDropped).as("a dropped weight outranks a kept one").isLessThanOrEqualTo(minKept);
     assertThat(grown).isEqualTo(c.nDrop());
-    assertThat(maxLeft).as("a candidate left out outranks a grown one").isLessThanOrEqualTo(minGrown);
+    assertThat(maxLeft)
+        .as("a candidate left out outranks a grown one")
+        .isLessThanOrEqualTo(minGrown);
   }
 
   /**
-   * Whether active entry {@code i} is among the {@code nDrop} lowest drop scores, recomputed independently of the
-   * implementation by rank (of equal scores, the higher index goes first).
+   * Whether active entry {@code i} is among the {@code nDrop} lowest drop scores, recomputed
+   * independently of the implementation by rank (of equal scores, the higher index goes first).
    */
   private static boolean isDropped(Case c, int i) {
     double si = Math.abs(c.weights()[i]) + c.noise()[i];
@@ -134,21 +147,27 @@ class DstProperties {
   }
 
   @Property(tries = 50)
-  void installZeroesNewConnectionsTheirMomentsAndShadowsAndKeepsTheRest(@ForAll @LongRange(min = 0, max = 1000)
-      long seed) {
+  void installZeroesNewConnectionsTheirMomentsAndShadowsAndKeepsTheRest(
+      @ForAll @LongRange(min = 0, max = 1000) long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     Linear fc = new Linear("fc", 6, 5, rng, DataType.FLOAT);
     Param p = fc.weight();
     p.setMask(randomMask(rng, 30, 0.5, p.value().shape()));
     Trainer trainer = Trainer.builder(Sequential.of(fc)).optimizer(new AdamW()).ema(0.9).build();
     // moments and shadows that are not zero anywhere
-    trainer.optimizer().setState(p, List.of(Nd4j.rand(DataType.FLOAT, 6, 5).addi(1),
-        Nd4j.rand(DataType.FLOAT, 6, 5).addi(1)));
+    trainer
+        .optimizer()
+        .setState(
+            p,
+            List.of(
+                Nd4j.rand(DataType.FLOAT, 6, 5).addi(1), Nd4j.rand(DataType.FLOAT, 6, 5).addi(1)));
     trainer.ema().setShadow(p, Nd4j.rand(DataType.FLOAT, 6, 5).addi(1));
     boolean[] before = DropAndGrow.mask(p);
     float[] value = DropAndGrow.floats(p.value());
-    float[][] slots = {DropAndGrow.floats(trainer.optimizer().state(p).get(0)),
-        DropAndGrow.floats(trainer.optimizer().state(p).get(1))};
+    float[][] slots = {
+      DropAndGrow.floats(trainer.optimizer().state(p).get(0)),
+      DropAndGrow.floats(trainer.optimizer().state(p).get(1))
+    };
     float[] shadow = DropAndGrow.floats(trainer.ema().shadow(p));
     boolean[] next = new boolean[30];
     for (int i = 0; i < 30; i++) {
@@ -166,9 +185,12 @@ class DstProperties {
     for (int i = 0; i < 30; i++) {
       if (next[i] && !before[i]) {
         fresh++;
-        assertThat(new float[] {v[i], m0[i], m1[i], s[i]}).as("new connection %s", i).containsOnly(0f);
+        assertThat(new float[] {v[i], m0[i], m1[i], s[i]})
+            .as("new connection %s", i)
+            .containsOnly(0f);
       } else {
-        assertThat(new float[] {v[i], m0[i], m1[i], s[i]}).as("entry %s", i)
+        assertThat(new float[] {v[i], m0[i], m1[i], s[i]})
+            .as("entry %s", i)
             .containsExactly(value[i], slots[0][i], slots[1][i], shadow[i]);
       }
     }
@@ -176,16 +198,20 @@ class DstProperties {
   }
 
   /**
-   * A short training run of a small CNN with the update hook: after every step, every masked tensor has its
-   * initial number of active weights; right after each update, the new connections are zero with zero moments and
-   * EMA shadows, and a tensor gains at most {@code floor(f(t) · n_active)} of them.
+   * A short training run of a small CNN with the update hook: after every step, every masked tensor
+   * has its initial number of active weights; right after each update, the new connections are zero
+   * with zero moments and EMA shadows, and a tensor gains at most {@code floor(f(t) · n_active)} of
+   * them.
    */
   @Property(tries = 4)
-  void aShortRunKeepsEveryTensorsActiveCountAndGrowsFromZero(@ForAll DstDrawer.Growth growth,
-      @ForAll boolean erk, @ForAll @LongRange(min = 0, max = 1000) long seed) {
+  void aShortRunKeepsEveryTensorsActiveCountAndGrowsFromZero(
+      @ForAll DstDrawer.Growth growth,
+      @ForAll boolean erk,
+      @ForAll @LongRange(min = 0, max = 1000) long seed) {
     Sequential net = Networks.smallCnn(1, 4, 28, 10, new SplittableRandom(seed));
     MaskContext ctx = MaskContext.builder(net).selector(Selector.prunableWeights()).build();
-    Masks.install(MaskPolicies.random(seed).scope(erk ? Scope.ERK : Scope.PER_LAYER).masks(ctx, 0.8));
+    Masks.install(
+        MaskPolicies.random(seed).scope(erk ? Scope.ERK : Scope.PER_LAYER).masks(ctx, 0.8));
     List<Param> params = ctx.params();
     Map<Param, Long> counts = new HashMap<>();
     Map<Param, boolean[]> last = new HashMap<>();
@@ -193,47 +219,75 @@ class DstProperties {
       counts.put(p, p.activeCount());
       last.put(p, DropAndGrow.mask(p));
     }
-    Loader loader = Loader.builder(data).batchSize(32).shuffle(true).seed(seed)
-        .normalization(Normalization.of(data)).build();
+    Loader loader =
+        Loader.builder(data)
+            .batchSize(32)
+            .shuffle(true)
+            .seed(seed)
+            .normalization(Normalization.of(data))
+            .build();
     int interval = 3;
     long end = 20;
     double alpha = 0.5;
-    DstUpdates updates = new DstUpdates(growth, alpha, interval, end, seed, loader, new SoftmaxCrossEntropy(), 0.5,
-        dev.supertickets.draw.DrawListeners.of(java.util.List.of()));
+    DstUpdates updates =
+        new DstUpdates(
+            growth,
+            alpha,
+            interval,
+            end,
+            seed,
+            loader,
+            new SoftmaxCrossEntropy(),
+            0.5,
+            dev.supertickets.draw.DrawListeners.of(java.util.List.of()));
     long[] grownTotal = {0};
     List<Long> updateSteps = new ArrayList<>();
-    StepHook check = (trainer, epoch) -> {
-      long t = trainer.globalStep();
-      double f = DstUpdates.isUpdateStep(t, interval, end) ? DstUpdates.dropFraction(alpha, t, end) : 0;
-      boolean changed = false;
-      for (Param p : params) {
-        assertThat(p.activeCount()).as("active weights of %s after step %s", p.name(), t).isEqualTo(counts.get(p));
-        boolean[] now = DropAndGrow.mask(p);
-        boolean[] before = last.get(p);
-        float[] v = DropAndGrow.floats(p.value());
-        float[] m0 = DropAndGrow.floats(trainer.optimizer().state(p).get(0));
-        float[] m1 = DropAndGrow.floats(trainer.optimizer().state(p).get(1));
-        float[] s = DropAndGrow.floats(trainer.ema().shadow(p));
-        long grown = 0;
-        for (int i = 0; i < now.length; i++) {
-          if (now[i] && !before[i]) {
-            grown++;
-            assertThat(new float[] {v[i], m0[i], m1[i], s[i]}).as("grown %s[%s] at step %s", p.name(), i, t)
-                .containsOnly(0f);
+    StepHook check =
+        (trainer, epoch) -> {
+          long t = trainer.globalStep();
+          double f =
+              DstUpdates.isUpdateStep(t, interval, end)
+                  ? DstUpdates.dropFraction(alpha, t, end)
+                  : 0;
+          boolean changed = false;
+          for (Param p : params) {
+            assertThat(p.activeCount())
+                .as("active weights of %s after step %s", p.name(), t)
+                .isEqualTo(counts.get(p));
+            boolean[] now = DropAndGrow.mask(p);
+            boolean[] before = last.get(p);
+            float[] v = DropAndGrow.floats(p.value());
+            float[] m0 = DropAndGrow.floats(trainer.optimizer().state(p).get(0));
+            float[] m1 = DropAndGrow.floats(trainer.optimizer().state(p).get(1));
+            float[] s = DropAndGrow.floats(trainer.ema().shadow(p));
+            long grown = 0;
+            for (int i = 0; i < now.length; i++) {
+              if (now[i] && !before[i]) {
+                grown++;
+                assertThat(new float[] {v[i], m0[i], m1[i], s[i]})
+                    .as("grown %s[%s] at step %s", p.name(), i, t)
+                    .containsOnly(0f);
+              }
+            }
+            assertThat(grown)
+                .as("grown in %s at step %s", p.name(), t)
+                .isLessThanOrEqualTo((long) Math.floor(f * counts.get(p)));
+            grownTotal[0] += grown;
+            changed |= grown > 0;
+            last.put(p, now);
           }
-        }
-        assertThat(grown).as("grown in %s at step %s", p.name(), t)
-            .isLessThanOrEqualTo((long) Math.floor(f * counts.get(p)));
-        grownTotal[0] += grown;
-        changed |= grown > 0;
-        last.put(p, now);
-      }
-      if (changed) {
-        updateSteps.add(t);
-      }
-    };
-    Trainer trainer = Trainer.builder(net).optimizer(new AdamW(0.9, 0.999, 1e-3, 0))
-        .schedule(LrSchedule.constant(0.01)).ema(0.9).stepHook(updates).stepHook(check).build();
+          if (changed) {
+            updateSteps.add(t);
+          }
+        };
+    Trainer trainer =
+        Trainer.builder(net)
+            .optimizer(new AdamW(0.9, 0.999, 1e-3, 0))
+            .schedule(LrSchedule.constant(0.01))
+            .ema(0.9)
+            .stepHook(updates)
+            .stepHook(check)
+            .build();
     for (int epoch = 0; trainer.globalStep() < 24; epoch++) {
       BatchIterator it = loader.epoch(epoch);
       while (it.hasNext() && trainer.globalStep() < 24) {
@@ -248,26 +302,32 @@ class DstProperties {
   }
 
   @Property(tries = 200)
-  void theDropFractionIsRigLsCosine(@ForAll @DoubleRange(min = 0.01, max = 0.99) double alpha,
-      @ForAll @LongRange(min = 1, max = 1_000_000) long end, @ForAll @IntRange(min = 0, max = 1000) int permille) {
+  void theDropFractionIsRigLsCosine(
+      @ForAll @DoubleRange(min = 0.01, max = 0.99) double alpha,
+      @ForAll @LongRange(min = 1, max = 1_000_000) long end,
+      @ForAll @IntRange(min = 0, max = 1000) int permille) {
     long t = end * permille / 1000;
     double f = DstUpdates.dropFraction(alpha, t, end);
 
     assertThat(f).isCloseTo(alpha / 2 * (1 + Math.cos(Math.PI * t / end)), within(1e-12));
     assertThat(DstUpdates.dropFraction(alpha, 0, end)).isEqualTo(alpha);
     assertThat(DstUpdates.dropFraction(alpha, end, end)).isCloseTo(0, within(1e-15));
-    assertThat(DstUpdates.dropFraction(alpha, 2 * end, end)).as("held at 0 after T_end")
+    assertThat(DstUpdates.dropFraction(alpha, 2 * end, end))
+        .as("held at 0 after T_end")
         .isEqualTo(DstUpdates.dropFraction(alpha, end, end));
     if (end % 2 == 0) {
       assertThat(DstUpdates.dropFraction(alpha, end / 2, end)).isCloseTo(alpha / 2, within(1e-12));
     }
     if (t < end) {
-      assertThat(DstUpdates.dropFraction(alpha, t + 1, end)).as("non-increasing").isLessThanOrEqualTo(f);
+      assertThat(DstUpdates.dropFraction(alpha, t + 1, end))
+          .as("non-increasing")
+          .isLessThanOrEqualTo(f);
     }
   }
 
   @Property(tries = 100)
-  void updatesFallOnEveryIntervalUpToTheEnd(@ForAll @IntRange(min = 1, max = 50) int interval,
+  void updatesFallOnEveryIntervalUpToTheEnd(
+      @ForAll @IntRange(min = 1, max = 50) int interval,
       @ForAll @IntRange(min = 0, max = 500) int end) {
     long n = 0;
     for (long t = 0; t <= 2L * end + interval; t++) {

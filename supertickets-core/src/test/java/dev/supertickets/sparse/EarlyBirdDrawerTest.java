@@ -20,14 +20,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Early-bird: the FIFO and distance rule on hand-made masks, the channel mask and the slimming penalty on tiny28,
- * and draws on 128 images (2 steps an epoch) that find the early bird (epsilon 1: as soon as the queue is full) or
- * do not (epsilon 0, two search epochs), cut the network and retrain it for one epoch.
+ * Early-bird: the FIFO and distance rule on hand-made masks, the channel mask and the slimming
+ * penalty on tiny28, and draws on 128 images (2 steps an epoch) that find the early bird (epsilon
+ * 1: as soon as the queue is full) or do not (epsilon 0, two search epochs), cut the network and
+ * retrain it for one epoch.
  */
 class EarlyBirdDrawerTest {
   private static final SearchSpace SPACE = SearchSpaces.tiny28();
@@ -38,8 +38,13 @@ class EarlyBirdDrawerTest {
   private static SuperTicket notFound;
 
   private static EarlyBirdDrawer.Builder notFoundDrawer() {
-    return EarlyBirdDrawer.builder(SPACE).seed(4).retrainer(SparseFixtures.quick(1)).epsilon(0).maxSearchEpochs(2)
-        .channelRatio(0.3).unstructuredSparsity(0.4);
+    return EarlyBirdDrawer.builder(SPACE)
+        .seed(4)
+        .retrainer(SparseFixtures.quick(1))
+        .epsilon(0)
+        .maxSearchEpochs(2)
+        .channelRatio(0.3)
+        .unstructuredSparsity(0.4);
   }
 
   private static final java.util.List<dev.supertickets.draw.DrawListener.RoundEvent> rounds =
@@ -49,16 +54,24 @@ class EarlyBirdDrawerTest {
   static void draw() {
     train = SparseFixtures.train(128);
     test = SparseFixtures.test();
-    found = EarlyBirdDrawer.builder(SPACE).seed(4).retrainer(SparseFixtures.quick(1)).epsilon(1).l1Penalty(1e-3)
-        .listener(new dev.supertickets.draw.DrawListener() {
-          @Override
-          public void onEpoch(DrawEvent e) {}
+    found =
+        EarlyBirdDrawer.builder(SPACE)
+            .seed(4)
+            .retrainer(SparseFixtures.quick(1))
+            .epsilon(1)
+            .l1Penalty(1e-3)
+            .listener(
+                new dev.supertickets.draw.DrawListener() {
+                  @Override
+                  public void onEpoch(DrawEvent e) {}
 
-          @Override
-          public void onRound(RoundEvent e) {
-            rounds.add(e);
-          }
-        }).build().draw(train, null);
+                  @Override
+                  public void onRound(RoundEvent e) {
+                    rounds.add(e);
+                  }
+                })
+            .build()
+            .draw(train, null);
     notFound = notFoundDrawer().build().draw(train, null);
   }
 
@@ -67,7 +80,8 @@ class EarlyBirdDrawerTest {
     assertThat(ChannelMaskHistory.distance(mask("1100"), mask("1001"))).isEqualTo(0.5);
     assertThat(ChannelMaskHistory.distance(mask("1100"), mask("1100"))).isZero();
     assertThatThrownBy(() -> ChannelMaskHistory.distance(mask("11"), mask("110")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 2 and 3");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("got 2 and 3");
   }
 
   @Test
@@ -91,7 +105,8 @@ class EarlyBirdDrawerTest {
     assertThat(h.converged(0.2)).isTrue();
     h.push(mask("1111110000"));
     assertThat(h.converged(0.1)).isTrue();
-    assertThatThrownBy(() -> h.push(mask("111"))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> h.push(mask("111")))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("channel mask has 3 entries but the earlier ones have 10");
   }
 
@@ -159,7 +174,8 @@ class EarlyBirdDrawerTest {
     assertThat(p.get("earlyBird.l1Penalty")).isEqualTo("0.001");
     assertThat(p.get("retrained.epochs")).isEqualTo("1");
     assertThat(found.architecture().totalHidden()).isEqualTo(FULL - Ranking.pruneCount(0.5, FULL));
-    assertThat(p.get("earlyBird.hiddenChannels")).isEqualTo(FULL + " -> " + found.architecture().totalHidden());
+    assertThat(p.get("earlyBird.hiddenChannels"))
+        .isEqualTo(FULL + " -> " + found.architecture().totalHidden());
     INDArray logits = found.predict(SparseFixtures.images(test, 8));
     assertThat(logits.shape()).containsExactly(8, 10);
     assertThat(Tensors.allFinite(logits)).isTrue();
@@ -173,7 +189,8 @@ class EarlyBirdDrawerTest {
     assertThat(p.get("earlyBird.found")).isEqualTo("false");
     assertThat(p.get("earlyBird.epoch")).isEqualTo("2");
     assertThat(p.get("earlyBird.distances")).isEqualTo("[]");
-    assertThat(notFound.architecture().totalHidden()).isEqualTo(FULL - Ranking.pruneCount(0.3, FULL));
+    assertThat(notFound.architecture().totalHidden())
+        .isEqualTo(FULL - Ranking.pruneCount(0.3, FULL));
     assertThat(notFound.sparsity()).isCloseTo(0.4, within(1e-3));
     assertThat(notFound.predict(SparseFixtures.images(test, 2)).shape()).containsExactly(2, 10);
   }
@@ -187,15 +204,20 @@ class EarlyBirdDrawerTest {
   void badArgumentsAreRefusedWithTheRuleAndTheFix() {
     assertThatThrownBy(() -> EarlyBirdDrawer.builder(SPACE).channelRatio(1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("channel ratio must be in (0, 1), got 1.0").hasMessageContaining("0.5");
+        .hasMessageContaining("channel ratio must be in (0, 1), got 1.0")
+        .hasMessageContaining("0.5");
     assertThatThrownBy(() -> EarlyBirdDrawer.builder(SPACE).epsilon(1.5))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("epsilon must be in [0, 1], got 1.5");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("epsilon must be in [0, 1], got 1.5");
     assertThatThrownBy(() -> EarlyBirdDrawer.builder(SPACE).maxSearchEpochs(0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("got 0");
     assertThatThrownBy(() -> EarlyBirdDrawer.builder(SPACE).l1Penalty(-1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got -1.0; Early-bird uses 1e-4");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("got -1.0; Early-bird uses 1e-4");
     assertThatThrownBy(() -> EarlyBirdDrawer.builder(SPACE).unstructuredSparsity(1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 1.0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("got 1.0");
   }
 
   private static boolean[] mask(String bits) {
@@ -208,8 +230,11 @@ class EarlyBirdDrawerTest {
 
   @Test
   void listenersHearTheCutTicketThenTheRetrainedOne() {
-    assertThat(rounds).extracting(dev.supertickets.draw.DrawListener.RoundEvent::round).containsExactly(0, 1);
-    assertThat(rounds.get(0).ticket().network().hiddenChannels()).isEqualTo(found.network().hiddenChannels());
+    assertThat(rounds)
+        .extracting(dev.supertickets.draw.DrawListener.RoundEvent::round)
+        .containsExactly(0, 1);
+    assertThat(rounds.get(0).ticket().network().hiddenChannels())
+        .isEqualTo(found.network().hiddenChannels());
     assertThat(rounds.get(1).ticket()).isSameAs(found);
   }
 }

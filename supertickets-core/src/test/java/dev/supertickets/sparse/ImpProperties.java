@@ -19,8 +19,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * IMP's masks over whole runs on tiny28 (one training step per level): they only shrink, every level prunes exactly
- * its planned count, and every milestone is a level's sparsity.
+ * IMP's masks over whole runs on tiny28 (one training step per level): they only shrink, every
+ * level prunes exactly its planned count, and every milestone is a level's sparsity.
  */
 class ImpProperties {
   private static Dataset train;
@@ -33,13 +33,23 @@ class ImpProperties {
   @Property(tries = 3)
   void masksShrinkLevelByLevelAndEveryLevelIsExact(
       @ForAll @DoubleRange(min = 0.4, max = 0.7) double pruningFraction,
-      @ForAll("milestones") double[] milestones, @ForAll("scopes") Scope scope, @ForAll long seed) {
-    ImpDrawer drawer = ImpDrawer.builder(SearchSpaces.tiny28()).seed(seed).retrainer(SparseFixtures.quick(1))
-        .pruningFraction(pruningFraction).scope(scope)
-        .milestones(milestones[0], java.util.Arrays.copyOfRange(milestones, 1, milestones.length)).build();
+      @ForAll("milestones") double[] milestones,
+      @ForAll("scopes") Scope scope,
+      @ForAll long seed) {
+    ImpDrawer drawer =
+        ImpDrawer.builder(SearchSpaces.tiny28())
+            .seed(seed)
+            .retrainer(SparseFixtures.quick(1))
+            .pruningFraction(pruningFraction)
+            .scope(scope)
+            .milestones(
+                milestones[0], java.util.Arrays.copyOfRange(milestones, 1, milestones.length))
+            .build();
     List<ImpDrawer.Level> levels = drawer.run(train, null).levels();
 
-    assertThat(levels).extracting(ImpDrawer.Level::sparsity).containsExactlyElementsOf(drawer.levelSparsities());
+    assertThat(levels)
+        .extracting(ImpDrawer.Level::sparsity)
+        .containsExactlyElementsOf(drawer.levelSparsities());
     Map<String, INDArray> previous = null;
     for (ImpDrawer.Level level : levels) {
       Map<String, INDArray> masks = level.trained().state().masks();
@@ -53,23 +63,29 @@ class ImpProperties {
           assertThat(floats(level.rewound().state().masks().get(e.getKey()))).containsExactly(now);
           float[] before = previous == null ? null : floats(previous.get(e.getKey()));
           for (int i = 0; before != null && i < now.length; i++) {
-            assertThat(now[i] <= before[i]).as("level %s keeps %s[%s], pruned before", level.level(), e.getKey(), i)
+            assertThat(now[i] <= before[i])
+                .as("level %s keeps %s[%s], pruned before", level.level(), e.getKey(), i)
                 .isTrue();
           }
         }
         previous = masks;
       }
     }
-    assertThat(levels.get(levels.size() - 1).sparsity()).isEqualTo(milestones[milestones.length - 1]);
+    assertThat(levels.get(levels.size() - 1).sparsity())
+        .isEqualTo(milestones[milestones.length - 1]);
   }
 
   @Property(tries = 200)
   void thePlanHitsEveryMilestoneAndOtherwisePrunesTheFractionOfWhatIsLeft(
       @ForAll @DoubleRange(min = 0.01, max = 0.95) double pruningFraction,
       @ForAll("milestones") double[] milestones) {
-    List<Double> plan = ImpDrawer.builder(SearchSpaces.tiny28()).pruningFraction(pruningFraction)
-        .milestones(milestones[0], java.util.Arrays.copyOfRange(milestones, 1, milestones.length)).build()
-        .levelSparsities();
+    List<Double> plan =
+        ImpDrawer.builder(SearchSpaces.tiny28())
+            .pruningFraction(pruningFraction)
+            .milestones(
+                milestones[0], java.util.Arrays.copyOfRange(milestones, 1, milestones.length))
+            .build()
+            .levelSparsities();
     assertThat(plan.get(0)).isZero();
     assertThat(plan.get(plan.size() - 1)).isEqualTo(milestones[milestones.length - 1]);
     for (double m : milestones) {
@@ -79,7 +95,9 @@ class ImpProperties {
       double full = 1 - (1 - pruningFraction) * (1 - plan.get(l - 1));
       assertThat(plan.get(l)).isGreaterThan(plan.get(l - 1));
       if (plan.get(l) != full) {
-        assertThat(milestones).as("level %s is clamped, so to a milestone", l).contains(plan.get(l));
+        assertThat(milestones)
+            .as("level %s is clamped, so to a milestone", l)
+            .contains(plan.get(l));
         assertThat(plan.get(l)).isLessThan(full);
       }
     }
@@ -100,13 +118,18 @@ class ImpProperties {
     if (scope == Scope.GLOBAL) {
       assertThat(pruned).isEqualTo(Ranking.pruneCount(sparsity, total));
     }
-    assertThat(Math.abs((double) pruned / total - sparsity) * total).isLessThanOrEqualTo(
-        scope == Scope.GLOBAL ? 1 : masks.size());
+    assertThat(Math.abs((double) pruned / total - sparsity) * total)
+        .isLessThanOrEqualTo(scope == Scope.GLOBAL ? 1 : masks.size());
   }
 
   @Provide
   Arbitrary<double[]> milestones() {
-    return Arbitraries.doubles().between(0.05, 0.8).ofScale(3).set().ofMinSize(1).ofMaxSize(3)
+    return Arbitraries.doubles()
+        .between(0.05, 0.8)
+        .ofScale(3)
+        .set()
+        .ofMinSize(1)
+        .ofMaxSize(3)
         .map(s -> s.stream().mapToDouble(Double::doubleValue).sorted().toArray());
   }
 

@@ -13,7 +13,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Small data, a fast training recipe and bitwise comparisons shared by the tests of the sparse drawers. */
+/**
+ * Small data, a fast training recipe and bitwise comparisons shared by the tests of the sparse
+ * drawers.
+ */
 final class SparseFixtures {
   private SparseFixtures() {}
 
@@ -29,9 +32,18 @@ final class SparseFixtures {
     return EmbeddedFashionMnist.test().subset(0, 200);
   }
 
-  /** A fast recipe: {@code epochs} epochs in batches of 64, two calibration batches, seed 5 (drawers replace it). */
+  /**
+   * A fast recipe: {@code epochs} epochs in batches of 64, two calibration batches, seed 5 (drawers
+   * replace it).
+   */
   static Retrainer quick(int epochs) {
-    return Retrainer.builder().epochs(epochs).batchSize(64).learningRate(0.02).calibrationBatches(2).seed(5).build();
+    return Retrainer.builder()
+        .epochs(epochs)
+        .batchSize(64)
+        .learningRate(0.02)
+        .calibrationBatches(2)
+        .seed(5)
+        .build();
   }
 
   /** The first {@code n} images of {@code data} as an NHWC batch. */
@@ -44,7 +56,10 @@ final class SparseFixtures {
         .castTo(DataType.FLOAT);
   }
 
-  /** Asserts that two tickets hold bit-identical values, masks and BN statistics under the same names. */
+  /**
+   * Asserts that two tickets hold bit-identical values, masks and BN statistics under the same
+   * names.
+   */
   static void assertBitIdentical(SuperTicket a, SuperTicket b) {
     assertThat(a.architecture()).isEqualTo(b.architecture());
     assertSameArrays(a.state().values(), b.state().values(), "value");
@@ -52,14 +67,20 @@ final class SparseFixtures {
     assertSameArrays(a.state().stats(), b.state().stats(), "statistic");
   }
 
-  /** Asserts that {@code actual} holds bit for bit the values of {@code expected} for every name of it. */
+  /**
+   * Asserts that {@code actual} holds bit for bit the values of {@code expected} for every name of
+   * it.
+   */
   static void assertSameValues(NetworkState actual, NetworkState expected) {
     assertSameArrays(actual.values(), expected.values(), "value");
   }
 
-  private static void assertSameArrays(Map<String, INDArray> a, Map<String, INDArray> b, String what) {
+  private static void assertSameArrays(
+      Map<String, INDArray> a, Map<String, INDArray> b, String what) {
     assertThat(a.keySet()).as(what + " names").isEqualTo(b.keySet());
-    a.forEach((name, x) -> assertThat(floats(x)).as(what + " of " + name).containsExactly(floats(b.get(name))));
+    a.forEach(
+        (name, x) ->
+            assertThat(floats(x)).as(what + " of " + name).containsExactly(floats(b.get(name))));
   }
 
   /** The entries of {@code x} as floats, row-major. */

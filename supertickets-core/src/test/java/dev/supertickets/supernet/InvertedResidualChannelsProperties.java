@@ -13,31 +13,52 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Properties of the searchable block: correct gradients, and cuts of dead channels preserve the function. */
+/**
+ * Properties of the searchable block: correct gradients, and cuts of dead channels preserve the
+ * function.
+ */
 class InvertedResidualChannelsProperties {
   @BeforeContainer
   static void backend() {
     Backend.init();
   }
 
-  private static InvertedResidualChannels block(int inp, int oup, int stride, int hidden, long seed) {
-    return new InvertedResidualChannels("b", inp, oup, stride, new int[] {3, 5}, new int[] {hidden, hidden + 1}, false,
-        0.1, 1e-3, new SplittableRandom(seed), DataType.DOUBLE);
+  private static InvertedResidualChannels block(
+      int inp, int oup, int stride, int hidden, long seed) {
+    return new InvertedResidualChannels(
+        "b",
+        inp,
+        oup,
+        stride,
+        new int[] {3, 5},
+        new int[] {hidden, hidden + 1},
+        false,
+        0.1,
+        1e-3,
+        new SplittableRandom(seed),
+        DataType.DOUBLE);
   }
 
   @Property(tries = 8)
-  void gradientsMatchFiniteDifferences(@ForAll @IntRange(min = 1, max = 3) int inp,
-      @ForAll @IntRange(min = 1, max = 3) int oup, @ForAll @IntRange(min = 1, max = 2) int stride,
+  void gradientsMatchFiniteDifferences(
+      @ForAll @IntRange(min = 1, max = 3) int inp,
+      @ForAll @IntRange(min = 1, max = 3) int oup,
+      @ForAll @IntRange(min = 1, max = 2) int stride,
       @ForAll long seed) {
     InvertedResidualChannels b = block(inp, oup, stride, 2, seed);
     INDArray x = Tensors.gaussian(new SplittableRandom(seed), 1, DataType.DOUBLE, 2, 5, 5, inp);
-    assertThat(dev.supertickets.nn.GradientCheckerAccess.maxRelativeError(b, x, seed, 4)).isLessThan(1e-5);
+    assertThat(dev.supertickets.nn.GradientCheckerAccess.maxRelativeError(b, x, seed, 4))
+        .isLessThan(1e-5);
   }
 
   @Property(tries = 15)
-  void cuttingChannelsWithZeroScaleAndShiftLeavesOutputUnchanged(@ForAll @IntRange(min = 1, max = 4) int inp,
-      @ForAll @IntRange(min = 1, max = 4) int oup, @ForAll @IntRange(min = 1, max = 2) int stride,
-      @ForAll @IntRange(min = 1, max = 5) int hidden, @ForAll boolean train, @ForAll long seed) {
+  void cuttingChannelsWithZeroScaleAndShiftLeavesOutputUnchanged(
+      @ForAll @IntRange(min = 1, max = 4) int inp,
+      @ForAll @IntRange(min = 1, max = 4) int oup,
+      @ForAll @IntRange(min = 1, max = 2) int stride,
+      @ForAll @IntRange(min = 1, max = 5) int hidden,
+      @ForAll boolean train,
+      @ForAll long seed) {
     InvertedResidualChannels b = block(inp, oup, stride, hidden, seed);
     SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
     boolean[][] keep = new boolean[b.paths().size()][];

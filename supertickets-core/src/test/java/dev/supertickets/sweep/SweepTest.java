@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.collect.ImmutableList;
 import dev.supertickets.data.Normalization;
-import dev.supertickets.draw.DrawListener;
 import dev.supertickets.draw.Recipe;
 import dev.supertickets.space.SearchSpaces;
 import dev.supertickets.tensor.Backend;
@@ -19,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Cells as data, grids, and a cell's run into a folder: done cells are skipped, a SuperTickets cell whose earlier
- * attempt died resumes from its checkpoint to the ticket an unbroken draw gives, and the table has one row a cell.
+ * Cells as data, grids, and a cell's run into a folder: done cells are skipped, a SuperTickets cell
+ * whose earlier attempt died resumes from its checkpoint to the ticket an unbroken draw gives, and
+ * the table has one row a cell.
  */
 @Tag("slow")
 class SweepTest {
@@ -30,7 +30,8 @@ class SweepTest {
   }
 
   static SweepCell cell(String method, double sparsity, long seed) {
-    return new SweepCell(method, sparsity, seed, 2, "tiny28", "standard", SweepCell.EMBEDDED, 512, 200);
+    return new SweepCell(
+        method, sparsity, seed, 2, "tiny28", "standard", SweepCell.EMBEDDED, 512, 200);
   }
 
   @Test
@@ -38,40 +39,70 @@ class SweepTest {
     SweepCell c = cell("rigl+sup", 0.9, 7);
     assertThat(SweepCell.fromJson(c.toJson())).isEqualTo(c);
     assertThat(c.id()).isEqualTo("rigl_sup-0.900-seed7");
-    assertThatThrownBy(() -> cell("lottery", 0.9, 1)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("unknown method lottery").hasMessageContaining("supertickets");
+    assertThatThrownBy(() -> cell("lottery", 0.9, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown method lottery")
+        .hasMessageContaining("supertickets");
     assertThatThrownBy(() -> cell("dense", 0.9, 1)).hasMessageContaining("give it sparsity 0");
-    assertThatThrownBy(() -> new SweepCell("gmp", 0.9, 1, 2, "tiny29", "standard", "embedded", 0, 0))
-        .hasMessageContaining("unknown space tiny29").hasMessageContaining("tiny28");
+    assertThatThrownBy(
+            () -> new SweepCell("gmp", 0.9, 1, 2, "tiny29", "standard", "embedded", 0, 0))
+        .hasMessageContaining("unknown space tiny29")
+        .hasMessageContaining("tiny28");
   }
 
   @Test
   void aGridSpansMethodsSparsitiesAndSeedsAndIsCheckedBeforeAnyCellRuns() {
-    SweepGrid grid = SweepGrid.fromJson("{\"methods\": [\"dense\", \"gmp\"], \"sparsities\": [0.5, 0.9], "
-        + "\"seeds\": [1, 2], \"epochs\": 2, \"space\": \"tiny28\", \"data\": \"embedded\"}");
-    assertThat(grid.cells()).extracting(SweepCell::id).containsExactly("dense-0.000-seed1", "dense-0.000-seed2",
-        "gmp-0.500-seed1", "gmp-0.500-seed2", "gmp-0.900-seed1", "gmp-0.900-seed2");
+    SweepGrid grid =
+        SweepGrid.fromJson(
+            "{\"methods\": [\"dense\", \"gmp\"], \"sparsities\": [0.5, 0.9], \"seeds\": [1, 2],"
+                + " \"epochs\": 2, \"space\": \"tiny28\", \"data\": \"embedded\"}");
+    assertThat(grid.cells())
+        .extracting(SweepCell::id)
+        .containsExactly(
+            "dense-0.000-seed1",
+            "dense-0.000-seed2",
+            "gmp-0.500-seed1",
+            "gmp-0.500-seed2",
+            "gmp-0.900-seed1",
+            "gmp-0.900-seed2");
     SweepGrid.check(grid.cells());
-    SweepCell missing = new SweepCell("gmp", 0.5, 2, 2, "tiny28", "standard", "/nonexistent/fashion", 0, 0);
+    SweepCell missing =
+        new SweepCell("gmp", 0.5, 2, 2, "tiny28", "standard", "/nonexistent/fashion", 0, 0);
     assertThatThrownBy(() -> SweepGrid.check(List.of(cell("gmp", 0.5, 1), missing)))
-        .hasMessageContaining("cell gmp-0.500-seed2: data folder /nonexistent/fashion does not exist")
+        .hasMessageContaining(
+            "cell gmp-0.500-seed2: data folder /nonexistent/fashion does not exist")
         .hasMessageContaining("embedded");
     assertThatThrownBy(() -> SweepGrid.check(List.of(cell("gmp", 0.5, 1), cell("gmp", 0.5, 1))))
         .hasMessageContaining("appears twice");
   }
 
   @Test
-  void aCellRunsOnceAndADeadAttemptResumesToTheSameTicket(@TempDir Path dir, @TempDir Path clean) throws Exception {
+  void aCellRunsOnceAndADeadAttemptResumesToTheSameTicket(@TempDir Path dir, @TempDir Path clean)
+      throws Exception {
     SweepCell c = cell("supertickets", 0.7, 3);
     // an attempt that dies at the end of its first epoch, leaving a checkpoint of some step behind
-    SweepMethod.Setting setting = new SweepMethod.Setting(SearchSpaces.tiny28(), Recipe.standard(), 2, 3,
-        Normalization.of(CellRun.train(c)), CellRun.train(c), CellRun.test(c),
-        java.util.Optional.of(dir.resolve(CellRun.CHECKPOINTS).resolve(c.id() + ".ckpt")));
+    SweepMethod.Setting setting =
+        new SweepMethod.Setting(
+            SearchSpaces.tiny28(),
+            Recipe.standard(),
+            2,
+            3,
+            Normalization.of(CellRun.train(c)),
+            CellRun.train(c),
+            CellRun.test(c),
+            java.util.Optional.of(dir.resolve(CellRun.CHECKPOINTS).resolve(c.id() + ".ckpt")));
     Files.createDirectories(setting.checkpoint().get().getParent());
-    assertThatThrownBy(() -> SweepMethod.superTicketsDrawer(setting, 0.7).checkpoint(setting.checkpoint().get(), 3)
-        .listener(e -> {
-          throw new IllegalStateException("killed after epoch " + e.epoch());
-        }).build().draw(setting.train(), setting.test())).hasMessageContaining("killed");
+    assertThatThrownBy(
+            () ->
+                SweepMethod.superTicketsDrawer(setting, 0.7)
+                    .checkpoint(setting.checkpoint().get(), 3)
+                    .listener(
+                        e -> {
+                          throw new IllegalStateException("killed after epoch " + e.epoch());
+                        })
+                    .build()
+                    .draw(setting.train(), setting.test()))
+        .hasMessageContaining("killed");
     assertThat(setting.checkpoint().get()).exists();
 
     SweepRow resumed = CellRun.run(c, dir);
@@ -82,43 +113,71 @@ class SweepTest {
     SuperTicket b = SuperTicket.load(CellRun.ticketFile(clean, c));
     assertThat(a.architecture()).isEqualTo(b.architecture());
     assertThat(a.state().values().keySet()).isEqualTo(b.state().values().keySet());
-    a.state().values().forEach((k, v) -> assertThat(v.data().asFloat()).as("the resumed draw's %s", k)
-        .isEqualTo(b.state().values().get(k).data().asFloat()));
-    a.state().masks().forEach((k, v) -> assertThat(v.data().asFloat()).as("the resumed draw's mask of %s", k)
-        .isEqualTo(b.state().masks().get(k).data().asFloat()));
+    a.state()
+        .values()
+        .forEach(
+            (k, v) ->
+                assertThat(v.data().asFloat())
+                    .as("the resumed draw's %s", k)
+                    .isEqualTo(b.state().values().get(k).data().asFloat()));
+    a.state()
+        .masks()
+        .forEach(
+            (k, v) ->
+                assertThat(v.data().asFloat())
+                    .as("the resumed draw's mask of %s", k)
+                    .isEqualTo(b.state().masks().get(k).data().asFloat()));
     assertThat(resumed.testAccuracy()).isEqualTo(unbroken.testAccuracy());
     assertThat(a.provenance().get("sweep.cell")).isEqualTo(c.toJson());
     assertThat(dir.resolve(CellRun.CHECKPOINTS).resolve(c.id() + ".ckpt")).doesNotExist();
 
     long written = Files.getLastModifiedTime(CellRun.ticketFile(dir, c)).toMillis();
-    assertThat(CellRun.run(c, dir)).as("a done cell is read back, not drawn again").isEqualTo(resumed);
+    assertThat(CellRun.run(c, dir))
+        .as("a done cell is read back, not drawn again")
+        .isEqualTo(resumed);
     assertThat(Files.getLastModifiedTime(CellRun.ticketFile(dir, c)).toMillis()).isEqualTo(written);
   }
 
   @Test
   void everyMethodDrawsItsCellAndTheTableHasOneRowACell(@TempDir Path dir) throws Exception {
-    SweepGrid grid = new SweepGrid(ImmutableList.copyOf(SweepMethod.NAMES), ImmutableList.of(0.8),
-        ImmutableList.of(5L), 2, "tiny28", "standard", SweepCell.EMBEDDED, 384, 100);
+    SweepGrid grid =
+        new SweepGrid(
+            ImmutableList.copyOf(SweepMethod.NAMES),
+            ImmutableList.of(0.8),
+            ImmutableList.of(5L),
+            2,
+            "tiny28",
+            "standard",
+            SweepCell.EMBEDDED,
+            384,
+            100);
     for (SweepCell c : grid.cells()) {
       SweepRow r = CellRun.run(c, dir);
-      assertThat(r.sparsity()).as(c.id()).isCloseTo(c.sparsity(), org.assertj.core.data.Offset.offset(0.01));
+      assertThat(r.sparsity())
+          .as(c.id())
+          .isCloseTo(c.sparsity(), org.assertj.core.data.Offset.offset(0.01));
       assertThat(r.testAccuracy()).as(c.id()).isBetween(0.0, 1.0);
     }
     List<SweepRow> rows;
     try (var files = Files.list(dir.resolve(CellRun.ROWS))) {
-      rows = files.map(f -> {
-        try {
-          return SweepRow.fromJson(Files.readString(f));
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      }).toList();
+      rows =
+          files
+              .map(
+                  f -> {
+                    try {
+                      return SweepRow.fromJson(Files.readString(f));
+                    } catch (java.io.IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  })
+              .toList();
     }
     SweepTable table = new SweepTable(rows);
     assertThat(table.rows()).hasSize(SweepMethod.NAMES.size());
     assertThat(table.duplicates()).isEmpty();
     table.write(dir, grid.asMap());
-    assertThat(Files.readString(dir.resolve(SweepTable.MARKDOWN_FILE))).contains("| rigl+sup | 0.80 | 5 |")
+    assertThat(Files.readString(dir.resolve(SweepTable.MARKDOWN_FILE)))
+        .contains("| rigl+sup | 0.80 | 5 |")
         .contains("test acc, mean ± sd");
   }
 }

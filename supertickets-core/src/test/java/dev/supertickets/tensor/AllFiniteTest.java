@@ -9,7 +9,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-/** The buffer scan finds NaN and infinity in float, double and view arrays, and only within the view. */
+/**
+ * The buffer scan finds NaN and infinity in float, double and view arrays, and only within the
+ * view.
+ */
 class AllFiniteTest {
   @BeforeAll
   static void init() {

@@ -6,11 +6,16 @@ import java.util.Set;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 
-/** The backend's choices: the CPU build from the CPU's flags, and JavaCPP's per-allocation RSS check turned off. */
+/**
+ * The backend's choices: the CPU build from the CPU's flags, and JavaCPP's per-allocation RSS check
+ * turned off.
+ */
 class BackendTest {
   @Test
   void picksTheWidestOneDnnBuildTheCpuSupports() {
-    assertThat(Backend.bestExtension(Set.of("avx512f", "avx512bw", "avx512dq", "avx512vl", "avx2", "fma")))
+    assertThat(
+            Backend.bestExtension(
+                Set.of("avx512f", "avx512bw", "avx512dq", "avx512vl", "avx2", "fma")))
         .isEqualTo("-onednn-avx512");
     assertThat(Backend.bestExtension(Set.of("avx512f", "avx2", "fma"))).isEqualTo("-onednn-avx2");
     assertThat(Backend.bestExtension(Set.of("sse4_2"))).isEqualTo("-onednn");
@@ -27,7 +32,8 @@ class BackendTest {
     assertThat(Backend.bestExtension(Set.of("sse4_2"), e -> !e.equals("-onednn"))).isEqualTo("");
     // nothing known present (another backend): the widest the CPU runs
     assertThat(Backend.bestExtension(avx512, e -> false)).isEqualTo("-onednn-avx512");
-    // this build's test class path holds the oneDNN builds (JavaCPP loaded only after init, as in use)
+    // this build's test class path holds the oneDNN builds (JavaCPP loaded only after init, as in
+    // use)
     Backend.init();
     assertThat(Backend.platform()).isEqualTo(org.bytedeco.javacpp.Loader.getPlatform());
     assertThat(Backend.onClassPath("-onednn")).isTrue();

@@ -8,7 +8,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The memory figures are read from where they live: the OS's status file, ND4J's workspace tracker, the heap. */
+/**
+ * The memory figures are read from where they live: the OS's status file, ND4J's workspace tracker,
+ * the heap.
+ */
 class MemoryUseTest {
   @BeforeAll
   static void init() {
@@ -18,7 +21,8 @@ class MemoryUseTest {
   @Test
   void figuresAreConsistentAndSeeAWorkspace() {
     try (MemoryWorkspace ignored = Workspaces.step()) {
-      Nd4j.create(DataType.FLOAT, 1024, 1024).assign(1); // 4 MiB: the first cycle learns the workspace's size
+      Nd4j.create(DataType.FLOAT, 1024, 1024)
+          .assign(1); // 4 MiB: the first cycle learns the workspace's size
     }
     try (MemoryWorkspace ignored = Workspaces.step()) {
       Nd4j.create(DataType.FLOAT, 1024, 1024).assign(1);

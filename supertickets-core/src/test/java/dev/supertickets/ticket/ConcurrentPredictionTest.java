@@ -21,10 +21,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A loaded ticket predicts and evaluates from 8 threads at once with exactly the results of one thread, bit for
- * bit. Layers keep per-call state in fields (a training pass caches its inputs for backward; an evaluation pass
- * does not today, but nothing forbids it), so {@link SuperTicket} gives each thread its own network; ND4J
- * workspaces are per thread already.
+ * A loaded ticket predicts and evaluates from 8 threads at once with exactly the results of one
+ * thread, bit for bit. Layers keep per-call state in fields (a training pass caches its inputs for
+ * backward; an evaluation pass does not today, but nothing forbids it), so {@link SuperTicket}
+ * gives each thread its own network; ND4J workspaces are per thread already.
  */
 class ConcurrentPredictionTest {
   private static final int THREADS = 8;
@@ -45,7 +45,8 @@ class ConcurrentPredictionTest {
     for (int b = 0; b < BATCHES; b++) {
       float[] x = new float[BATCH * test.sampleLength()];
       for (int i = 0; i < BATCH; i++) {
-        System.arraycopy(test.image(b * BATCH + i), 0, x, i * test.sampleLength(), test.sampleLength());
+        System.arraycopy(
+            test.image(b * BATCH + i), 0, x, i * test.sampleLength(), test.sampleLength());
       }
       batches.add(Nd4j.create(x, new long[] {BATCH, 28, 28, 1}, 'c'));
     }
@@ -58,8 +59,10 @@ class ConcurrentPredictionTest {
   }
 
   private static Path golden() throws URISyntaxException {
-    return Path.of(ConcurrentPredictionTest.class.getResource("/" + GoldenTicketTest.FOLDER + "ticket-v1.stkt")
-        .toURI());
+    return Path.of(
+        ConcurrentPredictionTest.class
+            .getResource("/" + GoldenTicketTest.FOLDER + "ticket-v1.stkt")
+            .toURI());
   }
 
   @Test
@@ -72,21 +75,26 @@ class ConcurrentPredictionTest {
     List<Future<List<float[]>>> runs = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
       int offset = t;
-      runs.add(pool.submit(() -> {
-        start.await(); // all threads in the forward passes together
-        List<float[]> out = new ArrayList<>();
-        for (int i = 0; i < 3 * BATCHES; i++) {
-          // each thread walks the batches from its own offset, so different batches overlap in time
-          int b = (i + offset) % BATCHES;
-          out.add(ticket.predict(batches.get(b)).data().asFloat());
-        }
-        return out;
-      }));
+      runs.add(
+          pool.submit(
+              () -> {
+                start.await(); // all threads in the forward passes together
+                List<float[]> out = new ArrayList<>();
+                for (int i = 0; i < 3 * BATCHES; i++) {
+                  // each thread walks the batches from its own offset, so different batches overlap
+                  // in time
+                  int b = (i + offset) % BATCHES;
+                  out.add(ticket.predict(batches.get(b)).data().asFloat());
+                }
+                return out;
+              }));
     }
     for (int t = 0; t < THREADS; t++) {
       List<float[]> got = runs.get(t).get();
       for (int i = 0; i < got.size(); i++) {
-        assertThat(got.get(i)).as("thread %s, call %s", t, i).isEqualTo(alone.get((i + t) % BATCHES));
+        assertThat(got.get(i))
+            .as("thread %s, call %s", t, i)
+            .isEqualTo(alone.get((i + t) % BATCHES));
       }
     }
   }
@@ -97,10 +105,12 @@ class ConcurrentPredictionTest {
     CyclicBarrier start = new CyclicBarrier(THREADS);
     List<Future<Metrics>> runs = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
-      runs.add(pool.submit(() -> {
-        start.await();
-        return ticket.evaluate(test);
-      }));
+      runs.add(
+          pool.submit(
+              () -> {
+                start.await();
+                return ticket.evaluate(test);
+              }));
     }
     for (Future<Metrics> r : runs) {
       assertThat(r.get()).isEqualTo(alone);

@@ -18,15 +18,19 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Pins ticket format version 1 with a golden file: {@code golden/ticket-v1.stkt}, written by format version 1,
- * must load in every later version with the same architecture, sparsity, cost and predictions. Never regenerate
- * the file to make this test pass: a failure means the library no longer reads version 1 as it was written.
- * {@link GoldenTicketProbe} wrote the files.
+ * Pins ticket format version 1 with a golden file: {@code golden/ticket-v1.stkt}, written by format
+ * version 1, must load in every later version with the same architecture, sparsity, cost and
+ * predictions. Never regenerate the file to make this test pass: a failure means the library no
+ * longer reads version 1 as it was written. {@link GoldenTicketProbe} wrote the files.
  */
 class GoldenTicketTest {
   /** Where the golden files live, in the test resources. */
   static final String FOLDER = "dev/supertickets/ticket/golden/";
-  /** Test images 0 to 3 of the embedded subset: one of each of the first four classes' first samples. */
+
+  /**
+   * Test images 0 to 3 of the embedded subset: one of each of the first four classes' first
+   * samples.
+   */
   static final int[] INPUTS = {0, 1, 2, 3};
 
   private static Path golden;
@@ -53,13 +57,18 @@ class GoldenTicketTest {
   void loadsWithThePinnedArchitectureSparsityAndCost() throws IOException {
     SuperTicket t = SuperTicket.load(golden);
     assertThat(t.space()).isEqualTo(SearchSpaces.tiny28());
-    assertThat(t.architecture().totalHidden()).isEqualTo(Long.parseLong(expected.getProperty("totalHidden")));
-    assertThat(t.architecture().livePaths()).isEqualTo(Long.parseLong(expected.getProperty("livePaths")));
-    assertThat(t.architecture().hidden().toString()).isEqualTo(expected.getProperty("architecture"));
+    assertThat(t.architecture().totalHidden())
+        .isEqualTo(Long.parseLong(expected.getProperty("totalHidden")));
+    assertThat(t.architecture().livePaths())
+        .isEqualTo(Long.parseLong(expected.getProperty("livePaths")));
+    assertThat(t.architecture().hidden().toString())
+        .isEqualTo(expected.getProperty("architecture"));
     assertThat(t.sparsity()).isEqualTo(Double.parseDouble(expected.getProperty("sparsity")));
     assertThat(t.cost().macs()).isEqualTo(Long.parseLong(expected.getProperty("macs")));
-    assertThat(t.cost().sparseParams()).isEqualTo(Long.parseLong(expected.getProperty("sparseParams")));
-    assertThat(t.provenance().get("library.version")).isEqualTo(expected.getProperty("library.version"));
+    assertThat(t.cost().sparseParams())
+        .isEqualTo(Long.parseLong(expected.getProperty("sparseParams")));
+    assertThat(t.provenance().get("library.version"))
+        .isEqualTo(expected.getProperty("library.version"));
   }
 
   @Test
@@ -69,7 +78,8 @@ class GoldenTicketTest {
     INDArray logits = npy("logits.npy");
     INDArray now = t.predict(inputs);
     assertThat(now.shape()).isEqualTo(logits.shape());
-    // written on one CPU build (e.g. AVX-512), read on another: the sums may round differently, not more
+    // written on one CPU build (e.g. AVX-512), read on another: the sums may round differently, not
+    // more
     float[] a = now.data().asFloat();
     float[] b = logits.data().asFloat();
     for (int i = 0; i < a.length; i++) {

@@ -27,8 +27,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Retraining with fixed masks on the embedded subset: a tiny28 ticket searched for one epoch, pruned one-shot to
- * 90% by magnitude (ERK), retrained for two epochs.
+ * Retraining with fixed masks on the embedded subset: a tiny28 ticket searched for one epoch,
+ * pruned one-shot to 90% by magnitude (ERK), retrained for two epochs.
  */
 @Tag("slow")
 class RetrainerTest {
@@ -57,28 +57,52 @@ class RetrainerTest {
     Backend.init();
     train = EmbeddedFashionMnist.train().subset(0, 1024);
     test = EmbeddedFashionMnist.test().subset(0, 256);
-    SuperTicket searched = SuperTicketsDrawer.builder(SearchSpaces.tiny28()).seed(3).epochs(1).batchSize(64)
-        .targetSparsity(0).rho(0.02).learningRate(0.02).build().draw(train, test);
+    SuperTicket searched =
+        SuperTicketsDrawer.builder(SearchSpaces.tiny28())
+            .seed(3)
+            .epochs(1)
+            .batchSize(64)
+            .targetSparsity(0)
+            .rho(0.02)
+            .learningRate(0.02)
+            .build()
+            .draw(train, test);
     // ERK: global magnitude at 90% empties tiny28's 72-weight stem, which no retraining can revive
     pruned = searched.prune(MaskPolicies.magnitude().scope(Scope.ERK), 0.9, null, 1);
     prunedBefore = NetworkStateCopy.of(pruned);
-    retrained = pruned.retrain(train, test, Retrainer.builder().epochs(2).batchSize(64).learningRate(0.02)
-        .seed(11).listener(new TrainingListener() {
-          @Override
-          public void onEpoch(EpochEvent e) {
-            epochs.add(e);
-          }
-        }).build());
+    retrained =
+        pruned.retrain(
+            train,
+            test,
+            Retrainer.builder()
+                .epochs(2)
+                .batchSize(64)
+                .learningRate(0.02)
+                .seed(11)
+                .listener(
+                    new TrainingListener() {
+                      @Override
+                      public void onEpoch(EpochEvent e) {
+                        epochs.add(e);
+                      }
+                    })
+                .build());
   }
 
   @Test
   void masksArchitectureAndSparsityAreUnchanged() {
     assertThat(retrained.architecture()).isEqualTo(pruned.architecture());
-    assertThat(retrained.state().masks().keySet()).isEqualTo(pruned.state().masks().keySet())
+    assertThat(retrained.state().masks().keySet())
+        .isEqualTo(pruned.state().masks().keySet())
         .isNotEmpty();
-    pruned.state().masks().forEach((name, m) ->
-        assertThat(retrained.state().masks().get(name).data().asFloat()).as(name)
-            .containsExactly(m.data().asFloat()));
+    pruned
+        .state()
+        .masks()
+        .forEach(
+            (name, m) ->
+                assertThat(retrained.state().masks().get(name).data().asFloat())
+                    .as(name)
+                    .containsExactly(m.data().asFloat()));
     assertThat(retrained.sparsity()).isEqualTo(pruned.sparsity());
     assertThat(retrained.sparsity()).isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-3));
     assertThat(retrained.cost()).isEqualTo(pruned.cost());
@@ -105,8 +129,11 @@ class RetrainerTest {
   void retrainingImprovesOnTheOneShotPrunedTicket() {
     double oneShot = pruned.evaluate(test).accuracy();
     double after = retrained.evaluate(test).accuracy();
-    assertThat(after).as("retrained %s vs one-shot %s", after, oneShot).isGreaterThan(oneShot + 0.05);
-    assertThat(Double.parseDouble(retrained.provenance().get("retrained.testAccuracy"))).isEqualTo(after);
+    assertThat(after)
+        .as("retrained %s vs one-shot %s", after, oneShot)
+        .isGreaterThan(oneShot + 0.05);
+    assertThat(Double.parseDouble(retrained.provenance().get("retrained.testAccuracy")))
+        .isEqualTo(after);
   }
 
   @Test
@@ -119,7 +146,9 @@ class RetrainerTest {
     assertThat(retrained.provenance().get("retrained.data.train")).contains("1024");
     assertThat(pruned.provenance().get("retrained.epochs")).isNull();
     NetworkStateCopy now = NetworkStateCopy.of(pruned);
-    prunedBefore.values().forEach((k, v) -> assertThat(now.values().get(k)).as(k).containsExactly(v));
+    prunedBefore
+        .values()
+        .forEach((k, v) -> assertThat(now.values().get(k)).as(k).containsExactly(v));
     assertThat(epochs).hasSize(2);
     assertThat(epochs.get(1).eval()).isNotNull();
   }
@@ -127,24 +156,51 @@ class RetrainerTest {
   @Test
   void theSameSeedRetrainsToTheSameWeights() {
     SuperTicket again = pruned.retrain(train, test, retrainer());
-    retrained.state().values().forEach((k, v) ->
-        assertThat(again.state().values().get(k).data().asFloat()).as(k).containsExactly(v.data().asFloat()));
-    retrained.state().stats().forEach((k, v) ->
-        assertThat(again.state().stats().get(k).data().asFloat()).as(k).containsExactly(v.data().asFloat()));
+    retrained
+        .state()
+        .values()
+        .forEach(
+            (k, v) ->
+                assertThat(again.state().values().get(k).data().asFloat())
+                    .as(k)
+                    .containsExactly(v.data().asFloat()));
+    retrained
+        .state()
+        .stats()
+        .forEach(
+            (k, v) ->
+                assertThat(again.state().stats().get(k).data().asFloat())
+                    .as(k)
+                    .containsExactly(v.data().asFloat()));
   }
 
   @Test
   void recalibrationChangesOnlyTheBnStatistics() {
     SuperTicket r = pruned.recalibrate(train, 2, 5);
     assertThat(r.architecture()).isEqualTo(pruned.architecture());
-    pruned.state().values().forEach((k, v) ->
-        assertThat(r.state().values().get(k).data().asFloat()).as(k).containsExactly(v.data().asFloat()));
-    pruned.state().masks().forEach((k, v) ->
-        assertThat(r.state().masks().get(k).data().asFloat()).as(k).containsExactly(v.data().asFloat()));
+    pruned
+        .state()
+        .values()
+        .forEach(
+            (k, v) ->
+                assertThat(r.state().values().get(k).data().asFloat())
+                    .as(k)
+                    .containsExactly(v.data().asFloat()));
+    pruned
+        .state()
+        .masks()
+        .forEach(
+            (k, v) ->
+                assertThat(r.state().masks().get(k).data().asFloat())
+                    .as(k)
+                    .containsExactly(v.data().asFloat()));
     assertThat(r.state().stats().keySet()).isEqualTo(pruned.state().stats().keySet());
-    assertThat(r.state().stats().entrySet()).anyMatch(e ->
-        !java.util.Arrays.equals(e.getValue().data().asFloat(), pruned.state().stats().get(e.getKey()).data()
-            .asFloat()));
+    assertThat(r.state().stats().entrySet())
+        .anyMatch(
+            e ->
+                !java.util.Arrays.equals(
+                    e.getValue().data().asFloat(),
+                    pruned.state().stats().get(e.getKey()).data().asFloat()));
     assertThat(r.provenance().get("recalibrated.batches")).isEqualTo("2");
     assertThatThrownBy(() -> pruned.recalibrate(train, 0, 5))
         .hasMessage("calibration batches must be positive, got 0; e.g. 10");
@@ -155,20 +211,30 @@ class RetrainerTest {
     assertThatThrownBy(() -> Retrainer.builder().epochs(0))
         .hasMessage("retraining epochs must be positive, got 0; pass at least 1");
     assertThatThrownBy(() -> Retrainer.builder().learningRate(Double.NaN))
-        .hasMessageContaining("got NaN").hasMessageContaining("positive and finite").hasMessageContaining("0.01");
+        .hasMessageContaining("got NaN")
+        .hasMessageContaining("positive and finite")
+        .hasMessageContaining("0.01");
     assertThatThrownBy(() -> Retrainer.builder().emaDecay(1.0))
-        .hasMessageContaining("got 1.0").hasMessageContaining("0 (off) or in (0, 1)");
-    assertThatThrownBy(() -> pruned.retrain(train, test, null)).hasMessageContaining("Retrainer.builder()");
-    Dataset wrong = Dataset.classification("w", new float[32 * 32 * 200], new int[200], 32, 32, 1, 10);
+        .hasMessageContaining("got 1.0")
+        .hasMessageContaining("0 (off) or in (0, 1)");
+    assertThatThrownBy(() -> pruned.retrain(train, test, null))
+        .hasMessageContaining("Retrainer.builder()");
+    Dataset wrong =
+        Dataset.classification("w", new float[32 * 32 * 200], new int[200], 32, 32, 1, 10);
     assertThatThrownBy(() -> pruned.retrain(wrong, null, retrainer()))
-        .hasMessageContaining("32x32x1").hasMessageContaining("28x28x1").hasMessageContaining("resize");
+        .hasMessageContaining("32x32x1")
+        .hasMessageContaining("28x28x1")
+        .hasMessageContaining("resize");
     Dataset few = train.subset(0, 10);
     assertThatThrownBy(() -> pruned.retrain(few, null, retrainer()))
-        .hasMessageContaining("10 samples").hasMessageContaining("batch of 64")
+        .hasMessageContaining("10 samples")
+        .hasMessageContaining("batch of 64")
         .hasMessageContaining("smaller batch size");
-    Dataset fiveClasses = Dataset.classification("five", new float[28 * 28 * 100], new int[100], 28, 28, 1, 5);
+    Dataset fiveClasses =
+        Dataset.classification("five", new float[28 * 28 * 100], new int[100], 28, 28, 1, 5);
     assertThatThrownBy(() -> pruned.retrain(train, fiveClasses, retrainer()))
-        .hasMessageContaining("test data has 5 classes").hasMessageContaining("predicts 10");
+        .hasMessageContaining("test data has 5 classes")
+        .hasMessageContaining("predicts 10");
   }
 
   private static INDArray forward(Supernet net, INDArray x) {

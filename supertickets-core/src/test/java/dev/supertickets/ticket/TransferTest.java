@@ -9,7 +9,6 @@ import dev.supertickets.data.SegmentationScenes;
 import dev.supertickets.draw.SuperTicketsDrawer;
 import dev.supertickets.space.DenseHead;
 import dev.supertickets.space.SearchSpaces;
-import dev.supertickets.supernet.Architecture;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.train.Confusion;
 import java.nio.file.Path;
@@ -21,8 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Transfer keeps the backbone (architecture, masks; weights too when frozen), replaces the head, names its source,
- * and refuses what it cannot carry with the fix in the message.
+ * Transfer keeps the backbone (architecture, masks; weights too when frozen), replaces the head,
+ * names its source, and refuses what it cannot carry with the fix in the message.
  */
 class TransferTest {
   private static SuperTicket source;
@@ -32,22 +31,49 @@ class TransferTest {
   @BeforeAll
   static void drawASourceTicket() {
     Backend.init();
-    source = SuperTicketsDrawer.builder(SearchSpaces.tiny28()).seed(3).epochs(2).batchSize(32).targetSparsity(0.5)
-        .sparsityStep(0.5).rho(0.5).rhoWarmupEpochs(1).learningRate(0.05).shrinkThreshold(0.1).emaDecay(0.9)
-        .build().draw(EmbeddedFashionMnist.train().subset(0, 256), EmbeddedFashionMnist.test().subset(0, 64));
-    scenesTrain = SegmentationScenes.builder(EmbeddedFashionMnist.train().subset(0, 500)).canvas(40, 40).scenes(64)
-        .seed(1).build();
-    scenesTest = SegmentationScenes.builder(EmbeddedFashionMnist.test().subset(0, 200)).canvas(40, 40).scenes(16)
-        .seed(2).build();
+    source =
+        SuperTicketsDrawer.builder(SearchSpaces.tiny28())
+            .seed(3)
+            .epochs(2)
+            .batchSize(32)
+            .targetSparsity(0.5)
+            .sparsityStep(0.5)
+            .rho(0.5)
+            .rhoWarmupEpochs(1)
+            .learningRate(0.05)
+            .shrinkThreshold(0.1)
+            .emaDecay(0.9)
+            .build()
+            .draw(
+                EmbeddedFashionMnist.train().subset(0, 256),
+                EmbeddedFashionMnist.test().subset(0, 64));
+    scenesTrain =
+        SegmentationScenes.builder(EmbeddedFashionMnist.train().subset(0, 500))
+            .canvas(40, 40)
+            .scenes(64)
+            .seed(1)
+            .build();
+    scenesTest =
+        SegmentationScenes.builder(EmbeddedFashionMnist.test().subset(0, 200))
+            .canvas(40, 40)
+            .scenes(16)
+            .seed(2)
+            .build();
   }
 
   private static Retrainer quick() {
-    return Retrainer.builder().epochs(1).batchSize(16).learningRate(0.01).calibrationBatches(2).build();
+    return Retrainer.builder()
+        .epochs(1)
+        .batchSize(16)
+        .learningRate(0.01)
+        .calibrationBatches(2)
+        .build();
   }
 
   @Test
   void transferToSegmentationKeepsTheBackbonesArchitectureAndMasks() {
-    SuperTicket t = source.transferTo(Transfer.to(scenesTrain, scenesTest).retrainer(quick()).build());
+    SuperTicket t =
+        source.transferTo(Transfer.to(scenesTrain, scenesTest).retrainer(quick()).build());
     assertThat(t.space().head()).isInstanceOf(DenseHead.class);
     assertThat(t.space().head().numClasses()).isEqualTo(11);
     assertThat(t.space().input().height()).isEqualTo(40);
@@ -61,7 +87,9 @@ class TransferTest {
       if (Transfer.isBackbone(name, backbone)) {
         INDArray m = source.state().masks().get(name);
         INDArray n = t.state().masks().get(name);
-        assertThat(n == null).as("mask of %s present in both or neither", name).isEqualTo(m == null);
+        assertThat(n == null)
+            .as("mask of %s present in both or neither", name)
+            .isEqualTo(m == null);
         if (m != null) {
           assertThat(n.data().asFloat()).as(name).containsExactly(m.data().asFloat());
           checked++;
@@ -77,13 +105,15 @@ class TransferTest {
 
   @Test
   void aFrozenBackboneKeepsItsWeightsAndTheProvenanceNamesTheSource() {
-    SuperTicket t = source.transferTo(Transfer.to(scenesTrain, null).freezeBackbone(true).retrainer(quick())
-        .build());
+    SuperTicket t =
+        source.transferTo(
+            Transfer.to(scenesTrain, null).freezeBackbone(true).retrainer(quick()).build());
     Set<String> backbone = Transfer.backboneBlocks(t.space());
     int same = 0;
     for (String name : source.state().values().keySet()) {
       if (Transfer.isBackbone(name, backbone)) {
-        assertThat(t.state().values().get(name).data().asFloat()).as(name)
+        assertThat(t.state().values().get(name).data().asFloat())
+            .as(name)
             .containsExactly(source.state().values().get(name).data().asFloat());
         same++;
       }
@@ -99,7 +129,8 @@ class TransferTest {
   }
 
   @Test
-  void aTenClassTicketTransfersToAFiveClassTaskAndSurvivesSaveAndLoad(@TempDir Path dir) throws Exception {
+  void aTenClassTicketTransfersToAFiveClassTaskAndSurvivesSaveAndLoad(@TempDir Path dir)
+      throws Exception {
     Dataset five = firstClasses(EmbeddedFashionMnist.train().subset(0, 400), 5);
     SuperTicket t = source.transferTo(Transfer.to(five, null).retrainer(quick()).build());
     assertThat(t.space().head().numClasses()).isEqualTo(5);
@@ -114,20 +145,26 @@ class TransferTest {
 
   @Test
   void theHeadOfADonorTicketIsTaken() {
-    SuperTicket donor = source.transferTo(Transfer.to(scenesTrain, null).retrainer(quick()).seed(77).build());
+    SuperTicket donor =
+        source.transferTo(Transfer.to(scenesTrain, null).retrainer(quick()).seed(77).build());
     SuperTicket t = Transfer.to(scenesTrain, null).headFrom(donor).build().initial(source);
     Set<String> backbone = Transfer.backboneBlocks(t.space());
     for (String name : t.state().values().keySet()) {
-      INDArray want = Transfer.isBackbone(name, backbone) ? source.state().values().get(name)
-          : donor.state().values().get(name);
-      assertThat(t.state().values().get(name).data().asFloat()).as(name).containsExactly(want.data().asFloat());
+      INDArray want =
+          Transfer.isBackbone(name, backbone)
+              ? source.state().values().get(name)
+              : donor.state().values().get(name);
+      assertThat(t.state().values().get(name).data().asFloat())
+          .as(name)
+          .containsExactly(want.data().asFloat());
     }
     assertThat(t.provenance().get("transfer.headFrom")).startsWith("donor ticket");
   }
 
   @Test
   void inputItCannotTakeIsRefusedWithTheFix() {
-    Dataset rgb = Dataset.classification("rgb", new float[4 * 28 * 28 * 3], new int[4], 28, 28, 3, 10);
+    Dataset rgb =
+        Dataset.classification("rgb", new float[4 * 28 * 28 * 3], new int[4], 28, 28, 3, 10);
     assertThatThrownBy(() -> source.transferTo(Transfer.to(rgb, null).build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("takes 1-channel images")
@@ -139,7 +176,8 @@ class TransferTest {
     assertThatThrownBy(() -> onScenes.evaluate(small))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expects 40x40x1");
-    assertThatThrownBy(() -> Transfer.to(scenesTrain, null).head(new DenseHead(8, 4)).build().initial(source))
+    assertThatThrownBy(
+            () -> Transfer.to(scenesTrain, null).head(new DenseHead(8, 4)).build().initial(source))
         .hasMessageContaining("head predicts 4 classes but the target data");
   }
 
@@ -157,6 +195,7 @@ class TransferTest {
       System.arraycopy(d.image(keep.get(j)), 0, img, j * d.sampleLength(), d.sampleLength());
       lab[j] = d.label(keep.get(j));
     }
-    return Dataset.classification(d.name() + "-first" + k, img, lab, d.height(), d.width(), d.channels(), k);
+    return Dataset.classification(
+        d.name() + "-first" + k, img, lab, d.height(), d.width(), d.channels(), k);
   }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class ConfusionTest {
   @Test
   void matchesAHandWorkedExample() {
-    // truth / prediction of 10 pixels over 3 classes (class 2 never occurs in truth, predicted once)
+    // truth / prediction of 10 pixels over 3 classes (class 2 never occurs in truth, predicted
+    // once)
     int[] truth = {0, 0, 0, 0, 1, 1, 1, 1, 1, 1};
     int[] pred = {0, 0, 1, 2, 1, 1, 1, 0, 1, 1};
     Confusion c = Confusion.empty(3);
@@ -41,6 +42,7 @@ class ConfusionTest {
   @Test
   void rejectsAMalformedMatrix() {
     assertThatThrownBy(() -> new Confusion(new long[][] {{1, 2}})).hasMessageContaining("square");
-    assertThatThrownBy(() -> new Confusion(new long[][] {{-1}})).hasMessageContaining("non-negative");
+    assertThatThrownBy(() -> new Confusion(new long[][] {{-1}}))
+        .hasMessageContaining("non-negative");
   }
 }

@@ -16,9 +16,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The fused float updates of {@link AdamW} and {@link Sgd} against their ND4J routes, over several steps (state
- * carried) and across chunk borders: SGD's to the bit; AdamW's to a few ulps (libnd4j rounds some of its scalar
- * steps otherwise).
+ * The fused float updates of {@link AdamW} and {@link Sgd} against their ND4J routes, over several
+ * steps (state carried) and across chunk borders: SGD's to the bit; AdamW's to a few ulps (libnd4j
+ * rounds some of its scalar steps otherwise).
  */
 class FloatUpdateProperties {
 
@@ -28,8 +28,10 @@ class FloatUpdateProperties {
   }
 
   @Property(tries = 30)
-  void adamWMatchesTheNd4jRoute(@ForAll @IntRange(min = 1, max = 9000) int n,
-      @ForAll @DoubleRange(min = 0, max = 0.1) double weightDecay, @ForAll long seed) {
+  void adamWMatchesTheNd4jRoute(
+      @ForAll @IntRange(min = 1, max = 9000) int n,
+      @ForAll @DoubleRange(min = 0, max = 0.1) double weightDecay,
+      @ForAll long seed) {
     AdamW fused = new AdamW(0.9, 0.999, 1e-3, weightDecay);
     AdamW reference = new AdamW(0.9, 0.999, 1e-3, weightDecay);
     Param a = param(n, seed);
@@ -50,8 +52,11 @@ class FloatUpdateProperties {
   }
 
   @Property(tries = 30)
-  void sgdMatchesTheNd4jRoute(@ForAll @IntRange(min = 1, max = 9000) int n,
-      @ForAll @DoubleRange(min = 0, max = 0.95) double momentum, @ForAll boolean nesterov, @ForAll long seed) {
+  void sgdMatchesTheNd4jRoute(
+      @ForAll @IntRange(min = 1, max = 9000) int n,
+      @ForAll @DoubleRange(min = 0, max = 0.95) double momentum,
+      @ForAll boolean nesterov,
+      @ForAll long seed) {
     double mu = momentum < 0.05 ? 0 : momentum; // plain SGD, with no buffer, as well
     Sgd fused = new Sgd(mu, nesterov);
     Sgd reference = new Sgd(mu, nesterov);
@@ -68,13 +73,16 @@ class FloatUpdateProperties {
     }
     assertThat(a.value().data().asFloat()).containsExactly(b.value().data().asFloat());
     if (mu > 0) {
-      assertThat(fused.state(a).get(0).data().asFloat()).containsExactly(state.get(0).data().asFloat());
+      assertThat(fused.state(a).get(0).data().asFloat())
+          .containsExactly(state.get(0).data().asFloat());
     }
   }
 
   @Property(tries = 30)
-  void averageAndAddScaledMatchTheNd4jOps(@ForAll @IntRange(min = 1, max = 9000) int n,
-      @ForAll @DoubleRange(min = 0, max = 1) double d, @ForAll long seed) {
+  void averageAndAddScaledMatchTheNd4jOps(
+      @ForAll @IntRange(min = 1, max = 9000) int n,
+      @ForAll @DoubleRange(min = 0, max = 1) double d,
+      @ForAll long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     INDArray acc = Tensors.gaussian(rng, 1, DataType.FLOAT, 1, n);
     INDArray x = Tensors.gaussian(rng, 1, DataType.FLOAT, 1, n);
@@ -87,12 +95,17 @@ class FloatUpdateProperties {
   }
 
   @Property(tries = 10)
-  void aViewGetsTheSameNumbersAsADenseArray(@ForAll @IntRange(min = 2, max = 40) int rows,
-      @ForAll @IntRange(min = 2, max = 40) int cols, @ForAll long seed) {
+  void aViewGetsTheSameNumbersAsADenseArray(
+      @ForAll @IntRange(min = 2, max = 40) int rows,
+      @ForAll @IntRange(min = 2, max = 40) int cols,
+      @ForAll long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     INDArray big = Tensors.gaussian(rng, 1, DataType.FLOAT, rows, cols + 1);
-    INDArray view = big.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-        org.nd4j.linalg.indexing.NDArrayIndex.interval(1, cols + 1)); // strided: every row skips one column
+    INDArray view =
+        big.get(
+            org.nd4j.linalg.indexing.NDArrayIndex.all(),
+            org.nd4j.linalg.indexing.NDArrayIndex.interval(
+                1, cols + 1)); // strided: every row skips one column
     INDArray denseCopy = view.dup('c');
     INDArray untouched = big.getColumn(0).dup();
     INDArray g = Tensors.gaussian(rng, 1, DataType.FLOAT, rows, cols);
@@ -112,14 +125,17 @@ class FloatUpdateProperties {
     float[] y = expected.data().asFloat();
     assertThat(x).hasSameSizeAs(y);
     for (int i = 0; i < x.length; i++) {
-      assertThat(Math.abs(x[i] - y[i])).as("entry %s: %s against %s", i, x[i], y[i])
+      assertThat(Math.abs(x[i] - y[i]))
+          .as("entry %s: %s against %s", i, x[i], y[i])
           .isLessThanOrEqualTo(1e-6f * Math.max(1, Math.abs(y[i])));
     }
   }
 
   private static Param param(int n, long seed) {
-    return new Param("w", Param.Kind.LINEAR_WEIGHT, Tensors.gaussian(new SplittableRandom(seed), 1,
-        DataType.FLOAT, 1, n));
+    return new Param(
+        "w",
+        Param.Kind.LINEAR_WEIGHT,
+        Tensors.gaussian(new SplittableRandom(seed), 1, DataType.FLOAT, 1, n));
   }
 
   private static INDArray zeros(int n) {

@@ -16,7 +16,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** NaN and infinity are caught at the step they appear, named, and the weights stay the last good ones. */
+/**
+ * NaN and infinity are caught at the step they appear, named, and the weights stay the last good
+ * ones.
+ */
 class NonFiniteTest {
   @BeforeAll
   static void init() {
@@ -43,12 +46,14 @@ class NonFiniteTest {
     t.step(batch(0), 0);
     float[] before = fc.params().get(0).value().dup().data().asFloat();
     assertThatThrownBy(() -> t.step(batch(Float.NaN), 3))
-        .isInstanceOfSatisfying(NonFiniteException.class, e -> {
-          assertThat(e.epoch()).isEqualTo(3);
-          assertThat(e.step()).isEqualTo(1);
-          assertThat(e.what()).isEqualTo("loss");
-          assertThat(e.getMessage()).contains("at epoch 3, step 1").contains("check the data");
-        });
+        .isInstanceOfSatisfying(
+            NonFiniteException.class,
+            e -> {
+              assertThat(e.epoch()).isEqualTo(3);
+              assertThat(e.step()).isEqualTo(1);
+              assertThat(e.what()).isEqualTo("loss");
+              assertThat(e.getMessage()).contains("at epoch 3, step 1").contains("check the data");
+            });
     assertThat(fc.params().get(0).value().data().asFloat()).containsExactly(before);
     assertThat(t.globalStep()).as("the refused step is not counted").isEqualTo(1);
   }
@@ -57,15 +62,21 @@ class NonFiniteTest {
   void aBadGradientIsNamedAndNeverReachesTheWeights() {
     Linear fc = layer();
     Param w = fc.params().get(0);
-    Regularizer poison = (model, step) -> {
-      w.grad().putScalar(0, Double.POSITIVE_INFINITY);
-      return 0;
-    };
-    Trainer t = trainer(fc).optimizer(new AdamW()).schedule(LrSchedule.constant(0.1)).regularizer(poison)
-        .build();
+    Regularizer poison =
+        (model, step) -> {
+          w.grad().putScalar(0, Double.POSITIVE_INFINITY);
+          return 0;
+        };
+    Trainer t =
+        trainer(fc)
+            .optimizer(new AdamW())
+            .schedule(LrSchedule.constant(0.1))
+            .regularizer(poison)
+            .build();
     float[] before = w.value().dup().data().asFloat();
     assertThatThrownBy(() -> t.step(batch(0), 0))
-        .isInstanceOfSatisfying(NonFiniteException.class,
+        .isInstanceOfSatisfying(
+            NonFiniteException.class,
             e -> assertThat(e.what()).isEqualTo("gradient of " + w.name()))
         .hasMessageContaining("lower the learning rate");
     assertThat(w.value().data().asFloat()).containsExactly(before);
@@ -74,8 +85,10 @@ class NonFiniteTest {
   @Test
   void aWeightThatOverflowsInTheUpdateIsNamed() {
     Linear fc = layer();
-    Trainer t = trainer(fc).optimizer(new Sgd(0, false)).schedule(LrSchedule.constant(1e38)).build();
+    Trainer t =
+        trainer(fc).optimizer(new Sgd(0, false)).schedule(LrSchedule.constant(1e38)).build();
     assertThatThrownBy(() -> t.step(batch(1e3f), 0))
-        .isInstanceOfSatisfying(NonFiniteException.class, e -> assertThat(e.what()).startsWith("weight fc."));
+        .isInstanceOfSatisfying(
+            NonFiniteException.class, e -> assertThat(e.what()).startsWith("weight fc."));
   }
 }

@@ -17,7 +17,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** One seed decides initialisation, data order, augmentation and dropout: same seed, bit-identical weights. */
+/**
+ * One seed decides initialisation, data order, augmentation and dropout: same seed, bit-identical
+ * weights.
+ */
 class ReproducibilityTest {
   private static List<INDArray> train(long seed) throws Exception {
     Backend.init();
@@ -25,10 +28,20 @@ class ReproducibilityTest {
     Dataset data = EmbeddedFashionMnist.train().subset(0, 640);
     Sequential body = Networks.smallCnn(1, 8, 28, 10, rs.stream("init"));
     Sequential model = Sequential.of(new Dropout(0.1, rs.stream("dropout")), body);
-    Loader loader = Loader.builder(data).batchSize(64).shuffle(true)
-        .augmentation(new Augmentation(2, true)).seed(rs.stream("data").nextLong()).build();
-    Trainer t = Trainer.builder(model).optimizer(new Sgd(0.9, true)).schedule(LrSchedule.constant(0.05))
-        .l2(L2Penalty.onWeights(1e-4)).ema(0.99).build();
+    Loader loader =
+        Loader.builder(data)
+            .batchSize(64)
+            .shuffle(true)
+            .augmentation(new Augmentation(2, true))
+            .seed(rs.stream("data").nextLong())
+            .build();
+    Trainer t =
+        Trainer.builder(model)
+            .optimizer(new Sgd(0.9, true))
+            .schedule(LrSchedule.constant(0.05))
+            .l2(L2Penalty.onWeights(1e-4))
+            .ema(0.99)
+            .build();
     t.epoch(loader, 0);
     List<INDArray> out = new ArrayList<>();
     for (Param p : model.params()) {

@@ -21,11 +21,12 @@ class StepTimingProbe {
     System.out.println(Backend.describe());
     for (String which : new String[] {"net2", "tiny28", "default28"}) {
       SplittableRandom rng = new SplittableRandom(1);
-      Module m = switch (which) {
-        case "net2" -> Networks.net2(1, 2, 10, rng);
-        case "tiny28" -> new HrSupernet(SearchSpaces.tiny28(), rng);
-        default -> new HrSupernet(SearchSpaces.default28(), rng);
-      };
+      Module m =
+          switch (which) {
+            case "net2" -> Networks.net2(1, 2, 10, rng);
+            case "tiny28" -> new HrSupernet(SearchSpaces.tiny28(), rng);
+            default -> new HrSupernet(SearchSpaces.default28(), rng);
+          };
       Trainer t = Trainer.builder(m).build();
       int[] y = new int[128];
       for (int i = 0; i < 128; i++) {

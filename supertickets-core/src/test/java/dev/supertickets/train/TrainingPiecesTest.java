@@ -32,8 +32,11 @@ class TrainingPiecesTest {
   }
 
   @Property(tries = 20)
-  void lossGradientMatchesFiniteDifferences(@ForAll @IntRange(min = 2, max = 6) int k,
-      @ForAll @DoubleRange(min = 0, max = 0.3) double smoothing, @ForAll boolean dense, @ForAll long seed) {
+  void lossGradientMatchesFiniteDifferences(
+      @ForAll @IntRange(min = 2, max = 6) int k,
+      @ForAll @DoubleRange(min = 0, max = 0.3) double smoothing,
+      @ForAll boolean dense,
+      @ForAll long seed) {
     Backend.init();
     SplittableRandom rng = new SplittableRandom(seed);
     long[] shape = dense ? new long[] {2, 3, 2, k} : new long[] {5, k};
@@ -43,7 +46,8 @@ class TrainingPiecesTest {
     for (int i = 0; i < rows; i++) {
       labels[i] = dense && i % 4 == 0 ? 255 : rng.nextInt(k);
     }
-    SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(smoothing, dense ? 255 : SoftmaxCrossEntropy.NO_IGNORE);
+    SoftmaxCrossEntropy loss =
+        new SoftmaxCrossEntropy(smoothing, dense ? 255 : SoftmaxCrossEntropy.NO_IGNORE);
     INDArray g = loss.compute(logits, labels).gradLogits();
     INDArray flat = logits.reshape(logits.length());
     for (int i = 0; i < flat.length(); i++) {
@@ -76,7 +80,8 @@ class TrainingPiecesTest {
     assertThat(oc.lr(29)).isCloseTo(0.1, offset(1e-12)); // peak at pct*total - 1, as PyTorch
     assertThat(oc.lr(99)).isCloseTo(0.1 / 25 / 1e4, offset(1e-12));
     assertThat(LrSchedule.cosine(1, 0, 10).lr(5)).isCloseTo(0.5, offset(1e-12));
-    assertThat(LrSchedule.multiStep(1, List.of(10L, 20L), 0.1).lr(15)).isCloseTo(0.1, offset(1e-12));
+    assertThat(LrSchedule.multiStep(1, List.of(10L, 20L), 0.1).lr(15))
+        .isCloseTo(0.1, offset(1e-12));
     assertThat(LrSchedule.exponential(1, 0.97, 3).lr(7)).isCloseTo(0.97 * 0.97, offset(1e-12));
     LrSchedule warm = LrSchedule.constant(1).withWarmup(10, 0);
     assertThat(warm.lr(5)).isCloseTo(0.5, offset(1e-12));
@@ -85,7 +90,8 @@ class TrainingPiecesTest {
 
   @Test
   void optimizersMatchHandComputedUpdates() {
-    Param p = new Param("w", Param.Kind.LINEAR_WEIGHT, Nd4j.createFromArray(1.0, -2.0).reshape(1, 2));
+    Param p =
+        new Param("w", Param.Kind.LINEAR_WEIGHT, Nd4j.createFromArray(1.0, -2.0).reshape(1, 2));
     p.grad().assign(Nd4j.createFromArray(0.5, -1.0).reshape(1, 2));
     new AdamW().step(List.of(p), 0.1); // first Adam step moves by lr * g / (|g| + eps)
     assertThat(p.value().getDouble(0)).isCloseTo(0.9, offset(1e-6));
@@ -113,12 +119,14 @@ class TrainingPiecesTest {
     ema.update(); // decay min(0.5, 2/11): shadow = d*old + (1-d)*new
     double d = 2.0 / 11;
     ema.swap();
-    assertThat(l.weight().value().sub(before.add(1 - d)).amaxNumber().doubleValue()).isLessThan(1e-12);
+    assertThat(l.weight().value().sub(before.add(1 - d)).amaxNumber().doubleValue())
+        .isLessThan(1e-12);
     ema.swap();
     assertThat(l.weight().value().sub(before.add(1)).amaxNumber().doubleValue()).isLessThan(1e-12);
     bn.resetRunningStats();
     bn.forward(Nd4j.createFromArray(new double[][] {{0, 0}, {2, 2}}), Mode.CALIBRATE);
     bn.forward(Nd4j.createFromArray(new double[][] {{4, 4}, {6, 6}}), Mode.CALIBRATE);
-    assertThat(bn.runningMean().getDouble(0)).isCloseTo(3, offset(1e-12)); // mean of batch means 1 and 5
+    assertThat(bn.runningMean().getDouble(0))
+        .isCloseTo(3, offset(1e-12)); // mean of batch means 1 and 5
   }
 }

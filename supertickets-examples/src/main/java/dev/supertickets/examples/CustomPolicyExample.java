@@ -17,9 +17,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Extending the library with a pruning policy of your own: a {@link MaskPolicy} that keeps the weights with the
- * largest first-order effect on the loss, {@code |w · ∂L/∂w|} (the Taylor criterion), with the ERK budget per layer,
- * plugged into the SuperTickets drawer in place of magnitude pruning. The README quotes the marked block.
+ * Extending the library with a pruning policy of your own: a {@link MaskPolicy} that keeps the
+ * weights with the largest first-order effect on the loss, {@code |w · ∂L/∂w|} (the Taylor
+ * criterion), with the ERK budget per layer, plugged into the SuperTickets drawer in place of
+ * magnitude pruning. The README quotes the marked block.
  */
 public final class CustomPolicyExample {
   // begin custom policy
@@ -27,12 +28,14 @@ public final class CustomPolicyExample {
   static final class TaylorPolicy implements MaskPolicy {
     @Override
     public ImmutableMap<Param, INDArray> masks(MaskContext context, double sparsity) {
-      ImmutableMap<Param, INDArray> grads = Gradients.ofLoss(context, 2); // leaves the model as it was
+      ImmutableMap<Param, INDArray> grads =
+          Gradients.ofLoss(context, 2); // leaves the model as it was
       ImmutableMap.Builder<Param, INDArray> scores = ImmutableMap.builder();
       for (Param p : context.params()) {
         scores.put(p, Transforms.abs(p.value().mul(grads.get(p)), false));
       }
-      return Ranking.select(context.params(), scores.build(), sparsity, Scope.ERK); // exact count, ties by index
+      return Ranking.select(
+          context.params(), scores.build(), sparsity, Scope.ERK); // exact count, ties by index
     }
 
     @Override
@@ -40,9 +43,13 @@ public final class CustomPolicyExample {
       return "taylor(erk)"; // recorded in the ticket's provenance
     }
   }
+
   // end custom policy
 
-  /** Draws a 70%-sparse ticket from tiny28 on {@code trainImages} embedded images with the custom policy. */
+  /**
+   * Draws a 70%-sparse ticket from tiny28 on {@code trainImages} embedded images with the custom
+   * policy.
+   */
   static SuperTicket draw(int trainImages, int epochs) {
     Dataset train = EmbeddedFashionMnist.train().subset(0, trainImages);
     return SuperTicketsDrawer.builder(SearchSpaces.tiny28())

@@ -16,10 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ticket family through one API, as docs/ticket-family.md shows it: a lottery ticket by iterative magnitude pruning on a
- * ResNet-style network of depth 14, stretched (E-LTH) to depth 20 and trained once, and RigL with a Sup-tickets
- * phase on depth 20. Every drawer takes the same {@link Retrainer} recipe. Runs on the embedded Fashion-MNIST subset
- * in about a minute with the defaults; the first argument is the number of training images (default 2,000).
+ * The ticket family through one API, as docs/ticket-family.md shows it: a lottery ticket by
+ * iterative magnitude pruning on a ResNet-style network of depth 14, stretched (E-LTH) to depth 20
+ * and trained once, and RigL with a Sup-tickets phase on depth 20. Every drawer takes the same
+ * {@link Retrainer} recipe. Runs on the embedded Fashion-MNIST subset in about a minute with the
+ * defaults; the first argument is the number of training images (default 2,000).
  */
 public final class TicketFamilyExample {
   private TicketFamilyExample() {}
@@ -28,13 +29,21 @@ public final class TicketFamilyExample {
   public static void main(String[] args) {
     Backend.init();
     int images = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-    for (SuperTicket t : run(EmbeddedFashionMnist.train().subset(0, images), EmbeddedFashionMnist.test())) {
-      System.out.printf("%-8s sparsity %.3f  test accuracy %.4f  %s%n", t.provenance().get("method"), t.sparsity(),
-          t.evaluate(EmbeddedFashionMnist.test()).accuracy(), t.space().name());
+    for (SuperTicket t :
+        run(EmbeddedFashionMnist.train().subset(0, images), EmbeddedFashionMnist.test())) {
+      System.out.printf(
+          "%-8s sparsity %.3f  test accuracy %.4f  %s%n",
+          t.provenance().get("method"),
+          t.sparsity(),
+          t.evaluate(EmbeddedFashionMnist.test()).accuracy(),
+          t.space().name());
     }
   }
 
-  /** The IMP ticket on depth 14, its stretch to depth 20 trained once, and RigL with Sup-tickets on depth 20. */
+  /**
+   * The IMP ticket on depth 14, its stretch to depth 20 trained once, and RigL with Sup-tickets on
+   * depth 20.
+   */
   static List<SuperTicket> run(Dataset train, Dataset test) {
     List<SuperTicket> out = new ArrayList<>();
     // begin ticket family
@@ -43,18 +52,31 @@ public final class TicketFamilyExample {
     SearchSpace deep = SearchSpaces.resnetStyle28(20, 8);
 
     // lottery ticket: 20% a level, rewound to initialisation, until 80% sparse
-    ImpDrawer.Result imp = ImpDrawer.builder(shallow).seed(7).retrainer(recipe)
-        .pruningFraction(0.2).targetSparsity(0.8).scope(Scope.GLOBAL).build()
-        .run(train, test);
+    ImpDrawer.Result imp =
+        ImpDrawer.builder(shallow)
+            .seed(7)
+            .retrainer(recipe)
+            .pruningFraction(0.2)
+            .targetSparsity(0.8)
+            .scope(Scope.GLOBAL)
+            .build()
+            .run(train, test);
     // E-LTH: the rewound ticket stretched to the deeper network, then trained once
-    SuperTicket stretched = ElasticTickets.stretch(imp.last().rewound(), deep)
-        .retrain(train, test, recipe);
+    SuperTicket stretched =
+        ElasticTickets.stretch(imp.last().rewound(), deep).retrain(train, test, recipe);
 
     // RigL at 80%, ERK densities, with Sup-tickets in the last half (cycles of one epoch)
-    SuperTicket rigl = DstDrawer.rigl(deep).seed(7).retrainer(recipe.toBuilder().epochs(4).build())
-        .targetSparsity(0.8).distribution(Scope.ERK).updateInterval(10)
-        .supTickets(SupTickets.builder().cycleEpochs(1).cycleRate(0.5).lr1(0.001).lr2(0.005).build())
-        .build().draw(train, test);
+    SuperTicket rigl =
+        DstDrawer.rigl(deep)
+            .seed(7)
+            .retrainer(recipe.toBuilder().epochs(4).build())
+            .targetSparsity(0.8)
+            .distribution(Scope.ERK)
+            .updateInterval(10)
+            .supTickets(
+                SupTickets.builder().cycleEpochs(1).cycleRate(0.5).lr1(0.001).lr2(0.005).build())
+            .build()
+            .draw(train, test);
     // end ticket family
     out.add(imp.last().trained());
     out.add(stretched);

@@ -19,14 +19,28 @@ class JointLoopExampleTest {
   @Test
   void theHandWrittenLoopDrawsTheDrawersTicketBitForBit() {
     Dataset train = EmbeddedFashionMnist.train().subset(0, 1024);
-    // a strong penalty and a loose threshold, so that channels are cut within 4 epochs; 12 prune events
-    // spread over the 64 steps, so that events fall inside epochs and on their ends
-    Recipe recipe = SuperTicketsDrawer.builder(SearchSpaces.tiny28()).recipe(Recipe.standard()).rho(0.5)
-        .learningRate(0.05).rhoWarmupEpochs(0).shrinkThreshold(0.05).augmentation(Augmentation.none()).recipe();
-    SuperTicket drawn = SuperTicketsDrawer.builder(SearchSpaces.tiny28()).recipe(recipe).seed(7).epochs(4)
-        .targetSparsity(0.7).build().draw(train, null);
+    // a strong penalty and a loose threshold, so that channels are cut within 4 epochs; 12 prune
+    // events spread over the 64 steps, so that events fall inside epochs and on their ends
+    Recipe recipe =
+        SuperTicketsDrawer.builder(SearchSpaces.tiny28())
+            .recipe(Recipe.standard())
+            .rho(0.5)
+            .learningRate(0.05)
+            .rhoWarmupEpochs(0)
+            .shrinkThreshold(0.05)
+            .augmentation(Augmentation.none())
+            .recipe();
+    SuperTicket drawn =
+        SuperTicketsDrawer.builder(SearchSpaces.tiny28())
+            .recipe(recipe)
+            .seed(7)
+            .epochs(4)
+            .targetSparsity(0.7)
+            .build()
+            .draw(train, null);
     SuperTicket mine = JointLoopExample.draw(SearchSpaces.tiny28(), recipe, 4, 0.7, 7, train);
-    assertThat(drawn.architecture().totalHidden()).as("the search cut channels")
+    assertThat(drawn.architecture().totalHidden())
+        .as("the search cut channels")
         .isLessThan(SearchSpaces.tiny28().cost().hiddenChannels());
     TicketAssertions.assertThat(drawn).hasSparsity(0.7, 1e-3);
     TicketAssertions.assertThat(mine).isBitIdenticalTo(drawn);

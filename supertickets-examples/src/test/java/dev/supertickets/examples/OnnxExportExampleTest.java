@@ -31,8 +31,12 @@ class OnnxExportExampleTest {
 
   @Test
   void readmeShowsTheExportCode() {
-    String code = Snippets.between("supertickets-examples/src/main/java/dev/supertickets/examples/"
-        + "OnnxExportExample.java", "onnx export", 4);
+    String code =
+        Snippets.between(
+            "supertickets-examples/src/main/java/dev/supertickets/examples/"
+                + "OnnxExportExample.java",
+            "onnx export",
+            4);
     assertThat(Snippets.read("README.md")).contains("```java\n" + code + "\n```");
   }
 }

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The README's Java snippets are exactly the compiled code and its test command is what CI runs: neither can drift. */
+/**
+ * The README's Java snippets are exactly the compiled code and its test command is what CI runs:
+ * neither can drift.
+ */
 class ReadmeQuickStartTest {
-  private static final String EXAMPLES = "supertickets-examples/src/main/java/dev/supertickets/examples/";
+  private static final String EXAMPLES =
+      "supertickets-examples/src/main/java/dev/supertickets/examples/";
 
   @Test
   void readmeQuickStartIsTheExamplesCode() {
@@ -17,7 +21,9 @@ class ReadmeQuickStartTest {
 
   @Test
   void readmeLoadAndPredictIsTheConsumerProjectsCode() {
-    String code = Snippets.between("consumer/src/main/java/example/app/LoadAndPredict.java", "load and predict", 4);
+    String code =
+        Snippets.between(
+            "consumer/src/main/java/example/app/LoadAndPredict.java", "load and predict", 4);
     assertThat(Snippets.read("README.md")).contains("```java\n" + code + "\n```");
   }
 
@@ -31,8 +37,11 @@ class ReadmeQuickStartTest {
 
   @Test
   void readmeSparkSweepIsTheTestedCode() {
-    String code = Snippets.between("supertickets-spark/src/test/java/dev/supertickets/spark/ReadmeSweepTest.java",
-        "spark sweep", 4);
+    String code =
+        Snippets.between(
+            "supertickets-spark/src/test/java/dev/supertickets/spark/ReadmeSweepTest.java",
+            "spark sweep",
+            4);
     assertThat(Snippets.read("README.md")).contains("```java\n" + code + "\n```");
   }
 

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Code between marker comments in the project's sources, as the documentation quotes it (de-indented). */
+/**
+ * Code between marker comments in the project's sources, as the documentation quotes it
+ * (de-indented).
+ */
 final class Snippets {
   private Snippets() {}
 
@@ -16,7 +19,10 @@ final class Snippets {
     return Path.of("").toAbsolutePath().getParent();
   }
 
-  /** The lines strictly between {@code // begin <name>} and {@code // end <name>}, minus {@code indent} spaces. */
+  /**
+   * The lines strictly between {@code // begin <name>} and {@code // end <name>}, minus {@code
+   * indent} spaces.
+   */
   static String between(String relativeFile, String name, int indent) {
     List<String> lines = lines(relativeFile);
     int from = indexOf(lines, "// begin " + name) + 1;

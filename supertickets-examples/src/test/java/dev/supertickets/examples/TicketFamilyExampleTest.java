@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 class TicketFamilyExampleTest {
   @Test
   void drawsImpStretchesItAndRunsRiglWithSupTickets() {
-    List<SuperTicket> tickets = TicketFamilyExample.run(EmbeddedFashionMnist.train().subset(0, 512),
-        EmbeddedFashionMnist.test().subset(0, 100));
+    List<SuperTicket> tickets =
+        TicketFamilyExample.run(
+            EmbeddedFashionMnist.train().subset(0, 512),
+            EmbeddedFashionMnist.test().subset(0, 100));
     SuperTicket imp = tickets.get(0);
     SuperTicket stretched = tickets.get(1);
     SuperTicket rigl = tickets.get(2);
@@ -22,7 +24,8 @@ class TicketFamilyExampleTest {
     assertThat(imp.space().name()).startsWith("resnet14");
     assertThat(stretched.space().name()).startsWith("resnet20");
     assertThat(stretched.provenance().get("source.method")).isEqualTo("imp");
-    // block 0 of each stage is never replicated, so the stretch keeps the sparsity close but not exact
+    // block 0 of each stage is never replicated, so the stretch keeps the sparsity close but not
+    // exact
     assertThat(stretched.sparsity()).isBetween(0.75, 0.85);
     assertThat(rigl.space().name()).startsWith("resnet20");
     assertThat(rigl.sparsity()).isBetween(0.799, 0.801);
@@ -31,8 +34,12 @@ class TicketFamilyExampleTest {
 
   @Test
   void theFamilyGuideShowsTheExamplesCode() {
-    String code = Snippets.between("supertickets-examples/src/main/java/dev/supertickets/examples/"
-        + "TicketFamilyExample.java", "ticket family", 4);
+    String code =
+        Snippets.between(
+            "supertickets-examples/src/main/java/dev/supertickets/examples/"
+                + "TicketFamilyExample.java",
+            "ticket family",
+            4);
     assertThat(Snippets.read("docs/ticket-family.md")).contains("```java\n" + code + "\n```");
   }
 }

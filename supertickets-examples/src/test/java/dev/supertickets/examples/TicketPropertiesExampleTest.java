@@ -19,8 +19,9 @@ import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /**
- * How a user tests properties of their own ticket with {@code dev.supertickets.testing}: the marked region is what
- * docs/testing-your-tickets.md shows, and the last test checks that the document still shows exactly this code.
+ * How a user tests properties of their own ticket with {@code dev.supertickets.testing}: the marked
+ * region is what docs/testing-your-tickets.md shows, and the last test checks that the document
+ * still shows exactly this code.
  */
 class TicketPropertiesExampleTest {
   // begin ticket test
@@ -31,13 +32,16 @@ class TicketPropertiesExampleTest {
   static synchronized SuperTicket myTicket() {
     if (ticket == null) {
       Backend.init();
-      ticket = SuperTicketsDrawer.builder(SPACE)
-          .seed(7)
-          .epochs(2)
-          .batchSize(64)
-          .targetSparsity(0.5)
-          .build()
-          .draw(EmbeddedFashionMnist.train().subset(0, 256), EmbeddedFashionMnist.test().subset(0, 64));
+      ticket =
+          SuperTicketsDrawer.builder(SPACE)
+              .seed(7)
+              .epochs(2)
+              .batchSize(64)
+              .targetSparsity(0.5)
+              .build()
+              .draw(
+                  EmbeddedFashionMnist.train().subset(0, 256),
+                  EmbeddedFashionMnist.test().subset(0, 64));
     }
     return ticket;
   }
@@ -45,9 +49,9 @@ class TicketPropertiesExampleTest {
   @Test
   void myTicketIsSparseSmallAndSound() {
     assertThat(myTicket())
-        .hasSparsityAtLeast(0.49)            // floor(0.5 · n) of n prunable weights: under 0.5 when n is odd
-        .hasMacsAtMost(SPACE.cost().macs())  // never more than its supernet (802,744 per image)
-        .hasSparseMacsAtMost(500_000)        // counting active weights only
+        .hasSparsityAtLeast(0.49) // floor(0.5 · n) of n prunable weights: under 0.5 when n is odd
+        .hasMacsAtMost(SPACE.cost().macs()) // never more than its supernet (802,744 per image)
+        .hasSparseMacsAtMost(500_000) // counting active weights only
         .isSubnetworkOf(SPACE)
         .hasBinaryMasks()
         .hasInactivePrunedWeights();
@@ -56,21 +60,20 @@ class TicketPropertiesExampleTest {
   @Property(tries = 10)
   void rePruningMyTicketPrunesExactlyTheAskedFraction(@ForAll("sparsities") double sparsity) {
     SuperTicket pruned = myTicket().prune(MaskPolicies.magnitude(), sparsity, null, 1);
-    assertThat(pruned)
-        .isSubnetworkOf(SPACE)
-        .hasBinaryMasks()
-        .masks().hasExactSparsity(sparsity);
+    assertThat(pruned).isSubnetworkOf(SPACE).hasBinaryMasks().masks().hasExactSparsity(sparsity);
   }
 
   @Provide
   Arbitrary<Double> sparsities() {
     return TicketArbitraries.sparsities();
   }
+
   // end ticket test
 
   @Test
   void theDocumentShowsThisCodeAndItsImports() {
-    String file = "supertickets-examples/src/test/java/dev/supertickets/examples/TicketPropertiesExampleTest.java";
+    String file =
+        "supertickets-examples/src/test/java/dev/supertickets/examples/TicketPropertiesExampleTest.java";
     String code = Snippets.between(file, "ticket test", 2);
     String doc = Snippets.read("docs/testing-your-tickets.md");
     assertThat(doc).contains("```java\n" + code + "\n```");

@@ -28,7 +28,8 @@ final class OrtRunner implements AutoCloseable {
 
   INDArray run(INDArray images) throws OrtException {
     INDArray x = images.castTo(DataType.FLOAT).dup('c');
-    try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data().asFloat()), x.shape());
+    try (OnnxTensor in =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data().asFloat()), x.shape());
         OrtSession.Result r = session.run(Map.of(OnnxExport.INPUT, in))) {
       OnnxTensor out = (OnnxTensor) r.get(OnnxExport.OUTPUT).orElseThrow();
       FloatBuffer b = out.getFloatBuffer();

@@ -15,7 +15,10 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The report's plots, built with XChart and encoded as PNG bytes (written by the caller, atomically). */
+/**
+ * The report's plots, built with XChart and encoded as PNG bytes (written by the caller,
+ * atomically).
+ */
 final class Charts {
   static final int WIDTH = 720;
   static final int HEIGHT = 400;
@@ -43,14 +46,23 @@ final class Charts {
 
   /** An empty line chart of a given width in the report's style. */
   static XYChart lines(String title, String xTitle, String yTitle, int width) {
-    XYChart c = new XYChartBuilder().width(width).height(HEIGHT).title(title).xAxisTitle(xTitle)
-        .yAxisTitle(yTitle).build();
+    XYChart c =
+        new XYChartBuilder()
+            .width(width)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(xTitle)
+            .yAxisTitle(yTitle)
+            .build();
     style(c.getStyler());
     c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
     return c;
   }
 
-  /** Adds a series with round markers; points whose y is NaN are left out (epochs without an evaluation). */
+  /**
+   * Adds a series with round markers; points whose y is NaN are left out (epochs without an
+   * evaluation).
+   */
   static XYSeries series(XYChart c, String name, double[] x, double[] y) {
     int n = 0;
     for (double v : y) {
@@ -83,8 +95,14 @@ final class Charts {
   static CategoryChart density(List<String> layers, List<Double> density) {
     int width = Math.max(WIDTH, 40 + 16 * layers.size());
     int labelRoom = 12 + 6 * layers.stream().mapToInt(String::length).max().orElse(10);
-    CategoryChart c = new CategoryChartBuilder().width(width).height(HEIGHT + labelRoom)
-        .title("Density per layer (kept weights)").xAxisTitle("layer").yAxisTitle("density").build();
+    CategoryChart c =
+        new CategoryChartBuilder()
+            .width(width)
+            .height(HEIGHT + labelRoom)
+            .title("Density per layer (kept weights)")
+            .xAxisTitle("layer")
+            .yAxisTitle("density")
+            .build();
     style(c.getStyler());
     c.getStyler().setLegendVisible(false);
     c.getStyler().setXAxisLabelRotation(90);

@@ -31,12 +31,18 @@ public record DrawHistory(ImmutableList<DrawEvent> epochs, DrawSummary summary) 
 
   /** The summary; fails with a clear message before the draw finished. */
   public DrawSummary requireSummary() {
-    checkState(summary != null, "the draw has not finished (%s epochs recorded); write the report after draw() "
-        + "returns", epochs.size());
+    checkState(
+        summary != null,
+        "the draw has not finished (%s epochs recorded); write the report after draw() "
+            + "returns",
+        epochs.size());
     return summary;
   }
 
-  /** The history as a JSON tree ({@link dev.supertickets.io.Json}); NaN (no evaluation) becomes null. */
+  /**
+   * The history as a JSON tree ({@link dev.supertickets.io.Json}); NaN (no evaluation) becomes
+   * null.
+   */
   public Map<String, Object> toJsonTree() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("epochs", epochs.stream().map(DrawHistory::event).toList());

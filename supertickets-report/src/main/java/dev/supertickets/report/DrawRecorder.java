@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A {@link DrawListener} that keeps every epoch's event and the summary, so that a report (or a test) can look at
- * the whole draw afterwards. Plain Java, no plotting: add it to any drawer with
+ * A {@link DrawListener} that keeps every epoch's event and the summary, so that a report (or a
+ * test) can look at the whole draw afterwards. Plain Java, no plotting: add it to any drawer with
  * {@code SuperTicketsDrawer.builder(space).listener(recorder)}. One recorder per draw.
  */
 public final class DrawRecorder implements DrawListener {
@@ -20,7 +20,9 @@ public final class DrawRecorder implements DrawListener {
     epochs.add(checkNotNull(e, "draw event must not be null"));
   }
 
-  /** A resumed draw hands over the epochs finished before its checkpoint; they start the history. */
+  /**
+   * A resumed draw hands over the epochs finished before its checkpoint; they start the history.
+   */
   @Override
   public synchronized void onResume(List<DrawEvent> history) {
     epochs.clear();

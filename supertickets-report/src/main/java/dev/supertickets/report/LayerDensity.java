@@ -24,7 +24,9 @@ public record LayerDensity(String name, long[] shape, long weights, long active)
     ImmutableList.Builder<LayerDensity> out = ImmutableList.builder();
     for (Map.Entry<String, INDArray> e : ticket.state().masks().entrySet()) {
       INDArray m = e.getValue();
-      out.add(new LayerDensity(e.getKey(), m.shape(), m.length(), Math.round(m.sumNumber().doubleValue())));
+      out.add(
+          new LayerDensity(
+              e.getKey(), m.shape(), m.length(), Math.round(m.sumNumber().doubleValue())));
     }
     return out.build();
   }
@@ -51,8 +53,11 @@ public record LayerDensity(String name, long[] shape, long weights, long active)
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof LayerDensity l && name.equals(l.name) && Arrays.equals(shape, l.shape)
-        && weights == l.weights && active == l.active;
+    return o instanceof LayerDensity l
+        && name.equals(l.name)
+        && Arrays.equals(shape, l.shape)
+        && weights == l.weights
+        && active == l.active;
   }
 
   @Override

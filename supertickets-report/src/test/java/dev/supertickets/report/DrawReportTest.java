@@ -26,7 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A tiny draw recorded and written up: every file exists, every plot decodes, the page links them. */
+/**
+ * A tiny draw recorded and written up: every file exists, every plot decodes, the page links them.
+ */
 class DrawReportTest {
   private static DrawHistory history;
   private static SuperTicket ticket;
@@ -39,9 +41,18 @@ class DrawReportTest {
     Dataset train = EmbeddedFashionMnist.train().sample(256, new RandomStreams(7).stream("train"));
     Dataset test = EmbeddedFashionMnist.test().sample(128, new RandomStreams(7).stream("test"));
     DrawRecorder recorder = new DrawRecorder();
-    ticket = SuperTicketsDrawer.builder(SearchSpaces.tiny28()).seed(7).epochs(2).batchSize(64).targetSparsity(0.5)
-        .rho(0.02).learningRate(0.02).maskPolicy(MaskPolicies.magnitude().scope(Scope.ERK))
-        .listener(recorder).build().draw(train, test);
+    ticket =
+        SuperTicketsDrawer.builder(SearchSpaces.tiny28())
+            .seed(7)
+            .epochs(2)
+            .batchSize(64)
+            .targetSparsity(0.5)
+            .rho(0.02)
+            .learningRate(0.02)
+            .maskPolicy(MaskPolicies.magnitude().scope(Scope.ERK))
+            .listener(recorder)
+            .build()
+            .draw(train, test);
     history = recorder.history();
     metrics = ticket.evaluate(test);
   }
@@ -57,8 +68,12 @@ class DrawReportTest {
 
   @Test
   void writesThePageTheHistoryAndPlotsThatDecode() throws Exception {
-    ImmutableList<Path> files = DrawReport.builder(history, ticket).testMetrics(metrics).testData("subset (128)")
-        .build().write(dir.resolve("report"));
+    ImmutableList<Path> files =
+        DrawReport.builder(history, ticket)
+            .testMetrics(metrics)
+            .testData("subset (128)")
+            .build()
+            .write(dir.resolve("report"));
 
     assertThat(files.get(0)).hasFileName(DrawReport.MARKDOWN);
     assertThat(files).hasSize(2 + DrawReport.PLOTS.size()).allMatch(Files::isRegularFile);
@@ -70,14 +85,19 @@ class DrawReportTest {
     }
     String md = Files.readString(files.get(0));
     DrawReport.PLOTS.forEach(png -> assertThat(md).contains("](" + png + ")"));
-    assertThat(md).contains("# SuperTickets draw: tiny28, supertickets")
-        .contains(String.format(java.util.Locale.ROOT, "| test accuracy (subset (128)) | | %.4f |",
-            metrics.accuracy()))
+    assertThat(md)
+        .contains("# SuperTickets draw: tiny28, supertickets")
+        .contains(
+            String.format(
+                java.util.Locale.ROOT,
+                "| test accuracy (subset (128)) | | %.4f |",
+                metrics.accuracy()))
         .contains("| 802,744 |") // the dense supernet
         .contains("| stem0.conv |")
         .contains("| targetSparsity | 0.5 |")
         .contains("](" + DrawReport.HISTORY_JSON + ")");
-    assertThat(md.lines().filter(l -> l.matches("\\| [12] \\| .*"))).hasSize(2); // one row per epoch
+    assertThat(md.lines().filter(l -> l.matches("\\| [12] \\| .*")))
+        .hasSize(2); // one row per epoch
 
     @SuppressWarnings("unchecked")
     Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(files.get(1)));
@@ -104,9 +124,11 @@ class DrawReportTest {
     DrawHistory running = new DrawHistory(history.epochs(), null);
     assertThatThrownBy(() -> DrawReport.builder(running, ticket))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("history of 2 epochs has no summary; add the DrawRecorder to the drawer with listener(recorder) "
-            + "and write the report after draw() returns");
-    assertThatThrownBy(running::requireSummary).isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "history of 2 epochs has no summary; add the DrawRecorder to the drawer with"
+                + " listener(recorder) and write the report after draw() returns");
+    assertThatThrownBy(running::requireSummary)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("the draw has not finished (2 epochs recorded)");
   }
 

@@ -11,10 +11,15 @@ import org.junit.jupiter.api.Test;
 class SparsityPlotTest {
   @Test
   void drawsOneLineAMethodSortedBySparsity() throws Exception {
-    SparsityPlot plot = new SparsityPlot("Ticket family", "test accuracy")
-        .add("imp", 0.9, 0.70).add("imp", 0.5, 0.80).add("rigl", 0.5, 0.78);
+    SparsityPlot plot =
+        new SparsityPlot("Ticket family", "test accuracy")
+            .add("imp", 0.9, 0.70)
+            .add("imp", 0.5, 0.80)
+            .add("rigl", 0.5, 0.78);
     assertThat(plot.lines().keySet()).containsExactly("imp", "rigl");
-    assertThat(plot.lines().get("imp")).extracting(SparsityPlot.Point::sparsity).containsExactly(0.5, 0.9);
+    assertThat(plot.lines().get("imp"))
+        .extracting(SparsityPlot.Point::sparsity)
+        .containsExactly(0.5, 0.9);
     BufferedImage image = ImageIO.read(new ByteArrayInputStream(plot.png()));
     assertThat(image.getWidth()).isEqualTo(Charts.WIDTH + 240);
     assertThat(image.getHeight()).isEqualTo(Charts.HEIGHT);

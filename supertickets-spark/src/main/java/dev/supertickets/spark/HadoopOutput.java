@@ -13,10 +13,11 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * A sweep's output on any Hadoop file system ({@code hdfs://}, {@code s3a://}, {@code file:} ...): each task draws
- * its cell in a local scratch folder, then copies the ticket and, last, the row to the file system under temporary
- * names and renames them into place, so a row there means its ticket is there. Checkpoints stay in the scratch
- * folder: a task retried on another executor starts its cell again.
+ * A sweep's output on any Hadoop file system ({@code hdfs://}, {@code s3a://}, {@code file:} ...):
+ * each task draws its cell in a local scratch folder, then copies the ticket and, last, the row to
+ * the file system under temporary names and renames them into place, so a row there means its
+ * ticket is there. Checkpoints stay in the scratch folder: a task retried on another executor
+ * starts its cell again.
  */
 final class HadoopOutput {
   private HadoopOutput() {}
@@ -32,12 +33,19 @@ final class HadoopOutput {
       FileSystem fs = fileSystem(uri, conf);
       org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(uri);
       fs.mkdirs(dir);
-      org.apache.hadoop.fs.Path probe = new org.apache.hadoop.fs.Path(dir, ".write-check-" + System.nanoTime());
+      org.apache.hadoop.fs.Path probe =
+          new org.apache.hadoop.fs.Path(dir, ".write-check-" + System.nanoTime());
       fs.create(probe, false).close();
       fs.delete(probe, false);
     } catch (IOException | RuntimeException e) {
-      throw new IllegalArgumentException("output " + uri + " cannot be written (" + e + "); choose a folder you can "
-          + "write on a file system every executor reaches", e);
+      throw new IllegalArgumentException(
+          "output "
+              + uri
+              + " cannot be written ("
+              + e
+              + "); choose a folder you can "
+              + "write on a file system every executor reaches",
+          e);
     }
   }
 
@@ -46,14 +54,17 @@ final class HadoopOutput {
     SweepCell cell = SweepCell.fromJson(cellJson);
     FileSystem fs = fileSystem(uri, new Configuration());
     org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(uri);
-    org.apache.hadoop.fs.Path row = new org.apache.hadoop.fs.Path(out, CellRun.ROWS + "/" + cell.id() + ".json");
+    org.apache.hadoop.fs.Path row =
+        new org.apache.hadoop.fs.Path(out, CellRun.ROWS + "/" + cell.id() + ".json");
     if (fs.exists(row)) {
       return;
     }
     Path scratch = Files.createTempDirectory("supertickets-cell-");
     try {
       CellRun.run(cell, scratch);
-      put(fs, CellRun.ticketFile(scratch, cell),
+      put(
+          fs,
+          CellRun.ticketFile(scratch, cell),
           new org.apache.hadoop.fs.Path(out, CellRun.TICKETS + "/" + cell.id() + ".stkt"));
       put(fs, CellRun.rowFile(scratch, cell), row);
     } finally {
@@ -65,8 +76,9 @@ final class HadoopOutput {
 
   /** The row of {@code cell} on the file system, or null. */
   static String readRow(FileSystem fs, String uri, SweepCell cell) throws IOException {
-    org.apache.hadoop.fs.Path row = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(uri),
-        CellRun.ROWS + "/" + cell.id() + ".json");
+    org.apache.hadoop.fs.Path row =
+        new org.apache.hadoop.fs.Path(
+            new org.apache.hadoop.fs.Path(uri), CellRun.ROWS + "/" + cell.id() + ".json");
     if (!fs.exists(row)) {
       return null;
     }
@@ -75,10 +87,14 @@ final class HadoopOutput {
     }
   }
 
-  /** Copies {@code local} to {@code target}: under a temporary name first, then renamed into place. */
+  /**
+   * Copies {@code local} to {@code target}: under a temporary name first, then renamed into place.
+   */
   static void put(FileSystem fs, Path local, org.apache.hadoop.fs.Path target) throws IOException {
-    org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(target.getParent(),
-        "." + target.getName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+    org.apache.hadoop.fs.Path tmp =
+        new org.apache.hadoop.fs.Path(
+            target.getParent(),
+            "." + target.getName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
     fs.mkdirs(target.getParent());
     fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(local.toUri()), tmp);
     fs.delete(target, false);

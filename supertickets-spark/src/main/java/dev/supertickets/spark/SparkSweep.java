@@ -3,8 +3,8 @@ package dev.supertickets.spark;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import dev.supertickets.report.SparsityPlot;
 import dev.supertickets.io.AtomicFiles;
+import dev.supertickets.report.SparsityPlot;
 import dev.supertickets.sweep.CellRun;
 import dev.supertickets.sweep.SweepCell;
 import dev.supertickets.sweep.SweepGrid;
@@ -20,34 +20,39 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * Runs a sweep on Apache Spark, one cell a task: each task draws its cell into the output folder with
- * {@link CellRun} (ticket and row written atomically, a cell whose row is there skipped, a SuperTickets cell resumed
- * from the checkpoint its dead attempt left). Spark schedules the cells on the executors and retries a task whose
- * executor died ({@code spark.task.maxFailures}); there is no scheduler or messaging of our own. When every task is
- * done, the driver reads the rows back from the folder and writes {@code sweep.md}, {@code sweep.json} and
- * {@code sweep.png}.
+ * Runs a sweep on Apache Spark, one cell a task: each task draws its cell into the output folder
+ * with {@link CellRun} (ticket and row written atomically, a cell whose row is there skipped, a
+ * SuperTickets cell resumed from the checkpoint its dead attempt left). Spark schedules the cells
+ * on the executors and retries a task whose executor died ({@code spark.task.maxFailures}); there
+ * is no scheduler or messaging of our own. When every task is done, the driver reads the rows back
+ * from the folder and writes {@code sweep.md}, {@code sweep.json} and {@code sweep.png}.
  *
- * <p>The output folder must be one that the driver and every executor see at the same path (a local folder on one
- * machine, a shared mount on a cluster), or a Hadoop file system URI ({@link #run(JavaSparkContext, List, String)}). Executors should run ND4J on one thread ({@code OMP_NUM_THREADS=1},
- * {@code spark.executorEnv.OMP_NUM_THREADS}) with one core each, so that one task fills one core.
+ * <p>The output folder must be one that the driver and every executor see at the same path (a local
+ * folder on one machine, a shared mount on a cluster), or a Hadoop file system URI ({@link
+ * #run(JavaSparkContext, List, String)}). Executors should run ND4J on one thread ({@code
+ * OMP_NUM_THREADS=1}, {@code spark.executorEnv.OMP_NUM_THREADS}) with one core each, so that one
+ * task fills one core.
  */
 public final class SparkSweep {
   /** The plot beside the tables. */
   public static final String PLOT_FILE = "sweep.png";
+
   /** Where each task notes the process drawing its cell (for operators, and the cluster test). */
   public static final String RUNNING = "running";
 
   private SparkSweep() {}
 
   /**
-   * Draws every cell of {@code cells} not yet done under {@code out} on {@code spark}, then writes the tables.
-   * Checks the cells (methods, spaces, data folders, distinct ids) and that {@code out} can be written before any
-   * task starts.
+   * Draws every cell of {@code cells} not yet done under {@code out} on {@code spark}, then writes
+   * the tables. Checks the cells (methods, spaces, data folders, distinct ids) and that {@code out}
+   * can be written before any task starts.
    *
    * @return the table of all cells' rows
-   * @throws IllegalArgumentException naming the first cell that cannot run, or the output folder, and the fix
+   * @throws IllegalArgumentException naming the first cell that cannot run, or the output folder,
+   *     and the fix
    */
-  public static SweepTable run(JavaSparkContext spark, List<SweepCell> cells, Path out) throws IOException {
+  public static SweepTable run(JavaSparkContext spark, List<SweepCell> cells, Path out)
+      throws IOException {
     checkNotNull(spark, "Spark context must not be null");
     SweepGrid.check(cells);
     Path dir = writable(out);
@@ -58,12 +63,14 @@ public final class SparkSweep {
   }
 
   /**
-   * {@link #run(JavaSparkContext, List, Path)} with the output at {@code out}: a local folder, or a Hadoop file
-   * system URI ({@code hdfs://nn/sweeps/a}, {@code s3a://bucket/a}, {@code file:///data/a}). On a file system URI
-   * each task draws in a local scratch folder and copies its ticket and then its row into place (see
-   * {@code HadoopOutput}); a retried task starts its cell again rather than resuming.
+   * {@link #run(JavaSparkContext, List, Path)} with the output at {@code out}: a local folder, or a
+   * Hadoop file system URI ({@code hdfs://nn/sweeps/a}, {@code s3a://bucket/a}, {@code
+   * file:///data/a}). On a file system URI each task draws in a local scratch folder and copies its
+   * ticket and then its row into place (see {@code HadoopOutput}); a retried task starts its cell
+   * again rather than resuming.
    */
-  public static SweepTable run(JavaSparkContext spark, List<SweepCell> cells, String out) throws IOException {
+  public static SweepTable run(JavaSparkContext spark, List<SweepCell> cells, String out)
+      throws IOException {
     checkNotNull(out, "output must not be null");
     if (!out.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
       return run(spark, cells, Path.of(out));
@@ -80,11 +87,17 @@ public final class SparkSweep {
       rows.add(SweepRow.fromJson(present(row, c, out)));
     }
     Path local = Files.createTempDirectory("supertickets-sweep-");
-    SweepTable table = write(cells, rows, local, Map.of("master", spark.master(), "cells", cells.size(), "out",
-        out));
+    SweepTable table =
+        write(
+            cells,
+            rows,
+            local,
+            Map.of("master", spark.master(), "cells", cells.size(), "out", out));
     for (String file : List.of(SweepTable.MARKDOWN_FILE, SweepTable.JSON_FILE, PLOT_FILE)) {
-      HadoopOutput.put(fs, local.resolve(file), new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(out),
-          file));
+      HadoopOutput.put(
+          fs,
+          local.resolve(file),
+          new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(out), file));
     }
     return table;
   }
@@ -95,8 +108,10 @@ public final class SparkSweep {
     Path d = Path.of(dir);
     Path running = d.resolve(RUNNING).resolve(cell.id() + ".pid");
     Files.createDirectories(running.getParent());
-    AtomicFiles.write(running, Long.toString(ProcessHandle.current().pid()).getBytes(
-        java.nio.charset.StandardCharsets.US_ASCII));
+    AtomicFiles.write(
+        running,
+        Long.toString(ProcessHandle.current().pid())
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     CellRun.run(cell, d);
   }
 
@@ -110,22 +125,32 @@ public final class SparkSweep {
     List<SweepRow> rows = new ArrayList<>();
     for (SweepCell c : cells) {
       Path row = CellRun.rowFile(dir, c);
-      rows.add(SweepRow.fromJson(present(Files.isRegularFile(row) ? Files.readString(row) : null, c,
-          dir.resolve(CellRun.ROWS).toString())));
+      rows.add(
+          SweepRow.fromJson(
+              present(
+                  Files.isRegularFile(row) ? Files.readString(row) : null,
+                  c,
+                  dir.resolve(CellRun.ROWS).toString())));
     }
     return write(cells, rows, dir, settings);
   }
 
   private static String present(String row, SweepCell cell, String where) {
     if (row == null) {
-      throw new IllegalStateException("cell " + cell.id() + " has no row in " + where + "; run the sweep again: "
-          + "done cells are skipped");
+      throw new IllegalStateException(
+          "cell "
+              + cell.id()
+              + " has no row in "
+              + where
+              + "; run the sweep again: "
+              + "done cells are skipped");
     }
     return row;
   }
 
   /** The table of {@code rows} with its plot, written to {@code dir}. */
-  private static SweepTable write(List<SweepCell> cells, List<SweepRow> rows, Path dir, Map<String, Object> settings)
+  private static SweepTable write(
+      List<SweepCell> cells, List<SweepRow> rows, Path dir, Map<String, Object> settings)
       throws IOException {
     SweepTable table = new SweepTable(rows);
     Map<String, Object> s = new LinkedHashMap<>(settings);
@@ -133,13 +158,17 @@ public final class SparkSweep {
     table.write(dir, s);
     SparsityPlot plot = new SparsityPlot("sweep: test accuracy against sparsity", "test accuracy");
     for (Map<String, Object> m : table.summary()) {
-      plot.add((String) m.get("method"), (Double) m.get("meanSparsity"), (Double) m.get("meanAccuracy"));
+      plot.add(
+          (String) m.get("method"), (Double) m.get("meanSparsity"), (Double) m.get("meanAccuracy"));
     }
     AtomicFiles.write(dir.resolve(PLOT_FILE), plot.png());
     return table;
   }
 
-  /** {@code out} made absolute and created; refuses a folder that cannot be written, naming it and the fix. */
+  /**
+   * {@code out} made absolute and created; refuses a folder that cannot be written, naming it and
+   * the fix.
+   */
   static Path writable(Path out) {
     checkNotNull(out, "output folder must not be null");
     Path dir = out.toAbsolutePath();
@@ -148,8 +177,14 @@ public final class SparkSweep {
       Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
       Files.delete(probe);
     } catch (IOException | SecurityException e) {
-      throw new IllegalArgumentException("output folder " + dir + " cannot be written (" + e + "); choose a "
-          + "folder you can write, on storage the driver and every executor see at the same path", e);
+      throw new IllegalArgumentException(
+          "output folder "
+              + dir
+              + " cannot be written ("
+              + e
+              + "); choose a folder you can write, on storage the driver and every executor see at"
+              + " the same path",
+          e);
     }
     checkArgument(Files.isDirectory(dir), "output %s is not a folder", dir);
     return dir;

@@ -13,31 +13,41 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkConf;
 
 /**
- * A real Spark standalone cluster on 127.0.0.1: a master and {@code workers} workers of one core each, every one a
- * JVM of its own started from this JVM's class path (no Spark distribution needed; see
- * {@code ../shared/reference/spark-standalone-notes.md}). The workers launch executor JVMs as on any cluster, and
- * Spark restarts an executor that dies. For trying a sweep on a cluster and for the tests; a production cluster is
- * started by its operators.
+ * A real Spark standalone cluster on 127.0.0.1: a master and {@code workers} workers of one core
+ * each, every one a JVM of its own started from this JVM's class path (no Spark distribution
+ * needed; see {@code ../shared/reference/spark-standalone-notes.md}). The workers launch executor
+ * JVMs as on any cluster, and Spark restarts an executor that dies. For trying a sweep on a cluster
+ * and for the tests; a production cluster is started by its operators.
  */
 public final class StandaloneCluster implements AutoCloseable {
   /** The Java options spark-submit adds on Java 17 (Spark's {@code JavaModuleOptions}). */
-  public static final List<String> JAVA_MODULE_OPTIONS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-      "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-      "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false",
-      "-Dio.netty.tryReflectionSetAccessible=true");
+  public static final List<String> JAVA_MODULE_OPTIONS =
+      List.of(
+          "-XX:+IgnoreUnrecognizedVMOptions",
+          "--add-opens=java.base/java.lang=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+          "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+          "--add-opens=java.base/java.io=ALL-UNNAMED",
+          "--add-opens=java.base/java.net=ALL-UNNAMED",
+          "--add-opens=java.base/java.nio=ALL-UNNAMED",
+          "--add-opens=java.base/java.util=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+          "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+          "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+          "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+          "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+          "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+          "-Djdk.reflect.useDirectMethodHandle=false",
+          "-Dio.netty.tryReflectionSetAccessible=true");
 
   private final String masterUrl;
   private final String classPath;
   private final List<Process> processes;
   private final Path logs;
 
-  private StandaloneCluster(String masterUrl, String classPath, List<Process> processes, Path logs) {
+  private StandaloneCluster(
+      String masterUrl, String classPath, List<Process> processes, Path logs) {
     this.masterUrl = masterUrl;
     this.classPath = classPath;
     this.processes = processes;
@@ -45,10 +55,11 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
-   * Starts a master and {@code workers} one-core workers with {@code workerMemoryMb} each, with their files and logs
-   * under {@code workDir}, and waits until every worker has registered.
+   * Starts a master and {@code workers} one-core workers with {@code workerMemoryMb} each, with
+   * their files and logs under {@code workDir}, and waits until every worker has registered.
    *
-   * @throws IllegalStateException when a worker has not registered within two minutes (the logs are named)
+   * @throws IllegalStateException when a worker has not registered within two minutes (the logs are
+   *     named)
    */
   public static StandaloneCluster start(Path workDir, int workers, int workerMemoryMb)
       throws IOException, InterruptedException {
@@ -59,9 +70,10 @@ public final class StandaloneCluster implements AutoCloseable {
     Files.createDirectories(jars);
     Files.createDirectories(logs);
     // absolute: executors start in the workers' folders
-    String cp = java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(
-            File.pathSeparator));
+    String cp =
+        java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .map(e -> Path.of(e).toAbsolutePath().toString())
+            .collect(java.util.stream.Collectors.joining(File.pathSeparator));
     int n = 0;
     for (Path p : jarsOf(cp)) {
       {
@@ -77,14 +89,38 @@ public final class StandaloneCluster implements AutoCloseable {
     List<Process> started = new ArrayList<>();
     StandaloneCluster cluster = new StandaloneCluster(url, cp, started, logs);
     try {
-      started.add(launch(home, cp, logs.resolve("master.log"), "org.apache.spark.deploy.master.Master",
-          "--host", "127.0.0.1", "--port", Integer.toString(port), "--webui-port", Integer.toString(freePort())));
+      started.add(
+          launch(
+              home,
+              cp,
+              logs.resolve("master.log"),
+              "org.apache.spark.deploy.master.Master",
+              "--host",
+              "127.0.0.1",
+              "--port",
+              Integer.toString(port),
+              "--webui-port",
+              Integer.toString(freePort())));
       for (int i = 0; i < workers; i++) {
         Path dir = workDir.resolve("worker-" + i);
         Files.createDirectories(dir);
-        started.add(launch(home, cp, logs.resolve("worker-" + i + ".log"), "org.apache.spark.deploy.worker.Worker",
-            "--host", "127.0.0.1", "--cores", "1", "--memory", workerMemoryMb + "m", "--webui-port",
-            Integer.toString(freePort()), "--work-dir", dir.toString(), url));
+        started.add(
+            launch(
+                home,
+                cp,
+                logs.resolve("worker-" + i + ".log"),
+                "org.apache.spark.deploy.worker.Worker",
+                "--host",
+                "127.0.0.1",
+                "--cores",
+                "1",
+                "--memory",
+                workerMemoryMb + "m",
+                "--webui-port",
+                Integer.toString(freePort()),
+                "--work-dir",
+                dir.toString(),
+                url));
       }
       cluster.awaitWorkers(workers, TimeUnit.MINUTES.toNanos(2));
       return cluster;
@@ -100,19 +136,25 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
-   * A driver configuration for this cluster: the driver on 127.0.0.1, executors with this JVM's class path, one
-   * thread each (one ND4J thread, the Java kernels in the task's thread, one GC thread: a worker has one core) and
-   * {@code executorMemoryMb} of heap, no web UI.
+   * A driver configuration for this cluster: the driver on 127.0.0.1, executors with this JVM's
+   * class path, one thread each (one ND4J thread, the Java kernels in the task's thread, one GC
+   * thread: a worker has one core) and {@code executorMemoryMb} of heap, no web UI.
    */
   public SparkConf driverConf(String appName, int executorMemoryMb) {
-    return new SparkConf().setAppName(appName).setMaster(masterUrl)
-        .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
+    return new SparkConf()
+        .setAppName(appName)
+        .setMaster(masterUrl)
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.driver.bindAddress", "127.0.0.1")
         .set("spark.executor.extraClassPath", classPath)
         .set("spark.executor.memory", executorMemoryMb + "m")
         .set("spark.executorEnv.OMP_NUM_THREADS", "1")
-        // one core an executor: the Java kernels' parallel loops run in the task's thread, one GC thread
-        .set("spark.executor.extraJavaOptions", "-Djava.util.concurrent.ForkJoinPool.common.parallelism=0 "
-            + "-XX:ParallelGCThreads=1 -XX:ConcGCThreads=1")
+        // one core an executor: the Java kernels' parallel loops run in the task's thread, one GC
+        // thread
+        .set(
+            "spark.executor.extraJavaOptions",
+            "-Djava.util.concurrent.ForkJoinPool.common.parallelism=0 "
+                + "-XX:ParallelGCThreads=1 -XX:ConcGCThreads=1")
         .set("spark.ui.enabled", "false");
   }
 
@@ -121,7 +163,8 @@ public final class StandaloneCluster implements AutoCloseable {
     return processes.stream().skip(1).flatMap(Process::descendants).anyMatch(h -> h.pid() == pid);
   }
 
-  private void awaitWorkers(int workers, long timeoutNanos) throws IOException, InterruptedException {
+  private void awaitWorkers(int workers, long timeoutNanos)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeoutNanos;
     while (System.nanoTime() < deadline) {
       String log = Files.readString(logs.resolve("master.log"));
@@ -131,17 +174,25 @@ public final class StandaloneCluster implements AutoCloseable {
       }
       for (Process p : processes) {
         if (!p.isAlive()) {
-          throw new IllegalStateException("a cluster process exited with status " + p.exitValue() + "; see the "
-              + "logs in " + logs);
+          throw new IllegalStateException(
+              "a cluster process exited with status "
+                  + p.exitValue()
+                  + "; see the "
+                  + "logs in "
+                  + logs);
         }
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException(workers + " workers did not register with the master within the timeout; see "
-        + "the logs in " + logs);
+    throw new IllegalStateException(
+        workers
+            + " workers did not register with the master within the timeout; see "
+            + "the logs in "
+            + logs);
   }
 
-  private static Process launch(Path home, String cp, Path log, String main, String... args) throws IOException {
+  private static Process launch(Path home, String cp, Path log, String main, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
@@ -150,7 +201,8 @@ public final class StandaloneCluster implements AutoCloseable {
     cmd.add(cp);
     cmd.add(main);
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_HOME", home.toString());
     pb.environment().put("SPARK_SCALA_VERSION", "2.13");
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");

@@ -19,11 +19,12 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * The sweep's speed-up, measured: the cells of a grid file one after another in this JVM (one ND4J thread), then
- * the same cells on a standalone cluster of {@code workers} one-core workers started here, and whether every cell
- * drew the same ticket both ways (bit for bit). Arguments: {@code GRID.json OUT_DIR [WORKERS]}; writes the cluster's
- * tables and {@code speedup.json} to {@code OUT_DIR}. Run with {@code OMP_NUM_THREADS=1} and Spark's Java options
- * ({@link StandaloneCluster#JAVA_MODULE_OPTIONS}).
+ * The sweep's speed-up, measured: the cells of a grid file one after another in this JVM (one ND4J
+ * thread), then the same cells on a standalone cluster of {@code workers} one-core workers started
+ * here, and whether every cell drew the same ticket both ways (bit for bit). Arguments: {@code
+ * GRID.json OUT_DIR [WORKERS]}; writes the cluster's tables and {@code speedup.json} to {@code
+ * OUT_DIR}. Run with {@code OMP_NUM_THREADS=1} and Spark's Java options ({@link
+ * StandaloneCluster#JAVA_MODULE_OPTIONS}).
  */
 public final class SweepSpeedup {
   private SweepSpeedup() {}
@@ -39,7 +40,8 @@ public final class SweepSpeedup {
     long t0 = System.nanoTime();
     for (SweepCell c : cells) {
       CellRun.run(c, sequential);
-      System.out.printf(Locale.ROOT, "one process: %s done at %.1f s%n", c.id(), (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          Locale.ROOT, "one process: %s done at %.1f s%n", c.id(), (System.nanoTime() - t0) / 1e9);
     }
     double oneProcess = (System.nanoTime() - t0) / 1e9;
 
@@ -48,10 +50,12 @@ public final class SweepSpeedup {
     double sweep;
     SweepTable table;
     long c0 = System.nanoTime();
-    try (StandaloneCluster cluster = StandaloneCluster.start(out.resolve("cluster-work"), workers, 2048)) {
+    try (StandaloneCluster cluster =
+        StandaloneCluster.start(out.resolve("cluster-work"), workers, 2048)) {
       clusterStart = (System.nanoTime() - c0) / 1e9;
       long s0 = System.nanoTime();
-      try (JavaSparkContext spark = new JavaSparkContext(cluster.driverConf("sweep speed-up", 1536))) {
+      try (JavaSparkContext spark =
+          new JavaSparkContext(cluster.driverConf("sweep speed-up", 1536))) {
         table = SparkSweep.run(spark, cells, onCluster);
       }
       sweep = (System.nanoTime() - s0) / 1e9;
@@ -60,14 +64,24 @@ public final class SweepSpeedup {
     for (SweepCell c : cells) {
       SuperTicket a = SuperTicket.load(CellRun.ticketFile(sequential, c));
       SuperTicket b = SuperTicket.load(CellRun.ticketFile(onCluster, c));
-      boolean same = a.architecture().equals(b.architecture())
-          && a.state().values().keySet().equals(b.state().values().keySet())
-          && a.state().values().entrySet().stream().allMatch(e -> Arrays.equals(e.getValue().data().asFloat(),
-              b.state().values().get(e.getKey()).data().asFloat()))
-          && a.state().masks().entrySet().stream().allMatch(e -> Arrays.equals(e.getValue().data().asFloat(),
-              b.state().masks().get(e.getKey()).data().asFloat()));
+      boolean same =
+          a.architecture().equals(b.architecture())
+              && a.state().values().keySet().equals(b.state().values().keySet())
+              && a.state().values().entrySet().stream()
+                  .allMatch(
+                      e ->
+                          Arrays.equals(
+                              e.getValue().data().asFloat(),
+                              b.state().values().get(e.getKey()).data().asFloat()))
+              && a.state().masks().entrySet().stream()
+                  .allMatch(
+                      e ->
+                          Arrays.equals(
+                              e.getValue().data().asFloat(),
+                              b.state().masks().get(e.getKey()).data().asFloat()));
       identical += same ? 1 : 0;
-      System.out.printf(Locale.ROOT, "%s: %s%n", c.id(), same ? "identical tickets" : "TICKETS DIFFER");
+      System.out.printf(
+          Locale.ROOT, "%s: %s%n", c.id(), same ? "identical tickets" : "TICKETS DIFFER");
     }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cells", cells.size());
@@ -80,7 +94,8 @@ public final class SweepSpeedup {
     m.put("identicalTickets", identical);
     m.put("backend", Backend.describe());
     m.put("cores", Runtime.getRuntime().availableProcessors());
-    AtomicFiles.write(out.resolve("speedup.json"), (Json.writePretty(m) + "\n").getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(
+        out.resolve("speedup.json"), (Json.writePretty(m) + "\n").getBytes(StandardCharsets.UTF_8));
     System.out.print(table.markdown());
     System.out.println(Json.writePretty(m));
   }

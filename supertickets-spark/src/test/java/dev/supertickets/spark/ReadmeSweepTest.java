@@ -19,18 +19,24 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadmeSweepTest {
   @Test
   void theReadmeSweepRuns(@TempDir Path dir) throws Exception {
-    Path gridFile = Files.writeString(dir.resolve("grid.json"), "{\"methods\": [\"search-only\", \"set\"], "
-        + "\"sparsities\": [0.5], \"seeds\": [4], \"epochs\": 1, \"space\": \"tiny28\", \"data\": \"embedded\", "
-        + "\"trainLimit\": 256, \"testLimit\": 100}");
+    Path gridFile =
+        Files.writeString(
+            dir.resolve("grid.json"),
+            "{\"methods\": [\"search-only\", \"set\"], \"sparsities\": [0.5], \"seeds\": [4],"
+                + " \"epochs\": 1, \"space\": \"tiny28\", \"data\": \"embedded\", \"trainLimit\":"
+                + " 256, \"testLimit\": 100}");
     Path out = dir.resolve("sweep");
     // begin spark sweep
     List<SweepCell> cells = SweepGrid.fromJson(Files.readString(gridFile)).cells();
-    try (JavaSparkContext spark = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("sweep"))) {
-      SweepTable table = SparkSweep.run(spark, cells, out); // one cell a task; cells already done are skipped
-      System.out.print(table.markdown());                  // also in out/sweep.md, sweep.json, sweep.png
+    try (JavaSparkContext spark =
+        new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("sweep"))) {
+      SweepTable table =
+          SparkSweep.run(spark, cells, out); // one cell a task; cells already done are skipped
+      System.out.print(table.markdown()); // also in out/sweep.md, sweep.json, sweep.png
     }
     // end spark sweep
-    assertThat(Files.readString(out.resolve(SweepTable.MARKDOWN_FILE))).contains("| search-only | 0.00 | 4 |")
+    assertThat(Files.readString(out.resolve(SweepTable.MARKDOWN_FILE)))
+        .contains("| search-only | 0.00 | 4 |")
         .contains("| set | 0.50 | 4 |");
   }
 }

@@ -12,14 +12,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class Numbers {
   private Numbers() {}
 
-  /** A double with at most six significant digits and no trailing zeros ({@code 0.873}, {@code 1e-05}). */
+  /**
+   * A double with at most six significant digits and no trailing zeros ({@code 0.873}, {@code
+   * 1e-05}).
+   */
   static String num(double v) {
     return num(v, 6);
   }
 
   /**
-   * {@code v} with as many significant digits as it takes to tell it from {@code bound}, so that a failure never
-   * reads "at least 0.5 but was 0.5".
+   * {@code v} with as many significant digits as it takes to tell it from {@code bound}, so that a
+   * failure never reads "at least 0.5 but was 0.5".
    */
   static String num(double v, double bound) {
     for (int digits = 6; digits < 17; digits++) {
@@ -46,10 +49,13 @@ final class Numbers {
     return String.format(Locale.ROOT, "%,d", n);
   }
 
-  /** The entries of {@code a} in row-major order as doubles (a fresh copy, outside any workspace). */
+  /**
+   * The entries of {@code a} in row-major order as doubles (a fresh copy, outside any workspace).
+   */
   static double[] values(INDArray a) {
     try (MemoryWorkspace ignored = Workspaces.outside()) {
-      // dup first: a view's data() is its whole backing buffer, a fresh copy's is exactly its entries
+      // dup first: a view's data() is its whole backing buffer, a fresh copy's is exactly its
+      // entries
       return a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
     }
   }

@@ -22,11 +22,12 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Checks by behaviour that pruned weights are inactive: (1) adding large noise to the stored values of pruned
- * weights leaves the eval-mode output unchanged, and (2) after one training-mode forward and backward pass no
- * gradient reaches a pruned weight. A layer that multiplies by the raw value instead of {@code M ⊙ W}, or that
- * accumulates an unmasked gradient, fails one of them. The model's values, gradients and BN running statistics
- * are restored afterwards (dropout's random stream is not).
+ * Checks by behaviour that pruned weights are inactive: (1) adding large noise to the stored values
+ * of pruned weights leaves the eval-mode output unchanged, and (2) after one training-mode forward
+ * and backward pass no gradient reaches a pruned weight. A layer that multiplies by the raw value
+ * instead of {@code M ⊙ W}, or that accumulates an unmasked gradient, fails one of them. The
+ * model's values, gradients and BN running statistics are restored afterwards (dropout's random
+ * stream is not).
  */
 final class PrunedWeightsProbe {
   private static final int LISTED = 5;
@@ -46,11 +47,13 @@ final class PrunedWeightsProbe {
       double[] base = Numbers.values(forwardEval(model, input));
       double scale = maxAbs(base);
       if (!Double.isFinite(scale)) {
-        return Optional.of("expected a finite output to compare against but the network's eval-mode output on the "
-            + "probe input holds NaN or infinity; pruned weights cannot be checked");
+        return Optional.of(
+            "expected a finite output to compare against but the network's eval-mode output on the "
+                + "probe input holds NaN or infinity; pruned weights cannot be checked");
       }
       Map<Param, INDArray> noise = noise(pruned, seed);
-      // output values are recomputed bit for bit here; the slack only absorbs a threaded GEMM's summation order
+      // output values are recomputed bit for bit here; the slack only absorbs a threaded GEMM's
+      // summation order
       double tolerance = 1e-5 * Math.max(1, scale);
       List<String> faults = new ArrayList<>();
       noise.forEach((p, n) -> p.value().addi(n));
@@ -66,18 +69,27 @@ final class PrunedWeightsProbe {
             leaking.add(p.name() + " (output changed by up to " + num(c) + ")");
           }
         }
-        faults.add("perturbing the stored values of pruned weights changed the eval-mode output by up to "
-            + num(change) + " (allowed " + num(tolerance) + "); leaking through " + list(leaking));
+        faults.add(
+            "perturbing the stored values of pruned weights changed the eval-mode output by up to "
+                + num(change)
+                + " (allowed "
+                + num(tolerance)
+                + "); leaking through "
+                + list(leaking));
       }
       List<String> gradLeaks = gradientLeaks(model, input, pruned, seed);
       if (!gradLeaks.isEmpty()) {
-        faults.add("after one backward pass a gradient reached the pruned weights of " + list(gradLeaks));
+        faults.add(
+            "after one backward pass a gradient reached the pruned weights of " + list(gradLeaks));
       }
       if (faults.isEmpty()) {
         return Optional.empty();
       }
-      return Optional.of("expected pruned weights to be inactive (no effect on the output, no gradient) for "
-          + what + " but " + String.join("; and ", faults));
+      return Optional.of(
+          "expected pruned weights to be inactive (no effect on the output, no gradient) for "
+              + what
+              + " but "
+              + String.join("; and ", faults));
     } finally {
       saved.restoreAll();
       model.clearCache();
@@ -109,13 +121,15 @@ final class PrunedWeightsProbe {
     return out;
   }
 
-  private static List<String> gradientLeaks(Module model, INDArray input, List<Param> pruned, long seed) {
+  private static List<String> gradientLeaks(
+      Module model, INDArray input, List<Param> pruned, long seed) {
     for (Param p : model.params()) {
       p.zeroGrad();
     }
     try (MemoryWorkspace ignored = Workspaces.step()) {
       INDArray out = model.forward(input, Mode.TRAIN);
-      model.backward(Tensors.gaussian(new SplittableRandom(seed + 1), 1, out.dataType(), out.shape()));
+      model.backward(
+          Tensors.gaussian(new SplittableRandom(seed + 1), 1, out.dataType(), out.shape()));
     } finally {
       model.clearCache();
     }
@@ -175,7 +189,8 @@ final class PrunedWeightsProbe {
           grads.put(p, p.grad().dup().detach());
         }
         for (BatchNorm bn : Modules.ofType(model, BatchNorm.class)) {
-          stats.put(bn, new INDArray[] {bn.runningMean().dup().detach(), bn.runningVar().dup().detach()});
+          stats.put(
+              bn, new INDArray[] {bn.runningMean().dup().detach(), bn.runningVar().dup().detach()});
         }
       }
     }
@@ -191,10 +206,11 @@ final class PrunedWeightsProbe {
       for (Param p : params) {
         p.grad().assign(grads.get(p));
       }
-      stats.forEach((bn, s) -> {
-        bn.runningMean().assign(s[0]);
-        bn.runningVar().assign(s[1]);
-      });
+      stats.forEach(
+          (bn, s) -> {
+            bn.runningMean().assign(s[0]);
+            bn.runningVar().assign(s[1]);
+          });
     }
   }
 }

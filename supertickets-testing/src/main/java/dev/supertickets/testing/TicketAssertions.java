@@ -11,8 +11,8 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Entry points of the AssertJ assertions for tickets, networks and masks. Import them statically next to AssertJ's
- * own {@code assertThat}; overloads resolve by type:
+ * Entry points of the AssertJ assertions for tickets, networks and masks. Import them statically
+ * next to AssertJ's own {@code assertThat}; overloads resolve by type:
  *
  * <pre>{@code
  * assertThat(ticket).hasSparsityAtLeast(0.8).hasMacsAtMost(400_000).isSubnetworkOf(space)
@@ -27,7 +27,9 @@ public final class TicketAssertions {
     return new SuperTicketAssert(ticket);
   }
 
-  /** Assertions on a network, such as {@link SuperTicket#network()} or one with layers of your own. */
+  /**
+   * Assertions on a network, such as {@link SuperTicket#network()} or one with layers of your own.
+   */
   public static NetworkAssert assertThat(Module network) {
     return new NetworkAssert(network);
   }
@@ -44,14 +46,21 @@ public final class TicketAssertions {
     return new MaskAssert(byName);
   }
 
-  /** Assertions on computed masks, e.g. the result of {@link dev.supertickets.mask.MaskPolicy#masks}. */
+  /**
+   * Assertions on computed masks, e.g. the result of {@link
+   * dev.supertickets.mask.MaskPolicy#masks}.
+   */
   public static MaskAssert assertThatMasks(Map<Param, ? extends INDArray> masks) {
     if (masks == null) {
       return new MaskAssert(null);
     }
     Map<String, INDArray> byName = new LinkedHashMap<>();
-    masks.forEach((p, m) -> checkArgument(byName.put(p.name(), m) == null,
-        "two masked parameters are named %s; names must be unique", p.name()));
+    masks.forEach(
+        (p, m) ->
+            checkArgument(
+                byName.put(p.name(), m) == null,
+                "two masked parameters are named %s; names must be unique",
+                p.name()));
     return new MaskAssert(byName);
   }
 

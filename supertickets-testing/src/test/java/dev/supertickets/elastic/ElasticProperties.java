@@ -24,16 +24,15 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Elastic transformations of random chain tickets (random cuts, random masks at random sparsities, random weights and
- * BN statistics) on small ResNet-style spaces: stretch then squeeze and the identity mapping give the ticket back
- * bit for bit, every target block is its source block, and replicating every non-first block equally keeps each
- * stage's sparsity.
+ * Elastic transformations of random chain tickets (random cuts, random masks at random sparsities,
+ * random weights and BN statistics) on small ResNet-style spaces: stretch then squeeze and the
+ * identity mapping give the ticket back bit for bit, every target block is its source block, and
+ * replicating every non-first block equally keeps each stage's sparsity.
  */
 class ElasticProperties {
   @BeforeContainer
@@ -67,8 +66,8 @@ class ElasticProperties {
   }
 
   @Property(tries = 12)
-  void stretchThenSqueezeGivesTheTicketBack(@ForAll("tickets") SuperTicket source,
-      @ForAll @IntRange(min = 1, max = 3) int deeper) {
+  void stretchThenSqueezeGivesTheTicketBack(
+      @ForAll("tickets") SuperTicket source, @ForAll @IntRange(min = 1, max = 3) int deeper) {
     SearchSpace target = chain(source.space(), source.space().chain().get(0).blocks() + deeper);
     SuperTicket stretched = ElasticTickets.stretch(source, target);
     SuperTicket back = ElasticTickets.squeeze(stretched, source.space());
@@ -80,39 +79,49 @@ class ElasticProperties {
   @Property(tries = 10)
   void theIdentityMappingIsTheIdentity(@ForAll("tickets") SuperTicket source) {
     int blocks = source.space().chain().get(0).blocks();
-    SuperTicket same = ElasticTickets.transform(source, source.space(), BlockMapping.identity(blocks));
+    SuperTicket same =
+        ElasticTickets.transform(source, source.space(), BlockMapping.identity(blocks));
     assertSameTicket(same, source);
     assertSameTicket(ElasticTickets.stretch(source, source.space()), source);
-    assertThat(same.provenance().get("elastic.mapping")).isEqualTo(BlockMapping.identity(blocks).toString());
+    assertThat(same.provenance().get("elastic.mapping"))
+        .isEqualTo(BlockMapping.identity(blocks).toString());
   }
 
   /**
-   * A random valid mapping per stage from a stage of 1 to 3 blocks to one of 1 to 6 (the same counts in every
-   * stage): every target block {@code t > 0} copies a random non-first source block; unnamed sources are dropped.
+   * A random valid mapping per stage from a stage of 1 to 3 blocks to one of 1 to 6 (the same
+   * counts in every stage): every target block {@code t > 0} copies a random non-first source
+   * block; unnamed sources are dropped.
    */
   @Provide
   Arbitrary<List<BlockMapping>> mappings() {
-    return Arbitraries.randomValue(random -> {
-      List<BlockMapping> perStage = new ArrayList<>();
-      int sourceBlocks = 1 + random.nextInt(3);
-      int targetBlocks = sourceBlocks == 1 ? 1 : 1 + random.nextInt(6);
-      for (int s = 0; s < 3; s++) {
-        TreeMap<Integer, List<Integer>> m = new TreeMap<>();
-        m.put(0, List.of(0));
-        for (int t = 1; t < targetBlocks; t++) {
-          m.computeIfAbsent(1 + random.nextInt(sourceBlocks - 1), k -> new ArrayList<>()).add(t);
-        }
-        StringBuilder text = new StringBuilder();
-        m.forEach((k, v) -> text.append(text.length() == 0 ? "" : ";").append(k).append(':')
-            .append(String.join(",", v.stream().map(String::valueOf).toList())));
-        perStage.add(BlockMapping.parse(text.toString()));
-      }
-      return List.copyOf(perStage);
-    });
+    return Arbitraries.randomValue(
+        random -> {
+          List<BlockMapping> perStage = new ArrayList<>();
+          int sourceBlocks = 1 + random.nextInt(3);
+          int targetBlocks = sourceBlocks == 1 ? 1 : 1 + random.nextInt(6);
+          for (int s = 0; s < 3; s++) {
+            TreeMap<Integer, List<Integer>> m = new TreeMap<>();
+            m.put(0, List.of(0));
+            for (int t = 1; t < targetBlocks; t++) {
+              m.computeIfAbsent(1 + random.nextInt(sourceBlocks - 1), k -> new ArrayList<>())
+                  .add(t);
+            }
+            StringBuilder text = new StringBuilder();
+            m.forEach(
+                (k, v) ->
+                    text.append(text.length() == 0 ? "" : ";")
+                        .append(k)
+                        .append(':')
+                        .append(String.join(",", v.stream().map(String::valueOf).toList())));
+            perStage.add(BlockMapping.parse(text.toString()));
+          }
+          return List.copyOf(perStage);
+        });
   }
 
   @Property(tries = 12)
-  void everyTargetBlockIsItsSourceBlock(@ForAll("mappings") List<BlockMapping> perStage,
+  void everyTargetBlockIsItsSourceBlock(
+      @ForAll("mappings") List<BlockMapping> perStage,
       @ForAll("threeBlockTickets") SuperTicket source) {
     SearchSpace to = chain(perStage.get(0).sourceOf().size());
     SuperTicket target = ElasticTickets.transform(source, to, perStage);
@@ -126,34 +135,40 @@ class ElasticProperties {
       }
     }
     assertSameArrays(outsideBlocks(target.state()), outsideBlocks(source.state()), "stem and head");
-    assertThat(target.network().blocks().keySet()).containsExactlyElementsOf(
-        to.blocks().stream().map(b -> b.name()).toList());
+    assertThat(target.network().blocks().keySet())
+        .containsExactlyElementsOf(to.blocks().stream().map(b -> b.name()).toList());
   }
 
   @Property(tries = 10)
-  void replicatingEveryNonFirstBlockEquallyKeepsEachStagesSparsity(@ForAll("tickets") SuperTicket source,
-      @ForAll @IntRange(min = 2, max = 3) int copies) {
+  void replicatingEveryNonFirstBlockEquallyKeepsEachStagesSparsity(
+      @ForAll("tickets") SuperTicket source, @ForAll @IntRange(min = 2, max = 3) int copies) {
     int blocks = source.space().chain().get(0).blocks();
     int targetBlocks = 1 + copies * (blocks - 1);
     SearchSpace target = chain(source.space(), targetBlocks);
     SuperTicket stretched = ElasticTickets.stretch(source, target);
-    assertThat(stretched.sparsity()).isEqualTo(Double.parseDouble(stretched.provenance().get("elastic.sparsity")));
+    assertThat(stretched.sparsity())
+        .isEqualTo(Double.parseDouble(stretched.provenance().get("elastic.sparsity")));
     for (int s = 0; s < 3; s++) {
       long[] first = counts(source.state(), s, 0, 1);
       long[] rest = counts(source.state(), s, 1, blocks);
       long[] stretchedRest = counts(stretched.state(), s, 1, targetBlocks);
       long[] stretchedStage = counts(stretched.state(), s, 0, targetBlocks);
       // pruned and total counts of the replicable blocks both scale by the number of copies
-      assertThat(stretchedRest).as("stage %s", s).containsExactly(copies * rest[0], copies * rest[1]);
-      assertThat(stretchedStage).containsExactly(first[0] + copies * rest[0], first[1] + copies * rest[1]);
+      assertThat(stretchedRest)
+          .as("stage %s", s)
+          .containsExactly(copies * rest[0], copies * rest[1]);
+      assertThat(stretchedStage)
+          .containsExactly(first[0] + copies * rest[0], first[1] + copies * rest[1]);
       if (rest[1] > 0) {
-        assertThat((double) stretchedRest[0] / stretchedRest[1]).isEqualTo((double) rest[0] / rest[1]);
+        assertThat((double) stretchedRest[0] / stretchedRest[1])
+            .isEqualTo((double) rest[0] / rest[1]);
       }
     }
   }
 
   @Property(tries = 50)
-  void theDefaultStretchCoversTheTargetAndSpreadsCopiesEvenly(@ForAll @IntRange(min = 2, max = 12) int source,
+  void theDefaultStretchCoversTheTargetAndSpreadsCopiesEvenly(
+      @ForAll @IntRange(min = 2, max = 12) int source,
       @ForAll @IntRange(min = 0, max = 40) int extra) {
     BlockMapping m = BlockMapping.stretch(source, source + extra);
     m.checkFits(source, source + extra);
@@ -161,7 +176,8 @@ class ElasticProperties {
     int[] copies = new int[source];
     for (int s = 1; s < source; s++) {
       copies[s] = m.targets(s).size();
-      assertThat(m.targets(s).get(0)).isEqualTo(s); // appending: the source blocks keep their places
+      assertThat(m.targets(s).get(0))
+          .isEqualTo(s); // appending: the source blocks keep their places
     }
     int min = Arrays.stream(copies, 1, source).min().orElseThrow();
     int max = Arrays.stream(copies, 1, source).max().orElseThrow();
@@ -179,7 +195,9 @@ class ElasticProperties {
     return chain(space(20, 3), blocks);
   }
 
-  /** {@code space} with {@code blocks} blocks in every chain stage (same name rule as the family). */
+  /**
+   * {@code space} with {@code blocks} blocks in every chain stage (same name rule as the family).
+   */
   private static SearchSpace chain(SearchSpace space, int blocks) {
     SearchSpace.Builder b = space.toBuilder().clearBody().name("chain-" + blocks);
     space.chain().forEach(c -> b.chainStage(c.outChannels(), blocks, c.stride()));
@@ -191,16 +209,24 @@ class ElasticProperties {
     SplittableRandom random = new SplittableRandom(seed);
     ImmutableMap.Builder<String, INDArray> stats = ImmutableMap.builder();
     try (MemoryWorkspace ignored = Workspaces.outside()) {
-      ticket.state().stats().forEach((k, v) -> {
-        float[] x = new float[(int) v.length()];
-        for (int i = 0; i < x.length; i++) {
-          x[i] = k.endsWith("running_var") ? 0.5f + (float) random.nextDouble() : (float) random.nextGaussian();
-        }
-        stats.put(k, x.length == 0 ? v.dup() : Nd4j.create(x, v.shape(), 'c').detach());
-      });
+      ticket
+          .state()
+          .stats()
+          .forEach(
+              (k, v) -> {
+                float[] x = new float[(int) v.length()];
+                for (int i = 0; i < x.length; i++) {
+                  x[i] =
+                      k.endsWith("running_var")
+                          ? 0.5f + (float) random.nextDouble()
+                          : (float) random.nextGaussian();
+                }
+                stats.put(k, x.length == 0 ? v.dup() : Nd4j.create(x, v.shape(), 'c').detach());
+              });
     }
     NetworkState s = ticket.state();
-    return ticket.withState(new NetworkState(s.values(), s.masks(), stats.buildOrThrow()), Map.of());
+    return ticket.withState(
+        new NetworkState(s.values(), s.masks(), stats.buildOrThrow()), Map.of());
   }
 
   private static void assertSameTicket(SuperTicket actual, SuperTicket expected) {
@@ -211,37 +237,44 @@ class ElasticProperties {
     assertSameArrays(actual.state().stats(), expected.state().stats(), "statistics");
     assertThat(actual.sparsity()).isEqualTo(expected.sparsity());
     INDArray images = images(expected.space(), 3);
-    assertThat(actual.predict(images).data().asFloat()).as("predictions")
+    assertThat(actual.predict(images).data().asFloat())
+        .as("predictions")
         .containsExactly(expected.predict(images).data().asFloat());
   }
 
-  private static void assertSameArrays(Map<String, INDArray> actual, Map<String, INDArray> expected, String what) {
+  private static void assertSameArrays(
+      Map<String, INDArray> actual, Map<String, INDArray> expected, String what) {
     assertThat(actual.keySet()).as(what).containsExactlyInAnyOrderElementsOf(expected.keySet());
-    expected.forEach((k, v) -> {
-      INDArray a = actual.get(k);
-      assertThat(a.shape()).as("%s %s", what, k).containsExactly(v.shape());
-      assertThat(a.dataType()).as("%s %s", what, k).isEqualTo(v.dataType());
-      if (v.length() > 0) {
-        assertThat(a.data().asFloat()).as("%s %s", what, k).containsExactly(v.data().asFloat());
-      }
-    });
+    expected.forEach(
+        (k, v) -> {
+          INDArray a = actual.get(k);
+          assertThat(a.shape()).as("%s %s", what, k).containsExactly(v.shape());
+          assertThat(a.dataType()).as("%s %s", what, k).isEqualTo(v.dataType());
+          if (v.length() > 0) {
+            assertThat(a.data().asFloat()).as("%s %s", what, k).containsExactly(v.data().asFloat());
+          }
+        });
   }
 
   /** The entries of one block, keyed by the rest of the name after the block's. */
   private static Map<String, INDArray> entriesOf(NetworkState state, String block) {
     Map<String, INDArray> out = new TreeMap<>();
     for (Map<String, INDArray> m : List.of(state.values(), state.stats())) {
-      m.forEach((k, v) -> {
-        if (k.startsWith(block + ".")) {
-          out.put(k.substring(block.length()), v);
-        }
-      });
+      m.forEach(
+          (k, v) -> {
+            if (k.startsWith(block + ".")) {
+              out.put(k.substring(block.length()), v);
+            }
+          });
     }
-    state.masks().forEach((k, v) -> {
-      if (k.startsWith(block + ".")) {
-        out.put("mask:" + k.substring(block.length()), v);
-      }
-    });
+    state
+        .masks()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(block + ".")) {
+                out.put("mask:" + k.substring(block.length()), v);
+              }
+            });
     return out;
   }
 

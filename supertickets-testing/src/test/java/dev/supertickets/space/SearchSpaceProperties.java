@@ -13,7 +13,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** Properties of random valid spaces: JSON round trips, the documented graph, and the cost's invariants. */
+/**
+ * Properties of random valid spaces: JSON round trips, the documented graph, and the cost's
+ * invariants.
+ */
 class SearchSpaceProperties {
   @Provide
   Arbitrary<SearchSpace> spaces() {
@@ -45,7 +48,8 @@ class SearchSpaceProperties {
     assertThat(c.blocks()).isEqualTo(blocks.size());
     assertThat(c.paths()).isEqualTo(blocks.size() * space.block().paths());
     assertThat(c.penalties()).hasSize(c.paths());
-    assertThat(c.hiddenChannels()).isEqualTo(blocks.stream().mapToLong(SearchableBlock::totalHiddenChannels).sum());
+    assertThat(c.hiddenChannels())
+        .isEqualTo(blocks.stream().mapToLong(SearchableBlock::totalHiddenChannels).sum());
 
     long stemMacs = 0;
     long stemParams = 0;
@@ -81,13 +85,17 @@ class SearchSpaceProperties {
     for (SearchableBlock b : blocks) {
       long pathMacs = 0;
       for (PathSpec p : b.paths()) {
-        long f = b.inputResolution().pixels() * b.inp()
-            + b.outputResolution().pixels() * ((long) p.kernelSize() * p.kernelSize() + b.oup());
+        long f =
+            b.inputResolution().pixels() * b.inp()
+                + b.outputResolution().pixels()
+                    * ((long) p.kernelSize() * p.kernelSize() + b.oup());
         assertThat(p.macsPerChannel()).isEqualTo(f);
         pathMacs += p.macs();
       }
-      long residual = b.hasIdentityResidual() ? 0 : b.outputResolution().pixels() * b.inp() * b.oup()
-          / b.residualGroups();
+      long residual =
+          b.hasIdentityResidual()
+              ? 0
+              : b.outputResolution().pixels() * b.inp() * b.oup() / b.residualGroups();
       assertThat(b.macs()).isEqualTo(pathMacs + residual);
     }
     for (PathPenalty p : c.penalties()) {
@@ -111,7 +119,8 @@ class SearchSpaceProperties {
   @Property(tries = 200)
   void namesAreUniqueAndLookupsAgree(@ForAll("spaces") SearchSpace space) {
     List<SearchableBlock> blocks = space.blocks();
-    assertThat(new HashSet<>(blocks.stream().map(SearchableBlock::name).toList())).hasSize(blocks.size());
+    assertThat(new HashSet<>(blocks.stream().map(SearchableBlock::name).toList()))
+        .hasSize(blocks.size());
     for (int i = 0; i < blocks.size(); i++) {
       SearchableBlock b = blocks.get(i);
       assertThat(b.index()).isEqualTo(i);
@@ -122,8 +131,8 @@ class SearchSpaceProperties {
   }
 
   /**
-   * Walks the graph as {@link SearchableBlock}'s documentation states it, with shapes only, and checks every
-   * block reads what the documentation says it reads.
+   * Walks the graph as {@link SearchableBlock}'s documentation states it, with shapes only, and
+   * checks every block reads what the documentation says it reads.
    */
   private static final class GraphWalk {
     private record T(int c, Resolution r) {}
@@ -145,8 +154,9 @@ class SearchSpaceProperties {
       assertThat(b.stride()).as("stride of %s", name).isEqualTo(stride);
       assertThat(b.outputResolution()).isEqualTo(reads.r().strided(stride));
       assertThat(b.kernelSizes()).isEqualTo(space.block().kernelSizes());
-      assertThat(b.hiddenChannels()).allSatisfy(h -> assertThat(h).isEqualTo(
-          (int) Math.rint(b.inp() * space.block().expandRatio())));
+      assertThat(b.hiddenChannels())
+          .allSatisfy(
+              h -> assertThat(h).isEqualTo((int) Math.rint(b.inp() * space.block().expandRatio())));
       assertThat(b.hasIdentityResidual()).isEqualTo(stride == 1 && b.inp() == oup);
       return b;
     }
@@ -162,8 +172,13 @@ class SearchSpaceProperties {
         for (int t = 0; t < space.chain().size(); t++) {
           ChainStage cs = space.chain().get(t);
           for (int k = 0; k < cs.blocks(); k++) {
-            SearchableBlock b = expect("stage" + t + ".block" + k, Role.CHAIN, cur, cs.outChannels(),
-                k == 0 ? cs.stride() : 1);
+            SearchableBlock b =
+                expect(
+                    "stage" + t + ".block" + k,
+                    Role.CHAIN,
+                    cur,
+                    cs.outChannels(),
+                    k == 0 ? cs.stride() : 1);
             cur = new T(b.oup(), b.outputResolution());
           }
         }
@@ -180,17 +195,25 @@ class SearchSpaceProperties {
               if (j < 0 || j >= x.size()) {
                 continue;
               }
-              SearchableBlock b = expect("stage" + st + ".fuse.b" + i + ".from" + j, Role.FUSE, x.get(j),
-                  stage.channels().get(i), j < i ? 2 : 1);
+              SearchableBlock b =
+                  expect(
+                      "stage" + st + ".fuse.b" + i + ".from" + j,
+                      Role.FUSE,
+                      x.get(j),
+                      stage.channels().get(i),
+                      j < i ? 2 : 1);
               assertThat(b.position()).isEqualTo(position++);
               assertThat(b.sourceBranch()).isEqualTo(j);
               assertThat(b.upsample()).isEqualTo(j > i ? 2 : 1);
               if (sumSize == null) {
                 sumSize = b.outputResolution();
-                assertThat(sumSize).isEqualTo(x.get(i).r()); // a stage keeps each inherited branch's size
+                assertThat(sumSize)
+                    .isEqualTo(x.get(i).r()); // a stage keeps each inherited branch's size
               } else {
-                Resolution term = new Resolution(b.outputResolution().height() * b.upsample(),
-                    b.outputResolution().width() * b.upsample());
+                Resolution term =
+                    new Resolution(
+                        b.outputResolution().height() * b.upsample(),
+                        b.outputResolution().width() * b.upsample());
                 // resized bilinearly to the sum's size: at most one pixel off before resizing
                 assertThat(Math.abs(term.height() - sumSize.height())).isLessThanOrEqualTo(1);
                 assertThat(Math.abs(term.width() - sumSize.width())).isLessThanOrEqualTo(1);
@@ -199,21 +222,28 @@ class SearchSpaceProperties {
             f[i] = new T(stage.channels().get(i), sumSize);
           }
           for (int nb = x.size(); nb < stage.branches(); nb++) {
-            SearchableBlock b = expect("stage" + st + ".fuse.b" + nb + ".new", Role.NEW_BRANCH, f[nb - 1],
-                stage.channels().get(nb), 2);
+            SearchableBlock b =
+                expect(
+                    "stage" + st + ".fuse.b" + nb + ".new",
+                    Role.NEW_BRANCH,
+                    f[nb - 1],
+                    stage.channels().get(nb),
+                    2);
             f[nb] = new T(b.oup(), b.outputResolution());
           }
           List<T> out = new ArrayList<>();
           for (int i = 0; i < stage.branches(); i++) {
             T cur = f[i];
             for (int k = 0; k < stage.blocks().get(i); k++) {
-              SearchableBlock b = expect("stage" + st + ".branch" + i + ".block" + k, Role.BRANCH, cur, cur.c(), 1);
+              SearchableBlock b =
+                  expect("stage" + st + ".branch" + i + ".block" + k, Role.BRANCH, cur, cur.c(), 1);
               assertThat(b.position()).isEqualTo(k);
               cur = new T(b.oup(), b.outputResolution());
             }
             out.add(cur);
           }
-          assertThat(space.layout().stageResolutions().get(st)).isEqualTo(out.stream().map(T::r).toList());
+          assertThat(space.layout().stageResolutions().get(st))
+              .isEqualTo(out.stream().map(T::r).toList());
           x = out;
         }
         y.addAll(x);
@@ -221,20 +251,28 @@ class SearchSpaceProperties {
       if (space.head() instanceof ClassificationHead head) {
         List<T> incre = new ArrayList<>(y);
         for (int i = 0; i < head.headChannels().size(); i++) {
-          SearchableBlock b = expect("head.incre" + i, Role.HEAD_INCRE, y.get(i), head.headChannels().get(i), 1);
+          SearchableBlock b =
+              expect("head.incre" + i, Role.HEAD_INCRE, y.get(i), head.headChannels().get(i), 1);
           incre.set(i, new T(b.oup(), b.outputResolution()));
         }
         T h = incre.get(0);
         for (int i = 0; i + 1 < y.size(); i++) {
-          SearchableBlock b = expect("head.downsamp" + i, Role.HEAD_DOWNSAMPLE, h, incre.get(i + 1).c(), 2);
-          assertThat(b.outputResolution()).isEqualTo(incre.get(i + 1).r()); // summed without resizing
+          SearchableBlock b =
+              expect("head.downsamp" + i, Role.HEAD_DOWNSAMPLE, h, incre.get(i + 1).c(), 2);
+          assertThat(b.outputResolution())
+              .isEqualTo(incre.get(i + 1).r()); // summed without resizing
           h = incre.get(i + 1);
         }
         assertThat(space.layout().headInputChannels()).isEqualTo(h.c());
         assertThat(space.layout().headResolution()).isEqualTo(h.r());
       } else {
         int concat = y.stream().mapToInt(T::c).sum();
-        expect("transform", Role.TRANSFORM, new T(concat, y.get(0).r()), space.head().lastChannel(), 1);
+        expect(
+            "transform",
+            Role.TRANSFORM,
+            new T(concat, y.get(0).r()),
+            space.head().lastChannel(),
+            1);
         assertThat(space.layout().headResolution()).isEqualTo(y.get(0).r());
       }
       assertThat(space.blocks().stream().map(SearchableBlock::name).toList()).isEqualTo(names);

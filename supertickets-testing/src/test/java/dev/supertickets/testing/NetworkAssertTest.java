@@ -24,8 +24,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The pruned-weights probe accepts the library's layers and catches layers of one's own that forget the mask in
- * the forward pass or in the gradient.
+ * The pruned-weights probe accepts the library's layers and catches layers of one's own that forget
+ * the mask in the forward pass or in the gradient.
  */
 class NetworkAssertTest {
   private static final INDArray INPUT = input();
@@ -40,7 +40,10 @@ class NetworkAssertTest {
     return Tensors.gaussian(new SplittableRandom(5), 1, DataType.FLOAT, 3, 6);
   }
 
-  /** A linear layer written by a user; {@code maskForward} and {@code maskGradient} choose what it gets right. */
+  /**
+   * A linear layer written by a user; {@code maskForward} and {@code maskGradient} choose what it
+   * gets right.
+   */
   private static final class UserLinear implements Module {
     private final Param weight;
     private final boolean maskForward;
@@ -49,8 +52,11 @@ class NetworkAssertTest {
 
     /** {@code in -> out} with every third weight (flat indices 0, 3, 6, ...) pruned. */
     UserLinear(String name, int in, int out, boolean maskForward, boolean maskGradient) {
-      this.weight = new Param(name + ".weight", Param.Kind.LINEAR_WEIGHT,
-          Tensors.gaussian(new SplittableRandom(6), 0.5, DataType.FLOAT, in, out));
+      this.weight =
+          new Param(
+              name + ".weight",
+              Param.Kind.LINEAR_WEIGHT,
+              Tensors.gaussian(new SplittableRandom(6), 0.5, DataType.FLOAT, in, out));
       this.maskForward = maskForward;
       this.maskGradient = maskGradient;
       float[] m = new float[in * out];
@@ -85,7 +91,10 @@ class NetworkAssertTest {
 
   @Test
   void layersThatApplyTheMaskPass() {
-    assertThat(new UserLinear("good", 6, 4, true, true)).hasInactivePrunedWeights(INPUT).masks().isBinary()
+    assertThat(new UserLinear("good", 6, 4, true, true))
+        .hasInactivePrunedWeights(INPUT)
+        .masks()
+        .isBinary()
         .hasPrunedCount(8);
     Linear library = new Linear("fc", 6, 4, new SplittableRandom(1), DataType.FLOAT);
     library.weight().setMask(new UserLinear("m", 6, 4, true, true).weight.mask());
@@ -94,24 +103,34 @@ class NetworkAssertTest {
 
   @Test
   void aLayerThatMultipliesByTheRawWeightFailsNamingIt() {
-    Module net = Sequential.of(new UserLinear("good", 6, 4, true, true), new UserLinear("leaky", 4, 3, false, false));
-    assertThatThrownBy(() -> assertThat(net).hasInactivePrunedWeights(INPUT)).isInstanceOf(AssertionError.class)
-        .hasMessageStartingWith("expected pruned weights to be inactive (no effect on the output, no gradient) for "
-            + "12 pruned weights in 2 masked tensors but perturbing the stored values of pruned weights changed "
-            + "the eval-mode output by up to ")
+    Module net =
+        Sequential.of(
+            new UserLinear("good", 6, 4, true, true), new UserLinear("leaky", 4, 3, false, false));
+    assertThatThrownBy(() -> assertThat(net).hasInactivePrunedWeights(INPUT))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageStartingWith(
+            "expected pruned weights to be inactive (no effect on the output, no gradient) for 12"
+                + " pruned weights in 2 masked tensors but perturbing the stored values of pruned"
+                + " weights changed the eval-mode output by up to ")
         .hasMessageContaining("leaking through leaky.weight (output changed by up to ")
-        .hasMessageContaining("; and after one backward pass a gradient reached the pruned weights of leaky.weight "
-            + "(|gradient| up to ")
+        .hasMessageContaining(
+            "; and after one backward pass a gradient reached the pruned weights of leaky.weight "
+                + "(|gradient| up to ")
         .hasMessageNotContaining("good.weight");
   }
 
   @Test
   void aLayerThatForgetsTheMaskInItsGradientFails() {
-    assertThatThrownBy(() -> assertThat(new UserLinear("sloppy", 6, 4, true, false)).hasInactivePrunedWeights(INPUT))
+    assertThatThrownBy(
+            () ->
+                assertThat(new UserLinear("sloppy", 6, 4, true, false))
+                    .hasInactivePrunedWeights(INPUT))
         .isInstanceOf(AssertionError.class)
-        .hasMessageMatching("expected pruned weights to be inactive \\(no effect on the output, no gradient\\) for "
-            + "8 pruned weights in 1 masked tensors but after one backward pass a gradient reached the pruned "
-            + "weights of sloppy\\.weight \\(\\|gradient\\| up to [0-9.]+\\)");
+        .hasMessageMatching(
+            "expected pruned weights to be inactive \\(no effect on the output, no gradient\\) for"
+                + " 8 pruned weights in 1 masked tensors but after one backward pass a gradient"
+                + " reached the pruned weights of sloppy\\.weight \\(\\|gradient\\| up to"
+                + " [0-9.]+\\)");
   }
 
   @Test
@@ -124,8 +143,12 @@ class NetworkAssertTest {
     for (int i = 0; i < before.size(); i++) {
       Assertions.assertThat(after.get(i)).as("array %s", i).isEqualTo(before.get(i));
     }
-    assertThatThrownBy(() -> assertThat(net).hasInactivePrunedWeights(x.get(
-        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1)))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(
+            () ->
+                assertThat(net)
+                    .hasInactivePrunedWeights(
+                        x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 1))))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least 2 samples");
   }
 

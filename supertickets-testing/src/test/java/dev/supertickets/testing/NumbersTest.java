@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** Numbers in failure messages are short, but never so short that a failing value reads like its bound. */
+/**
+ * Numbers in failure messages are short, but never so short that a failing value reads like its
+ * bound.
+ */
 class NumbersTest {
   @Test
   void valuesAreShortUnlessTheyWouldLookLikeTheBound() {

@@ -38,7 +38,8 @@ class TicketArbitrariesProperties {
   }
 
   @Property(tries = 200)
-  void masksHaveTheShapeAndTheExactPruneCount(@ForAll("masksAtSparsity") Tuple3<int[], Double, INDArray> t) {
+  void masksHaveTheShapeAndTheExactPruneCount(
+      @ForAll("masksAtSparsity") Tuple3<int[], Double, INDArray> t) {
     long[] shape = Arrays.stream(t.get1()).asLongStream().toArray();
     assertThat(t.get3().shape()).containsExactly(shape);
     assertThatMask(t.get3()).isBinary().hasExactSparsity(t.get2());
@@ -69,7 +70,11 @@ class TicketArbitrariesProperties {
   @Property(tries = 8)
   void magnitudePruningHitsTheRequestedSparsity(@ForAll("sparsities") double s) {
     SuperTicket pruned = Tickets.dense().prune(MaskPolicies.magnitude(), s, null, 1);
-    assertThat(pruned).hasSparsity(s, 1.0 / 7_376).hasBinaryMasks().isSubnetworkOf(TINY).masks()
+    assertThat(pruned)
+        .hasSparsity(s, 1.0 / 7_376)
+        .hasBinaryMasks()
+        .isSubnetworkOf(TINY)
+        .masks()
         .hasExactSparsity(s);
   }
 
@@ -94,8 +99,8 @@ class TicketArbitrariesProperties {
 
   @Property(tries = 100)
   void architecturesAreCutsOfTheirSpace(@ForAll("cuts") Architecture cut) {
-    assertThat(cut.hidden().keySet()).containsExactlyElementsOf(
-        TINY.blocks().stream().map(SearchableBlock::name).toList());
+    assertThat(cut.hidden().keySet())
+        .containsExactlyElementsOf(TINY.blocks().stream().map(SearchableBlock::name).toList());
     for (SearchableBlock b : TINY.blocks()) {
       for (int p = 0; p < b.paths().size(); p++) {
         assertThat(cut.of(b.name()).get(p)).isBetween(0, b.paths().get(p).hiddenChannels());
@@ -110,7 +115,10 @@ class TicketArbitrariesProperties {
 
   @Property(tries = 12)
   void generatedTicketsAreSoundSubnetworks(@ForAll("tickets") SuperTicket ticket) {
-    assertThat(ticket).isSubnetworkOf(ticket.space()).hasBinaryMasks().hasInactivePrunedWeights()
+    assertThat(ticket)
+        .isSubnetworkOf(ticket.space())
+        .hasBinaryMasks()
+        .hasInactivePrunedWeights()
         .hasMacsAtMost(ticket.space().cost().macs());
   }
 }

@@ -10,7 +10,9 @@ import dev.supertickets.ticket.SuperTicket;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-/** Cheap tickets shared by the tests: the untrained tiny28 supernet, dense and pruned by magnitude. */
+/**
+ * Cheap tickets shared by the tests: the untrained tiny28 supernet, dense and pruned by magnitude.
+ */
 final class Tickets {
   private static SuperTicket dense;
   private static SuperTicket half;
@@ -21,8 +23,11 @@ final class Tickets {
   static synchronized SuperTicket dense() {
     if (dense == null) {
       Backend.init();
-      dense = SuperTicket.of(new HrSupernet(SearchSpaces.tiny28(), new SplittableRandom(1)),
-          Normalization.identity(1), Provenance.of(Map.of("method", "test")));
+      dense =
+          SuperTicket.of(
+              new HrSupernet(SearchSpaces.tiny28(), new SplittableRandom(1)),
+              Normalization.identity(1),
+              Provenance.of(Map.of("method", "test")));
     }
     return dense;
   }

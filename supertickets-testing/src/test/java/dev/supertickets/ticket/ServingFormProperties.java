@@ -24,9 +24,10 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * {@link SuperTicket#serving()}: merging each block's paths into one (1x1 convolutions side by side, kernels centred
- * in the largest) computes the compacted ticket's function, at every small batch, with trained-looking batch-norm
- * statistics and pruned weights; larger batches run the paths as they are; a training pass drops the merged form.
+ * {@link SuperTicket#serving()}: merging each block's paths into one (1x1 convolutions side by
+ * side, kernels centred in the largest) computes the compacted ticket's function, at every small
+ * batch, with trained-looking batch-norm statistics and pruned weights; larger batches run the
+ * paths as they are; a training pass drops the merged form.
  */
 class ServingFormProperties {
   @BeforeContainer
@@ -35,11 +36,13 @@ class ServingFormProperties {
   }
 
   @Property(tries = 8)
-  void servingPredictsAsTheCompactedTicket(@ForAll @IntRange(min = 1, max = 12) int batch, @ForAll long seed) {
+  void servingPredictsAsTheCompactedTicket(
+      @ForAll @IntRange(min = 1, max = 12) int batch, @ForAll long seed) {
     SearchSpace space = SearchSpaces.tiny28();
-    SuperTicket ticket = TicketArbitraries.withTrainedStatistics(
-        SuperTicket.initial(space, Normalization.identity(1), seed), seed)
-        .prune(MaskPolicies.magnitude(), 0.6, null, seed);
+    SuperTicket ticket =
+        TicketArbitraries.withTrainedStatistics(
+                SuperTicket.initial(space, Normalization.identity(1), seed), seed)
+            .prune(MaskPolicies.magnitude(), 0.6, null, seed);
     Supernet compact = ticket.compact();
     Supernet serving = ticket.serving();
     var blocks = Modules.ofType(serving, InvertedResidualChannels.class);
@@ -53,7 +56,8 @@ class ServingFormProperties {
       if (batch > InvertedResidualChannels.MERGED_MAX_BATCH) {
         assertThat(actual).as("large batches run the paths as they are").isEqualTo(expected);
       }
-      assertThat(ticket.predict(x).sub(expected).amaxNumber().doubleValue() / scale).isLessThan(1e-4);
+      assertThat(ticket.predict(x).sub(expected).amaxNumber().doubleValue() / scale)
+          .isLessThan(1e-4);
       serving.forward(x, Mode.TRAIN);
       serving.clearCache();
     }

@@ -8,9 +8,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Softmax cross-entropy with label smoothing, for classification ({@code logits [N, K]}, one label a row) and
- * for dense prediction ({@code logits [N, H, W, K]}, one label a pixel; pixels with the ignore label count
- * neither in the loss nor in the mean). The smoothed target is {@code (1-ε)·onehot + ε/K}.
+ * Softmax cross-entropy with label smoothing, for classification ({@code logits [N, K]}, one label
+ * a row) and for dense prediction ({@code logits [N, H, W, K]}, one label a pixel; pixels with the
+ * ignore label count neither in the loss nor in the mean). The smoothed target is {@code
+ * (1-ε)·onehot + ε/K}.
  */
 public final class SoftmaxCrossEntropy {
   /** No ignore label. */
@@ -20,11 +21,12 @@ public final class SoftmaxCrossEntropy {
   private final int ignoreLabel;
 
   /**
-   * Cross-entropy with label smoothing {@code smoothing} in [0, 1) and an ignore label ({@link #NO_IGNORE} for
-   * none).
+   * Cross-entropy with label smoothing {@code smoothing} in [0, 1) and an ignore label ({@link
+   * #NO_IGNORE} for none).
    */
   public SoftmaxCrossEntropy(double smoothing, int ignoreLabel) {
-    checkArgument(smoothing >= 0 && smoothing < 1, "label smoothing must be in [0, 1), got %s", smoothing);
+    checkArgument(
+        smoothing >= 0 && smoothing < 1, "label smoothing must be in [0, 1), got %s", smoothing);
     this.smoothing = smoothing;
     this.ignoreLabel = ignoreLabel;
   }
@@ -45,8 +47,8 @@ public final class SoftmaxCrossEntropy {
   }
 
   /**
-   * The mean loss, its gradient with respect to the logits (same shape as the logits), and how many rows or pixels
-   * counted (ignored pixels excluded).
+   * The mean loss, its gradient with respect to the logits (same shape as the logits), and how many
+   * rows or pixels counted (ignored pixels excluded).
    */
   public record Result(double loss, INDArray gradLogits, long counted) {
     public Result {
@@ -55,16 +57,19 @@ public final class SoftmaxCrossEntropy {
   }
 
   /**
-   * The mean loss over the counted rows (or pixels) and its gradient; {@code labels} holds one class index in
-   * [0, K) per row of {@code logits} viewed as {@code [rows, K]}.
+   * The mean loss over the counted rows (or pixels) and its gradient; {@code labels} holds one
+   * class index in [0, K) per row of {@code logits} viewed as {@code [rows, K]}.
    */
   public Result compute(INDArray logits, int[] labels) {
     long k = logits.size(logits.rank() - 1);
     INDArray z = logits.reshape('c', logits.length() / k, k);
     long rows = z.size(0);
-    checkArgument(labels.length == rows,
-        "got %s labels for %s rows of logits; give one label per sample (or per pixel for dense logits)",
-        labels.length, rows);
+    checkArgument(
+        labels.length == rows,
+        "got %s labels for %s rows of logits; give one label per sample (or per pixel for dense"
+            + " logits)",
+        labels.length,
+        rows);
     INDArray shifted = z.subColumnVector(z.max(1).reshape(rows, 1));
     INDArray exp = Transforms.exp(shifted, true);
     INDArray sum = exp.sum(true, 1);
@@ -79,7 +84,12 @@ public final class SoftmaxCrossEntropy {
       if (y == ignoreLabel) {
         continue;
       }
-      checkArgument(y >= 0 && y < k, "label %s at row %s is outside [0, %s); check the number of classes", y, r, k);
+      checkArgument(
+          y >= 0 && y < k,
+          "label %s at row %s is outside [0, %s); check the number of classes",
+          y,
+          r,
+          k);
       counted++;
       weight[r] = 1;
       for (int j = 0; j < k; j++) {
