@@ -16,6 +16,9 @@ import dev.supertickets.mask.Scope;
 import dev.supertickets.mask.Selector;
 import dev.supertickets.nn.Param;
 import dev.supertickets.nn.Profiler;
+import dev.supertickets.parallel.Collective;
+import dev.supertickets.parallel.DataParallel;
+import dev.supertickets.parallel.ReplicaAverage;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.supernet.HrSupernet;
 import dev.supertickets.supernet.Supernet;
@@ -57,13 +60,19 @@ public final class SuperTicketsDrawer implements TicketDrawer {
   private final DrawListeners listeners;
   private final Path checkpoint;
   private final int checkpointSteps;
+  private final DataParallel parallel;
 
   private SuperTicketsDrawer(
-      DrawSettings cfg, List<DrawListener> listeners, Path checkpoint, int checkpointSteps) {
+      DrawSettings cfg,
+      List<DrawListener> listeners,
+      Path checkpoint,
+      int checkpointSteps,
+      DataParallel parallel) {
     this.cfg = cfg;
     this.listeners = DrawListeners.of(listeners);
     this.checkpoint = checkpoint;
     this.checkpointSteps = checkpointSteps;
+    this.parallel = parallel;
   }
 
   /**
@@ -139,7 +148,11 @@ public final class SuperTicketsDrawer implements TicketDrawer {
 
   private SuperTicket run(Dataset train, Dataset test, DrawCheckpoint from) {
     Recipe r = cfg.recipe();
-    DataChecks.checkFits(cfg.space(), train, "training", r.batchSize());
+    // a replica trains on its shard with its part of the global batch (the whole data and batch
+    // without data parallelism)
+    Dataset shard = parallel == null ? train : parallel.shard(train);
+    int batch = parallel == null ? r.batchSize() : parallel.replicaBatch(r.batchSize());
+    DataChecks.checkFits(cfg.space(), shard, "training", batch);
     if (test != null) {
       DataChecks.checkFits(cfg.space(), test, "test", 1);
     }
@@ -159,8 +172,8 @@ public final class SuperTicketsDrawer implements TicketDrawer {
             ? from.net.normalization()
             : cfg.normalization() != null ? cfg.normalization() : Normalization.of(train);
     Loader trainLoader =
-        Loader.builder(train)
-            .batchSize(r.batchSize())
+        Loader.builder(shard)
+            .batchSize(batch)
             .shuffle(true)
             .augmentation(r.augmentation())
             .normalization(norm)
@@ -175,7 +188,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
         new ResourcePenalty(net, r.rho(), Math.round(cfg.rhoWarmupEpochs() * steps));
     Trainer.Builder tb =
         Trainer.builder(net)
-            .loss(SuperTicket.lossFor(train, r.labelSmoothing()))
+            .loss(SuperTicket.lossFor(shard, r.labelSmoothing()))
             .optimizer(opt)
             .schedule(LrSchedule.oneCycle(r.learningRate(), (long) cfg.epochs() * steps))
             .l2(L2Penalty.onWeights(r.weightDecay()))
@@ -194,17 +207,35 @@ public final class SuperTicketsDrawer implements TicketDrawer {
             }
           });
     }
-    Trainer trainer = tb.build();
-    ChannelShrink shrink = ChannelShrink.of(cfg.space(), r, cfg.reactivation());
     State st = new State();
     st.progress = new Trainer.EpochProgress();
+    PruneEvents events =
+        PruneEvents.of(cfg.epochs(), cfg.pruneInterval(), r.minPruneEvents(), steps);
+    if (parallel != null) {
+      Collective c = parallel.collective();
+      if (parallel.averagesGradients()) {
+        tb.gradientExchange(params -> ReplicaAverage.gradients(params, c));
+      } else {
+        // every K steps, and before every decision (a prune event, an epoch's shrink and prune)
+        // so that the replicas decide on the same averaged model
+        long k = parallel.interval();
+        tb.stepHook(
+            (t, epoch) -> {
+              long g = t.globalStep();
+              boolean event = cfg.targetSparsity() > 0 && events.due(g) > st.events;
+              if (g % k == 0 || g % steps == 0 || event) {
+                ReplicaAverage.state(t, c);
+              }
+            });
+      }
+    }
+    Trainer trainer = tb.build();
+    ChannelShrink shrink = ChannelShrink.of(cfg.space(), r, cfg.reactivation());
     if (from != null) {
       restore(from, net, trainer, st, budget);
       listeners.onResume(from.history);
     }
     Map<String, Object> ckptSettings = checkpointSettings(train, test);
-    PruneEvents events =
-        PruneEvents.of(cfg.epochs(), cfg.pruneInterval(), r.minPruneEvents(), steps);
     for (int e = st.epoch; e < cfg.epochs(); e++) {
       StepHook afterStep =
           (t, epoch) -> {
@@ -290,6 +321,10 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     trainer.ema().swap();
     dev.supertickets.train.BnCalibration.recalibrate(
         net, trainLoader, r.calibrationBatches(), cfg.epochs() - 1);
+    if (parallel != null) {
+      // each replica calibrated on its shard; the mean makes them one ticket
+      ReplicaAverage.batchNormStatistics(net, parallel.collective());
+    }
     Profiler.Cost cost = net.cost();
     long wall = System.currentTimeMillis() - start;
     Metrics last = st.last;
@@ -303,6 +338,10 @@ public final class SuperTicketsDrawer implements TicketDrawer {
         "draw.macsBudgetMetAtEpoch",
         budget.met() ? budget.metEpoch() : budget.isSet() ? "never" : "n/a");
     putData(settings, train, test);
+    if (parallel != null) {
+      settings.put("draw.replicas", parallel.replicas());
+      settings.put("draw.averagingInterval", parallel.interval());
+    }
     if (from != null) {
       settings.put(
           "draw.resumedFrom",
@@ -434,6 +473,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
     private Selector selector = Selector.prunableWeights();
     private Normalization normalization;
     private final List<DrawListener> listeners = new ArrayList<>();
+    private DataParallel dataParallel;
     private Path checkpoint;
     private int checkpointSteps;
 
@@ -766,6 +806,18 @@ public final class SuperTicketsDrawer implements TicketDrawer {
       return this;
     }
 
+    /**
+     * Makes this drawer one replica of a data-parallel draw: it trains on its shard of the data,
+     * with its part of the global batch, and keeps in step with the other replicas through {@code
+     * dp} (gradients averaged every step, or the whole state every K steps and before every shrink
+     * and prune). Every replica must be built the same way, with the same seed and data; all end
+     * with the same ticket. Checkpoints are not supported with it.
+     */
+    public Builder dataParallel(DataParallel dp) {
+      this.dataParallel = checkNotNull(dp, "data parallel setting must not be null");
+      return this;
+    }
+
     /** Adds a progress listener (may be called several times). */
     public Builder listener(DrawListener l) {
       listeners.add(checkNotNull(l, "listener must not be null"));
@@ -820,7 +872,11 @@ public final class SuperTicketsDrawer implements TicketDrawer {
             last,
             targetSparsity / last);
       }
-      return new SuperTicketsDrawer(d, listeners, checkpoint, checkpointSteps);
+      checkState(
+          dataParallel == null || checkpoint == null,
+          "a data-parallel draw does not checkpoint (each replica would write its own); drop"
+              + " checkpoint(...) or dataParallel(...)");
+      return new SuperTicketsDrawer(d, listeners, checkpoint, checkpointSteps, dataParallel);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.supertickets.train;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
+import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.ImmutableList;
 import dev.supertickets.data.Batch;
@@ -38,6 +39,7 @@ public final class Trainer {
   private final int calibrationBatches;
   private final java.util.function.Predicate<Param> trainable;
   private final ImmutableList<StepHook> hooks;
+  private final GradientExchange exchange;
   private long globalStep;
 
   private Trainer(Builder b) {
@@ -52,6 +54,7 @@ public final class Trainer {
     this.calibrationBatches = b.calibrationBatches;
     this.trainable = b.trainable;
     this.hooks = ImmutableList.copyOf(b.hooks);
+    this.exchange = b.exchange;
     if (ema != null && trainable != null) {
       // frozen weights are constants: averaging them would only add rounding
       ema.retain(model.params().stream().filter(trainable).toList());
@@ -139,6 +142,9 @@ public final class Trainer {
       double total = r.loss() + l2.apply(params, true);
       for (Regularizer reg : regularizers) {
         total += reg.apply(model, globalStep);
+      }
+      if (exchange != null) {
+        exchange.exchange(params);
       }
       if (!Double.isFinite(total)) {
         model.clearCache();
@@ -365,6 +371,7 @@ public final class Trainer {
     private int calibrationBatches;
     private java.util.function.Predicate<Param> trainable;
     private final List<StepHook> hooks = new ArrayList<>();
+    private GradientExchange exchange;
 
     private Builder(Module model) {
       this.model = checkNotNull(model, "model must not be null");
@@ -409,6 +416,15 @@ public final class Trainer {
     /**
      * Adds code run after every optimizer step, in the order added (may be called several times).
      */
+    /**
+     * Replaces the gradients before every optimizer step (data-parallel averaging); at most one.
+     */
+    public Builder gradientExchange(GradientExchange g) {
+      checkState(exchange == null, "a gradient exchange is already set; a trainer takes one");
+      exchange = checkNotNull(g, "gradient exchange must not be null");
+      return this;
+    }
+
     public Builder stepHook(StepHook h) {
       hooks.add(checkNotNull(h, "step hook must not be null"));
       return this;
