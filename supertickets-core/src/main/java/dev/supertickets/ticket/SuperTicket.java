@@ -124,6 +124,36 @@ public final class SuperTicket {
     return state;
   }
 
+  /**
+   * Whether {@code other} is this ticket bit for bit: the same space, architecture and
+   * normalisation, and every weight, mask and BN statistic with the same shape and the same float
+   * bits (provenance aside). Same seed, same backend: the same ticket.
+   */
+  public boolean isIdenticalTo(SuperTicket other) {
+    checkNotNull(other, "ticket to compare with must not be null");
+    return space.equals(other.space)
+        && architecture.equals(other.architecture)
+        && normalization.equals(other.normalization)
+        && sameArrays(state.values(), other.state.values())
+        && sameArrays(state.masks(), other.state.masks())
+        && sameArrays(state.stats(), other.state.stats());
+  }
+
+  private static boolean sameArrays(Map<String, INDArray> a, Map<String, INDArray> b) {
+    if (!a.keySet().equals(b.keySet())) {
+      return false;
+    }
+    for (Map.Entry<String, INDArray> e : a.entrySet()) {
+      INDArray x = e.getValue();
+      INDArray y = b.get(e.getKey());
+      if (!java.util.Arrays.equals(x.shape(), y.shape())
+          || !java.util.Arrays.equals(x.dup().data().asFloat(), y.dup().data().asFloat())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The per-channel input normalisation {@link #predict} and {@link #evaluate} apply. */
   public Normalization normalization() {
     return normalization;

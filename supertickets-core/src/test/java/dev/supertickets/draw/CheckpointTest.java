@@ -326,6 +326,7 @@ class CheckpointTest {
 
   static void assertSameTicket(SuperTicket a, SuperTicket b) {
     assertThat(a.architecture()).isEqualTo(b.architecture());
+    assertThat(a.isIdenticalTo(b)).isTrue();
     assertSameTensors(a.state().values(), b.state().values());
     assertSameTensors(a.state().masks(), b.state().masks());
     assertSameTensors(a.state().stats(), b.state().stats());

@@ -11,7 +11,6 @@ import dev.supertickets.ticket.SuperTicket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,21 +63,7 @@ public final class SweepSpeedup {
     for (SweepCell c : cells) {
       SuperTicket a = SuperTicket.load(CellRun.ticketFile(sequential, c));
       SuperTicket b = SuperTicket.load(CellRun.ticketFile(onCluster, c));
-      boolean same =
-          a.architecture().equals(b.architecture())
-              && a.state().values().keySet().equals(b.state().values().keySet())
-              && a.state().values().entrySet().stream()
-                  .allMatch(
-                      e ->
-                          Arrays.equals(
-                              e.getValue().data().asFloat(),
-                              b.state().values().get(e.getKey()).data().asFloat()))
-              && a.state().masks().entrySet().stream()
-                  .allMatch(
-                      e ->
-                          Arrays.equals(
-                              e.getValue().data().asFloat(),
-                              b.state().masks().get(e.getKey()).data().asFloat()));
+      boolean same = a.isIdenticalTo(b);
       identical += same ? 1 : 0;
       System.out.printf(
           Locale.ROOT, "%s: %s%n", c.id(), same ? "identical tickets" : "TICKETS DIFFER");
