@@ -5,10 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.EmbeddedFashionMnist;
 import dev.supertickets.data.FashionMnist;
-import dev.supertickets.data.Normalization;
-import dev.supertickets.draw.Recipe;
 import dev.supertickets.io.AtomicFiles;
-import dev.supertickets.space.SearchSpaces;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.ticket.SuperTicket;
 import java.io.IOException;
@@ -67,15 +64,7 @@ public final class CellRun {
     Files.createDirectories(checkpoint.getParent());
     boolean resumed = Files.exists(checkpoint);
     SweepMethod.Setting setting =
-        new SweepMethod.Setting(
-            SearchSpaces.named(cell.space()),
-            Recipe.named(cell.recipe()),
-            cell.epochs(),
-            cell.seed(),
-            Normalization.of(train),
-            train,
-            test,
-            java.util.Optional.of(checkpoint));
+        SweepMethod.Setting.of(cell, train, test, java.util.Optional.of(checkpoint));
     long t0 = System.nanoTime();
     SuperTicket drawn = SweepMethod.of(cell.method()).draw(setting, cell.sparsity());
     double seconds = (System.nanoTime() - t0) / 1e9;

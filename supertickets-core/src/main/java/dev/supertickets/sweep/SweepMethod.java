@@ -12,6 +12,7 @@ import dev.supertickets.draw.SuperTicketsDrawer;
 import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.space.SearchSpace;
+import dev.supertickets.space.SearchSpaces;
 import dev.supertickets.sparse.DstDrawer;
 import dev.supertickets.sparse.GmpDrawer;
 import dev.supertickets.sparse.ImpDrawer;
@@ -117,6 +118,24 @@ public enum SweepMethod {
       checkNotNull(test, "test data must not be null");
       checkNotNull(checkpoint, "checkpoint must not be null; use Optional.empty() for none");
       checkArgument(epochs >= 1, "epochs must be at least 1, got %s", epochs);
+    }
+
+    /**
+     * The setting of {@code cell} (its space, recipe, epochs and seed) on its loaded data, with the
+     * training data's normalisation.
+     */
+    public static Setting of(
+        SweepCell cell, Dataset train, Dataset test, Optional<Path> checkpoint) {
+      checkNotNull(cell, "cell must not be null");
+      return new Setting(
+          SearchSpaces.named(cell.space()),
+          Recipe.named(cell.recipe()),
+          cell.epochs(),
+          cell.seed(),
+          Normalization.of(train),
+          train,
+          test,
+          checkpoint);
     }
   }
 

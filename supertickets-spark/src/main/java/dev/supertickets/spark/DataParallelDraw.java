@@ -4,25 +4,20 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.supertickets.data.Dataset;
-import dev.supertickets.data.Normalization;
-import dev.supertickets.draw.DrawListener;
 import dev.supertickets.draw.Recipe;
 import dev.supertickets.io.Json;
 import dev.supertickets.parallel.DataParallel;
-import dev.supertickets.space.SearchSpaces;
 import dev.supertickets.sweep.CellRun;
 import dev.supertickets.sweep.SweepCell;
 import dev.supertickets.sweep.SweepGrid;
 import dev.supertickets.sweep.SweepMethod;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.ticket.SuperTicket;
-import dev.supertickets.train.TrainingListener;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -181,47 +176,26 @@ public final class DataParallelDraw {
       Backend.init();
       Dataset train = CellRun.train(cell);
       Dataset test = CellRun.test(cell);
-      SweepMethod.Setting s =
-          new SweepMethod.Setting(
-              SearchSpaces.named(cell.space()),
-              Recipe.named(cell.recipe()),
-              cell.epochs(),
-              cell.seed(),
-              Normalization.of(train),
-              train,
-              test,
-              Optional.empty());
-      List<Double> loss = new ArrayList<>();
-      long[] steps = {0};
+      SweepMethod.Setting s = SweepMethod.Setting.of(cell, train, test, Optional.empty());
+      DrawTrace trace = new DrawTrace();
       long t0 = System.nanoTime();
       SuperTicket ticket =
           SweepMethod.superTicketsDrawer(s, cell.sparsity())
               .dataParallel(new DataParallel(collective, interval))
-              .listener(
-                  new DrawListener() {
-                    @Override
-                    public void onStep(TrainingListener.StepEvent e) {
-                      steps[0]++;
-                    }
-
-                    @Override
-                    public void onEpoch(DrawEvent e) {
-                      loss.add(e.trainLoss());
-                    }
-                  })
+              .listener(trace)
               .build()
               .draw(train, test);
       double seconds = (System.nanoTime() - t0) / 1e9;
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("rank", collective.rank());
       m.put("seconds", seconds);
-      m.put("steps", steps[0]);
+      m.put("steps", trace.steps());
       m.put("rounds", collective.rounds());
       m.put(
           "exchangeMillis",
           collective.rounds() == 0 ? 0.0 : collective.nanos() / 1e6 / collective.rounds());
       if (collective.rank() == 0) {
-        m.put("trainLoss", loss);
+        m.put("trainLoss", trace.trainLoss());
         Path tmp = Files.createTempFile("data-parallel-", ".stkt");
         try {
           ticket.save(tmp);

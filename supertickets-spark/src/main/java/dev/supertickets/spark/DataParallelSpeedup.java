@@ -1,18 +1,13 @@
 package dev.supertickets.spark;
 
 import dev.supertickets.data.Dataset;
-import dev.supertickets.data.Normalization;
-import dev.supertickets.draw.DrawListener;
-import dev.supertickets.draw.Recipe;
 import dev.supertickets.io.AtomicFiles;
 import dev.supertickets.io.Json;
-import dev.supertickets.space.SearchSpaces;
 import dev.supertickets.sweep.CellRun;
 import dev.supertickets.sweep.SweepCell;
 import dev.supertickets.sweep.SweepMethod;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.ticket.SuperTicket;
-import dev.supertickets.train.TrainingListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,33 +85,12 @@ public final class DataParallelSpeedup {
   private static Map<String, Object> oneProcess(SweepCell cell) throws Exception {
     Dataset train = CellRun.train(cell);
     Dataset test = CellRun.test(cell);
-    SweepMethod.Setting s =
-        new SweepMethod.Setting(
-            SearchSpaces.named(cell.space()),
-            Recipe.named(cell.recipe()),
-            cell.epochs(),
-            cell.seed(),
-            Normalization.of(train),
-            train,
-            test,
-            Optional.empty());
-    List<Double> loss = new ArrayList<>();
-    long[] steps = {0};
+    SweepMethod.Setting s = SweepMethod.Setting.of(cell, train, test, Optional.empty());
+    DrawTrace trace = new DrawTrace();
     long t0 = System.nanoTime();
     SuperTicket t =
         SweepMethod.superTicketsDrawer(s, cell.sparsity())
-            .listener(
-                new DrawListener() {
-                  @Override
-                  public void onStep(TrainingListener.StepEvent e) {
-                    steps[0]++;
-                  }
-
-                  @Override
-                  public void onEpoch(DrawEvent e) {
-                    loss.add(e.trainLoss());
-                  }
-                })
+            .listener(trace)
             .build()
             .draw(train, test);
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -127,12 +101,12 @@ public final class DataParallelSpeedup {
     row.put("macs", t.cost().macs());
     row.put("drawSeconds", seconds);
     row.put("jobSeconds", seconds);
-    row.put("stepsPerReplica", steps[0]);
-    row.put("stepMillis", seconds * 1000 / steps[0]);
+    row.put("stepsPerReplica", trace.steps());
+    row.put("stepMillis", seconds * 1000 / trace.steps());
     row.put("rounds", 0L);
     row.put("roundMillis", 0.0);
     row.put("exchangeShare", 0.0);
-    row.put("trainLoss", loss);
+    row.put("trainLoss", trace.trainLoss());
     return row;
   }
 

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.supertickets.data.Dataset;
-import dev.supertickets.data.Normalization;
 import dev.supertickets.draw.DrawListener;
-import dev.supertickets.draw.Recipe;
-import dev.supertickets.space.SearchSpaces;
 import dev.supertickets.sweep.CellRun;
 import dev.supertickets.sweep.SweepCell;
 import dev.supertickets.sweep.SweepMethod;
@@ -49,16 +46,7 @@ class DataParallelDrawTest {
     Backend.init();
     Dataset train = CellRun.train(CELL);
     Dataset test = CellRun.test(CELL);
-    SweepMethod.Setting s =
-        new SweepMethod.Setting(
-            SearchSpaces.named(CELL.space()),
-            Recipe.named(CELL.recipe()),
-            CELL.epochs(),
-            CELL.seed(),
-            Normalization.of(train),
-            train,
-            test,
-            Optional.empty());
+    SweepMethod.Setting s = SweepMethod.Setting.of(CELL, train, test, Optional.empty());
     single =
         SweepMethod.superTicketsDrawer(s, CELL.sparsity())
             .listener((DrawListener) e -> singleLoss.add(e.trainLoss()))
