@@ -114,6 +114,53 @@ public final class DataParallelDraw {
     return collect(cell, replicas, interval, lines);
   }
 
+  /**
+   * The cost of one averaging round alone: {@code replicas} tasks of a barrier stage average an
+   * array of {@code floats} values {@code rounds} times in a row, with no training between (so no
+   * waiting for a slower replica); returns the mean milliseconds of a round, the first round (which
+   * opens the connections) left out.
+   */
+  public static double roundMillis(JavaSparkContext spark, int replicas, int floats, int rounds) {
+    checkArgument(rounds >= 2, "need at least 2 rounds (the first is left out), got %s", rounds);
+    List<Integer> ranks = IntStream.range(0, replicas).boxed().toList();
+    List<String> lines =
+        spark
+            .parallelize(ranks, replicas)
+            .rdd()
+            .barrier()
+            .mapPartitions(new Rounds(floats, rounds), false, ClassTag$.MODULE$.apply(String.class))
+            .toJavaRDD()
+            .collect();
+    return lines.stream().mapToDouble(Double::parseDouble).average().orElseThrow();
+  }
+
+  /** The task body of {@link #roundMillis}. */
+  private static final class Rounds extends AbstractFunction1<Iterator<Integer>, Iterator<String>>
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int floats;
+    private final int rounds;
+
+    Rounds(int floats, int rounds) {
+      this.floats = floats;
+      this.rounds = rounds;
+    }
+
+    @Override
+    public Iterator<String> apply(Iterator<Integer> ignored) {
+      BarrierCollective c = new BarrierCollective(BarrierTaskContext.get());
+      float[] local = new float[floats];
+      java.util.Arrays.fill(local, c.rank());
+      c.mean(local);
+      long first = c.nanos();
+      for (int r = 1; r < rounds; r++) {
+        c.mean(local);
+      }
+      double ms = (c.nanos() - first) / 1e6 / (rounds - 1);
+      return CollectionConverters.asScala(List.of(Double.toString(ms)).iterator());
+    }
+  }
+
   private static Result collect(SweepCell cell, int replicas, int interval, List<String> lines)
       throws IOException {
     double seconds = 0;

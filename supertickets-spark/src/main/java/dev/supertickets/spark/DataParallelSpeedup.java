@@ -3,6 +3,7 @@ package dev.supertickets.spark;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.io.AtomicFiles;
 import dev.supertickets.io.Json;
+import dev.supertickets.space.SearchSpaces;
 import dev.supertickets.sweep.CellRun;
 import dev.supertickets.sweep.SweepCell;
 import dev.supertickets.sweep.SweepMethod;
@@ -42,12 +43,24 @@ public final class DataParallelSpeedup {
     Backend.init();
     Files.createDirectories(out);
     List<Map<String, Object>> rows = new ArrayList<>();
+    List<Map<String, Object>> rounds = new ArrayList<>();
     rows.add(oneProcess(cell));
     System.out.println(rows.get(0));
     try (StandaloneCluster cluster =
             StandaloneCluster.start(out.resolve("cluster-work"), workers, 2048);
         JavaSparkContext spark =
             new JavaSparkContext(cluster.driverConf("data-parallel draw", 1536))) {
+      // the round alone: a gradient (the supernet's parameters) and a whole training state
+      // (weights,
+      // two Adam moments, EMA shadows: four times as many), no training between the rounds
+      int params = (int) SearchSpaces.named(cell.space()).cost().trainableParams();
+      for (int floats : new int[] {params, 4 * params}) {
+        Map<String, Object> round = new LinkedHashMap<>();
+        round.put("floats", floats);
+        round.put("roundMillis", DataParallelDraw.roundMillis(spark, workers, floats, 50));
+        rounds.add(round);
+        System.out.println(round);
+      }
       for (int k : intervals) {
         long t0 = System.nanoTime();
         DataParallelDraw.Result r = DataParallelDraw.run(spark, cell, workers, k);
@@ -74,10 +87,11 @@ public final class DataParallelSpeedup {
     m.put("backend", Backend.describe());
     m.put("cores", Runtime.getRuntime().availableProcessors());
     m.put("rows", rows);
+    m.put("bareRounds", rounds);
     AtomicFiles.write(
         out.resolve("data-parallel.json"),
         (Json.writePretty(m) + "\n").getBytes(StandardCharsets.UTF_8));
-    String md = markdown(cell, rows);
+    String md = markdown(cell, rows, rounds);
     AtomicFiles.write(out.resolve("data-parallel.md"), md.getBytes(StandardCharsets.UTF_8));
     System.out.print(md);
   }
@@ -110,7 +124,8 @@ public final class DataParallelSpeedup {
     return row;
   }
 
-  private static String markdown(SweepCell cell, List<Map<String, Object>> rows) {
+  private static String markdown(
+      SweepCell cell, List<Map<String, Object>> rows, List<Map<String, Object>> rounds) {
     StringBuilder sb = new StringBuilder();
     sb.append("Data-parallel draw: ").append(cell.toJson()).append("\n\n");
     sb.append(
@@ -142,6 +157,17 @@ public final class DataParallelSpeedup {
               100 * ((Number) r.get("exchangeShare")).doubleValue(),
               loss));
     }
+    sb.append("\nOne averaging round alone (no training between rounds, mean of 49):");
+    for (Map<String, Object> r : rounds) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              " %,d floats %.1f ms;",
+              ((Number) r.get("floats")).intValue(),
+              ((Number) r.get("roundMillis")).doubleValue()));
+    }
+    sb.setLength(sb.length() - 1);
+    sb.append(".\n");
     return sb.toString();
   }
 }
