@@ -280,8 +280,8 @@ public final class SoakMain {
   }
 
   private static Sample sample(int epoch, double loss, double accuracy, long start) {
-    System.gc(); // only what is still referenced counts; JavaCPP frees unreferenced arrays after a
-    // collection
+    // only what is still referenced counts; JavaCPP frees unreferenced arrays after a collection
+    System.gc();
     try {
       Thread.sleep(50); // JavaCPP's deallocator thread runs after the collection
     } catch (InterruptedException e) {

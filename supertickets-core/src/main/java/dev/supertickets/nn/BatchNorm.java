@@ -147,8 +147,8 @@ public final class BatchNorm implements Module {
         channels,
         java.util.Arrays.toString(x.shape()));
     if (mode.cachesForBackward()) {
-      clearCache(); // what a TRAIN pass keeps must not survive into a FROZEN backward, and the
-      // other way round
+      // what a TRAIN pass keeps must not survive into a FROZEN backward, and the other way round
+      clearCache();
     }
     INDArray x2 = Tensors.rows(x);
     long m = x2.size(0);

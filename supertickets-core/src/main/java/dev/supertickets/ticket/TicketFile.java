@@ -124,8 +124,8 @@ public final class TicketFile {
               state,
               n,
               new Provenance(ImmutableMap.copyOf(p)));
-      t.network(); // checks that every tensor fits the architecture now, not at the first
-      // prediction
+      // checks that every tensor fits the architecture now, not at the first prediction
+      t.network();
       return t;
     } catch (RuntimeException e) {
       throw new FileFormatException(file, "ticket content is inconsistent: " + e.getMessage(), e);

@@ -166,8 +166,8 @@ public final class Trainer {
             epoch, globalStep, "weight " + badWeight.name(), Double.NaN, lr);
       }
       if (ema != null) {
-        ema.update(); // inside the workspace: its temporaries are reused, not allocated afresh
-        // every step
+        // inside the workspace: its temporaries are reused, not allocated afresh every step
+        ema.update();
       }
       model.clearCache();
       result = new StepResult(total, correct, r.counted());

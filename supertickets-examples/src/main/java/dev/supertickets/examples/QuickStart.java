@@ -92,9 +92,8 @@ public final class QuickStart {
         SuperTicketsDrawer.builder(SearchSpaces.reference28()) // the official code's supernet
             .seed(SEED) // one seed decides everything
             .epochs(EPOCHS)
-            .targetSparsity(
-                SPARSITY) // re-scored and re-pruned every epoch, the target reached at 3/4 of the
-            // run
+            // re-scored and re-pruned every epoch, the target reached at 3/4 of the run
+            .targetSparsity(SPARSITY)
             .listener(new ConsoleProgress())
             .build() // the standard recipe; .recipe(Recipe.reference()) for the official one
             .draw(train, test);
