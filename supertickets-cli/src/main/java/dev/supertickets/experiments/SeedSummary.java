@@ -39,6 +39,13 @@ public final class SeedSummary implements Callable<Integer> {
       description = "the report folders, one per seed (each holds family.json)")
   List<Path> in;
 
+  @Option(
+      names = "--keep",
+      description =
+          "read only these methods from a report folder, e.g. --keep DIR=dense+imp+gmp (the rows of"
+              + " its other methods were superseded by a later report); the folder must be in --in")
+  Map<Path, String> keep = new LinkedHashMap<>();
+
   @Option(names = "--out", required = true, description = "where summary.md and summary.json go")
   Path out;
 
@@ -56,7 +63,14 @@ public final class SeedSummary implements Callable<Integer> {
     Map<String, String> description = new LinkedHashMap<>();
     java.util.Set<Object> seeds = new java.util.LinkedHashSet<>();
     Map<String, Object> firstSettings = null;
+    for (Path dir : keep.keySet()) {
+      if (!in.contains(dir)) {
+        throw new IllegalArgumentException(
+            "--keep names " + dir + ", which is not one of the --in folders " + in);
+      }
+    }
     for (Path dir : in) {
+      List<String> kept = keep.containsKey(dir) ? List.of(keep.get(dir).split("\\+")) : null;
       Path file = dir.resolve(FamilyComparison.JSON_FILE);
       Map<String, Object> report = (Map<String, Object>) Json.parse(Files.readString(file));
       Map<String, Object> settings =
@@ -82,6 +96,9 @@ public final class SeedSummary implements Callable<Integer> {
                 + "; summarise runs of one configuration");
       }
       for (Map<String, Object> row : (List<Map<String, Object>>) report.get("rows")) {
+        if (kept != null && !kept.contains(String.valueOf(row.get("method")))) {
+          continue;
+        }
         String key = row.get("method") + "@" + row.get("target");
         if (row.get("error") != null) {
           throw new IllegalArgumentException(

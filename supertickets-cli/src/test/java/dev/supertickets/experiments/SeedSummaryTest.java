@@ -66,6 +66,31 @@ class SeedSummaryTest {
   }
 
   @Test
+  void keepReadsOnlyTheNamedMethodsOfAFolderWhoseOtherRowsWereSuperseded() throws Exception {
+    Path old = report("old", 1, 0.80, 0.70, 0.9);
+    Path rerun = report("rerun", 1, 0.81, 0.71, 0.9);
+    Path out = dir.resolve("out");
+    assertThat(
+            new CommandLine(new SeedSummary())
+                .execute(
+                    "--in", old + "," + rerun, "--keep", old + "=gmp", "--out", out.toString()))
+        .isNotZero(); // rerun's GMP row has another figure than old's, which --keep still reads
+    Path rerunSt = report("rerun-st", 1, 0.81, 0.70, 0.9);
+    assertThat(
+            new CommandLine(new SeedSummary())
+                .execute(
+                    "--in", old + "," + rerunSt, "--keep", old + "=gmp", "--out", out.toString()))
+        .isZero();
+    assertThat(Files.readString(out.resolve("summary.md")))
+        .contains("| SuperTickets | 0.9 | 0.8100 | 1 | 1: 0.8100 |")
+        .contains("| GMP | 0.9 | 0.7000 | 1 | 1: 0.7000 |");
+    assertThat(
+            new CommandLine(new SeedSummary())
+                .execute("--in", old.toString(), "--keep", rerun + "=gmp", "--out", out.toString()))
+        .isNotZero();
+  }
+
+  @Test
   void aRerunOfOneSeedWithTheSameFigureCountsOnce() throws Exception {
     Path a = report("a", 1, 0.80, 0.70, 0.9);
     Path again = report("again", 1, 0.80, 0.70, 0.9);

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The one collective operation data-parallel replicas need: the element-wise mean of an array that
@@ -14,6 +16,9 @@ import java.util.concurrent.CyclicBarrier;
  * summed in rank order), which is what keeps replicas identical.
  */
 public interface Collective {
+  /** How long an {@link #inMemory} replica waits for the others before it gives up. */
+  long WAIT_MINUTES = 10;
+
   /** The number of replicas. */
   int size();
 
@@ -102,13 +107,22 @@ public interface Collective {
             public float[] mean(float[] local) {
               slots[rank] = local;
               try {
-                gathered.await();
+                gathered.await(WAIT_MINUTES, TimeUnit.MINUTES);
                 float[] mean = result[0].clone();
-                read.await(); // nobody overwrites a slot or the result before all have read it
+                // nobody overwrites a slot or the result before all have read it
+                read.await(WAIT_MINUTES, TimeUnit.MINUTES);
                 return mean;
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("replica " + rank + " was interrupted", e);
+              } catch (TimeoutException e) {
+                throw new IllegalStateException(
+                    "replica "
+                        + rank
+                        + " waited "
+                        + WAIT_MINUTES
+                        + " minutes for the others to average; did one of them fail?",
+                    e);
               } catch (BrokenBarrierException e) {
                 throw new IllegalStateException(
                     "another replica failed while replica " + rank + " waited to average", e);
