@@ -206,7 +206,15 @@ class PublicApiNullTest {
             .setDefault(Batch.class, loader.epoch(0).next())
             .setDefault(DataType.class, DataType.FLOAT)
             .setDefault(Resolution.class, new Resolution(28, 28))
-            .setDefault(BlockMapping.class, BlockMapping.identity(1));
+            .setDefault(BlockMapping.class, BlockMapping.identity(1))
+            .setDefault(Trainer.class, Trainer.builder(net).build())
+            .setDefault(
+                dev.supertickets.parallel.Collective.class,
+                dev.supertickets.parallel.Collective.single())
+            .setDefault(
+                dev.supertickets.parallel.DataParallel.class,
+                new dev.supertickets.parallel.DataParallel(
+                    dev.supertickets.parallel.Collective.single(), 1));
     INSTANCES.addAll(
         List.of(
             space,

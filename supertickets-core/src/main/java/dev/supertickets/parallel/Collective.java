@@ -1,6 +1,7 @@
 package dev.supertickets.parallel;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,7 @@ public interface Collective {
    * so that every replica that computes it gets the same floats, and one part comes back unchanged.
    */
   static float[] meanOf(List<float[]> parts) {
+    checkNotNull(parts, "parts must not be null");
     checkArgument(!parts.isEmpty(), "need at least one replica's array to average");
     int n = parts.get(0).length;
     for (int r = 1; r < parts.size(); r++) {

@@ -1,5 +1,7 @@
 package dev.supertickets.parallel;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import dev.supertickets.nn.BatchNorm;
 import dev.supertickets.nn.Modules;
 import dev.supertickets.nn.Param;
@@ -22,6 +24,8 @@ public final class ReplicaAverage {
 
   /** Replaces each parameter's gradient by the replicas' mean. */
   public static void gradients(List<Param> params, Collective c) {
+    checkNotNull(params, "parameters must not be null");
+    checkNotNull(c, "collective must not be null");
     List<INDArray> grads = new ArrayList<>(params.size());
     for (Param p : params) {
       grads.add(p.grad());
@@ -35,6 +39,8 @@ public final class ReplicaAverage {
    * EMA shadows.
    */
   public static void state(Trainer trainer, Collective c) {
+    checkNotNull(trainer, "trainer must not be null");
+    checkNotNull(c, "collective must not be null");
     List<INDArray> arrays = new ArrayList<>();
     Ema ema = trainer.ema();
     for (Param p : trainer.model().params()) {
@@ -61,6 +67,8 @@ public final class ReplicaAverage {
    * every replica then holds the same ticket.
    */
   public static void batchNormStatistics(dev.supertickets.nn.Module model, Collective c) {
+    checkNotNull(model, "model must not be null");
+    checkNotNull(c, "collective must not be null");
     List<INDArray> arrays = new ArrayList<>();
     for (BatchNorm bn : Modules.ofType(model, BatchNorm.class)) {
       arrays.add(bn.runningMean());
@@ -71,6 +79,8 @@ public final class ReplicaAverage {
 
   /** Averages {@code arrays} (float, any shapes) in place. */
   public static void average(List<INDArray> arrays, Collective c) {
+    checkNotNull(arrays, "arrays must not be null");
+    checkNotNull(c, "collective must not be null");
     if (arrays.isEmpty()) {
       return;
     }
