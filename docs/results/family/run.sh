@@ -6,9 +6,9 @@
 #
 # On 2026-12-07 (session 13) ERK's quotas changed (monotone Webster rounding instead of largest remainder), so every method that
 # prunes with ERK densities (SuperTickets with the standard recipe, search+magnitude, SET, RigL, Sup-tickets) was
-# drawn again at 0.8 and 0.9 on three seeds (folders erk-seed-*). The methods that prune per layer (GMP, IMP) and the
-# dense runs do not use ERK and are read from the earlier reports (seed-*, with --keep); those reports' ERK rows, and
-# the 0.5 and 0.95 columns of the ERK methods (seed 1995 only, not drawn again), are superseded.
+# drawn again (folders erk-seed-*: 0.8 and 0.9 on three seeds, 0.5 and 0.95 on seed 1995). The methods that prune
+# per layer (GMP, IMP) and the dense runs do not use ERK and are read from the earlier reports (seed-*, with --keep);
+# those reports' ERK rows are superseded.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 mvn -q -B -DskipTests install
@@ -32,7 +32,9 @@ run --epochs 10 --sparsities 0.8,0.9 --methods $erk --seed 1995 --out "$out/erk-
 run --epochs 10 --sparsities 0.8,0.9 --methods $erk --seed 1996 --out "$out/erk-seed-1996"
 run --epochs 10 --sparsities 0.9 --methods supertickets,set,rigl,rigl+sup --seed 1997 --out "$out/erk-seed-1997-09"
 run --epochs 10 --sparsities 0.8 --methods supertickets,set,rigl,rigl+sup --seed 1997 --out "$out/erk-seed-1997-08"
-summary --in "$out/seed-1995,$out/seed-1996,$out/seed-1997,$out/seed-1996-08,$out/seed-1997-08,$out/erk-seed-1995,$out/erk-seed-1996,$out/erk-seed-1997-09,$out/erk-seed-1997-08" \
+run --epochs 10 --sparsities 0.5,0.95 --methods supertickets,set,rigl,rigl+sup --seed 1995 --out "$out/erk-seed-1995-ends"
+run --epochs 10 --sparsities 0.5,0.95 --methods search+magnitude --seed 1995 --out "$out/erk-seed-1995-ends-sm"
+summary --in "$out/seed-1995,$out/seed-1996,$out/seed-1997,$out/seed-1996-08,$out/seed-1997-08,$out/erk-seed-1995,$out/erk-seed-1996,$out/erk-seed-1997-09,$out/erk-seed-1997-08,$out/erk-seed-1995-ends,$out/erk-seed-1995-ends-sm" \
   --keep "$out/seed-1995=dense+imp+gmp+search-only" --keep "$out/seed-1996=imp+gmp+search-only" \
   --keep "$out/seed-1997=gmp" --keep "$out/seed-1996-08=gmp+search-only" --keep "$out/seed-1997-08=gmp" \
   --out "$out"
