@@ -59,7 +59,6 @@ public final class Json {
   private static final JsonFactory FACTORY =
       new JsonFactoryBuilder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
           .streamReadConstraints(
               StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).build())
           .characterEscapes(new SurrogateEscapes())
@@ -187,7 +186,7 @@ public final class Json {
             .replaceAll(
                 "end-of-input(?=[A-Za-z])",
                 "end-of-input: ") // Jackson joins two phrases without a space
-            .replaceAll("\\[Source: [^;]*; ", "[") // the excerpt repeats the whole text
+            .replaceAll("\\[Source: [^;]*; ", "[") // Jackson's source note says nothing here
             .replaceAll("\\s+", " ");
     return error(text, offset, problem);
   }

@@ -32,6 +32,7 @@ class DataParallelDrawTest {
   private static JavaSparkContext spark;
   private static final List<Double> singleLoss = new ArrayList<>();
   private static SuperTicket single;
+  private static DataParallelDraw.Result twoReplicas;
 
   @BeforeAll
   static void start() throws Exception {
@@ -52,6 +53,7 @@ class DataParallelDrawTest {
             .listener((DrawListener) e -> singleLoss.add(e.trainLoss()))
             .build()
             .draw(train, test);
+    twoReplicas = DataParallelDraw.run(spark, CELL, 2, 1); // one draw for both tests that need it
   }
 
   @AfterAll
@@ -63,7 +65,7 @@ class DataParallelDrawTest {
   void oneReplicaDrawsTheSingleProcessTicketBitForBit() throws Exception {
     DataParallelDraw.Result r = DataParallelDraw.run(spark, CELL, 1, 1);
     assertThat(r.ticket().isIdenticalTo(single)).as("bit for bit").isTrue();
-    assertThat(r.ticket().isIdenticalTo(DataParallelDraw.run(spark, CELL, 2, 1).ticket()))
+    assertThat(r.ticket().isIdenticalTo(twoReplicas.ticket()))
         .as("a ticket of two replicas differs")
         .isFalse();
     assertThat(r.rounds()).isEqualTo(r.steps() + 1); // every step, and the last calibration
@@ -72,7 +74,7 @@ class DataParallelDrawTest {
 
   @Test
   void twoReplicasAveragingGradientsTrackTheSingleProcess() throws Exception {
-    DataParallelDraw.Result r = DataParallelDraw.run(spark, CELL, 2, 1);
+    DataParallelDraw.Result r = twoReplicas;
     assertThat(r.replicas()).isEqualTo(2);
     assertThat(r.ticket().sparsity()).isCloseTo(0.5, within(1e-3));
     assertThat(r.ticket().provenance().get("draw.replicas")).isEqualTo("2");
