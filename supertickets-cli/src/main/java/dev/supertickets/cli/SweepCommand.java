@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
     description =
         "Runs a grid of draws (methods x sparsities x seeds, from a grid file) on Apache Spark, one"
             + " cell a task: each cell's ticket and row go to --out atomically, cells already there"
-            + " are skipped, a SuperTickets cell whose executor died resumes from its checkpoint."
+            + " are skipped, a cell whose executor died resumes from its checkpoints."
             + " Writes sweep.md, sweep.json and sweep.png and prints the table.",
     footer = {
       "%nGrid file:",

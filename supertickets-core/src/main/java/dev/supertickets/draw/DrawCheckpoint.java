@@ -8,21 +8,19 @@ import dev.supertickets.io.Archive;
 import dev.supertickets.io.AtomicFiles;
 import dev.supertickets.io.FileFormatException;
 import dev.supertickets.io.Json;
-import dev.supertickets.io.Npy;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.ticket.TicketFile;
+import dev.supertickets.train.StateEntries;
 import dev.supertickets.train.Trainer;
 import dev.supertickets.train.TrainerState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Everything a {@link SuperTicketsDrawer} needs to continue a draw exactly where it stood after a
@@ -112,33 +110,10 @@ public final class DrawCheckpoint {
 
   /** Writes atomically; the file it replaces is kept as {@code NAME.prev}. */
   void write(Path file) throws IOException {
-    Archive ticket = TicketFile.archive(net);
-    Map<String, byte[]> entries = new LinkedHashMap<>();
-    ticket.entries().forEach((k, v) -> entries.put("net/" + k, v));
+    Map<String, byte[]> entries = TicketFile.embed(net, "net/");
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("position", positionJson());
-    Map<String, Object> opt = new LinkedHashMap<>();
-    trainer
-        .optimizer()
-        .forEach(
-            (name, slots) -> {
-              opt.put(name, (long) slots.size());
-              for (int i = 0; i < slots.size(); i++) {
-                entries.put("optimizer/" + name + "/" + i + ".npy", Npy.write(slots.get(i)));
-              }
-            });
-    json.put("optimizer", opt);
-    json.put("optimizerSteps", Long.toString(trainer.optimizerSteps()));
-    json.put("emaShadows", new ArrayList<Object>(trainer.emaShadows().keySet()));
-    trainer.emaShadows().forEach((k, v) -> entries.put("ema/" + k + ".npy", Npy.write(v)));
-    json.put("emaStats", new ArrayList<Object>(trainer.emaStats().keySet()));
-    trainer.emaStats().forEach((k, v) -> entries.put("ema-stats/" + k + ".npy", Npy.write(v)));
-    json.put("emaUpdates", Long.toString(trainer.emaUpdates()));
-    List<Object> drop = new ArrayList<>();
-    for (long[] d : trainer.dropouts()) {
-      drop.add(List.of(Long.toString(d[0]), Long.toString(d[1])));
-    }
-    json.put("dropouts", drop);
+    StateEntries.writeTrainer(trainer, entries, json);
     List<Object> hist = new ArrayList<>();
     for (DrawListener.DrawEvent e : history) {
       hist.add(eventJson(e));
@@ -154,71 +129,22 @@ public final class DrawCheckpoint {
    * the two renames of a write can leave only it.
    */
   public static DrawCheckpoint read(Path file) throws IOException {
-    Path prev = AtomicFiles.previous(file);
-    if (!Files.exists(file) && Files.exists(prev)) {
-      return readOne(prev);
-    }
-    try {
-      return readOne(file);
-    } catch (FileFormatException e) {
-      if (Files.exists(prev)) {
-        try {
-          return readOne(prev);
-        } catch (FileFormatException ignored) {
-          e.addSuppressed(ignored);
-        }
-      }
-      throw e;
-    }
+    return AtomicFiles.readLatest(file, DrawCheckpoint::readOne);
   }
 
   private static DrawCheckpoint readOne(Path file) throws IOException {
     Archive a = Archive.read(file, KIND, VERSION);
     try {
-      Map<String, byte[]> net = new LinkedHashMap<>();
-      a.entries()
-          .forEach(
-              (k, v) -> {
-                if (k.startsWith("net/")) {
-                  net.put(k.substring(4), v);
-                }
-              });
-      SuperTicket ticket =
-          TicketFile.read(new Archive(TicketFile.KIND, TicketFile.VERSION, net), file);
+      SuperTicket ticket = TicketFile.embedded(a, file, "net/");
       Map<?, ?> json =
           (Map<?, ?>)
               Json.parse(new String(a.entry("checkpoint.json", file), StandardCharsets.UTF_8));
-      Map<String, ImmutableList<INDArray>> opt = new LinkedHashMap<>();
-      for (Map.Entry<?, ?> e : ((Map<?, ?>) json.get("optimizer")).entrySet()) {
-        String name = (String) e.getKey();
-        List<INDArray> slots = new ArrayList<>();
-        for (int i = 0; i < ((Number) e.getValue()).intValue(); i++) {
-          String entry = "optimizer/" + name + "/" + i + ".npy";
-          slots.add(Npy.read(a.entry(entry, file), file, entry));
-        }
-        opt.put(name, ImmutableList.copyOf(slots));
-      }
-      Map<String, INDArray> shadows = tensors(a, file, "ema/", json.get("emaShadows"));
-      Map<String, INDArray> stats = tensors(a, file, "ema-stats/", json.get("emaStats"));
-      ImmutableList.Builder<long[]> drop = ImmutableList.builder();
-      for (Object o : (List<?>) json.get("dropouts")) {
-        List<?> d = (List<?>) o;
-        drop.add(new long[] {Long.parseLong((String) d.get(0)), Long.parseLong((String) d.get(1))});
-      }
       List<DrawListener.DrawEvent> hist = new ArrayList<>();
       for (Object o : (List<?>) json.get("history")) {
         hist.add(event((Map<?, ?>) o));
       }
       Position pos = position((Map<?, ?>) json.get("position"));
-      TrainerState trainer =
-          new TrainerState(
-              ImmutableMap.copyOf(opt),
-              Long.parseLong((String) json.get("optimizerSteps")),
-              ImmutableMap.copyOf(shadows),
-              ImmutableMap.copyOf(stats),
-              Long.parseLong((String) json.get("emaUpdates")),
-              drop.build(),
-              pos.globalStep());
+      TrainerState trainer = StateEntries.readTrainer(a, file, json, pos.globalStep());
       return new DrawCheckpoint(ticket, trainer, pos, hist);
     } catch (FileFormatException e) {
       throw e;
@@ -226,16 +152,6 @@ public final class DrawCheckpoint {
       throw new FileFormatException(
           file, "checkpoint content is inconsistent: " + e.getMessage(), e);
     }
-  }
-
-  private static Map<String, INDArray> tensors(Archive a, Path file, String prefix, Object names)
-      throws FileFormatException {
-    Map<String, INDArray> m = new LinkedHashMap<>();
-    for (Object o : (List<?>) names) {
-      String entry = prefix + o + ".npy";
-      m.put((String) o, Npy.read(a.entry(entry, file), file, entry));
-    }
-    return m;
   }
 
   // numbers travel as strings: Double.toString round-trips exactly and covers NaN, which JSON

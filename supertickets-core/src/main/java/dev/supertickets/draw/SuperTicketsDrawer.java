@@ -105,20 +105,7 @@ public final class SuperTicketsDrawer implements TicketDrawer {
         train, "training data must not be null; pass the data the checkpointed draw trained on");
     DrawCheckpoint c = DrawCheckpoint.read(checkpoint);
     Map<String, Object> mine = checkpointSettings(train, test);
-    for (Map.Entry<String, Object> e : mine.entrySet()) {
-      String recorded = c.settings().get(e.getKey());
-      if (recorded == null) {
-        continue; // a setting added after this checkpoint's version: nothing to compare it with
-      }
-      checkArgument(
-          String.valueOf(e.getValue()).equals(recorded),
-          "checkpoint %s was written by a draw with %s=%s, this drawer has %s; configure the drawer"
-              + " (and the data) as the checkpointed draw to resume it",
-          checkpoint,
-          e.getKey(),
-          recorded,
-          e.getValue());
-    }
+    Provenance.checkSameSettings(checkpoint, mine, c.settings());
     return run(train, test, c);
   }
 

@@ -32,6 +32,40 @@ public final class AtomicFiles {
     return target.resolveSibling(target.getFileName() + ".prev");
   }
 
+  /** Reads one file; may throw {@link FileFormatException} for a damaged one. */
+  @FunctionalInterface
+  public interface Reader<T> {
+    /** The content of {@code file}. */
+    T read(Path file) throws IOException;
+  }
+
+  /**
+   * Reads the newest good version of a file {@link #write} keeps replacing (a checkpoint): {@code
+   * target}, or {@code NAME.prev} when {@code target} is missing or damaged, since a crash between
+   * the two renames of a write can leave only the previous one.
+   *
+   * @throws FileFormatException if {@code target} is damaged and no good previous version exists
+   */
+  public static <T> T readLatest(Path target, Reader<T> reader) throws IOException {
+    checkNotNull(reader, "reader must not be null");
+    Path prev = previous(target);
+    if (!Files.exists(target) && Files.exists(prev)) {
+      return reader.read(prev);
+    }
+    try {
+      return reader.read(target);
+    } catch (FileFormatException e) {
+      if (Files.exists(prev)) {
+        try {
+          return reader.read(prev);
+        } catch (FileFormatException ignored) {
+          e.addSuppressed(ignored);
+        }
+      }
+      throw e;
+    }
+  }
+
   /**
    * Replaces {@code target} with {@code bytes} in one atomic rename; the old content, if any, is
    * kept as {@code NAME.prev}.

@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 
 /**
  * Early-bird's convergence test (You et al. 2020, {@code class EarlyBird}): a FIFO of the last
@@ -32,6 +33,16 @@ final class ChannelMaskHistory {
     if (masks.size() > LENGTH) {
       masks.removeFirst();
     }
+  }
+
+  /** The masks held, oldest first (copies). */
+  List<boolean[]> masks() {
+    return masks.stream().map(boolean[]::clone).toList();
+  }
+
+  /** Forgets every mask. */
+  void clear() {
+    masks.clear();
   }
 
   /** Whether {@value #LENGTH} masks are held. */

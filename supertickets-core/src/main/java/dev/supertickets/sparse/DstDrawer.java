@@ -69,6 +69,7 @@ public final class DstDrawer implements TicketDrawer {
   private final SupTickets supTickets;
   private final Normalization normalization;
   private final DrawListeners listeners;
+  private final java.nio.file.Path checkpoint;
 
   private DstDrawer(Builder b) {
     this.space = b.space;
@@ -83,6 +84,7 @@ public final class DstDrawer implements TicketDrawer {
     this.supTickets = b.supTickets;
     this.normalization = b.normalization;
     this.listeners = DrawListeners.of(b.drawListeners);
+    this.checkpoint = b.checkpoint;
   }
 
   /**
@@ -160,7 +162,10 @@ public final class DstDrawer implements TicketDrawer {
               supTickets, split, batchesPerEpoch, updates, start, calibration, budget);
       run.stepHook(phase);
     }
-    SuperTicket trained = run.build().retrain(start, train, test);
+    SuperTicket trained =
+        SparseRuns.progress(checkpoint, settings(), recipe, train, test)
+            .checkpointed(run.build(), "train")
+            .retrain(start, train, test);
     Map<String, Object> p = settings();
     p.put(
         "method",

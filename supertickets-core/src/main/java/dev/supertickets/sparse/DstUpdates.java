@@ -150,6 +150,22 @@ final class DstUpdates implements StepHook {
     return grown;
   }
 
+  @Override
+  public dev.supertickets.train.HookState saveState() {
+    return dev.supertickets.train.HookState.builder()
+        .put("updates", updates)
+        .put("events", events)
+        .put("regrown", regrown)
+        .build();
+  }
+
+  @Override
+  public void restoreState(dev.supertickets.train.HookState s) {
+    updates = s.longValue("updates");
+    events = s.longValue("events");
+    regrown = s.longValue("regrown");
+  }
+
   /** Periodic updates done so far. */
   long updates() {
     return updates;

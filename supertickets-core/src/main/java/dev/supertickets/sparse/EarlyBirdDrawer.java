@@ -19,9 +19,11 @@ import dev.supertickets.space.SearchSpace;
 import dev.supertickets.supernet.InvertedResidualChannels;
 import dev.supertickets.supernet.Supernet;
 import dev.supertickets.tensor.Workspaces;
+import dev.supertickets.ticket.DrawProgress;
 import dev.supertickets.ticket.Provenance;
 import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
+import dev.supertickets.train.HookState;
 import dev.supertickets.train.StepHook;
 import dev.supertickets.train.Trainer;
 import java.util.Arrays;
@@ -31,6 +33,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -72,6 +75,7 @@ public final class EarlyBirdDrawer implements TicketDrawer {
   private final double unstructuredSparsity;
   private final Normalization normalization;
   private final DrawListeners listeners;
+  private final java.nio.file.Path checkpoint;
 
   private EarlyBirdDrawer(Builder b) {
     this.space = b.space;
@@ -84,6 +88,7 @@ public final class EarlyBirdDrawer implements TicketDrawer {
     this.unstructuredSparsity = b.unstructuredSparsity;
     this.normalization = b.normalization;
     this.listeners = DrawListeners.of(b.drawListeners);
+    this.checkpoint = b.checkpoint;
   }
 
   /**
@@ -99,6 +104,17 @@ public final class EarlyBirdDrawer implements TicketDrawer {
     checkNotNull(train, "training data must not be null");
     int perEpoch = SparseRuns.stepsPerEpoch(space, train, retrainer);
     Normalization norm = normalization != null ? normalization : Normalization.of(train);
+    DrawProgress progress = SparseRuns.progress(checkpoint, settings(), retrainer, train, test);
+    SuperTicket cut = progress.stage("search", () -> search(train, test, norm, perEpoch, progress));
+    round(0, cut); // the early-bird ticket, cut before its retraining
+    SuperTicket retrained = cut.retrain(train, test, progress.checkpointed(retrainer, "retrain"));
+    round(1, retrained);
+    return retrained;
+  }
+
+  /** The early-bird search: the ticket cut (and pruned) from its early-bird mask. */
+  private SuperTicket search(
+      Dataset train, Dataset test, Normalization norm, int perEpoch, DrawProgress progress) {
     SuperTicket initial = SuperTicket.initial(space, norm, seed);
     Search search = new Search(perEpoch);
     search.observe(initial.network(), 0);
@@ -109,7 +125,7 @@ public final class EarlyBirdDrawer implements TicketDrawer {
             .stepHook(search)
             .build();
     try {
-      initial.retrain(train, null, searching);
+      initial.retrain(train, null, progress.checkpointed(searching, "search"));
     } catch (SearchOver expected) {
       // the hook ends every search, at the early bird or after the last search epoch
     }
@@ -128,10 +144,7 @@ public final class EarlyBirdDrawer implements TicketDrawer {
     if (unstructuredSparsity > 0) {
       cut = cut.prune(MaskPolicies.magnitude(), unstructuredSparsity, null, seed);
     }
-    round(0, cut); // the early-bird ticket, cut before its retraining
-    SuperTicket retrained = cut.retrain(train, test, retrainer);
-    round(1, retrained);
-    return retrained;
+    return cut;
   }
 
   private void round(int round, SuperTicket ticket) {
@@ -230,6 +243,39 @@ public final class EarlyBirdDrawer implements TicketDrawer {
 
     Search(int perEpoch) {
       this.perEpoch = perEpoch;
+    }
+
+    @Override
+    public HookState saveState() {
+      List<boolean[]> held = history.masks();
+      HookState.Builder b = HookState.builder().put("epoch", epoch).put("masks", held.size());
+      try (MemoryWorkspace ignored = Workspaces.outside()) {
+        for (int i = 0; i < held.size(); i++) {
+          float[] f = new float[held.get(i).length];
+          for (int j = 0; j < f.length; j++) {
+            f[j] = held.get(i)[j] ? 1f : 0f;
+          }
+          b.put("mask." + i, Nd4j.createFromArray(f));
+        }
+      }
+      return b.build();
+    }
+
+    @Override
+    public void restoreState(HookState s) {
+      history.clear();
+      for (int i = 0; i < s.longValue("masks"); i++) {
+        float[] f = s.array("mask." + i).castTo(DataType.FLOAT).data().asFloat();
+        boolean[] m = new boolean[f.length];
+        for (int j = 0; j < f.length; j++) {
+          m[j] = f[j] == 1f;
+        }
+        history.push(m);
+        mask = m;
+      }
+      distances = history.distances();
+      found = history.converged(epsilon);
+      epoch = Math.toIntExact(s.longValue("epoch"));
     }
 
     @Override

@@ -112,6 +112,7 @@ public final class GmpDrawer implements TicketDrawer {
   private final Normalization normalization;
   private final DrawListeners listeners;
   private final ScoredPolicy policy;
+  private final java.nio.file.Path checkpoint;
 
   private GmpDrawer(Builder b) {
     checkArgument(
@@ -137,6 +138,7 @@ public final class GmpDrawer implements TicketDrawer {
     this.normalization = b.normalization;
     this.listeners = DrawListeners.of(b.drawListeners);
     this.policy = MagnitudeMasks.policy(b.scope, "gmp");
+    this.checkpoint = b.checkpoint;
   }
 
   /** Starts configuring GMP on the supernet of {@code space}; every other setting has a default. */
@@ -181,7 +183,10 @@ public final class GmpDrawer implements TicketDrawer {
           () -> MaskSet.capture(pruned.network(), Selector.prunableWeights()));
     }
     Pruner pruner = new Pruner(schedule);
-    return start.retrain(train, test, retrainer.toBuilder().stepHook(pruner).build());
+    Retrainer run =
+        SparseRuns.progress(checkpoint, settings(), retrainer, train, test)
+            .checkpointed(retrainer.toBuilder().stepHook(pruner).build(), "train");
+    return start.retrain(train, test, run);
   }
 
   /** The settings, as provenance entries. */

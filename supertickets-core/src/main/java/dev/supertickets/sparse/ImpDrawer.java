@@ -16,8 +16,10 @@ import dev.supertickets.mask.ScoredPolicy;
 import dev.supertickets.mask.Selector;
 import dev.supertickets.nn.NetworkState;
 import dev.supertickets.space.SearchSpace;
+import dev.supertickets.ticket.DrawProgress;
 import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
+import dev.supertickets.train.HookState;
 import dev.supertickets.train.StepHook;
 import dev.supertickets.train.Trainer;
 import java.util.ArrayList;
@@ -107,6 +109,7 @@ public final class ImpDrawer implements TicketDrawer {
   private final Normalization normalization;
   private final DrawListeners listeners;
   private final ScoredPolicy policy;
+  private final java.nio.file.Path checkpoint;
 
   private ImpDrawer(Builder b) {
     this.space = b.space;
@@ -120,6 +123,7 @@ public final class ImpDrawer implements TicketDrawer {
     this.normalization = b.normalization;
     this.listeners = DrawListeners.of(b.drawListeners);
     this.policy = MagnitudeMasks.policy(b.scope, "imp");
+    this.checkpoint = b.checkpoint;
   }
 
   /** Starts configuring IMP on the supernet of {@code space}; every other setting has a default. */
@@ -155,14 +159,26 @@ public final class ImpDrawer implements TicketDrawer {
     Normalization norm = normalization != null ? normalization : Normalization.of(train);
     SuperTicket initial = SuperTicket.initial(space, norm, seed);
     List<Level> levels = new ArrayList<>();
+    DrawProgress progress = SparseRuns.progress(checkpoint, settings(), retrainer, train, test);
+    SuperTicket start = initial.withState(initial.state(), provenance(0, 0, train, test));
     RewindSnapshot snapshot = new RewindSnapshot(rewindSteps);
-    Retrainer first =
-        rewindSteps == 0 ? retrainer : retrainer.toBuilder().stepHook(snapshot).build();
     SuperTicket trained =
-        initial
-            .withState(initial.state(), provenance(0, 0, train, test))
-            .retrain(train, test, first);
-    NetworkState theta = rewindSteps == 0 ? initial.state() : snapshot.state();
+        progress.stage(
+            "level-0",
+            () -> {
+              Retrainer first =
+                  rewindSteps == 0 ? retrainer : retrainer.toBuilder().stepHook(snapshot).build();
+              SuperTicket t = start.retrain(train, test, progress.checkpointed(first, "level-0"));
+              if (rewindSteps > 0) {
+                // saved before the level, so that a kept level 0 always has its rewind point
+                progress.save("rewind", initial.withState(snapshot.state(), Map.of()));
+              }
+              return t;
+            });
+    NetworkState theta =
+        rewindSteps == 0
+            ? initial.state()
+            : snapshot.reached() ? snapshot.state() : progress.saved("rewind").state();
     levels.add(new Level(0, 0, trained, initial.withState(theta, provenance(0, 0, train, test))));
     notify(0, 0, trained);
     List<Double> plan = levelSparsities();
@@ -175,7 +191,10 @@ public final class ImpDrawer implements TicketDrawer {
           initial.withState(
               new NetworkState(theta.values(), masks, theta.stats()),
               provenance(level, sparsity, train, test));
-      trained = rewound.retrain(train, test, retrainer);
+      String stage = "level-" + level;
+      trained =
+          progress.stage(
+              stage, () -> rewound.retrain(train, test, progress.checkpointed(retrainer, stage)));
       levels.add(new Level(level, sparsity, trained, rewound));
       notify(level, sparsity, trained);
     }
@@ -251,9 +270,23 @@ public final class ImpDrawer implements TicketDrawer {
       }
     }
 
+    boolean reached() {
+      return state != null;
+    }
+
     NetworkState state() {
       checkState(state != null, "the rewind step %s was never reached", step);
       return state;
+    }
+
+    @Override
+    public HookState saveState() {
+      return state == null ? HookState.EMPTY : HookState.builder().network("rewind", state).build();
+    }
+
+    @Override
+    public void restoreState(HookState s) {
+      state = s.hasNetwork("rewind") ? s.network("rewind") : null;
     }
   }
 

@@ -13,18 +13,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The settings every drawer of this package shares: the space, the one seed, the training recipe
- * and the input normalisation. The seed replaces the recipe's own, so that one seed decides initial
- * weights, masks and data order.
+ * The settings every drawer of this package shares: the space, the one seed, the training recipe,
+ * the input normalisation, the draw listeners and the checkpoint folder. The seed replaces the
+ * recipe's own, so that one seed decides initial weights, masks and data order.
  *
  * @param <B> the concrete builder, returned by every setter
  */
-abstract class SparseDrawerBuilder<B extends SparseDrawerBuilder<B>> {
+public abstract class SparseDrawerBuilder<B extends SparseDrawerBuilder<B>> {
   final SearchSpace space;
   long seed = 1995;
   Retrainer retrainer = Retrainer.builder().build();
   Normalization normalization;
   final List<DrawListener> drawListeners = new ArrayList<>();
+  java.nio.file.Path checkpoint;
 
   SparseDrawerBuilder(SearchSpace space) {
     this.space = checkNotNull(space, "search space must not be null; e.g. SearchSpaces.tiny28()");
@@ -92,6 +93,19 @@ abstract class SparseDrawerBuilder<B extends SparseDrawerBuilder<B>> {
    */
   public B listener(DrawListener l) {
     drawListeners.add(checkNotNull(l, "listener must not be null"));
+    return self();
+  }
+
+  /**
+   * Keeps the draw's progress in {@code folder} ({@link dev.supertickets.ticket.DrawProgress}): a
+   * checkpoint of the training run after every epoch, and each finished stage (an IMP level,
+   * Early-bird's search) as a ticket. A draw killed mid-way and run again with the same settings
+   * and data continues from there and ends with the ticket of an uninterrupted draw, bit for bit on
+   * the same backend; a folder of a draw with other settings is refused. Default none.
+   */
+  public B checkpoint(java.nio.file.Path folder) {
+    this.checkpoint =
+        checkNotNull(folder, "checkpoint folder must not be null; leave it unset for none");
     return self();
   }
 

@@ -4,7 +4,10 @@ import dev.supertickets.data.Dataset;
 import dev.supertickets.data.Loader;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.ticket.DataChecks;
+import dev.supertickets.ticket.DrawProgress;
 import dev.supertickets.ticket.Retrainer;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What the drawers of this package share about a run: its step count and the data it ran on. */
@@ -25,5 +28,20 @@ final class SparseRuns {
   static void putData(Map<String, Object> provenance, Dataset train, Dataset test) {
     provenance.put("data.train", train.name() + " (" + train.size() + ")");
     provenance.put("data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
+  }
+
+  /**
+   * The progress folder of a draw with {@code settings} and {@code recipe} on the data, or none
+   * when {@code folder} is null.
+   */
+  static DrawProgress progress(
+      Path folder, Map<String, Object> settings, Retrainer recipe, Dataset train, Dataset test) {
+    if (folder == null) {
+      return DrawProgress.none();
+    }
+    Map<String, Object> m = new LinkedHashMap<>(settings);
+    m.putAll(recipe.settings());
+    putData(m, train, test);
+    return DrawProgress.in(folder, m);
   }
 }

@@ -13,6 +13,7 @@ import dev.supertickets.supernet.Supernet;
 import dev.supertickets.tensor.Workspaces;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.train.BnCalibration;
+import dev.supertickets.train.HookState;
 import dev.supertickets.train.StepHook;
 import dev.supertickets.train.Trainer;
 import java.util.ArrayList;
@@ -97,6 +98,33 @@ final class SupTicketsPhase implements StepHook {
       dst.dropAndGrow(trainer, active -> (long) Math.ceil(q * active));
       reExplorations++;
     }
+  }
+
+  @Override
+  public HookState saveState() {
+    HookState.Builder b =
+        HookState.builder()
+            .put("tickets", tickets)
+            .put("reExplorations", reExplorations)
+            .put("cycles", cycleSparsity.size());
+    for (int i = 0; i < cycleSparsity.size(); i++) {
+      b.put("cycleSparsity." + i, cycleSparsity.get(i));
+    }
+    if (average != null) {
+      b.network("average", average);
+    }
+    return b.build();
+  }
+
+  @Override
+  public void restoreState(HookState s) {
+    tickets = Math.toIntExact(s.longValue("tickets"));
+    reExplorations = Math.toIntExact(s.longValue("reExplorations"));
+    cycleSparsity.clear();
+    for (int i = 0; i < s.longValue("cycles"); i++) {
+      cycleSparsity.add(s.doubleValue("cycleSparsity." + i));
+    }
+    average = s.hasNetwork("average") ? s.network("average") : null;
   }
 
   /**

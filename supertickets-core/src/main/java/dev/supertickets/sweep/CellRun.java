@@ -2,6 +2,8 @@ package dev.supertickets.sweep;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import dev.supertickets.data.Dataset;
 import dev.supertickets.data.EmbeddedFashionMnist;
 import dev.supertickets.data.FashionMnist;
@@ -13,12 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * Runs one cell into a folder: {@code tickets/ID.stkt}, {@code rows/ID.json} and, while a
- * SuperTickets draw runs, {@code checkpoints/ID.ckpt} (every epoch end; a later attempt resumes
- * from it). The ticket and the row are written atomically, the row last, so a row on disk means its
- * ticket is there; a cell whose row exists is done.
+ * Runs one cell into a folder: {@code tickets/ID.stkt}, {@code rows/ID.json} and, while the cell
+ * draws, its progress in {@code checkpoints/ID/} (checkpoints at every epoch end, finished stages;
+ * a later attempt continues from them, whatever the method). The ticket and the row are written
+ * atomically, the row last, so a row on disk means its ticket is there; a cell whose row exists is
+ * done.
  */
 public final class CellRun {
   /** The folder of the tickets. */
@@ -60,9 +64,8 @@ public final class CellRun {
     Backend.init();
     Dataset train = train(cell);
     Dataset test = test(cell);
-    Path checkpoint = dir.resolve(CHECKPOINTS).resolve(cell.id() + ".ckpt");
-    Files.createDirectories(checkpoint.getParent());
-    boolean resumed = Files.exists(checkpoint);
+    Path checkpoint = dir.resolve(CHECKPOINTS).resolve(cell.id());
+    boolean resumed = hasProgress(checkpoint);
     SweepMethod.Setting setting =
         SweepMethod.Setting.of(cell, train, test, java.util.Optional.of(checkpoint));
     long t0 = System.nanoTime();
@@ -72,9 +75,22 @@ public final class CellRun {
     SweepRow row = SweepRow.of(cell, ticket, ticket.evaluate(test), seconds, resumed);
     ticket.save(ticketFile(dir, cell));
     AtomicFiles.write(rowFile(dir, cell), (row.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
-    Files.deleteIfExists(checkpoint);
-    Files.deleteIfExists(AtomicFiles.previous(checkpoint));
+    if (Files.exists(checkpoint)) {
+      MoreFiles.deleteRecursively(checkpoint, RecursiveDeleteOption.ALLOW_INSECURE);
+    }
     return row;
+  }
+
+  /** Whether an earlier attempt left a checkpoint or a finished stage in {@code folder}. */
+  private static boolean hasProgress(Path folder) throws IOException {
+    if (!Files.isDirectory(folder)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(folder)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .anyMatch(n -> n.endsWith(".ckpt") || n.endsWith(".ckpt.prev") || n.endsWith(".ticket"));
+    }
   }
 
   /** The cell's training set (its limit applied with the cell's seed). */

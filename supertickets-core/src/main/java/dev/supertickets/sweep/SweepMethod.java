@@ -17,6 +17,7 @@ import dev.supertickets.sparse.DstDrawer;
 import dev.supertickets.sparse.GmpDrawer;
 import dev.supertickets.sparse.ImpDrawer;
 import dev.supertickets.sparse.SupTickets;
+import dev.supertickets.ticket.DrawProgress;
 import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
 import java.io.IOException;
@@ -24,6 +25,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,7 +38,7 @@ import java.util.Optional;
 public enum SweepMethod {
   /** The whole supernet trained once: the reference line. */
   DENSE("dense", false),
-  /** Search and prune in one run; the only method that checkpoints and resumes. */
+  /** Search and prune in one run. */
   SUPERTICKETS("supertickets", true),
   /** The search alone (SuperTickets at sparsity 0). */
   SEARCH_ONLY("search-only", false),
@@ -98,7 +101,8 @@ public enum SweepMethod {
   /**
    * What a draw needs besides the method and sparsity.
    *
-   * @param checkpoint where SuperTickets draws checkpoint every epoch and resume from, if anywhere
+   * @param checkpoint the folder where the draw keeps its progress (checkpoints after every epoch,
+   *     finished stages) and continues from, if anywhere; see {@link #draw}
    */
   public record Setting(
       SearchSpace space,
@@ -139,7 +143,14 @@ public enum SweepMethod {
     }
   }
 
-  /** Draws this method's ticket at {@code sparsity}. */
+  /**
+   * Draws this method's ticket at {@code sparsity}. With a checkpoint folder every method keeps its
+   * progress there, and a draw killed mid-way and run again continues from it to the very ticket of
+   * an uninterrupted draw (bit for bit on the same backend): the sparse drawers through their own
+   * {@code checkpoint} folder, SuperTickets through {@value #SUPERTICKETS_CHECKPOINT}, the composed
+   * methods (dense, search then prune, search then prune then retrain) as stages of a {@link
+   * DrawProgress}.
+   */
   public SuperTicket draw(Setting s, double sparsity) {
     checkArgument(
         prunes || sparsity == 0,
@@ -149,35 +160,44 @@ public enum SweepMethod {
     return switch (this) {
       case DENSE ->
           SuperTicket.initial(s.space(), s.normalization(), s.seed())
-              .retrain(s.train(), s.test(), retrainer(s));
+              .retrain(
+                  s.train(), s.test(), progress(s, sparsity).checkpointed(retrainer(s), "train"));
       case SUPERTICKETS, SEARCH_ONLY -> superTickets(s, sparsity);
-      case SEARCH_MAGNITUDE -> oneShot(s, superTickets(s, 0), sparsity);
-      case SEARCH_MAGNITUDE_RETRAIN ->
-          oneShot(s, superTickets(s, 0), sparsity).retrain(s.train(), s.test(), retrainer(s));
+      case SEARCH_MAGNITUDE -> oneShot(s, searched(s, progress(s, sparsity)), sparsity);
+      case SEARCH_MAGNITUDE_RETRAIN -> {
+        DrawProgress progress = progress(s, sparsity);
+        yield oneShot(s, searched(s, progress), sparsity)
+            .retrain(s.train(), s.test(), progress.checkpointed(retrainer(s), "retrain"));
+      }
       case GMP ->
-          GmpDrawer.builder(s.space())
-              .seed(s.seed())
-              .retrainer(retrainer(s))
-              .normalization(s.normalization())
-              .targetSparsity(sparsity)
-              .frequency(maskInterval(s))
+          kept(
+                  s,
+                  GmpDrawer.builder(s.space())
+                      .seed(s.seed())
+                      .retrainer(retrainer(s))
+                      .normalization(s.normalization())
+                      .targetSparsity(sparsity)
+                      .frequency(maskInterval(s)))
               .build()
               .draw(s.train(), s.test());
-      case SET -> dst(s, DstDrawer.Growth.RANDOM, sparsity).build().draw(s.train(), s.test());
-      case RIGL -> dst(s, DstDrawer.Growth.GRADIENT, sparsity).build().draw(s.train(), s.test());
+      case SET ->
+          kept(s, dst(s, DstDrawer.Growth.RANDOM, sparsity)).build().draw(s.train(), s.test());
+      case RIGL ->
+          kept(s, dst(s, DstDrawer.Growth.GRADIENT, sparsity)).build().draw(s.train(), s.test());
       case RIGL_SUP ->
-          dst(s, DstDrawer.Growth.GRADIENT, sparsity)
-              .supTickets(supTickets(s))
+          kept(s, dst(s, DstDrawer.Growth.GRADIENT, sparsity).supTickets(supTickets(s)))
               .build()
               .draw(s.train(), s.test());
       case IMP ->
-          ImpDrawer.builder(s.space())
-              .seed(s.seed())
-              .retrainer(retrainer(s))
-              .normalization(s.normalization())
-              .pruningFraction(0.2)
-              .scope(Scope.PER_LAYER)
-              .milestones(sparsity)
+          kept(
+                  s,
+                  ImpDrawer.builder(s.space())
+                      .seed(s.seed())
+                      .retrainer(retrainer(s))
+                      .normalization(s.normalization())
+                      .pruningFraction(0.2)
+                      .scope(Scope.PER_LAYER)
+                      .milestones(sparsity))
               .build()
               .draw(s.train(), s.test());
     };
@@ -247,14 +267,45 @@ public enum SweepMethod {
         .recalibrate(s.train(), CALIBRATION_BATCHES, s.seed());
   }
 
+  /** The file in a checkpoint folder where a SuperTickets draw checkpoints. */
+  public static final String SUPERTICKETS_CHECKPOINT = "supertickets.ckpt";
+
+  /** {@code b} keeping its progress in the setting's folder, if it has one. */
+  private static <B extends dev.supertickets.sparse.SparseDrawerBuilder<B>> B kept(Setting s, B b) {
+    return s.checkpoint().isPresent() ? b.checkpoint(s.checkpoint().get()) : b;
+  }
+
+  /** The progress of a composed method's draw in the setting's folder (none without one). */
+  private DrawProgress progress(Setting s, double sparsity) {
+    if (s.checkpoint().isEmpty()) {
+      return DrawProgress.none();
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("method", id);
+    m.put("sparsity", sparsity);
+    m.put("seed", s.seed());
+    m.put("epochs", s.epochs());
+    m.put("recipe", s.recipe());
+    m.put("space", s.space().name());
+    m.put("data.train", s.train().name() + " (" + s.train().size() + ")");
+    m.put("data.test", s.test().name() + " (" + s.test().size() + ")");
+    return DrawProgress.in(s.checkpoint().get(), m);
+  }
+
+  /** The search-only ticket, kept as the stage {@code search} of {@code progress}. */
+  private static SuperTicket searched(Setting s, DrawProgress progress) {
+    return progress.stage("search", () -> superTickets(s, 0));
+  }
+
   private static SuperTicket superTickets(Setting s, double sparsity) {
     if (s.checkpoint().isEmpty()) {
       return superTicketsDrawer(s, sparsity).build().draw(s.train(), s.test());
     }
-    Path file = s.checkpoint().get();
+    Path file = s.checkpoint().get().resolve(SUPERTICKETS_CHECKPOINT);
     SuperTicketsDrawer drawer = superTicketsDrawer(s, sparsity).checkpoint(file, 0).build();
     try {
-      return Files.exists(file)
+      Files.createDirectories(file.getParent());
+      return Files.exists(file) || Files.exists(dev.supertickets.io.AtomicFiles.previous(file))
           ? drawer.resume(file, s.train(), s.test())
           : drawer.draw(s.train(), s.test());
     } catch (IOException e) {

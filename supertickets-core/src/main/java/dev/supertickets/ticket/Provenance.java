@@ -55,6 +55,31 @@ public record Provenance(ImmutableMap<String, String> entries) {
     return v.startsWith("${") ? "unknown" : v;
   }
 
+  /**
+   * Refuses to continue a run from a file written by a differently configured one: every setting of
+   * {@code mine} that {@code recorded} also holds must have the same value (settings added after
+   * the file was written are not compared).
+   *
+   * @param file the checkpoint or folder the recorded settings came from, named in the error
+   * @throws IllegalArgumentException naming the first setting that differs, both values and the fix
+   */
+  public static void checkSameSettings(
+      Object file, Map<String, ?> mine, Map<String, String> recorded) {
+    checkNotNull(mine, "settings must not be null");
+    checkNotNull(recorded, "recorded settings must not be null");
+    for (Map.Entry<String, ?> e : mine.entrySet()) {
+      String was = recorded.get(e.getKey());
+      if (was != null && !String.valueOf(e.getValue()).equals(was)) {
+        throw new IllegalArgumentException(
+            String.format(
+                "checkpoint %s was written by a run with %s=%s, this one has %s; configure the"
+                    + " drawer (and the data) as the checkpointed run to resume it, or delete the"
+                    + " checkpoint to start afresh",
+                file, e.getKey(), was, e.getValue()));
+      }
+    }
+  }
+
   /** A copy with more entries (later ones win). */
   public Provenance with(Map<String, ?> more) {
     Map<String, String> m = new LinkedHashMap<>(entries);

@@ -85,6 +85,7 @@ public final class Retrainer {
   private final java.util.function.LongFunction<LrSchedule> customSchedule;
   private final List<dev.supertickets.train.StepHook> hooks;
   private final List<dev.supertickets.train.Regularizer> regularizers;
+  private final java.nio.file.Path checkpoint;
 
   private Retrainer(Builder b) {
     this.epochs = b.epochs;
@@ -102,6 +103,7 @@ public final class Retrainer {
     this.customSchedule = b.customSchedule;
     this.hooks = List.copyOf(b.hooks);
     this.regularizers = List.copyOf(b.regularizers);
+    this.checkpoint = b.checkpoint;
   }
 
   /** Starts configuring a retrainer; every setting has a default (see the class). */
@@ -163,7 +165,29 @@ public final class Retrainer {
       tb.trainable(trainable);
     }
     Trainer trainer = tb.build();
-    Metrics last = trainer.fit(trainLoader, testLoader, epochs, evalInterval);
+    Map<String, Object> identity = identity(ticket, train, test);
+    RunCheckpoint from = resumePoint(identity);
+    if (from != null) {
+      from.restore(trainer, hooks, checkpoint);
+    }
+    SuperTicket template = ticket;
+    Metrics last =
+        trainer.fit(
+            trainLoader,
+            testLoader,
+            from == null ? 0 : from.epochsDone,
+            epochs,
+            evalInterval,
+            (epoch, elapsed) -> {
+              if (checkpoint != null && epoch < epochs - 1) {
+                RunCheckpoint.write(
+                    checkpoint,
+                    template.withState(NetworkState.capture(net), identity),
+                    trainer,
+                    hooks,
+                    epoch + 1);
+              }
+            });
     // the same finish as a draw: EMA weights, BN re-calibrated on the batches the last evaluation
     // used
     if (trainer.ema() != null) {
@@ -178,7 +202,41 @@ public final class Retrainer {
     p.put("retrained.data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
     p.put("retrained.testAccuracy", last == null ? "n/a" : last.accuracy());
     p.put("retrained.wallMillis", System.currentTimeMillis() - start);
+    if (from != null) {
+      p.put("retrained.resumedAfterEpochs", from.epochsDone);
+    }
     return ticket.withState(NetworkState.capture(net), p);
+  }
+
+  /**
+   * What a checkpoint must have been written by: these settings, the data and the very input ticket
+   * (its numbers' SHA-256).
+   */
+  private Map<String, Object> identity(SuperTicket ticket, Dataset train, Dataset test) {
+    Map<String, Object> m = settings();
+    m.put("retrained.data.train", train.name() + " (" + train.size() + ")");
+    m.put("retrained.data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
+    m.put("retrained.input", ticket.fingerprint());
+    return m;
+  }
+
+  private RunCheckpoint resumePoint(Map<String, Object> identity) {
+    if (checkpoint == null || !RunCheckpoint.exists(checkpoint)) {
+      return null;
+    }
+    try {
+      RunCheckpoint c = RunCheckpoint.read(checkpoint);
+      Provenance.checkSameSettings(checkpoint, identity, c.net.provenance().entries());
+      checkArgument(
+          c.epochsDone < epochs,
+          "checkpoint %s is after epoch %s of a run of %s epochs; delete it to start afresh",
+          checkpoint,
+          c.epochsDone,
+          epochs);
+      return c;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("could not read checkpoint " + checkpoint, e);
+    }
   }
 
   /** The settings as {@code retrained.*} provenance entries. */
@@ -228,6 +286,7 @@ public final class Retrainer {
     b.customSchedule = customSchedule;
     b.hooks.addAll(hooks);
     b.regularizers.addAll(regularizers);
+    b.checkpoint = checkpoint;
     return b;
   }
 
@@ -282,6 +341,7 @@ public final class Retrainer {
     private java.util.function.LongFunction<LrSchedule> customSchedule;
     private final List<dev.supertickets.train.StepHook> hooks = new ArrayList<>();
     private final List<dev.supertickets.train.Regularizer> regularizers = new ArrayList<>();
+    private java.nio.file.Path checkpoint;
 
     private Builder() {}
 
@@ -410,6 +470,20 @@ public final class Retrainer {
     /** Adds an extra loss term, e.g. Early-bird's L1 on BN scales (may be called several times). */
     public Builder regularizer(dev.supertickets.train.Regularizer r) {
       regularizers.add(checkNotNull(r, "regularizer must not be null"));
+      return this;
+    }
+
+    /**
+     * Writes a checkpoint of the run to {@code file} after every epoch but the last (atomically,
+     * the previous one kept as {@code NAME.prev}), and continues from it when the file exists as a
+     * run starts: a run killed mid-way, run again, ends with the ticket of an uninterrupted run,
+     * bit for bit on the same backend (its step hooks' states included, see {@link
+     * dev.supertickets.train.StepHook#saveState}). A file written by a run with other settings,
+     * data or input ticket is refused, naming the setting. Default none.
+     */
+    public Builder checkpoint(java.nio.file.Path file) {
+      this.checkpoint =
+          checkNotNull(file, "checkpoint file must not be null; leave it unset for none");
       return this;
     }
 

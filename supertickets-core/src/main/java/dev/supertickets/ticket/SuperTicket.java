@@ -125,6 +125,26 @@ public final class SuperTicket {
   }
 
   /**
+   * The SHA-256, in hex, of this ticket's architecture and every weight, mask and BN statistic
+   * (names, shapes and float bits; provenance and normalisation aside): equal for tickets {@link
+   * #isIdenticalTo identical} in their numbers, which is how a checkpoint names the ticket its run
+   * started from.
+   */
+  public String fingerprint() {
+    com.google.common.hash.Hasher h = com.google.common.hash.Hashing.sha256().newHasher();
+    h.putString(architecture.toString(), java.nio.charset.StandardCharsets.UTF_8);
+    for (Map<String, INDArray> m :
+        java.util.List.of(state.values(), state.masks(), state.stats())) {
+      for (Map.Entry<String, INDArray> e : new java.util.TreeMap<>(m).entrySet()) {
+        h.putString(e.getKey(), java.nio.charset.StandardCharsets.UTF_8);
+        h.putBytes(dev.supertickets.io.Npy.write(e.getValue()));
+      }
+      h.putInt(-1);
+    }
+    return h.hash().toString();
+  }
+
+  /**
    * Whether {@code other} is this ticket bit for bit: the same space, architecture and
    * normalisation, and every weight, mask and BN statistic with the same shape and the same float
    * bits (provenance aside). Same seed, same backend: the same ticket.

@@ -81,6 +81,30 @@ public final class TicketFile {
   }
 
   /**
+   * The entries of {@code t}'s ticket archive under {@code prefix}, for a checkpoint that holds a
+   * ticket among its own entries (a new mutable map).
+   */
+  public static Map<String, byte[]> embed(SuperTicket t, String prefix) {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    archive(t).entries().forEach((k, v) -> entries.put(prefix + k, v));
+    return entries;
+  }
+
+  /** The ticket {@link #embed} stored in {@code a} under {@code prefix}. */
+  public static SuperTicket embedded(Archive a, Path file, String prefix)
+      throws FileFormatException {
+    Map<String, byte[]> net = new LinkedHashMap<>();
+    a.entries()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(prefix)) {
+                net.put(k.substring(prefix.length()), v);
+              }
+            });
+    return read(new Archive(KIND, VERSION, net), file);
+  }
+
+  /**
    * The ticket held by an archive of this kind and version, read from {@code file} (named in
    * errors).
    */

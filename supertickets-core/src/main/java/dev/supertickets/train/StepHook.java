@@ -6,6 +6,10 @@ package dev.supertickets.train;
  * Sup-tickets' cycle ends, lottery rewind snapshots). Unlike a {@link TrainingListener}, a hook may
  * change the model, the masks and the optimizer state; it runs outside the step's workspace, before
  * listeners hear of the step.
+ *
+ * <p>A hook that keeps state from one step to the next (counters, snapshots, running averages)
+ * returns it from {@link #saveState()} and takes it back in {@link #restoreState(HookState)}, so
+ * that a run resumed from a checkpoint continues exactly; the defaults suit hooks that keep none.
  */
 @FunctionalInterface
 public interface StepHook {
@@ -24,5 +28,23 @@ public interface StepHook {
    */
   default boolean changesModel() {
     return true;
+  }
+
+  /** This hook's state now, for a checkpoint; {@link HookState#EMPTY} by default. */
+  default HookState saveState() {
+    return HookState.EMPTY;
+  }
+
+  /**
+   * Takes back a state {@link #saveState()} returned, before a resumed run's first step; by default
+   * only an empty one.
+   */
+  default void restoreState(HookState s) {
+    if (!s.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the checkpoint holds state for step hook "
+              + this
+              + ", which keeps none; resume with the hooks of the run that wrote it");
+    }
   }
 }

@@ -337,23 +337,51 @@ public final class Trainer {
    * evalEvery).
    */
   public Metrics fit(Loader train, Loader test, int epochs, int evalEvery) {
+    return fit(train, test, 0, epochs, evalEvery, (epoch, elapsed) -> {});
+  }
+
+  /** Code run once an epoch of {@link #fit} is done and its listeners were told. */
+  @FunctionalInterface
+  public interface EpochEnd {
+    /**
+     * @param epoch the 0-based epoch just done
+     * @param elapsedMillis wall time of this call of {@code fit} so far
+     */
+    void afterEpoch(int epoch, long elapsedMillis);
+  }
+
+  /**
+   * Trains epochs {@code from} to {@code epochs − 1} (the earlier ones done before, as by the run a
+   * checkpoint resumes), evaluating on {@code test} (may be null) every {@code evalEvery} epochs
+   * and after the last, and calls {@code end} after each epoch (where a run writes its checkpoint).
+   *
+   * @return the last evaluation, or null when none was made
+   */
+  public Metrics fit(Loader train, Loader test, int from, int epochs, int evalEvery, EpochEnd end) {
     checkArgument(epochs > 0, "epochs must be positive, got %s", epochs);
     checkArgument(evalEvery > 0, "evaluation interval must be positive, got %s", evalEvery);
+    checkArgument(
+        from >= 0 && from < epochs,
+        "the first epoch to train must be in [0, %s), got %s; a finished run has nothing to resume",
+        epochs,
+        from);
+    checkNotNull(end, "epoch-end code must not be null; pass (epoch, elapsed) -> {} for none");
     long start = System.currentTimeMillis();
     Metrics last = null;
-    for (int e = 0; e < epochs; e++) {
+    for (int e = from; e < epochs; e++) {
       double[] tr = epoch(train, e);
       Metrics m = null;
       if (test != null && ((e + 1) % evalEvery == 0 || e == epochs - 1)) {
         m = evaluate(test, train, e);
         last = m;
       }
+      long elapsed = System.currentTimeMillis() - start;
       TrainingListener.EpochEvent ev =
-          new TrainingListener.EpochEvent(
-              e, epochs, tr[0], tr[1], m, System.currentTimeMillis() - start);
+          new TrainingListener.EpochEvent(e, epochs, tr[0], tr[1], m, elapsed);
       for (TrainingListener l : listeners) {
         l.onEpoch(ev);
       }
+      end.afterEpoch(e, elapsed);
     }
     return last;
   }

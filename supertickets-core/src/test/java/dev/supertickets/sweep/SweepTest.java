@@ -90,12 +90,13 @@ class SweepTest {
             Normalization.of(CellRun.train(c)),
             CellRun.train(c),
             CellRun.test(c),
-            java.util.Optional.of(dir.resolve(CellRun.CHECKPOINTS).resolve(c.id() + ".ckpt")));
-    Files.createDirectories(setting.checkpoint().get().getParent());
+            java.util.Optional.of(dir.resolve(CellRun.CHECKPOINTS).resolve(c.id())));
+    Path file = setting.checkpoint().get().resolve(SweepMethod.SUPERTICKETS_CHECKPOINT);
+    Files.createDirectories(file.getParent());
     assertThatThrownBy(
             () ->
                 SweepMethod.superTicketsDrawer(setting, 0.7)
-                    .checkpoint(setting.checkpoint().get(), 3)
+                    .checkpoint(file, 3)
                     .listener(
                         e -> {
                           throw new IllegalStateException("killed after epoch " + e.epoch());
@@ -103,7 +104,7 @@ class SweepTest {
                     .build()
                     .draw(setting.train(), setting.test()))
         .hasMessageContaining("killed");
-    assertThat(setting.checkpoint().get()).exists();
+    assertThat(file).exists();
 
     SweepRow resumed = CellRun.run(c, dir);
     SweepRow unbroken = CellRun.run(c, clean);
@@ -129,7 +130,7 @@ class SweepTest {
                     .isEqualTo(b.state().masks().get(k).data().asFloat()));
     assertThat(resumed.testAccuracy()).isEqualTo(unbroken.testAccuracy());
     assertThat(a.provenance().get("sweep.cell")).isEqualTo(c.toJson());
-    assertThat(dir.resolve(CellRun.CHECKPOINTS).resolve(c.id() + ".ckpt")).doesNotExist();
+    assertThat(dir.resolve(CellRun.CHECKPOINTS).resolve(c.id())).doesNotExist();
 
     long written = Files.getLastModifiedTime(CellRun.ticketFile(dir, c)).toMillis();
     assertThat(CellRun.run(c, dir))

@@ -22,7 +22,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * Runs a sweep on Apache Spark, one cell a task: each task draws its cell into the output folder
  * with {@link CellRun} (ticket and row written atomically, a cell whose row is there skipped, a
- * SuperTickets cell resumed from the checkpoint its dead attempt left). Spark schedules the cells
+ * cell of any method resumed from the checkpoints its dead attempt left). Spark schedules the cells
  * on the executors and retries a task whose executor died ({@code spark.task.maxFailures}); there
  * is no scheduler or messaging of our own. When every task is done, the driver reads the rows back
  * from the folder and writes {@code sweep.md}, {@code sweep.json} and {@code sweep.png}.
