@@ -167,8 +167,12 @@ public final class Retrainer {
     Trainer trainer = tb.build();
     Map<String, Object> identity = identity(ticket, train, test);
     RunCheckpoint from = resumePoint(identity);
+    // observers (progress, reports) may differ between the run that wrote a checkpoint and the
+    // one resuming it, and change no number of the ticket
+    List<dev.supertickets.train.StepHook> kept =
+        hooks.stream().filter(dev.supertickets.train.StepHook::changesModel).toList();
     if (from != null) {
-      from.restore(trainer, hooks, checkpoint);
+      from.restore(trainer, kept, checkpoint);
     }
     SuperTicket template = ticket;
     Metrics last =
@@ -184,7 +188,7 @@ public final class Retrainer {
                     checkpoint,
                     template.withState(NetworkState.capture(net), identity),
                     trainer,
-                    hooks,
+                    kept,
                     epoch + 1);
               }
             });

@@ -10,6 +10,7 @@ package dev.supertickets.train;
  * <p>A hook that keeps state from one step to the next (counters, snapshots, running averages)
  * returns it from {@link #saveState()} and takes it back in {@link #restoreState(HookState)}, so
  * that a run resumed from a checkpoint continues exactly; the defaults suit hooks that keep none.
+ * Hooks that only observe ({@link #changesModel()} false) are not checkpointed.
  */
 @FunctionalInterface
 public interface StepHook {

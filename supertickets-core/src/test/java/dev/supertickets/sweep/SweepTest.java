@@ -5,22 +5,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.collect.ImmutableList;
 import dev.supertickets.data.Normalization;
+import dev.supertickets.draw.DrawListener;
 import dev.supertickets.draw.Recipe;
 import dev.supertickets.space.SearchSpaces;
+import dev.supertickets.sparse.DstDrawer;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.ticket.SuperTicket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Cells as data, grids, and a cell's run into a folder: done cells are skipped, a SuperTickets cell
- * whose earlier attempt died resumes from its checkpoint to the ticket an unbroken draw gives, and
- * the table has one row a cell.
+ * Cells as data, grids, and a cell's run into a folder: done cells are skipped, a cell whose
+ * earlier attempt died resumes from its checkpoints to the ticket an unbroken draw gives, and the
+ * table has one row a cell.
  */
 @Tag("slow")
 class SweepTest {
@@ -74,6 +79,55 @@ class SweepTest {
         .hasMessageContaining("embedded");
     assertThatThrownBy(() -> SweepGrid.check(List.of(cell("gmp", 0.5, 1), cell("gmp", 0.5, 1))))
         .hasMessageContaining("appears twice");
+  }
+
+  /**
+   * Cells of the other methods resume too: a RigL draw through its drawer's checkpoint folder, and
+   * search, prune, then retrain through the stages of its progress folder (killed in its search).
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"rigl", "search+magnitude+retrain"})
+  void aDeadAttemptOfAnyMethodResumesToTheSameTicket(
+      String method, @TempDir Path dir, @TempDir Path clean) throws Exception {
+    SweepCell c = cell(method, 0.7, 3);
+    Path folder = dir.resolve(CellRun.CHECKPOINTS).resolve(c.id());
+    SweepMethod.Setting setting =
+        SweepMethod.Setting.of(c, CellRun.train(c), CellRun.test(c), Optional.of(folder));
+    DrawListener kill =
+        e -> {
+          if (e.epoch() == 1) {
+            throw new IllegalStateException("killed in epoch " + e.epoch());
+          }
+        };
+    Files.createDirectories(folder);
+    assertThatThrownBy(
+            () -> {
+              if (method.equals("rigl")) {
+                SweepMethod.dst(setting, DstDrawer.Growth.GRADIENT, 0.7)
+                    .checkpoint(folder)
+                    .listener(kill)
+                    .build()
+                    .draw(setting.train(), setting.test());
+              } else {
+                SweepMethod.superTicketsDrawer(setting, 0)
+                    .checkpoint(folder.resolve(SweepMethod.SUPERTICKETS_CHECKPOINT), 0)
+                    .listener(kill)
+                    .build()
+                    .draw(setting.train(), setting.test());
+              }
+            })
+        .hasMessageContaining("killed");
+
+    SweepRow resumed = CellRun.run(c, dir);
+    SweepRow unbroken = CellRun.run(c, clean);
+    assertThat(resumed.resumed()).isTrue();
+    assertThat(unbroken.resumed()).isFalse();
+    SuperTicket unbrokenTicket = SuperTicket.load(CellRun.ticketFile(clean, c));
+    assertThat(SuperTicket.load(CellRun.ticketFile(dir, c)).isIdenticalTo(unbrokenTicket))
+        .as("the resumed cell's ticket is the unbroken one's")
+        .isTrue();
+    assertThat(resumed.testAccuracy()).isEqualTo(unbroken.testAccuracy());
+    assertThat(folder).doesNotExist();
   }
 
   @Test

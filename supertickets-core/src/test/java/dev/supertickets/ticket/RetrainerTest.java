@@ -15,12 +15,14 @@ import dev.supertickets.supernet.Supernet;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.tensor.Workspaces;
 import dev.supertickets.train.TrainingListener;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -87,6 +89,45 @@ class RetrainerTest {
                       }
                     })
                 .build());
+  }
+
+  /**
+   * A run killed after its first epoch and run again with the same checkpoint ends with the weights
+   * of the uninterrupted run; a checkpoint of a run from another input ticket is refused.
+   */
+  @Test
+  void aKilledRunContinuesFromItsCheckpointToTheSameTicket(@TempDir Path dir) {
+    Path file = dir.resolve("retrain.ckpt");
+    assertThatThrownBy(
+            () ->
+                pruned.retrain(
+                    train,
+                    test,
+                    retrainer().toBuilder()
+                        .checkpoint(file)
+                        .listener(
+                            new TrainingListener() {
+                              @Override
+                              public void onEpoch(EpochEvent e) {
+                                if (e.epoch() == 1) {
+                                  throw new IllegalStateException("killed");
+                                }
+                              }
+                            })
+                        .build()))
+        .hasMessage("killed");
+    assertThat(file).exists();
+    SuperTicket resumed =
+        pruned.retrain(train, test, retrainer().toBuilder().checkpoint(file).build());
+    assertThat(resumed.isIdenticalTo(retrained)).isTrue();
+    assertThat(resumed.provenance().get("retrained.resumedAfterEpochs")).isEqualTo("1");
+
+    SuperTicket other = pruned.prune(MaskPolicies.magnitude().scope(Scope.ERK), 0.8, null, 1);
+    assertThatThrownBy(
+            () -> other.retrain(train, test, retrainer().toBuilder().checkpoint(file).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("retrained.input=" + pruned.fingerprint())
+        .hasMessageContaining("delete the checkpoint");
   }
 
   @Test
