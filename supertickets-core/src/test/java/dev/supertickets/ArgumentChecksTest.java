@@ -177,7 +177,7 @@ class ArgumentChecksTest {
   @Test
   void retrainerBuilderChecksRangesAndRetrainChecksData() {
     Retrainer.Builder b = Retrainer.builder();
-    refused(() -> b.epochs(0), "got 0", "at least 1");
+    refused(() -> b.epochs(0), "got 0", "e.g. 10");
     refused(() -> b.batchSize(0), "got 0", "e.g. 128");
     refused(() -> b.learningRate(-1), "got -1.0", "e.g. 0.01");
     refused(() -> b.weightDecay(Double.NaN), "got NaN", "use 0");

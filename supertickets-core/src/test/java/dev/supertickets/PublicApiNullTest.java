@@ -180,6 +180,10 @@ class PublicApiNullTest {
             .setDefault(MaskContext.class, MaskContext.of(net))
             .setDefault(Augmentation.class, Augmentation.none())
             .setDefault(Retrainer.class, Retrainer.builder().build())
+            .setDefault(
+                dev.supertickets.train.TrainerState.class,
+                dev.supertickets.train.TrainerState.capture(
+                    dev.supertickets.train.Trainer.builder(net).build()))
             .setDefault(IdxArray.class, IdxArray.of(new int[] {1}, new byte[] {0}))
             .setDefault(Archive.class, new Archive("ticket", 1, Map.of()))
             .setDefault(SoftmaxCrossEntropy.class, new SoftmaxCrossEntropy())

@@ -186,6 +186,11 @@ public final class Dataset {
         name, images, labels, size, height, width, channels, numClasses, dense, ignoreLabel);
   }
 
+  /** The name and size, as provenance records a data set: {@code NAME (SIZE)}. */
+  public String describe() {
+    return name() + " (" + size() + ")";
+  }
+
   /** A short name for logs and reports, e.g. {@code fashion-mnist-train}. */
   public String name() {
     return name;

@@ -8,8 +8,10 @@ import dev.supertickets.io.Archive;
 import dev.supertickets.io.AtomicFiles;
 import dev.supertickets.io.FileFormatException;
 import dev.supertickets.io.Json;
+import dev.supertickets.supernet.HrSupernet;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.ticket.TicketFile;
+import dev.supertickets.train.Metrics;
 import dev.supertickets.train.StateEntries;
 import dev.supertickets.train.Trainer;
 import dev.supertickets.train.TrainerState;
@@ -81,6 +83,53 @@ public final class DrawCheckpoint {
     this.trainer = trainer;
     this.position = position;
     this.history = ImmutableList.copyOf(history);
+  }
+
+  /**
+   * Where a draw's loop stands now: {@code net} (its settings as provenance), the trainer's state,
+   * the loop's bookkeeping and budget, and {@code elapsedMillis} of wall time.
+   */
+  static DrawCheckpoint capture(
+      SuperTicket net, Trainer trainer, JointLoop.State st, MacsBudget budget, long elapsedMillis) {
+    Trainer.EpochProgress p = st.progress;
+    Metrics last = st.last;
+    Position pos =
+        new Position(
+            st.epoch,
+            p.batches(),
+            p.lossSum(),
+            p.correct(),
+            p.counted(),
+            trainer.globalStep(),
+            st.events,
+            st.sparsity,
+            budget.met(),
+            budget.metEpoch(),
+            last == null ? Double.NaN : last.loss(),
+            last == null ? Double.NaN : last.accuracy(),
+            last == null ? -1 : last.counted(),
+            elapsedMillis);
+    return new DrawCheckpoint(net, TrainerState.capture(trainer), pos, st.history);
+  }
+
+  /**
+   * Puts this checkpoint into a draw's loop: the supernet (rebuilt with the checkpoint's
+   * architecture), its trainer, the loop's bookkeeping and the budget.
+   */
+  void restore(HrSupernet target, Trainer trainer, JointLoop.State st, MacsBudget budget) {
+    net.state().restore(target);
+    this.trainer.restore(trainer);
+    Position pos = position;
+    st.epoch = pos.epoch();
+    st.progress = pos.progress();
+    st.events = pos.events();
+    st.sparsity = pos.sparsity();
+    st.last =
+        pos.lastCounted() < 0
+            ? null
+            : new Metrics(pos.lastLoss(), pos.lastAccuracy(), pos.lastCounted());
+    st.history.addAll(history);
+    budget.restore(pos.budgetMet(), pos.budgetMetEpoch());
   }
 
   /** The epoch (0-based) the draw was in. */

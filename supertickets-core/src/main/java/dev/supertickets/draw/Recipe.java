@@ -10,6 +10,7 @@ import dev.supertickets.mask.MaskPolicy;
 import dev.supertickets.mask.Scope;
 import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.train.Ema;
+import dev.supertickets.train.RecipeChecks;
 import java.util.Locale;
 
 /**
@@ -73,19 +74,10 @@ public record Recipe(
 
   /** Validates every value, naming the rule and a usual value. */
   public Recipe {
-    checkArgument(batchSize > 0, "batch size must be positive, got %s", batchSize);
-    checkArgument(
-        learningRate > 0 && Double.isFinite(learningRate),
-        "learning rate must be positive and finite, " + "got %s",
-        learningRate);
-    checkArgument(
-        weightDecay >= 0 && Double.isFinite(weightDecay),
-        "weight decay must be finite and " + "non-negative, got %s; e.g. 1e-5",
-        weightDecay);
-    checkArgument(
-        labelSmoothing >= 0 && labelSmoothing < 1,
-        "label smoothing must be in [0, 1), got %s; e.g. 0.1",
-        labelSmoothing);
+    RecipeChecks.batchSize(batchSize);
+    RecipeChecks.learningRate(learningRate);
+    RecipeChecks.weightDecay(weightDecay);
+    RecipeChecks.labelSmoothing(labelSmoothing);
     checkArgument(
         rho >= 0 && Double.isFinite(rho),
         "rho must be finite and non-negative, got %s; e.g. 1.8e-4",
@@ -94,9 +86,8 @@ public record Recipe(
         rhoWarmup >= 0 && rhoWarmup <= 1,
         "rho warm-up is a fraction of the run in [0, 1], got %s; " + "e.g. 1/12 as the reference",
         rhoWarmup);
-    checkArgument(emaDecay > 0 && emaDecay < 1, "ema decay must be in (0, 1), got %s", emaDecay);
-    checkArgument(
-        calibrationBatches > 0, "calibration batches must be positive, got %s", calibrationBatches);
+    RecipeChecks.emaDecay(emaDecay);
+    RecipeChecks.calibrationBatches(calibrationBatches);
     checkNotNull(augmentation, "augmentation must not be null; use Augmentation.none()");
     checkNotNull(pruneSchedule, "prune schedule must not be null; e.g. PruneSchedule.linear(0.75)");
     checkNotNull(pruneScope, "prune scope must not be null; e.g. Scope.GLOBAL as the reference");

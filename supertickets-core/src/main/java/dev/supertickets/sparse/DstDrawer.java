@@ -18,10 +18,10 @@ import dev.supertickets.supernet.Supernet;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.tensor.RandomStreams;
 import dev.supertickets.ticket.DataChecks;
+import dev.supertickets.ticket.Provenance;
 import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.train.LrSchedule;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -54,35 +54,47 @@ public final class DstDrawer implements TicketDrawer {
     /** SET: uniformly at random among the inactive weights. */
     RANDOM,
     /** RigL: where the dense loss gradient is largest in magnitude. */
-    GRADIENT
+    GRADIENT;
+
+    /** As provenance records it: {@code random (SET)} or {@code gradient (RigL)}. */
+    @Override
+    public String toString() {
+      return this == RANDOM ? "random (SET)" : "gradient (RigL)";
+    }
   }
 
+  /** Every setting that decides a DST ticket besides the recipe; its provenance is derived. */
+  private record Settings(
+      long seed,
+      Growth growth,
+      double targetSparsity,
+      Scope distribution,
+      double dropFraction,
+      int updateInterval,
+      double endFraction,
+      Normalization normalization) {}
+
   private final SearchSpace space;
-  private final long seed;
   private final Retrainer retrainer;
-  private final Growth growth;
-  private final double targetSparsity;
-  private final Scope distribution;
-  private final double dropFraction;
-  private final int updateInterval;
-  private final double endFraction;
+  private final Settings cfg;
   private final SupTickets supTickets;
-  private final Normalization normalization;
   private final DrawListeners listeners;
   private final java.nio.file.Path checkpoint;
 
   private DstDrawer(Builder b) {
     this.space = b.space;
-    this.seed = b.seed;
     this.retrainer = b.recipe();
-    this.growth = b.growth;
-    this.targetSparsity = b.targetSparsity;
-    this.distribution = b.distribution;
-    this.dropFraction = b.dropFraction;
-    this.updateInterval = b.updateInterval;
-    this.endFraction = b.endFraction;
+    this.cfg =
+        new Settings(
+            b.seed,
+            b.growth,
+            b.targetSparsity,
+            b.distribution,
+            b.dropFraction,
+            b.updateInterval,
+            b.endFraction,
+            b.normalization);
     this.supTickets = b.supTickets;
-    this.normalization = b.normalization;
     this.listeners = DrawListeners.of(b.drawListeners);
     this.checkpoint = b.checkpoint;
   }
@@ -117,14 +129,15 @@ public final class DstDrawer implements TicketDrawer {
       DataChecks.checkFits(space, test, "test", 1);
     }
     Backend.init();
-    RandomStreams streams = new RandomStreams(seed);
-    Normalization norm = normalization != null ? normalization : Normalization.of(train);
+    RandomStreams streams = new RandomStreams(cfg.seed());
+    Normalization norm =
+        cfg.normalization() != null ? cfg.normalization() : Normalization.of(train);
     SuperTicket start = sparseStart(norm, streams.stream("dst/initial-masks").nextLong());
     SupTickets.Split split = supTickets == null ? null : supTickets.split(recipe.epochs());
     long dstSteps = (long) (split == null ? recipe.epochs() : split.preEpochs()) * batchesPerEpoch;
-    long endStep = (long) Math.floor(endFraction * dstSteps);
+    long endStep = (long) Math.floor(cfg.endFraction() * dstSteps);
     Loader gradientData =
-        growth == Growth.GRADIENT
+        cfg.growth() == Growth.GRADIENT
             ? Loader.builder(train)
                 .batchSize(recipe.batchSize())
                 .shuffle(true)
@@ -134,19 +147,19 @@ public final class DstDrawer implements TicketDrawer {
             : null;
     DstUpdates updates =
         new DstUpdates(
-            growth,
-            dropFraction,
-            updateInterval,
+            cfg.growth(),
+            cfg.dropFraction(),
+            cfg.updateInterval(),
             endStep,
             streams.stream("dst/updates").nextLong(),
             gradientData,
             SuperTicket.lossFor(train),
-            targetSparsity,
+            cfg.targetSparsity(),
             listeners);
     Retrainer.Builder run = recipe.toBuilder().stepHook(updates);
     SupTicketsPhase phase = null;
     long prunable = start.state().masks().values().stream().mapToLong(INDArray::length).sum();
-    long budget = SupTicketsPhase.budget(targetSparsity, prunable);
+    long budget = SupTicketsPhase.budget(cfg.targetSparsity(), prunable);
     if (supTickets != null) {
       LrSchedule phase1 = recipe.lrSchedule(dstSteps);
       run.lrSchedule(total -> supTickets.schedule(phase1, dstSteps, batchesPerEpoch));
@@ -167,10 +180,7 @@ public final class DstDrawer implements TicketDrawer {
             .checkpointed(run.build(), "train")
             .retrain(start, train, test);
     Map<String, Object> p = settings();
-    p.put(
-        "method",
-        (growth == Growth.RANDOM ? "set" : "rigl") + (supTickets == null ? "" : "+sup-tickets"));
-    SparseRuns.putData(p, train, test);
+    Provenance.putData(p, "data.", train, test);
     p.put("dst.steps", dstSteps);
     p.put("dst.endStep", endStep);
     p.put("dst.updates", updates.updates());
@@ -198,33 +208,30 @@ public final class DstDrawer implements TicketDrawer {
 
   /** The initial supernet with random masks of exact per-tensor counts on its prunable weights. */
   private SuperTicket sparseStart(Normalization norm, long maskSeed) {
-    SuperTicket init = SuperTicket.initial(space, norm, seed);
+    SuperTicket init = SuperTicket.initial(space, norm, cfg.seed());
     Supernet net = init.network();
     Masks.install(
         MaskPolicies.random(maskSeed)
-            .scope(distribution)
-            .masks(MaskContext.of(net), targetSparsity));
+            .scope(cfg.distribution())
+            .masks(MaskContext.of(net), cfg.targetSparsity()));
     return init.withState(
-        NetworkState.capture(net), Map.of("initialMasks", "random, " + distribution));
+        NetworkState.capture(net), Map.of("initialMasks", "random, " + cfg.distribution()));
   }
 
   /** Every setting as provenance entries ({@code dst.*}, {@code supTickets.*}). */
   public Map<String, Object> settings() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("seed", seed);
+    Map<String, Object> m =
+        SparseRuns.entries(
+            (cfg.growth() == Growth.RANDOM ? "set" : "rigl")
+                + (supTickets == null ? "" : "+sup-tickets"),
+            "dst.",
+            cfg);
     m.put("space", space.name());
-    m.put("dst.growth", growth == Growth.RANDOM ? "random (SET)" : "gradient (RigL)");
-    m.put("dst.targetSparsity", targetSparsity);
-    m.put("dst.distribution", distribution == Scope.PER_LAYER ? "uniform (PER_LAYER)" : "ERK");
-    m.put("dst.dropFraction", dropFraction);
     m.put("dst.dropSchedule", "cosine");
     m.put("dst.dropNoiseStd", DstUpdates.DROP_NOISE_STD);
-    m.put("dst.updateInterval", updateInterval);
-    m.put("dst.endFraction", endFraction);
-    if (growth == Growth.GRADIENT) {
+    if (cfg.growth() == Growth.GRADIENT) {
       m.put("dst.gradientBatch", "one batch of a separate seeded loader per update");
     }
-    m.put("dst.normalization", normalization == null ? "of training data" : normalization);
     if (supTickets != null) {
       m.putAll(supTickets.settings());
     }

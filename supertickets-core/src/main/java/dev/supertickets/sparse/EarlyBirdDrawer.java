@@ -65,28 +65,36 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Immutable and reusable; the same seed gives bit-identical tickets.
  */
 public final class EarlyBirdDrawer implements TicketDrawer {
+  /**
+   * Every setting that decides an Early-bird ticket besides the recipe; its provenance is derived.
+   */
+  private record Settings(
+      long seed,
+      double l1Penalty,
+      double channelRatio,
+      double epsilon,
+      int maxSearchEpochs,
+      double unstructuredSparsity,
+      Normalization normalization) {}
+
   private final SearchSpace space;
-  private final long seed;
   private final Retrainer retrainer;
-  private final double l1Penalty;
-  private final double channelRatio;
-  private final double epsilon;
-  private final int maxSearchEpochs;
-  private final double unstructuredSparsity;
-  private final Normalization normalization;
+  private final Settings cfg;
   private final DrawListeners listeners;
   private final java.nio.file.Path checkpoint;
 
   private EarlyBirdDrawer(Builder b) {
     this.space = b.space;
-    this.seed = b.seed;
     this.retrainer = b.recipe();
-    this.l1Penalty = b.l1Penalty;
-    this.channelRatio = b.channelRatio;
-    this.epsilon = b.epsilon;
-    this.maxSearchEpochs = b.maxSearchEpochs;
-    this.unstructuredSparsity = b.unstructuredSparsity;
-    this.normalization = b.normalization;
+    this.cfg =
+        new Settings(
+            b.seed,
+            b.l1Penalty,
+            b.channelRatio,
+            b.epsilon,
+            b.maxSearchEpochs,
+            b.unstructuredSparsity,
+            b.normalization);
     this.listeners = DrawListeners.of(b.drawListeners);
     this.checkpoint = b.checkpoint;
   }
@@ -103,7 +111,8 @@ public final class EarlyBirdDrawer implements TicketDrawer {
   public SuperTicket draw(Dataset train, Dataset test) {
     checkNotNull(train, "training data must not be null");
     int perEpoch = SparseRuns.stepsPerEpoch(space, train, retrainer);
-    Normalization norm = normalization != null ? normalization : Normalization.of(train);
+    Normalization norm =
+        cfg.normalization() != null ? cfg.normalization() : Normalization.of(train);
     DrawProgress progress = SparseRuns.progress(checkpoint, settings(), retrainer, train, test);
     SuperTicket cut = progress.stage("search", () -> search(train, test, norm, perEpoch, progress));
     round(0, cut); // the early-bird ticket, cut before its retraining
@@ -115,13 +124,13 @@ public final class EarlyBirdDrawer implements TicketDrawer {
   /** The early-bird search: the ticket cut (and pruned) from its early-bird mask. */
   private SuperTicket search(
       Dataset train, Dataset test, Normalization norm, int perEpoch, DrawProgress progress) {
-    SuperTicket initial = SuperTicket.initial(space, norm, seed);
+    SuperTicket initial = SuperTicket.initial(space, norm, cfg.seed());
     Search search = new Search(perEpoch);
     search.observe(initial.network(), 0);
     Retrainer searching =
         retrainer.toBuilder()
-            .epochs(maxSearchEpochs)
-            .regularizer(new SlimmingPenalty(l1Penalty))
+            .epochs(cfg.maxSearchEpochs())
+            .regularizer(new SlimmingPenalty(cfg.l1Penalty()))
             .stepHook(search)
             .build();
     try {
@@ -139,10 +148,10 @@ public final class EarlyBirdDrawer implements TicketDrawer {
     p.put("earlyBird.epoch", search.epoch);
     p.put("earlyBird.distances", Arrays.toString(search.distances));
     p.put("earlyBird.hiddenChannels", hiddenBefore + " -> " + net.hiddenChannels());
-    SparseRuns.putData(p, train, test);
+    Provenance.putData(p, "data.", train, test);
     SuperTicket cut = SuperTicket.of(net, norm, Provenance.of(p));
-    if (unstructuredSparsity > 0) {
-      cut = cut.prune(MaskPolicies.magnitude(), unstructuredSparsity, null, seed);
+    if (cfg.unstructuredSparsity() > 0) {
+      cut = cut.prune(MaskPolicies.magnitude(), cfg.unstructuredSparsity(), null, cfg.seed());
     }
     return cut;
   }
@@ -153,16 +162,8 @@ public final class EarlyBirdDrawer implements TicketDrawer {
 
   /** The settings, as provenance entries. */
   public Map<String, Object> settings() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("method", "early-bird");
-    m.put("seed", seed);
-    m.put("earlyBird.l1Penalty", l1Penalty);
-    m.put("earlyBird.channelRatio", channelRatio);
-    m.put("earlyBird.epsilon", epsilon);
+    Map<String, Object> m = SparseRuns.entries("early-bird", "earlyBird.", cfg);
     m.put("earlyBird.queue", ChannelMaskHistory.LENGTH);
-    m.put("earlyBird.maxSearchEpochs", maxSearchEpochs);
-    m.put("earlyBird.unstructuredSparsity", unstructuredSparsity);
-    m.put("earlyBird.normalization", normalization == null ? "of training data" : normalization);
     return m;
   }
 
@@ -274,7 +275,7 @@ public final class EarlyBirdDrawer implements TicketDrawer {
         mask = m;
       }
       distances = history.distances();
-      found = history.converged(epsilon);
+      found = history.converged(cfg.epsilon());
       epoch = Math.toIntExact(s.longValue("epoch"));
     }
 
@@ -290,12 +291,12 @@ public final class EarlyBirdDrawer implements TicketDrawer {
      * Takes the mask at the start of epoch {@code epochsDone}; returns whether the search is over.
      */
     boolean observe(Supernet net, int epochsDone) {
-      mask = channelMask(net, channelRatio);
+      mask = channelMask(net, cfg.channelRatio());
       history.push(mask);
       distances = history.distances();
-      found = history.converged(epsilon);
+      found = history.converged(cfg.epsilon());
       epoch = epochsDone;
-      if (found || epochsDone == maxSearchEpochs) {
+      if (found || epochsDone == cfg.maxSearchEpochs()) {
         state = NetworkState.capture(net);
         return true;
       }

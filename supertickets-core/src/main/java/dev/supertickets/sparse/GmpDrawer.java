@@ -14,11 +14,11 @@ import dev.supertickets.mask.Scope;
 import dev.supertickets.mask.ScoredPolicy;
 import dev.supertickets.mask.Selector;
 import dev.supertickets.space.SearchSpace;
+import dev.supertickets.ticket.Provenance;
 import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.train.StepHook;
 import dev.supertickets.train.Trainer;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -100,16 +100,20 @@ public final class GmpDrawer implements TicketDrawer {
     }
   }
 
+  /** Every setting that decides a GMP ticket besides the recipe; its provenance is derived. */
+  private record Settings(
+      long seed,
+      double initialSparsity,
+      double targetSparsity,
+      double beginFraction,
+      double endFraction,
+      int frequency,
+      Scope scope,
+      Normalization normalization) {}
+
   private final SearchSpace space;
-  private final long seed;
   private final Retrainer retrainer;
-  private final double targetSparsity;
-  private final double initialSparsity;
-  private final double beginFraction;
-  private final double endFraction;
-  private final int frequency;
-  private final Scope scope;
-  private final Normalization normalization;
+  private final Settings cfg;
   private final DrawListeners listeners;
   private final ScoredPolicy policy;
   private final java.nio.file.Path checkpoint;
@@ -127,15 +131,17 @@ public final class GmpDrawer implements TicketDrawer {
         b.beginFraction,
         b.endFraction);
     this.space = b.space;
-    this.seed = b.seed;
     this.retrainer = b.recipe();
-    this.targetSparsity = b.targetSparsity;
-    this.initialSparsity = b.initialSparsity;
-    this.beginFraction = b.beginFraction;
-    this.endFraction = b.endFraction;
-    this.frequency = b.frequency;
-    this.scope = b.scope;
-    this.normalization = b.normalization;
+    this.cfg =
+        new Settings(
+            b.seed,
+            b.initialSparsity,
+            b.targetSparsity,
+            b.beginFraction,
+            b.endFraction,
+            b.frequency,
+            b.scope,
+            b.normalization);
     this.listeners = DrawListeners.of(b.drawListeners);
     this.policy = MagnitudeMasks.policy(b.scope, "gmp");
     this.checkpoint = b.checkpoint;
@@ -153,11 +159,11 @@ public final class GmpDrawer implements TicketDrawer {
   public Schedule schedule(long totalSteps) {
     checkArgument(totalSteps > 0, "a run has at least one step, got %s", totalSteps);
     return new Schedule(
-        initialSparsity,
-        targetSparsity,
-        Math.round(beginFraction * totalSteps),
-        Math.round(endFraction * totalSteps),
-        frequency);
+        cfg.initialSparsity(),
+        cfg.targetSparsity(),
+        Math.round(cfg.beginFraction() * totalSteps),
+        Math.round(cfg.endFraction() * totalSteps),
+        cfg.frequency());
   }
 
   @Override
@@ -165,17 +171,18 @@ public final class GmpDrawer implements TicketDrawer {
     checkNotNull(train, "training data must not be null");
     Schedule schedule =
         schedule((long) retrainer.epochs() * SparseRuns.stepsPerEpoch(space, train, retrainer));
-    Normalization norm = normalization != null ? normalization : Normalization.of(train);
+    Normalization norm =
+        cfg.normalization() != null ? cfg.normalization() : Normalization.of(train);
     Map<String, Object> p = settings();
     p.put("gmp.beginStep", schedule.beginStep());
     p.put("gmp.endStep", schedule.endStep());
     p.put("gmp.scheduledUpdates", schedule.updates());
-    SparseRuns.putData(p, train, test);
-    SuperTicket initial = SuperTicket.initial(space, norm, seed);
+    Provenance.putData(p, "data.", train, test);
+    SuperTicket initial = SuperTicket.initial(space, norm, cfg.seed());
     SuperTicket start = initial.withState(initial.state(), p);
     if (schedule.updatesAt(0) && schedule.sparsityAt(0) > 0) {
       // an update before the first step prunes the initial weights
-      start = start.prune(policy, schedule.sparsityAt(0), null, seed);
+      start = start.prune(policy, schedule.sparsityAt(0), null, cfg.seed());
       SuperTicket pruned = start;
       listeners.masks(
           0,
@@ -191,18 +198,9 @@ public final class GmpDrawer implements TicketDrawer {
 
   /** The settings, as provenance entries. */
   public Map<String, Object> settings() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("method", "gmp");
-    m.put("seed", seed);
-    m.put("gmp.initialSparsity", initialSparsity);
-    m.put("gmp.targetSparsity", targetSparsity);
-    m.put("gmp.beginFraction", beginFraction);
-    m.put("gmp.endFraction", endFraction);
-    m.put("gmp.frequency", frequency);
-    m.put("gmp.scope", scope);
+    Map<String, Object> m = SparseRuns.entries("gmp", "gmp.", cfg);
     m.put("gmp.criterion", policy.scorer());
     m.put("gmp.selector", Selector.prunableWeights());
-    m.put("gmp.normalization", normalization == null ? "of training data" : normalization);
     return m;
   }
 

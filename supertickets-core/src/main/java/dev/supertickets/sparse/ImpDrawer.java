@@ -17,13 +17,13 @@ import dev.supertickets.mask.Selector;
 import dev.supertickets.nn.NetworkState;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.ticket.DrawProgress;
+import dev.supertickets.ticket.Provenance;
 import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.train.HookState;
 import dev.supertickets.train.StepHook;
 import dev.supertickets.train.Trainer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -99,28 +99,33 @@ public final class ImpDrawer implements TicketDrawer {
     }
   }
 
+  /** Every setting that decides an IMP ticket besides the recipe; its provenance is derived. */
+  private record Settings(
+      long seed,
+      double pruningFraction,
+      ImmutableList<Double> milestones,
+      Scope scope,
+      long rewindSteps,
+      Normalization normalization) {}
+
   private final SearchSpace space;
-  private final long seed;
   private final Retrainer retrainer;
-  private final double pruningFraction;
-  private final ImmutableList<Double> milestones;
-  private final Scope scope;
-  private final long rewindSteps;
-  private final Normalization normalization;
+  private final Settings cfg;
   private final DrawListeners listeners;
   private final ScoredPolicy policy;
   private final java.nio.file.Path checkpoint;
 
   private ImpDrawer(Builder b) {
     this.space = b.space;
-    this.seed = b.seed;
     this.retrainer = b.recipe();
-    this.pruningFraction = b.pruningFraction;
-    this.milestones =
-        b.milestones == null ? ImmutableList.of(Builder.DEFAULT_TARGET) : b.milestones;
-    this.scope = b.scope;
-    this.rewindSteps = b.rewindSteps;
-    this.normalization = b.normalization;
+    this.cfg =
+        new Settings(
+            b.seed,
+            b.pruningFraction,
+            b.milestones == null ? ImmutableList.of(Builder.DEFAULT_TARGET) : b.milestones,
+            b.scope,
+            b.rewindSteps,
+            b.normalization);
     this.listeners = DrawListeners.of(b.drawListeners);
     this.policy = MagnitudeMasks.policy(b.scope, "imp");
     this.checkpoint = b.checkpoint;
@@ -148,35 +153,38 @@ public final class ImpDrawer implements TicketDrawer {
     checkNotNull(train, "training data must not be null");
     long steps = (long) retrainer.epochs() * SparseRuns.stepsPerEpoch(space, train, retrainer);
     checkArgument(
-        rewindSteps < steps,
+        cfg.rewindSteps() < steps,
         "rewind step %s is not before the end of one training run (%s steps: %s "
             + "epochs of %s samples in batches of %s); rewind earlier or train longer",
-        rewindSteps,
+        cfg.rewindSteps(),
         steps,
         retrainer.epochs(),
         train.size(),
         retrainer.batchSize());
-    Normalization norm = normalization != null ? normalization : Normalization.of(train);
-    SuperTicket initial = SuperTicket.initial(space, norm, seed);
+    Normalization norm =
+        cfg.normalization() != null ? cfg.normalization() : Normalization.of(train);
+    SuperTicket initial = SuperTicket.initial(space, norm, cfg.seed());
     List<Level> levels = new ArrayList<>();
     DrawProgress progress = SparseRuns.progress(checkpoint, settings(), retrainer, train, test);
     SuperTicket start = initial.withState(initial.state(), provenance(0, 0, train, test));
-    RewindSnapshot snapshot = new RewindSnapshot(rewindSteps);
+    RewindSnapshot snapshot = new RewindSnapshot(cfg.rewindSteps());
     SuperTicket trained =
         progress.stage(
             "level-0",
             () -> {
               Retrainer first =
-                  rewindSteps == 0 ? retrainer : retrainer.toBuilder().stepHook(snapshot).build();
+                  cfg.rewindSteps() == 0
+                      ? retrainer
+                      : retrainer.toBuilder().stepHook(snapshot).build();
               SuperTicket t = start.retrain(train, test, progress.checkpointed(first, "level-0"));
-              if (rewindSteps > 0) {
+              if (cfg.rewindSteps() > 0) {
                 // saved before the level, so that a kept level 0 always has its rewind point
                 progress.save("rewind", initial.withState(snapshot.state(), Map.of()));
               }
               return t;
             });
     NetworkState theta =
-        rewindSteps == 0
+        cfg.rewindSteps() == 0
             ? initial.state()
             : snapshot.reached() ? snapshot.state() : progress.saved("rewind").state();
     levels.add(new Level(0, 0, trained, initial.withState(theta, provenance(0, 0, train, test))));
@@ -186,7 +194,7 @@ public final class ImpDrawer implements TicketDrawer {
       double sparsity = plan.get(level);
       // ranking the trained weights with the previous masks installed: masked weights rank last
       ImmutableMap<String, INDArray> masks =
-          trained.prune(policy, sparsity, null, seed).state().masks();
+          trained.prune(policy, sparsity, null, cfg.seed()).state().masks();
       SuperTicket rewound =
           initial.withState(
               new NetworkState(theta.values(), masks, theta.stats()),
@@ -209,9 +217,9 @@ public final class ImpDrawer implements TicketDrawer {
     ImmutableList.Builder<Double> out = ImmutableList.builder();
     out.add(0.0);
     double s = 0;
-    for (double milestone : milestones) {
+    for (double milestone : cfg.milestones()) {
       while (s < milestone) {
-        s = Math.min(1 - (1 - pruningFraction) * (1 - s), milestone);
+        s = Math.min(1 - (1 - cfg.pruningFraction()) * (1 - s), milestone);
         out.add(s);
       }
     }
@@ -220,17 +228,10 @@ public final class ImpDrawer implements TicketDrawer {
 
   /** The settings, as provenance entries. */
   public Map<String, Object> settings() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("method", "imp");
-    m.put("seed", seed);
-    m.put("imp.pruningFraction", pruningFraction);
-    m.put("imp.milestones", milestones);
-    m.put("imp.targetSparsity", milestones.get(milestones.size() - 1));
-    m.put("imp.scope", scope);
-    m.put("imp.rewindSteps", rewindSteps);
+    Map<String, Object> m = SparseRuns.entries("imp", "imp.", cfg);
+    m.put("imp.targetSparsity", cfg.milestones().get(cfg.milestones().size() - 1));
     m.put("imp.criterion", policy.scorer());
     m.put("imp.selector", Selector.prunableWeights());
-    m.put("imp.normalization", normalization == null ? "of training data" : normalization);
     retrainer
         .settings()
         .forEach((k, v) -> m.put("imp." + k.replaceFirst("^retrained\\.", "retrainer."), v));
@@ -241,7 +242,7 @@ public final class ImpDrawer implements TicketDrawer {
     Map<String, Object> m = settings();
     m.put("imp.level", level);
     m.put("imp.sparsity", sparsity);
-    SparseRuns.putData(m, train, test);
+    Provenance.putData(m, "data.", train, test);
     return m;
   }
 

@@ -1,6 +1,5 @@
 package dev.supertickets.sparse;
 
-import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.supertickets.data.Normalization;
@@ -70,7 +69,6 @@ public abstract class SparseDrawerBuilder<B extends SparseDrawerBuilder<B>> {
    * only.
    */
   public B epochs(int n) {
-    checkArgument(n > 0, "epochs must be positive, got %s; e.g. 10", n);
     this.retrainer = retrainer.toBuilder().epochs(n).build();
     return self();
   }

@@ -5,6 +5,7 @@ import dev.supertickets.data.Loader;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.ticket.DataChecks;
 import dev.supertickets.ticket.DrawProgress;
+import dev.supertickets.ticket.Provenance;
 import dev.supertickets.ticket.Retrainer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,12 +25,6 @@ final class SparseRuns {
     return Loader.builder(train).batchSize(retrainer.batchSize()).build().batchesPerEpoch();
   }
 
-  /** Records the data of a run as {@code data.train} and {@code data.test} provenance. */
-  static void putData(Map<String, Object> provenance, Dataset train, Dataset test) {
-    provenance.put("data.train", train.name() + " (" + train.size() + ")");
-    provenance.put("data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
-  }
-
   /**
    * The progress folder of a draw with {@code settings} and {@code recipe} on the data, or none
    * when {@code folder} is null.
@@ -41,7 +36,27 @@ final class SparseRuns {
     }
     Map<String, Object> m = new LinkedHashMap<>(settings);
     m.putAll(recipe.settings());
-    putData(m, train, test);
+    Provenance.putData(m, "data.", train, test);
     return DrawProgress.in(folder, m);
+  }
+
+  /**
+   * The provenance entries of a drawer's settings record, derived from its components so that a new
+   * setting is recorded without a line written for it: {@code method}, then each component as
+   * {@code PREFIX name} ({@code seed} unprefixed, shared by every drawer), a null normalisation as
+   * measured on the training data.
+   */
+  static Map<String, Object> entries(String method, String prefix, Record settings) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("method", method);
+    dev.supertickets.io.RecordComponents.of(settings)
+        .forEach(
+            (name, v) ->
+                m.put(
+                    name.equals("seed") ? name : prefix + name,
+                    v == null && name.equals("normalization")
+                        ? "of training data"
+                        : v instanceof Enum<?> e ? e.toString() : v));
+    return m;
   }
 }

@@ -18,6 +18,7 @@ import dev.supertickets.sparse.GmpDrawer;
 import dev.supertickets.sparse.ImpDrawer;
 import dev.supertickets.sparse.SupTickets;
 import dev.supertickets.ticket.DrawProgress;
+import dev.supertickets.ticket.Provenance;
 import dev.supertickets.ticket.Retrainer;
 import dev.supertickets.ticket.SuperTicket;
 import java.io.IOException;
@@ -287,8 +288,7 @@ public enum SweepMethod {
     m.put("epochs", s.epochs());
     m.put("recipe", s.recipe());
     m.put("space", s.space().name());
-    m.put("data.train", s.train().name() + " (" + s.train().size() + ")");
-    m.put("data.test", s.test().name() + " (" + s.test().size() + ")");
+    Provenance.putData(m, "data.", s.train(), s.test());
     return DrawProgress.in(s.checkpoint().get(), m);
   }
 

@@ -65,6 +65,7 @@ public record Provenance(ImmutableMap<String, String> entries) {
    */
   public static void checkSameSettings(
       Object file, Map<String, ?> mine, Map<String, String> recorded) {
+    checkNotNull(file, "file must not be null; it names the checkpoint in errors");
     checkNotNull(mine, "settings must not be null");
     checkNotNull(recorded, "recorded settings must not be null");
     for (Map.Entry<String, ?> e : mine.entrySet()) {
@@ -78,6 +79,22 @@ public record Provenance(ImmutableMap<String, String> entries) {
                 file, e.getKey(), was, e.getValue()));
       }
     }
+  }
+
+  /**
+   * Records the data of a run: {@code PREFIX train} and {@code PREFIX test} ({@code "none"} for no
+   * test data), each as {@link dev.supertickets.data.Dataset#describe()}.
+   */
+  public static void putData(
+      Map<String, Object> m,
+      String prefix,
+      dev.supertickets.data.Dataset train,
+      dev.supertickets.data.Dataset test) {
+    checkNotNull(m, "map must not be null");
+    checkNotNull(prefix, "prefix must not be null; e.g. \"data.\"");
+    checkNotNull(train, "training data must not be null");
+    m.put(prefix + "train", train.describe());
+    m.put(prefix + "test", test == null ? "none" : test.describe());
   }
 
   /** A copy with more entries (later ones win). */

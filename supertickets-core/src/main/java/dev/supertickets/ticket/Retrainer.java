@@ -15,6 +15,7 @@ import dev.supertickets.train.BnCalibration;
 import dev.supertickets.train.L2Penalty;
 import dev.supertickets.train.LrSchedule;
 import dev.supertickets.train.Metrics;
+import dev.supertickets.train.RecipeChecks;
 import dev.supertickets.train.Trainer;
 import dev.supertickets.train.TrainingListener;
 import java.util.ArrayList;
@@ -61,6 +62,12 @@ public final class Retrainer {
     /** The learning rate throughout. */
     CONSTANT;
 
+    /** As provenance records it: {@code one-cycle}, {@code cosine} or {@code constant}. */
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
     LrSchedule of(double lr, long steps) {
       return switch (this) {
         case ONE_CYCLE -> steps > 1 ? LrSchedule.oneCycle(lr, steps) : LrSchedule.constant(lr);
@@ -70,17 +77,24 @@ public final class Retrainer {
     }
   }
 
-  private final int epochs;
-  private final int batchSize;
-  private final double learningRate;
-  private final Schedule schedule;
-  private final double weightDecay;
-  private final double labelSmoothing;
-  private final double emaDecay;
-  private final int calibrationBatches;
-  private final int evalInterval;
-  private final long seed;
-  private final Augmentation augmentation;
+  /**
+   * Every value of the recipe; its provenance ({@code retrained.NAME}) is derived from these
+   * components.
+   */
+  private record Settings(
+      int epochs,
+      int batchSize,
+      double learningRate,
+      Schedule schedule,
+      double weightDecay,
+      double labelSmoothing,
+      double emaDecay,
+      int calibrationBatches,
+      int evalInterval,
+      long seed,
+      Augmentation augmentation) {}
+
+  private final Settings cfg;
   private final List<TrainingListener> listeners;
   private final java.util.function.LongFunction<LrSchedule> customSchedule;
   private final List<dev.supertickets.train.StepHook> hooks;
@@ -88,17 +102,19 @@ public final class Retrainer {
   private final java.nio.file.Path checkpoint;
 
   private Retrainer(Builder b) {
-    this.epochs = b.epochs;
-    this.batchSize = b.batchSize;
-    this.learningRate = b.learningRate;
-    this.schedule = b.schedule;
-    this.weightDecay = b.weightDecay;
-    this.labelSmoothing = b.labelSmoothing;
-    this.emaDecay = b.emaDecay;
-    this.calibrationBatches = b.calibrationBatches;
-    this.evalInterval = b.evalInterval;
-    this.seed = b.seed;
-    this.augmentation = b.augmentation;
+    this.cfg =
+        new Settings(
+            b.epochs,
+            b.batchSize,
+            b.learningRate,
+            b.schedule,
+            b.weightDecay,
+            b.labelSmoothing,
+            b.emaDecay,
+            b.calibrationBatches,
+            b.evalInterval,
+            b.seed,
+            b.augmentation);
     this.listeners = List.copyOf(b.listeners);
     this.customSchedule = b.customSchedule;
     this.hooks = List.copyOf(b.hooks);
@@ -130,34 +146,34 @@ public final class Retrainer {
       Dataset test,
       java.util.function.Predicate<dev.supertickets.nn.Param> trainable) {
     checkNotNull(ticket, "ticket must not be null");
-    DataChecks.checkFits(ticket.space(), train, "training", batchSize);
+    DataChecks.checkFits(ticket.space(), train, "training", cfg.batchSize());
     if (test != null) {
       DataChecks.checkFits(ticket.space(), test, "test", 1);
     }
     Backend.init();
     long start = System.currentTimeMillis();
-    RandomStreams seeds = new RandomStreams(seed);
+    RandomStreams seeds = new RandomStreams(cfg.seed());
     Supernet net =
         ticket.network(seeds.stream("init")); // "init" seeds dropout; the values are restored
     Loader trainLoader =
         Loader.builder(train)
-            .batchSize(batchSize)
+            .batchSize(cfg.batchSize())
             .shuffle(true)
-            .augmentation(augmentation)
+            .augmentation(cfg.augmentation())
             .normalization(ticket.normalization())
             .seed(seeds.stream("data").nextLong())
             .build();
     Loader testLoader =
         test == null ? null : Loader.forEvaluation(test, 256, ticket.normalization());
-    long steps = (long) epochs * trainLoader.batchesPerEpoch();
+    long steps = (long) cfg.epochs() * trainLoader.batchesPerEpoch();
     Trainer.Builder tb =
         Trainer.builder(net)
-            .loss(SuperTicket.lossFor(train, labelSmoothing))
+            .loss(SuperTicket.lossFor(train, cfg.labelSmoothing()))
             .optimizer(new AdamW(0.9, 0.999, 1e-3, 0))
             .schedule(lrSchedule(steps))
-            .l2(L2Penalty.onWeights(weightDecay))
-            .ema(emaDecay)
-            .bnCalibration(calibrationBatches);
+            .l2(L2Penalty.onWeights(cfg.weightDecay()))
+            .ema(cfg.emaDecay())
+            .bnCalibration(cfg.calibrationBatches());
     listeners.forEach(tb::listener);
     hooks.forEach(tb::stepHook);
     regularizers.forEach(tb::regularizer);
@@ -180,10 +196,10 @@ public final class Retrainer {
             trainLoader,
             testLoader,
             from == null ? 0 : from.epochsDone,
-            epochs,
-            evalInterval,
+            cfg.epochs(),
+            cfg.evalInterval(),
             (epoch, elapsed) -> {
-              if (checkpoint != null && epoch < epochs - 1) {
+              if (checkpoint != null && epoch < cfg.epochs() - 1) {
                 RunCheckpoint.write(
                     checkpoint,
                     template.withState(NetworkState.capture(net), identity),
@@ -197,13 +213,12 @@ public final class Retrainer {
     if (trainer.ema() != null) {
       trainer.ema().swap();
     }
-    BnCalibration.recalibrate(net, trainLoader, calibrationBatches, epochs - 1);
+    BnCalibration.recalibrate(net, trainLoader, cfg.calibrationBatches(), cfg.epochs() - 1);
     Map<String, Object> p = settings();
     p.put(
         "retrained.from",
         ticket.provenance().get("method") == null ? "unknown" : ticket.provenance().get("method"));
-    p.put("retrained.data.train", train.name() + " (" + train.size() + ")");
-    p.put("retrained.data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
+    Provenance.putData(p, "retrained.data.", train, test);
     p.put("retrained.testAccuracy", last == null ? "n/a" : last.accuracy());
     p.put("retrained.wallMillis", System.currentTimeMillis() - start);
     if (from != null) {
@@ -218,8 +233,7 @@ public final class Retrainer {
    */
   private Map<String, Object> identity(SuperTicket ticket, Dataset train, Dataset test) {
     Map<String, Object> m = settings();
-    m.put("retrained.data.train", train.name() + " (" + train.size() + ")");
-    m.put("retrained.data.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
+    Provenance.putData(m, "retrained.data.", train, test);
     m.put("retrained.input", ticket.fingerprint());
     return m;
   }
@@ -232,11 +246,11 @@ public final class Retrainer {
       RunCheckpoint c = RunCheckpoint.read(checkpoint);
       Provenance.checkSameSettings(checkpoint, identity, c.net.provenance().entries());
       checkArgument(
-          c.epochsDone < epochs,
+          c.epochsDone < cfg.epochs(),
           "checkpoint %s is after epoch %s of a run of %s epochs; delete it to start afresh",
           checkpoint,
           c.epochsDone,
-          epochs);
+          cfg.epochs());
       return c;
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("could not read checkpoint " + checkpoint, e);
@@ -246,21 +260,13 @@ public final class Retrainer {
   /** The settings as {@code retrained.*} provenance entries. */
   public Map<String, Object> settings() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("retrained.epochs", epochs);
-    m.put("retrained.batchSize", batchSize);
+    // enums as provenance spells them (one-cycle), not as the map would hold them
+    dev.supertickets.io.RecordComponents.of(cfg)
+        .forEach((k, v) -> m.put("retrained." + k, v instanceof Enum<?> e ? e.toString() : v));
     m.put("retrained.optimizer", "AdamW(0.9, 0.999, eps 1e-3), fresh");
-    m.put("retrained.learningRate", learningRate);
-    m.put(
-        "retrained.schedule",
-        customSchedule != null
-            ? "custom"
-            : schedule.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-    m.put("retrained.weightDecay", weightDecay);
-    m.put("retrained.labelSmoothing", labelSmoothing);
-    m.put("retrained.emaDecay", emaDecay);
-    m.put("retrained.calibrationBatches", calibrationBatches);
-    m.put("retrained.seed", seed);
-    m.put("retrained.augmentation", augmentation);
+    if (customSchedule != null) {
+      m.put("retrained.schedule", "custom");
+    }
     if (!regularizers.isEmpty()) {
       m.put("retrained.regularizers", regularizers.toString());
     }
@@ -275,17 +281,17 @@ public final class Retrainer {
    */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.epochs = epochs;
-    b.batchSize = batchSize;
-    b.learningRate = learningRate;
-    b.schedule = schedule;
-    b.weightDecay = weightDecay;
-    b.labelSmoothing = labelSmoothing;
-    b.emaDecay = emaDecay;
-    b.calibrationBatches = calibrationBatches;
-    b.evalInterval = evalInterval;
-    b.seed = seed;
-    b.augmentation = augmentation;
+    b.epochs = cfg.epochs();
+    b.batchSize = cfg.batchSize();
+    b.learningRate = cfg.learningRate();
+    b.schedule = cfg.schedule();
+    b.weightDecay = cfg.weightDecay();
+    b.labelSmoothing = cfg.labelSmoothing();
+    b.emaDecay = cfg.emaDecay();
+    b.calibrationBatches = cfg.calibrationBatches();
+    b.evalInterval = cfg.evalInterval();
+    b.seed = cfg.seed();
+    b.augmentation = cfg.augmentation();
     b.listeners.addAll(listeners);
     b.customSchedule = customSchedule;
     b.hooks.addAll(hooks);
@@ -305,22 +311,22 @@ public final class Retrainer {
         totalSteps);
     return customSchedule != null
         ? customSchedule.apply(totalSteps)
-        : schedule.of(learningRate, totalSteps);
+        : cfg.schedule().of(cfg.learningRate(), totalSteps);
   }
 
   /** Mini-batch size. */
   public int batchSize() {
-    return batchSize;
+    return cfg.batchSize();
   }
 
   /** The seed of data order, augmentation and dropout. */
   public long seed() {
-    return seed;
+    return cfg.seed();
   }
 
   /** Retraining epochs. */
   public int epochs() {
-    return epochs;
+    return cfg.epochs();
   }
 
   @Override
@@ -351,25 +357,19 @@ public final class Retrainer {
 
     /** Retraining epochs, positive; default 10. */
     public Builder epochs(int n) {
-      checkArgument(n > 0, "retraining epochs must be positive, got %s; pass at least 1", n);
-      this.epochs = n;
+      this.epochs = RecipeChecks.epochs(n);
       return this;
     }
 
     /** Mini-batch size, positive; default 128. */
     public Builder batchSize(int n) {
-      checkArgument(n > 0, "retraining batch size must be positive, got %s; e.g. 128", n);
-      this.batchSize = n;
+      this.batchSize = RecipeChecks.batchSize(n);
       return this;
     }
 
     /** Peak (one-cycle), starting (cosine) or constant learning rate. */
     public Builder learningRate(double lr) {
-      checkArgument(
-          lr > 0 && Double.isFinite(lr),
-          "retraining learning rate must be positive and finite, got %s; e.g. 0.01",
-          lr);
-      this.learningRate = lr;
+      this.learningRate = RecipeChecks.learningRate(lr);
       return this;
     }
 
@@ -381,11 +381,7 @@ public final class Retrainer {
 
     /** Explicit L2 on raw conv and linear weights, masked entries included, as in the draw. */
     public Builder weightDecay(double wd) {
-      checkArgument(
-          wd >= 0 && Double.isFinite(wd),
-          "retraining weight decay must be finite and non-negative, got %s; use 0 to turn it off",
-          wd);
-      this.weightDecay = wd;
+      this.weightDecay = RecipeChecks.weightDecay(wd);
       return this;
     }
 
@@ -394,19 +390,13 @@ public final class Retrainer {
      * cross-entropy).
      */
     public Builder labelSmoothing(double eps) {
-      checkArgument(
-          eps >= 0 && eps < 1, "label smoothing must be in [0, 1), got %s; e.g. 0.1", eps);
-      this.labelSmoothing = eps;
+      this.labelSmoothing = RecipeChecks.labelSmoothing(eps);
       return this;
     }
 
     /** EMA decay in (0, 1), or 0 to keep no EMA (the ticket then holds the last live weights). */
     public Builder emaDecay(double d) {
-      checkArgument(
-          d == 0 || (d > 0 && d < 1),
-          "retraining ema decay must be 0 (off) or in (0, 1), got %s; e.g. 0.999",
-          d);
-      this.emaDecay = d;
+      this.emaDecay = RecipeChecks.emaDecayOrOff(d);
       return this;
     }
 
@@ -414,19 +404,13 @@ public final class Retrainer {
      * Training batches over which BN statistics are re-estimated before evaluations and at the end.
      */
     public Builder calibrationBatches(int n) {
-      checkArgument(n > 0, "calibration batches must be positive, got %s; e.g. 10", n);
-      this.calibrationBatches = n;
+      this.calibrationBatches = RecipeChecks.calibrationBatches(n);
       return this;
     }
 
     /** Evaluate the test data every this many epochs (and always after the last). */
     public Builder evalInterval(int n) {
-      checkArgument(
-          n > 0,
-          "evaluation interval must be positive, got %s; pass the epochs to evaluate only at "
-              + "the end",
-          n);
-      this.evalInterval = n;
+      this.evalInterval = RecipeChecks.evalInterval(n);
       return this;
     }
 

@@ -377,7 +377,7 @@ public final class SuperTicket {
    * statistics describe the unpruned network and are stale. Adds {@code recalibrated.*} provenance.
    */
   public SuperTicket recalibrate(Dataset data, int batches, long seed) {
-    checkArgument(batches > 0, "calibration batches must be positive, got %s; e.g. 10", batches);
+    dev.supertickets.train.RecipeChecks.calibrationBatches(batches);
     DataChecks.checkFits(space, data, "calibration", 1);
     Supernet net = network();
     Loader loader =
@@ -395,7 +395,7 @@ public final class SuperTicket {
                 "recalibrated.batchSize",
                 128,
                 "recalibrated.data",
-                data.name() + " (" + data.size() + ")",
+                data.describe(),
                 "recalibrated.seed",
                 seed)));
   }

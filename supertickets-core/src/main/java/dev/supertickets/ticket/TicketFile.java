@@ -85,6 +85,8 @@ public final class TicketFile {
    * ticket among its own entries (a new mutable map).
    */
   public static Map<String, byte[]> embed(SuperTicket t, String prefix) {
+    com.google.common.base.Preconditions.checkNotNull(t, "ticket must not be null");
+    com.google.common.base.Preconditions.checkNotNull(prefix, "prefix must not be null");
     Map<String, byte[]> entries = new LinkedHashMap<>();
     archive(t).entries().forEach((k, v) -> entries.put(prefix + k, v));
     return entries;
@@ -93,6 +95,9 @@ public final class TicketFile {
   /** The ticket {@link #embed} stored in {@code a} under {@code prefix}. */
   public static SuperTicket embedded(Archive a, Path file, String prefix)
       throws FileFormatException {
+    com.google.common.base.Preconditions.checkNotNull(a, "archive must not be null");
+    com.google.common.base.Preconditions.checkNotNull(file, "file must not be null");
+    com.google.common.base.Preconditions.checkNotNull(prefix, "prefix must not be null");
     Map<String, byte[]> net = new LinkedHashMap<>();
     a.entries()
         .forEach(

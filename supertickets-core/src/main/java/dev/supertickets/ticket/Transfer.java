@@ -165,8 +165,7 @@ public final class Transfer {
     }
     Map<String, Object> p = new LinkedHashMap<>();
     source.provenance().entries().forEach((k, v) -> p.put("source." + k, v));
-    p.put("transfer.target.train", train.name() + " (" + train.size() + ")");
-    p.put("transfer.target.test", test == null ? "none" : test.name() + " (" + test.size() + ")");
+    Provenance.putData(p, "transfer.target.", train, test);
     p.put("transfer.head", describe(targetHead));
     p.put(
         "transfer.headFrom",

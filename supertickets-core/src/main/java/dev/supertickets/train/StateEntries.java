@@ -1,5 +1,7 @@
 package dev.supertickets.train;
 
+import static com.google.common.base.Preconditions.checkNotNull;
+
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import dev.supertickets.io.Archive;
@@ -24,6 +26,9 @@ public final class StateEntries {
   /** Adds {@code s} to a checkpoint's archive entries and JSON. */
   public static void writeTrainer(
       TrainerState s, Map<String, byte[]> entries, Map<String, Object> json) {
+    checkNotNull(s, "trainer state must not be null");
+    checkNotNull(entries, "entries must not be null");
+    checkNotNull(json, "json must not be null");
     Map<String, Object> opt = new LinkedHashMap<>();
     s.optimizer()
         .forEach(
@@ -55,6 +60,9 @@ public final class StateEntries {
    */
   public static TrainerState readTrainer(Archive a, Path file, Map<?, ?> json, long globalStep)
       throws FileFormatException {
+    checkNotNull(a, "archive must not be null");
+    checkNotNull(file, "file must not be null");
+    checkNotNull(json, "json must not be null");
     Map<String, ImmutableList<INDArray>> opt = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : ((Map<?, ?>) json.get("optimizer")).entrySet()) {
       String name = (String) e.getKey();
@@ -83,6 +91,9 @@ public final class StateEntries {
   /** Adds the hooks' states, in the hooks' order, to a checkpoint's entries and JSON. */
   public static void writeHooks(
       List<HookState> hooks, Map<String, byte[]> entries, Map<String, Object> json) {
+    checkNotNull(hooks, "hook states must not be null");
+    checkNotNull(entries, "entries must not be null");
+    checkNotNull(json, "json must not be null");
     List<Object> out = new ArrayList<>();
     for (int i = 0; i < hooks.size(); i++) {
       HookState h = hooks.get(i);
@@ -103,6 +114,9 @@ public final class StateEntries {
    */
   public static ImmutableList<HookState> readHooks(Archive a, Path file, Map<?, ?> json)
       throws FileFormatException {
+    checkNotNull(a, "archive must not be null");
+    checkNotNull(file, "file must not be null");
+    checkNotNull(json, "json must not be null");
     ImmutableList.Builder<HookState> out = ImmutableList.builder();
     Object hooks = json.get("hooks");
     if (hooks == null) {

@@ -250,7 +250,7 @@ class RetrainerTest {
   @Test
   void badSettingsAndDataAreRefusedWithValueRuleAndFix() {
     assertThatThrownBy(() -> Retrainer.builder().epochs(0))
-        .hasMessage("retraining epochs must be positive, got 0; pass at least 1");
+        .hasMessage("epochs must be positive, got 0; e.g. 10");
     assertThatThrownBy(() -> Retrainer.builder().learningRate(Double.NaN))
         .hasMessageContaining("got NaN")
         .hasMessageContaining("positive and finite")
