@@ -180,7 +180,7 @@ class ArgumentChecksTest {
     refused(() -> b.epochs(0), "got 0", "e.g. 10");
     refused(() -> b.batchSize(0), "got 0", "e.g. 128");
     refused(() -> b.learningRate(-1), "got -1.0", "e.g. 0.01");
-    refused(() -> b.weightDecay(Double.NaN), "got NaN", "use 0");
+    refused(() -> b.weightDecay(Double.NaN), "got NaN", "or 0 to turn it off");
     refused(() -> b.emaDecay(1), "got 1.0", "e.g. 0.999");
     refused(() -> b.calibrationBatches(0), "got 0", "e.g. 10");
     refused(() -> b.evalInterval(0), "got 0");
