@@ -3,7 +3,7 @@ package dev.supertickets.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.supertickets.nn.SparseMatmul;
+import dev.supertickets.internal.SparseMatmul;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.tensor.Tensors;
 import dev.supertickets.tensor.Workspaces;

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.ImmutableList;
+import dev.supertickets.internal.ChannelKernels;
 import dev.supertickets.tensor.Tensors;
 import java.nio.FloatBuffer;
 import java.util.List;

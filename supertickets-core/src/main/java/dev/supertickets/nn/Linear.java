@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.ImmutableList;
+import dev.supertickets.internal.SparseMatmul;
 import dev.supertickets.tensor.Tensors;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -1,5 +1,6 @@
 package dev.supertickets.nn;
 
+import dev.supertickets.internal.SparseMatmul;
 import dev.supertickets.tensor.Tensors;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;

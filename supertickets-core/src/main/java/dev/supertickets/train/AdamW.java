@@ -2,6 +2,7 @@ package dev.supertickets.train;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.supertickets.internal.FloatUpdate;
 import dev.supertickets.nn.Param;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -3,6 +3,7 @@ package dev.supertickets.train;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import dev.supertickets.internal.FloatUpdate;
 import dev.supertickets.nn.BatchNorm;
 import dev.supertickets.nn.Module;
 import dev.supertickets.nn.Modules;

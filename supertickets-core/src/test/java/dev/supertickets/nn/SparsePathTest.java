@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.collect.ImmutableList;
 import dev.supertickets.data.Normalization;
+import dev.supertickets.internal.SparseMatmul;
 import dev.supertickets.mask.MaskPolicies;
 import dev.supertickets.space.SearchSpace;
 import dev.supertickets.space.SearchSpaces;

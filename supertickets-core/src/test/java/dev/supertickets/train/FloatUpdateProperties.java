@@ -2,6 +2,7 @@ package dev.supertickets.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.supertickets.internal.FloatUpdate;
 import dev.supertickets.nn.Param;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.tensor.Tensors;

@@ -1,5 +1,6 @@
-package dev.supertickets.nn;
+package dev.supertickets.internal;
 
+import dev.supertickets.nn.Activation;
 import dev.supertickets.tensor.Tensors;
 import java.nio.FloatBuffer;
 import java.util.concurrent.ForkJoinPool;
@@ -17,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * per-channel factors are repeated along a chunk once per call. Partial sums are kept per lane of a
  * chunk and folded in double precision at the end.
  */
-final class ChannelKernels {
+public final class ChannelKernels {
   private static final int CHUNK = 4096;
 
   private ChannelKernels() {}
@@ -26,7 +27,7 @@ final class ChannelKernels {
    * Per-channel sums of {@code x} ([0]), or, if {@code center} is given, of {@code (x - center)^2}
    * ([1]).
    */
-  static double[][] sums(INDArray x, int c, float[] center) {
+  public static double[][] sums(INDArray x, int c, float[] center) {
     return reduce(x, null, c, center, false, null, null);
   }
 
@@ -35,7 +36,7 @@ final class ChannelKernels {
    * the activation {@code gate} that produced {@code y} (zero where its derivative is zero), if
    * {@code gate} is not null.
    */
-  static double[][] gradSums(
+  public static double[][] gradSums(
       INDArray g, INDArray x, int c, float[] center, INDArray y, Activation.Kind gate) {
     return reduce(g, x, c, center, true, y, gate);
   }
@@ -43,7 +44,7 @@ final class ChannelKernels {
   /**
    * {@code x * a + b} per channel, then {@code clamp} if not null, into a new array shaped like x.
    */
-  static INDArray affine(INDArray x, int c, float[] a, float[] b, Activation.Kind clamp) {
+  public static INDArray affine(INDArray x, int c, float[] a, float[] b, Activation.Kind clamp) {
     return map(x, null, c, a, null, b, clamp, null, null);
   }
 
@@ -51,7 +52,7 @@ final class ChannelKernels {
    * {@code g * a + x * b + d} per channel into a new array shaped like g, {@code g} gated as in
    * gradSums.
    */
-  static INDArray affine2(
+  public static INDArray affine2(
       INDArray g,
       INDArray x,
       int c,
@@ -63,7 +64,7 @@ final class ChannelKernels {
     return map(g, x, c, a, b, d, null, y, gate);
   }
 
-  static boolean applies(INDArray x) {
+  public static boolean applies(INDArray x) {
     return x.dataType() == DataType.FLOAT && dev.supertickets.tensor.Kernels.java();
   }
 

@@ -1,4 +1,4 @@
-package dev.supertickets.train;
+package dev.supertickets.internal;
 
 import dev.supertickets.tensor.Tensors;
 import java.nio.FloatBuffer;
@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * operation in float: SGD's to the bit, AdamW's to a few ulps (libnd4j rounds some scalar steps
  * otherwise).
  */
-final class FloatUpdate {
+public final class FloatUpdate {
   private static final int CHUNK = 4096;
 
   /** Most operands of one pass (AdamW: weight, gradient, two moments). */
@@ -31,7 +31,7 @@ final class FloatUpdate {
    * Tensors#contiguous}'s copy), so that the numbers never depend on how an array came about (a
    * resumed draw's against an uninterrupted one's).
    */
-  static boolean applies(INDArray... arrays) {
+  public static boolean applies(INDArray... arrays) {
     if (!dev.supertickets.tensor.Kernels.java()) {
       return false;
     }
@@ -90,7 +90,7 @@ final class FloatUpdate {
    * AdamW: {@code w *= keep; m = b1·m + (1-b1)·g; v = b2·v + (1-b2)·g²; w -= (m / (sqrt(v / c2) +
    * eps)) · scale}.
    */
-  static void adamW(
+  public static void adamW(
       INDArray w,
       INDArray g,
       INDArray m,
@@ -127,7 +127,7 @@ final class FloatUpdate {
    * SGD with momentum {@code mu} (buffer {@code b}, null for none): {@code b = mu·b + g; w -=
    * lr·(nesterov ? g + mu·b : b)}, or {@code w -= lr·g} without a buffer.
    */
-  static void sgd(INDArray w, INDArray g, INDArray b, float mu, boolean nesterov, float lr) {
+  public static void sgd(INDArray w, INDArray g, INDArray b, float mu, boolean nesterov, float lr) {
     if (b == null) {
       pair(w, g, 1, -lr);
       return;
@@ -156,12 +156,12 @@ final class FloatUpdate {
   }
 
   /** {@code acc = acc·d + x·(1-d)}: an exponential moving average's update. */
-  static void average(INDArray acc, INDArray x, double d) {
+  public static void average(INDArray acc, INDArray x, double d) {
     pair(acc, x, (float) d, (float) (1 - d));
   }
 
   /** {@code acc = acc + x·a}: e.g. an L2 term's gradient added to a parameter's. */
-  static void addScaled(INDArray acc, INDArray x, float a) {
+  public static void addScaled(INDArray acc, INDArray x, float a) {
     pair(acc, x, 1, a);
   }
 

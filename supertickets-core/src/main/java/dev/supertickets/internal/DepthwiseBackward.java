@@ -1,4 +1,4 @@
-package dev.supertickets.nn;
+package dev.supertickets.internal;
 
 import dev.supertickets.tensor.Tensors;
 import java.nio.FloatBuffer;
@@ -26,13 +26,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * libnd4j's forward op computes faster than any loop here. Double precision runs the direct loops,
  * which the gradient checks use and which serve as the reference for the fast route.
  */
-final class DepthwiseBackward {
+public final class DepthwiseBackward {
   private DepthwiseBackward() {}
 
   /**
    * Returns {dx, dW} for input x [N,H,W,C], kernel w [k,k,1,C] (or flat), gradient dy [N,OH,OW,C].
    */
-  static INDArray[] compute(INDArray x, INDArray w, INDArray dy, int k, int stride, int pad) {
+  public static INDArray[] compute(
+      INDArray x, INDArray w, INDArray dy, int k, int stride, int pad) {
     if (x.dataType() == DataType.DOUBLE) {
       return reference(x, w, dy, k, stride, pad);
     }
@@ -258,7 +259,8 @@ final class DepthwiseBackward {
   }
 
   /** The direct loops, in double precision. */
-  static INDArray[] reference(INDArray x, INDArray w, INDArray dy, int k, int stride, int pad) {
+  public static INDArray[] reference(
+      INDArray x, INDArray w, INDArray dy, int k, int stride, int pad) {
     int n = (int) x.size(0);
     int h = (int) x.size(1);
     int wd = (int) x.size(2);

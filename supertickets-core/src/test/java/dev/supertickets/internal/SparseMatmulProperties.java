@@ -1,4 +1,4 @@
-package dev.supertickets.nn;
+package dev.supertickets.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.supertickets.nn;
+package dev.supertickets.internal;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
@@ -48,7 +48,7 @@ public final class SparseMatmul {
    * Most rows of {@code x} per tile; 512 beat 128 and 256 by 15 to 25% on 96x192 (fewer loop
    * prologues).
    */
-  static final int MAX_TILE = 512;
+  public static final int MAX_TILE = 512;
 
   /**
    * Floats of transposed input per tile we aim to keep in the 1 MiB L2 cache with room to spare.
@@ -59,19 +59,19 @@ public final class SparseMatmul {
    * Non-zeros per vectorised pass: the most arrays C2 still vectorises in one loop with a
    * multiply-add each.
    */
-  static final int PASS = 5;
+  public static final int PASS = 5;
 
   /**
    * Outputs transposed back together, in unrolled blocks of eight (sixteen array references spilled
    * registers).
    */
-  static final int GROUP = 16;
+  public static final int GROUP = 16;
 
   /**
    * Fewest rows for the tiled route: with fewer, every vectorised pass is a scalar loop of a few
    * iterations (the 1024-to-10 layer at one row took 17 to 50 us tiled, 8 to 10 us by rows).
    */
-  static final int MIN_TILED_ROWS = 16;
+  public static final int MIN_TILED_ROWS = 16;
 
   /** Multiply-adds below which a product stays on the calling thread (about 0.1 ms of work). */
   private static final long PARALLEL_WORK = 1L << 21;
@@ -172,7 +172,7 @@ public final class SparseMatmul {
   }
 
   /** The sparse form of a row-major {@code [in, out]} matrix held in {@code w} (read, not kept). */
-  static SparseMatmul of(float[] w, int in, int out) {
+  public static SparseMatmul of(float[] w, int in, int out) {
     return new SparseMatmul(in, out, w);
   }
 
@@ -219,7 +219,7 @@ public final class SparseMatmul {
    * 50 GMAC/s on these shapes (oneDNN, AVX-512), 0.1 per input element read and 25 us a call,
    * measured with {@link #nanos}.
    */
-  static double denseNanos(long m, int in, int out) {
+  public static double denseNanos(long m, int in, int out) {
     return 25_000 + 0.02 * m * in * out + 0.1 * m * in;
   }
 

@@ -1,7 +1,9 @@
-package dev.supertickets.nn;
+package dev.supertickets.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.supertickets.nn.Conv2d;
+import dev.supertickets.nn.Mode;
 import dev.supertickets.tensor.Backend;
 import dev.supertickets.tensor.Tensors;
 import java.util.SplittableRandom;
