@@ -7,7 +7,6 @@ import com.google.common.collect.ImmutableMap;
 import dev.supertickets.io.Archive;
 import dev.supertickets.io.AtomicFiles;
 import dev.supertickets.io.FileFormatException;
-import dev.supertickets.io.Json;
 import dev.supertickets.supernet.HrSupernet;
 import dev.supertickets.ticket.SuperTicket;
 import dev.supertickets.ticket.TicketFile;
@@ -17,7 +16,6 @@ import dev.supertickets.train.Trainer;
 import dev.supertickets.train.TrainerState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -168,7 +166,7 @@ public final class DrawCheckpoint {
       hist.add(eventJson(e));
     }
     json.put("history", hist);
-    entries.put("checkpoint.json", Json.writePretty(json).getBytes(StandardCharsets.UTF_8));
+    StateEntries.putJson(entries, json);
     new Archive(KIND, VERSION, entries).write(file);
   }
 
@@ -185,9 +183,7 @@ public final class DrawCheckpoint {
     Archive a = Archive.read(file, KIND, VERSION);
     try {
       SuperTicket ticket = TicketFile.embedded(a, file, "net/");
-      Map<?, ?> json =
-          (Map<?, ?>)
-              Json.parse(new String(a.entry("checkpoint.json", file), StandardCharsets.UTF_8));
+      Map<?, ?> json = StateEntries.json(a, file);
       List<DrawListener.DrawEvent> hist = new ArrayList<>();
       for (Object o : (List<?>) json.get("history")) {
         hist.add(event((Map<?, ?>) o));

@@ -6,7 +6,6 @@ import com.google.common.collect.ImmutableList;
 import dev.supertickets.io.Archive;
 import dev.supertickets.io.AtomicFiles;
 import dev.supertickets.io.FileFormatException;
-import dev.supertickets.io.Json;
 import dev.supertickets.train.HookState;
 import dev.supertickets.train.StateEntries;
 import dev.supertickets.train.StepHook;
@@ -14,7 +13,6 @@ import dev.supertickets.train.Trainer;
 import dev.supertickets.train.TrainerState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -71,7 +69,7 @@ final class RunCheckpoint {
     json.put("globalStep", Long.toString(trainer.globalStep()));
     StateEntries.writeTrainer(TrainerState.capture(trainer), entries, json);
     StateEntries.writeHooks(hooks.stream().map(StepHook::saveState).toList(), entries, json);
-    entries.put("checkpoint.json", Json.writePretty(json).getBytes(StandardCharsets.UTF_8));
+    StateEntries.putJson(entries, json);
     try {
       new Archive(KIND, VERSION, entries).write(file);
     } catch (IOException e) {
@@ -99,9 +97,7 @@ final class RunCheckpoint {
     Archive a = Archive.read(file, KIND, VERSION);
     try {
       SuperTicket net = TicketFile.embedded(a, file, "net/");
-      Map<?, ?> json =
-          (Map<?, ?>)
-              Json.parse(new String(a.entry("checkpoint.json", file), StandardCharsets.UTF_8));
+      Map<?, ?> json = StateEntries.json(a, file);
       int epochs = Math.toIntExact(((Number) json.get("epochsDone")).longValue());
       long step = Long.parseLong((String) json.get("globalStep"));
       checkArgument(

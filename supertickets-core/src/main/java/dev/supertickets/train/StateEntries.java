@@ -144,4 +144,31 @@ public final class StateEntries {
     }
     return ImmutableMap.copyOf(m);
   }
+
+  /** The name of a checkpoint's own JSON entry. */
+  public static final String JSON_ENTRY = "checkpoint.json";
+
+  /** Adds a checkpoint's JSON, pretty-printed, as its {@value #JSON_ENTRY} entry. */
+  public static void putJson(Map<String, byte[]> entries, Map<String, Object> json) {
+    checkNotNull(entries, "entries must not be null");
+    checkNotNull(json, "json must not be null");
+    entries.put(
+        JSON_ENTRY,
+        dev.supertickets.io.Json.writePretty(json)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A checkpoint's JSON object, its {@value #JSON_ENTRY} entry.
+   *
+   * @throws FileFormatException if the entry is missing (malformed JSON throws {@link
+   *     dev.supertickets.io.JsonParseException})
+   */
+  public static Map<?, ?> json(Archive a, Path file) throws FileFormatException {
+    checkNotNull(a, "archive must not be null");
+    checkNotNull(file, "file must not be null");
+    return (Map<?, ?>)
+        dev.supertickets.io.Json.parse(
+            new String(a.entry(JSON_ENTRY, file), java.nio.charset.StandardCharsets.UTF_8));
+  }
 }
