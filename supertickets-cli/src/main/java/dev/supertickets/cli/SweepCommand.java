@@ -1,5 +1,6 @@
 package dev.supertickets.cli;
 
+import dev.supertickets.spark.DataParallelDraw;
 import dev.supertickets.spark.SparkSweep;
 import dev.supertickets.spark.StandaloneCluster;
 import dev.supertickets.sweep.SweepCell;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Spec;
         "Runs a grid of draws (methods x sparsities x seeds, from a grid file) on Apache Spark, one"
             + " cell a task: each cell's ticket and row go to --out atomically, cells already there"
             + " are skipped, a cell whose executor died resumes from its checkpoints."
-            + " Writes sweep.md, sweep.json and sweep.png and prints the table.",
+            + " With --replicas N each cell is instead one data-parallel draw on N tasks at once,"
+            + " the cells one after another. Writes sweep.md, sweep.json and sweep.png and prints"
+            + " the table.",
     footer = {
       "%nGrid file:",
       "  {\"methods\": [\"supertickets\", \"gmp\", \"rigl\"], \"sparsities\": [0.8, 0.9], "
@@ -36,7 +39,9 @@ import picocli.CommandLine.Spec;
       "%nExamples:",
       "  supertickets sweep --grid grid.json --out sweep",
       "  supertickets sweep --grid grid.json --out sweep --local-cluster 2",
-      "  supertickets sweep --grid grid.json --out /shared/sweep --master spark://head:7077"
+      "  supertickets sweep --grid grid.json --out /shared/sweep --master spark://head:7077",
+      "  supertickets sweep --grid grid.json --out sweep --local-cluster 2 --replicas 2"
+          + " --averaging-interval 8"
     })
 final class SweepCommand implements Callable<Integer> {
   @ParentCommand SuperTicketsCli cli;
@@ -85,6 +90,26 @@ final class SweepCommand implements Callable<Integer> {
       description = "Heap of each executor of --local-cluster, in MiB (default: ${DEFAULT-VALUE}).")
   int executorMemory;
 
+  @Option(
+      names = "--replicas",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Draw each cell data-parallel on N tasks at once, each on its shard of the data with its"
+              + " part of the batch (cells of method supertickets or search-only; the cluster"
+              + " needs N free task slots); 1: one cell a task (default: ${DEFAULT-VALUE}).")
+  int replicas;
+
+  @Option(
+      names = "--averaging-interval",
+      paramLabel = "K",
+      defaultValue = "1",
+      description =
+          "With --replicas: 1 averages the gradients before every step (synchronous data"
+              + " parallel); K > 1 averages weights and optimizer state every K steps and before"
+              + " every shrink and prune (local SGD) (default: ${DEFAULT-VALUE}).")
+  int averagingInterval;
+
   @Override
   public Integer call() throws Exception {
     Checks.option(
@@ -97,10 +122,28 @@ final class SweepCommand implements Callable<Integer> {
         localCluster == null || localCluster >= 1,
         "--local-cluster needs at least 1 worker, got " + "%s",
         localCluster);
+    Checks.option(
+        spec, replicas >= 1, "--replicas must be at least 1, got %s; e.g. --replicas 2", replicas);
+    Checks.option(
+        spec,
+        averagingInterval >= 1,
+        "--averaging-interval must be at least 1, got %s; e.g. 1 or 8",
+        averagingInterval);
+    Checks.option(
+        spec,
+        replicas == 1 || !isUri(out),
+        "--replicas %s writes to a folder every process sees, not a file system URI (%s); give"
+            + " --out a local or shared folder",
+        replicas,
+        out);
     List<SweepCell> cells;
     try {
       cells = SweepGrid.fromJson(Files.readString(grid)).cells();
       SweepGrid.check(cells);
+      if (replicas > 1) {
+        // before Spark starts: a cell no data-parallel draw can run fails at once
+        cells.forEach(c -> DataParallelDraw.check(c, replicas, averagingInterval));
+      }
     } catch (IllegalArgumentException e) {
       cli.err().println("error: grid " + grid + ": " + e.getMessage());
       return ExitCodes.USAGE;
@@ -109,7 +152,7 @@ final class SweepCommand implements Callable<Integer> {
       return run(new SparkConf().setMaster(master), cells);
     }
     Path clusterDir =
-        out.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")
+        isUri(out)
             ? Files.createTempDirectory("supertickets-cluster-")
             : Path.of(out).toAbsolutePath().resolve("cluster");
     try (StandaloneCluster cluster =
@@ -122,7 +165,10 @@ final class SweepCommand implements Callable<Integer> {
     conf.setAppName("supertickets sweep").setIfMissing("spark.ui.enabled", "false");
     long t0 = System.nanoTime();
     try (JavaSparkContext spark = new JavaSparkContext(conf)) {
-      SweepTable table = SparkSweep.run(spark, cells, out);
+      SweepTable table =
+          replicas == 1
+              ? SparkSweep.run(spark, cells, out)
+              : SparkSweep.runDataParallel(spark, cells, Path.of(out), replicas, averagingInterval);
       cli.out().print(table.markdown());
       cli.out()
           .printf(
@@ -146,5 +192,9 @@ final class SweepCommand implements Callable<Integer> {
       cli.err().println("error: " + e.getMessage());
       return ExitCodes.USAGE;
     }
+  }
+
+  private static boolean isUri(String out) {
+    return out.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
   }
 }

@@ -100,6 +100,44 @@ class LauncherIT {
     assertThat(unknown.code).as(unknown.output).isEqualTo(2);
   }
 
+  @Test
+  void theInstalledCommandDrawsACellDataParallel() throws Exception {
+    Files.writeString(
+        dir.resolve("grid.json"),
+        "{\"methods\": [\"supertickets\"], \"sparsities\": [0.6], \"seeds\": [1],"
+            + " \"epochs\": 1, \"space\": \"tiny28\", \"data\": \"embedded\", \"trainLimit\": 384,"
+            + " \"testLimit\": 100}");
+    Result sweep =
+        run(
+            LAUNCHER,
+            "sweep",
+            "--grid",
+            "grid.json",
+            "--out",
+            "dp",
+            "--replicas",
+            "2",
+            "--averaging-interval",
+            "4");
+    assertThat(sweep.code).as(sweep.output).isZero();
+    assertThat(sweep.output).contains("| supertickets | 0.60 | 1 |").contains("cells     1");
+    assertThat(
+            SuperTicket.load(dir.resolve("dp/tickets/supertickets-0.600-seed1.stkt"))
+                .provenance()
+                .get("draw.replicas"))
+        .isEqualTo("2");
+
+    Files.writeString(
+        dir.resolve("gmp.json"),
+        "{\"methods\": [\"gmp\"], \"sparsities\": [0.6], \"seeds\": [1], \"epochs\": 1,"
+            + " \"space\": \"tiny28\", \"data\": \"embedded\"}");
+    Result refused =
+        run(LAUNCHER, "sweep", "--grid", "gmp.json", "--out", "dp2", "--replicas", "2");
+    assertThat(refused.code).as(refused.output).isEqualTo(2);
+    assertThat(refused.output)
+        .contains("cell gmp-0.600-seed1: a data-parallel draw runs method supertickets");
+  }
+
   private record Result(int code, String output) {}
 
   private Result run(Path command, String... args) throws IOException, InterruptedException {

@@ -70,14 +70,31 @@ public final class CellRun {
         SweepMethod.Setting.of(cell, train, test, java.util.Optional.of(checkpoint));
     long t0 = System.nanoTime();
     SuperTicket drawn = SweepMethod.of(cell.method()).draw(setting, cell.sparsity());
-    double seconds = (System.nanoTime() - t0) / 1e9;
+    SweepRow row = record(cell, dir, drawn, test, (System.nanoTime() - t0) / 1e9, resumed);
+    if (Files.exists(checkpoint)) {
+      MoreFiles.deleteRecursively(checkpoint, RecursiveDeleteOption.ALLOW_INSECURE);
+    }
+    return row;
+  }
+
+  /**
+   * Writes {@code drawn}, the ticket of {@code cell} (the cell added to its provenance as {@code
+   * sweep.cell}), and then its row with its accuracy on {@code test}, both atomically: how a cell
+   * drawn elsewhere (a data-parallel draw) joins the folder.
+   *
+   * @return the row
+   */
+  public static SweepRow record(
+      SweepCell cell, Path dir, SuperTicket drawn, Dataset test, double seconds, boolean resumed)
+      throws IOException {
+    checkNotNull(cell, "cell must not be null");
+    checkNotNull(dir, "output folder must not be null");
+    checkNotNull(drawn, "ticket must not be null");
+    checkNotNull(test, "test data must not be null");
     SuperTicket ticket = drawn.withState(drawn.state(), Map.of("sweep.cell", cell.toJson()));
     SweepRow row = SweepRow.of(cell, ticket, ticket.evaluate(test), seconds, resumed);
     ticket.save(ticketFile(dir, cell));
     AtomicFiles.write(rowFile(dir, cell), (row.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
-    if (Files.exists(checkpoint)) {
-      MoreFiles.deleteRecursively(checkpoint, RecursiveDeleteOption.ALLOW_INSECURE);
-    }
     return row;
   }
 

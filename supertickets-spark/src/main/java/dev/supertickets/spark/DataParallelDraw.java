@@ -84,6 +84,26 @@ public final class DataParallelDraw {
   public static Result run(JavaSparkContext spark, SweepCell cell, int replicas, int interval)
       throws IOException {
     checkNotNull(spark, "spark context must not be null");
+    check(cell, replicas, interval);
+    List<Integer> ranks = IntStream.range(0, replicas).boxed().toList();
+    List<String> lines =
+        spark
+            .parallelize(ranks, replicas)
+            .rdd()
+            .barrier()
+            .mapPartitions(
+                new Replica(cell.toJson(), interval), false, ClassTag$.MODULE$.apply(String.class))
+            .toJavaRDD()
+            .collect();
+    return collect(cell, replicas, interval, lines);
+  }
+
+  /**
+   * Refuses, naming the cell and the fix, a cell that cannot be drawn data-parallel by {@code
+   * replicas} replicas averaging every {@code interval} steps: a method other than supertickets or
+   * search-only, a batch the replicas cannot share, K below 1, a missing data folder.
+   */
+  public static void check(SweepCell cell, int replicas, int interval) {
     checkNotNull(cell, "cell must not be null");
     checkArgument(
         cell.method().equals("supertickets") || cell.method().equals("search-only"),
@@ -101,17 +121,6 @@ public final class DataParallelDraw {
         batch,
         replicas);
     SweepGrid.check(List.of(cell));
-    List<Integer> ranks = IntStream.range(0, replicas).boxed().toList();
-    List<String> lines =
-        spark
-            .parallelize(ranks, replicas)
-            .rdd()
-            .barrier()
-            .mapPartitions(
-                new Replica(cell.toJson(), interval), false, ClassTag$.MODULE$.apply(String.class))
-            .toJavaRDD()
-            .collect();
-    return collect(cell, replicas, interval, lines);
   }
 
   /**

@@ -63,6 +63,43 @@ public final class SparkSweep {
   }
 
   /**
+   * Draws every cell of {@code cells} not yet done under {@code out} as a data-parallel draw
+   * ({@link DataParallelDraw}): one cell after another, each on {@code replicas} tasks at once
+   * averaging every {@code interval} steps; then writes the tables as {@link #run(JavaSparkContext,
+   * List, Path)} does. Every cell is checked (method supertickets or search-only, a batch the
+   * replicas share) and the folder too before the first draw starts.
+   *
+   * @throws IllegalArgumentException naming the first cell that cannot run, or the folder, and the
+   *     fix
+   */
+  public static SweepTable runDataParallel(
+      JavaSparkContext spark, List<SweepCell> cells, Path out, int replicas, int interval)
+      throws IOException {
+    checkNotNull(spark, "Spark context must not be null");
+    SweepGrid.check(cells);
+    cells.forEach(c -> DataParallelDraw.check(c, replicas, interval));
+    Path dir = writable(out);
+    for (SweepCell c : cells) {
+      if (!CellRun.isDone(dir, c)) {
+        DataParallelDraw.Result r = DataParallelDraw.run(spark, c, replicas, interval);
+        CellRun.record(c, dir, r.ticket(), CellRun.test(c), r.seconds(), false);
+      }
+    }
+    return finish(
+        cells,
+        dir,
+        Map.of(
+            "master",
+            spark.master(),
+            "cells",
+            cells.size(),
+            "replicas",
+            replicas,
+            "averagingInterval",
+            interval));
+  }
+
+  /**
    * {@link #run(JavaSparkContext, List, Path)} with the output at {@code out}: a local folder, or a
    * Hadoop file system URI ({@code hdfs://nn/sweeps/a}, {@code s3a://bucket/a}, {@code
    * file:///data/a}). On a file system URI each task draws in a local scratch folder and copies its

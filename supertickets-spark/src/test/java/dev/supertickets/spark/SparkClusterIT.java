@@ -18,17 +18,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A sweep on a real standalone cluster (a master and two one-core workers, each its own JVM) whose
- * executor is killed with SIGKILL while it draws a SuperTickets cell: Spark retries the task on a
- * fresh executor, the cell resumes from its checkpoint, and the sweep ends with every row exactly
- * once and every ticket loading.
+ * executor is killed with SIGKILL while it draws a RigL cell: Spark retries the task on a fresh
+ * executor, the cell resumes from its checkpoint, and the sweep ends with every row exactly once
+ * and every ticket loading.
  */
 class SparkClusterIT {
   @Test
   void aSweepSurvivesAKilledExecutor(@TempDir Path work) throws Exception {
     Path out = work.resolve("sweep");
+    // a RigL cell: its drop-and-grow counters must survive the kill with its weights
     SweepCell victim =
-        new SweepCell(
-            "supertickets", 0.7, 1, 4, "tiny28", "standard", SweepCell.EMBEDDED, 1024, 200);
+        new SweepCell("rigl", 0.7, 1, 4, "tiny28", "standard", SweepCell.EMBEDDED, 1024, 200);
     List<SweepCell> cells =
         List.of(
             victim,
@@ -50,7 +50,7 @@ class SparkClusterIT {
                 }
               });
       // kill the executor drawing the victim once the victim has a checkpoint to resume from
-      Path checkpoint = out.resolve(CellRun.CHECKPOINTS).resolve(victim.id() + ".ckpt");
+      Path checkpoint = out.resolve(CellRun.CHECKPOINTS).resolve(victim.id()).resolve("train.ckpt");
       Path pidFile = out.resolve(SparkSweep.RUNNING).resolve(victim.id() + ".pid");
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
       while (!(Files.exists(checkpoint) && Files.exists(pidFile))
