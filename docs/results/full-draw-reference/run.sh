@@ -1,0 +1,10 @@
+#!/bin/sh
+# The whole reference draw against the official code's 1,277 s (2 threads, same machine): the official
+# Fashion-MNIST supernet and recipe, 12 epochs, all 60,000 training images, 90% sparsity, seed 1995.
+# Session 14 ran it from a frozen copy of the jars (supertickets-cli/target/supertickets/lib plus the bench jar),
+# on a quiet 2-core machine, with /usr/bin/time -v around it.
+mvn -q -B -o -DskipTests install
+mkdir -p /tmp/benchlib && cp supertickets-cli/target/supertickets/lib/*.jar supertickets-bench/target/supertickets-bench-*.jar /tmp/benchlib/
+OMP_NUM_THREADS=2 /usr/bin/time -v java -Xmx2g -Djava.awt.headless=true -Dbench.outDir=out -cp '/tmp/benchlib/*' \
+  dev.supertickets.bench.FullDrawMain --space reference28 --recipe reference --epochs 12 --sparsity 0.9 --seed 1995 \
+  --data /usr/share/datasets/fashion-mnist --report report
