@@ -5,6 +5,8 @@
 # on a quiet 2-core machine, with /usr/bin/time -v around it.
 mvn -q -B -o -DskipTests install
 mkdir -p /tmp/benchlib && cp supertickets-cli/target/supertickets/lib/*.jar supertickets-bench/target/supertickets-bench-*.jar /tmp/benchlib/
+# first run: libgomp's default spin (full-draw.*, report.md, history.json here); second run, spin-1000/: the same
+# command with GOMP_SPINCOUNT=1000 in the environment, as the supertickets launcher now sets it
 OMP_NUM_THREADS=2 /usr/bin/time -v java -Xmx2g -Djava.awt.headless=true -Dbench.outDir=out -cp '/tmp/benchlib/*' \
   dev.supertickets.bench.FullDrawMain --space reference28 --recipe reference --epochs 12 --sparsity 0.9 --seed 1995 \
   --data /usr/share/datasets/fashion-mnist --report report

@@ -146,16 +146,21 @@ public final class Backend {
     }
   }
 
-  /** A one-line description of the backend in use: build, OpenMP threads, backend class. */
+  /**
+   * A one-line description of the backend in use: build, OpenMP threads (and libgomp's spin count
+   * when set), backend class.
+   */
   public static String describe() {
     String ext = init();
     String omp = System.getenv("OMP_NUM_THREADS");
+    String spin = System.getenv("GOMP_SPINCOUNT");
     return String.format(
         Locale.ROOT,
-        "nd4j %s, build %s, OMP_NUM_THREADS=%s, %d cores",
+        "nd4j %s, build %s, OMP_NUM_THREADS=%s%s, %d cores",
         Nd4j.getBackend().getClass().getSimpleName(),
         ext.isEmpty() ? "plain" : ext.substring(1),
         omp == null ? "unset" : omp,
+        spin == null ? "" : ", GOMP_SPINCOUNT=" + spin,
         Runtime.getRuntime().availableProcessors());
   }
 
