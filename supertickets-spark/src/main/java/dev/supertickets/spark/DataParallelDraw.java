@@ -85,16 +85,7 @@ public final class DataParallelDraw {
       throws IOException {
     checkNotNull(spark, "spark context must not be null");
     check(cell, replicas, interval);
-    List<Integer> ranks = IntStream.range(0, replicas).boxed().toList();
-    List<String> lines =
-        spark
-            .parallelize(ranks, replicas)
-            .rdd()
-            .barrier()
-            .mapPartitions(
-                new Replica(cell.toJson(), interval), false, ClassTag$.MODULE$.apply(String.class))
-            .toJavaRDD()
-            .collect();
+    List<String> lines = barrierStage(spark, replicas, new Replica(cell.toJson(), interval));
     return collect(cell, replicas, interval, lines);
   }
 
@@ -131,16 +122,26 @@ public final class DataParallelDraw {
    */
   public static double roundMillis(JavaSparkContext spark, int replicas, int floats, int rounds) {
     checkArgument(rounds >= 2, "need at least 2 rounds (the first is left out), got %s", rounds);
-    List<Integer> ranks = IntStream.range(0, replicas).boxed().toList();
-    List<String> lines =
-        spark
-            .parallelize(ranks, replicas)
-            .rdd()
-            .barrier()
-            .mapPartitions(new Rounds(floats, rounds), false, ClassTag$.MODULE$.apply(String.class))
-            .toJavaRDD()
-            .collect();
+    List<String> lines = barrierStage(spark, replicas, new Rounds(floats, rounds));
     return lines.stream().mapToDouble(Double::parseDouble).average().orElseThrow();
+  }
+
+  /**
+   * Runs {@code body} as the {@code replicas} tasks of one barrier stage (each gets its rank as its
+   * partition's one element) and collects their lines.
+   */
+  private static List<String> barrierStage(
+      JavaSparkContext spark,
+      int replicas,
+      AbstractFunction1<Iterator<Integer>, Iterator<String>> body) {
+    List<Integer> ranks = IntStream.range(0, replicas).boxed().toList();
+    return spark
+        .parallelize(ranks, replicas)
+        .rdd()
+        .barrier()
+        .mapPartitions(body, false, ClassTag$.MODULE$.apply(String.class))
+        .toJavaRDD()
+        .collect();
   }
 
   /** The task body of {@link #roundMillis}. */
