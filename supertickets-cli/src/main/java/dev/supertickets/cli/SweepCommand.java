@@ -131,7 +131,7 @@ final class SweepCommand implements Callable<Integer> {
         averagingInterval);
     Checks.option(
         spec,
-        replicas == 1 || !isUri(out),
+        replicas == 1 || !SparkSweep.isFileSystemUri(out),
         "--replicas %s writes to a folder every process sees, not a file system URI (%s); give"
             + " --out a local or shared folder",
         replicas,
@@ -152,7 +152,7 @@ final class SweepCommand implements Callable<Integer> {
       return run(new SparkConf().setMaster(master), cells);
     }
     Path clusterDir =
-        isUri(out)
+        SparkSweep.isFileSystemUri(out)
             ? Files.createTempDirectory("supertickets-cluster-")
             : Path.of(out).toAbsolutePath().resolve("cluster");
     try (StandaloneCluster cluster =
@@ -192,9 +192,5 @@ final class SweepCommand implements Callable<Integer> {
       cli.err().println("error: " + e.getMessage());
       return ExitCodes.USAGE;
     }
-  }
-
-  private static boolean isUri(String out) {
-    return out.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
   }
 }

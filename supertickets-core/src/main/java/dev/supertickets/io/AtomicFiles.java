@@ -32,6 +32,14 @@ public final class AtomicFiles {
     return target.resolveSibling(target.getFileName() + ".prev");
   }
 
+  /**
+   * Whether {@code target} or its previous version ({@code NAME.prev}) exists: whether {@link
+   * #readLatest} has something to read.
+   */
+  public static boolean exists(Path target) {
+    return Files.exists(target) || Files.exists(previous(target));
+  }
+
   /** Reads one file; may throw {@link FileFormatException} for a damaged one. */
   @FunctionalInterface
   public interface Reader<T> {

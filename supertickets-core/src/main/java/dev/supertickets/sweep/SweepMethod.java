@@ -305,7 +305,7 @@ public enum SweepMethod {
     SuperTicketsDrawer drawer = superTicketsDrawer(s, sparsity).checkpoint(file, 0).build();
     try {
       Files.createDirectories(file.getParent());
-      return Files.exists(file) || Files.exists(dev.supertickets.io.AtomicFiles.previous(file))
+      return dev.supertickets.io.AtomicFiles.exists(file)
           ? drawer.resume(file, s.train(), s.test())
           : drawer.draw(s.train(), s.test());
     } catch (IOException e) {

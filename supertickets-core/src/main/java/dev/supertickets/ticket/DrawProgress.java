@@ -56,7 +56,7 @@ public final class DrawProgress {
     Path file = dir.resolve(DRAW_FILE);
     try {
       Files.createDirectories(dir);
-      if (Files.exists(file) || Files.exists(AtomicFiles.previous(file))) {
+      if (AtomicFiles.exists(file)) {
         Object recorded =
             AtomicFiles.readLatest(
                 file, f -> Json.parse(new String(Files.readAllBytes(f), StandardCharsets.UTF_8)));
@@ -83,11 +83,6 @@ public final class DrawProgress {
           e);
     }
     return new DrawProgress(dir);
-  }
-
-  /** Whether progress is kept. */
-  public boolean isKept() {
-    return dir != null;
   }
 
   /** {@code recipe} checkpointing stage {@code name}'s run in this folder (unchanged for none). */

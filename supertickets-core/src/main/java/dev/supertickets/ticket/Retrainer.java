@@ -181,8 +181,9 @@ public final class Retrainer {
       tb.trainable(trainable);
     }
     Trainer trainer = tb.build();
-    Map<String, Object> identity = identity(ticket, train, test);
-    RunCheckpoint from = resumePoint(identity);
+    // the identity hashes the input ticket: only a checkpointed run needs it
+    Map<String, Object> identity = checkpoint == null ? null : identity(ticket, train, test);
+    RunCheckpoint from = checkpoint == null ? null : resumePoint(identity);
     // observers (progress, reports) may differ between the run that wrote a checkpoint and the
     // one resuming it, and change no number of the ticket
     List<dev.supertickets.train.StepHook> kept =
@@ -239,7 +240,7 @@ public final class Retrainer {
   }
 
   private RunCheckpoint resumePoint(Map<String, Object> identity) {
-    if (checkpoint == null || !RunCheckpoint.exists(checkpoint)) {
+    if (!dev.supertickets.io.AtomicFiles.exists(checkpoint)) {
       return null;
     }
     try {

@@ -13,7 +13,6 @@ import dev.supertickets.train.Trainer;
 import dev.supertickets.train.TrainerState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,11 +47,6 @@ final class RunCheckpoint {
     this.trainer = trainer;
     this.hooks = ImmutableList.copyOf(hooks);
     this.epochsDone = epochsDone;
-  }
-
-  /** Whether {@code file} (or its previous good version) exists. */
-  static boolean exists(Path file) {
-    return Files.exists(file) || Files.exists(AtomicFiles.previous(file));
   }
 
   /**

@@ -109,7 +109,7 @@ public final class SparkSweep {
   public static SweepTable run(JavaSparkContext spark, List<SweepCell> cells, String out)
       throws IOException {
     checkNotNull(out, "output must not be null");
-    if (!out.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+    if (!isFileSystemUri(out)) {
       return run(spark, cells, Path.of(out));
     }
     checkNotNull(spark, "Spark context must not be null");
@@ -137,6 +137,14 @@ public final class SparkSweep {
           new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(out), file));
     }
     return table;
+  }
+
+  /**
+   * Whether {@code out} names a Hadoop file system URI ({@code hdfs://}, {@code s3a://}, {@code
+   * file:}) rather than a local folder.
+   */
+  public static boolean isFileSystemUri(String out) {
+    return checkNotNull(out, "output must not be null").matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
   }
 
   /** What one task does: notes its process, then draws the cell (or finds it done). */
