@@ -129,13 +129,6 @@ final class SweepCommand implements Callable<Integer> {
         averagingInterval >= 1,
         "--averaging-interval must be at least 1, got %s; e.g. 1 or 8",
         averagingInterval);
-    Checks.option(
-        spec,
-        replicas == 1 || !SparkSweep.isFileSystemUri(out),
-        "--replicas %s writes to a folder every process sees, not a file system URI (%s); give"
-            + " --out a local or shared folder",
-        replicas,
-        out);
     List<SweepCell> cells;
     try {
       cells = SweepGrid.fromJson(Files.readString(grid)).cells();
@@ -168,7 +161,7 @@ final class SweepCommand implements Callable<Integer> {
       SweepTable table =
           replicas == 1
               ? SparkSweep.run(spark, cells, out)
-              : SparkSweep.runDataParallel(spark, cells, Path.of(out), replicas, averagingInterval);
+              : SparkSweep.runDataParallel(spark, cells, out, replicas, averagingInterval);
       cli.out().print(table.markdown());
       cli.out()
           .printf(

@@ -2,6 +2,7 @@ package dev.supertickets.spark;
 
 import dev.supertickets.sweep.CellRun;
 import dev.supertickets.sweep.SweepCell;
+import dev.supertickets.ticket.SuperTicket;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -16,10 +17,13 @@ import org.apache.hadoop.fs.FileSystem;
  * A sweep's output on any Hadoop file system ({@code hdfs://}, {@code s3a://}, {@code file:} ...):
  * each task draws its cell in a local scratch folder, then copies the ticket and, last, the row to
  * the file system under temporary names and renames them into place, so a row there means its
- * ticket is there. Checkpoints stay in the scratch folder: a task retried on another executor
- * starts its cell again.
+ * ticket is there. While it draws, {@link CheckpointMirror} keeps its checkpoints in {@code
+ * checkpoints/ID/} on the file system, so a task retried on another executor resumes from them.
  */
 final class HadoopOutput {
+  /** How often a drawing task looks for a new checkpoint to copy to the file system. */
+  static final long MIRROR_PERIOD_MS = 1000;
+
   private HadoopOutput() {}
 
   /** The file system of {@code uri}, with the Hadoop configuration of this JVM. */
@@ -49,7 +53,10 @@ final class HadoopOutput {
     }
   }
 
-  /** One task: the cell drawn locally unless its row is on the file system, then copied there. */
+  /**
+   * One task: unless its row is on the file system, notes its process in {@code running/ID.pid}
+   * there, draws the cell locally (resuming from the checkpoints there) and copies the result.
+   */
   static void runCell(String cellJson, String uri) throws IOException {
     SweepCell cell = SweepCell.fromJson(cellJson);
     FileSystem fs = fileSystem(uri, new Configuration());
@@ -60,17 +67,60 @@ final class HadoopOutput {
       return;
     }
     Path scratch = Files.createTempDirectory("supertickets-cell-");
+    Path pid = scratch.resolve(cell.id() + ".pid");
+    Files.writeString(pid, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
+    put(fs, pid, new org.apache.hadoop.fs.Path(out, SparkSweep.RUNNING + "/" + cell.id() + ".pid"));
+    org.apache.hadoop.fs.Path checkpoints =
+        new org.apache.hadoop.fs.Path(out, CellRun.CHECKPOINTS + "/" + cell.id());
     try {
-      CellRun.run(cell, scratch);
-      put(
-          fs,
-          CellRun.ticketFile(scratch, cell),
-          new org.apache.hadoop.fs.Path(out, CellRun.TICKETS + "/" + cell.id() + ".stkt"));
-      put(fs, CellRun.rowFile(scratch, cell), row);
-    } finally {
-      try (Stream<Path> files = Files.walk(scratch)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      try (CheckpointMirror mirror =
+          CheckpointMirror.start(
+              fs,
+              scratch.resolve(CellRun.CHECKPOINTS).resolve(cell.id()),
+              checkpoints,
+              MIRROR_PERIOD_MS)) {
+        CellRun.run(cell, scratch);
       }
+      publish(fs, scratch, cell, out);
+      fs.delete(checkpoints, true);
+    } finally {
+      deleteTree(scratch);
+    }
+  }
+
+  /**
+   * Adds {@code drawn}, the ticket of {@code cell} drawn elsewhere (a data-parallel draw), with its
+   * row to the sweep at {@code uri}, as {@link CellRun#record} does in a folder.
+   */
+  static void record(FileSystem fs, String uri, SweepCell cell, SuperTicket drawn, double seconds)
+      throws IOException {
+    Path scratch = Files.createTempDirectory("supertickets-cell-");
+    try {
+      CellRun.record(cell, scratch, drawn, CellRun.test(cell), seconds, false);
+      publish(fs, scratch, cell, new org.apache.hadoop.fs.Path(uri));
+    } finally {
+      deleteTree(scratch);
+    }
+  }
+
+  /**
+   * Copies the ticket and then the row of {@code cell} from the folder {@code dir} to {@code out}.
+   */
+  private static void publish(
+      FileSystem fs, Path dir, SweepCell cell, org.apache.hadoop.fs.Path out) throws IOException {
+    put(
+        fs,
+        CellRun.ticketFile(dir, cell),
+        new org.apache.hadoop.fs.Path(out, CellRun.TICKETS + "/" + cell.id() + ".stkt"));
+    put(
+        fs,
+        CellRun.rowFile(dir, cell),
+        new org.apache.hadoop.fs.Path(out, CellRun.ROWS + "/" + cell.id() + ".json"));
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 

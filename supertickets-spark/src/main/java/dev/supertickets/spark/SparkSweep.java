@@ -85,26 +85,28 @@ public final class SparkSweep {
         CellRun.record(c, dir, r.ticket(), CellRun.test(c), r.seconds(), false);
       }
     }
-    return finish(
-        cells,
-        dir,
-        Map.of(
-            "master",
-            spark.master(),
-            "cells",
-            cells.size(),
-            "replicas",
-            replicas,
-            "averagingInterval",
-            interval));
+    return finish(cells, dir, dataParallelSettings(spark, cells, replicas, interval));
+  }
+
+  private static Map<String, Object> dataParallelSettings(
+      JavaSparkContext spark, List<SweepCell> cells, int replicas, int interval) {
+    return Map.of(
+        "master",
+        spark.master(),
+        "cells",
+        cells.size(),
+        "replicas",
+        replicas,
+        "averagingInterval",
+        interval);
   }
 
   /**
    * {@link #run(JavaSparkContext, List, Path)} with the output at {@code out}: a local folder, or a
    * Hadoop file system URI ({@code hdfs://nn/sweeps/a}, {@code s3a://bucket/a}, {@code
-   * file:///data/a}). On a file system URI each task draws in a local scratch folder and copies its
-   * ticket and then its row into place (see {@code HadoopOutput}); a retried task starts its cell
-   * again rather than resuming.
+   * file:///data/a}). On a file system URI each task draws in a local scratch folder, keeps its
+   * checkpoints on the file system while it draws (so a retried task resumes from them on any
+   * executor) and copies its ticket and then its row into place (see {@code HadoopOutput}).
    */
   public static SweepTable run(JavaSparkContext spark, List<SweepCell> cells, String out)
       throws IOException {
@@ -117,6 +119,40 @@ public final class SparkSweep {
     HadoopOutput.checkWritable(out, spark.hadoopConfiguration());
     List<String> json = cells.stream().map(SweepCell::toJson).toList();
     spark.parallelize(json, json.size()).foreach(cell -> HadoopOutput.runCell(cell, out));
+    return finishOn(
+        spark, cells, out, Map.of("master", spark.master(), "cells", cells.size(), "out", out));
+  }
+
+  /**
+   * {@link #runDataParallel(JavaSparkContext, List, Path, int, int)} with the output at {@code
+   * out}: a local folder or a Hadoop file system URI, as {@link #run(JavaSparkContext, List,
+   * String)} takes. The driver copies each drawn ticket and then its row into place.
+   */
+  public static SweepTable runDataParallel(
+      JavaSparkContext spark, List<SweepCell> cells, String out, int replicas, int interval)
+      throws IOException {
+    checkNotNull(out, "output must not be null");
+    if (!isFileSystemUri(out)) {
+      return runDataParallel(spark, cells, Path.of(out), replicas, interval);
+    }
+    checkNotNull(spark, "Spark context must not be null");
+    SweepGrid.check(cells);
+    cells.forEach(c -> DataParallelDraw.check(c, replicas, interval));
+    HadoopOutput.checkWritable(out, spark.hadoopConfiguration());
+    org.apache.hadoop.fs.FileSystem fs = HadoopOutput.fileSystem(out, spark.hadoopConfiguration());
+    for (SweepCell c : cells) {
+      if (HadoopOutput.readRow(fs, out, c) == null) {
+        DataParallelDraw.Result r = DataParallelDraw.run(spark, c, replicas, interval);
+        HadoopOutput.record(fs, out, c, r.ticket(), r.seconds());
+      }
+    }
+    return finishOn(spark, cells, out, dataParallelSettings(spark, cells, replicas, interval));
+  }
+
+  /** The table of {@code cells}' rows on the file system at {@code out}, written there. */
+  private static SweepTable finishOn(
+      JavaSparkContext spark, List<SweepCell> cells, String out, Map<String, Object> settings)
+      throws IOException {
     org.apache.hadoop.fs.FileSystem fs = HadoopOutput.fileSystem(out, spark.hadoopConfiguration());
     List<SweepRow> rows = new ArrayList<>();
     for (SweepCell c : cells) {
@@ -124,12 +160,7 @@ public final class SparkSweep {
       rows.add(SweepRow.fromJson(present(row, c, out)));
     }
     Path local = Files.createTempDirectory("supertickets-sweep-");
-    SweepTable table =
-        write(
-            cells,
-            rows,
-            local,
-            Map.of("master", spark.master(), "cells", cells.size(), "out", out));
+    SweepTable table = write(cells, rows, local, settings);
     for (String file : List.of(SweepTable.MARKDOWN_FILE, SweepTable.JSON_FILE, PLOT_FILE)) {
       HadoopOutput.put(
           fs,
