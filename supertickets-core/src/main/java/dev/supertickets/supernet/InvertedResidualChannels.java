@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.math.IntMath;
+import dev.supertickets.internal.PathLanes;
 import dev.supertickets.nn.Activation;
 import dev.supertickets.nn.BatchNorm;
 import dev.supertickets.nn.ChannelCut;
@@ -263,13 +264,17 @@ public final class InvertedResidualChannels implements Module {
       return residual == null ? x.dup() : shortcut;
     }
     List<Path> run = merged != null && x.size(0) <= MERGED_MAX_BATCH ? List.of(merged) : paths;
+    if (mode.cachesForBackward()) {
+      // the paths in the step's lanes (PathLanes), summed in path order as on one lane
+      List<INDArray> ys = PathLanes.map(run.size(), i -> run.get(i).forward(x, mode));
+      INDArray sum = ys.get(0);
+      for (int i = 1; i < ys.size(); i++) {
+        sum.addi(ys.get(i));
+      }
+      return sumBn.forward(sum, mode).addi(shortcut);
+    }
     INDArray sum = null;
     for (Path p : run) {
-      if (mode.cachesForBackward()) {
-        INDArray y = p.forward(x, mode);
-        sum = sum == null ? y : sum.addi(y);
-        continue;
-      }
       // nothing is kept for a backward pass: a path's temporaries die with the scratch scope, only
       // the sum stays
       try (MemoryWorkspace ignored = Workspaces.scratch()) {
@@ -379,6 +384,21 @@ public final class InvertedResidualChannels implements Module {
       return dx;
     }
     INDArray gSum = sumBn.backward(gradOut);
+    if (PathLanes.active() && paths.size() > 1) {
+      // each path's input gradient kept past its scratch scope, then added in path order as below
+      List<INDArray> dxs =
+          PathLanes.map(
+              paths.size(),
+              i -> {
+                try (MemoryWorkspace ignored = Workspaces.scratch()) {
+                  return Workspaces.keep(paths.get(i).backward(gSum));
+                }
+              });
+      for (INDArray d : dxs) {
+        dx.addi(d);
+      }
+      return dx;
+    }
     for (Path p : paths) {
       // a path's temporaries die here (parameter gradients accumulate in place), not at the end of
       // the step

@@ -156,12 +156,13 @@ public final class Backend {
     String spin = System.getenv("GOMP_SPINCOUNT");
     return String.format(
         Locale.ROOT,
-        "nd4j %s, build %s, OMP_NUM_THREADS=%s%s, %d cores",
+        "nd4j %s, build %s, OMP_NUM_THREADS=%s%s, %d cores, %d path lanes",
         Nd4j.getBackend().getClass().getSimpleName(),
         ext.isEmpty() ? "plain" : ext.substring(1),
         omp == null ? "unset" : omp,
         spin == null ? "" : ", GOMP_SPINCOUNT=" + spin,
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(),
+        Kernels.java() ? dev.supertickets.internal.PathLanes.count() : 1);
   }
 
   /** Whether ND4J's CUDA backend is the one loaded. */

@@ -8,6 +8,7 @@ import com.google.common.collect.ImmutableList;
 import dev.supertickets.data.Batch;
 import dev.supertickets.data.BatchIterator;
 import dev.supertickets.data.Loader;
+import dev.supertickets.internal.PathLanes;
 import dev.supertickets.nn.BatchNorm;
 import dev.supertickets.nn.Mode;
 import dev.supertickets.nn.Module;
@@ -131,7 +132,8 @@ public final class Trainer {
     List<Param> params = trainable == null ? all : all.stream().filter(trainable).toList();
     double lr = schedule.lr(globalStep);
     StepResult result;
-    try (MemoryWorkspace ignored = Workspaces.step()) {
+    try (MemoryWorkspace ignored = Workspaces.step();
+        PathLanes lanes = PathLanes.open()) {
       for (Param p : all) {
         p.zeroGrad();
       }

@@ -37,7 +37,6 @@ final class CheckpointMirror implements AutoCloseable {
   private boolean stopping;
   private Map<String, String> pushed = Map.of();
   private long generation;
-  private IOException failure;
 
   private CheckpointMirror(
       FileSystem fs, Path local, org.apache.hadoop.fs.Path remote, long periodMillis) {
@@ -157,35 +156,32 @@ final class CheckpointMirror implements AutoCloseable {
   }
 
   private void loop() {
-    try {
-      while (true) {
-        synchronized (this) {
-          if (!stopping) {
+    while (true) {
+      synchronized (this) {
+        if (!stopping) {
+          try {
             wait(periodMillis);
-          }
-          if (stopping) {
+          } catch (InterruptedException e) {
             return;
           }
         }
-        push();
+        if (stopping) {
+          return;
+        }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (IOException | UncheckedIOException e) {
-      synchronized (this) {
-        failure = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
+      try {
+        push();
+      } catch (IOException | UncheckedIOException e) {
+        // the draw goes on: a retry would resume from the last generation copied, and the next
+        // period tries again
+        System.err.println("warning: could not copy checkpoints to " + remote + ": " + e);
       }
     }
   }
 
-  /**
-   * Stops the thread once a copy under way is done (no last copy: the caller saves the result
-   * instead).
-   *
-   * @throws IOException when a copy failed while the draw ran
-   */
+  /** Stops the thread once a copy under way is done (no last copy: the caller saves the result). */
   @Override
-  public void close() throws IOException {
+  public void close() {
     synchronized (this) {
       stopping = true;
       notifyAll();
@@ -194,11 +190,6 @@ final class CheckpointMirror implements AutoCloseable {
       thread.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    synchronized (this) {
-      if (failure != null) {
-        throw new IOException("could not copy checkpoints to " + remote, failure);
-      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.supertickets.spark;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import dev.supertickets.internal.PathLanes;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -149,12 +150,14 @@ public final class StandaloneCluster implements AutoCloseable {
         .set("spark.executor.extraClassPath", classPath)
         .set("spark.executor.memory", executorMemoryMb + "m")
         .set("spark.executorEnv.OMP_NUM_THREADS", "1")
-        // one core an executor: the Java kernels' parallel loops run in the task's thread, one GC
-        // thread
+        // one core an executor: the Java kernels' parallel loops run in the task's thread, a
+        // block's
+        // paths in one lane, one GC thread
         .set(
             "spark.executor.extraJavaOptions",
-            "-Djava.util.concurrent.ForkJoinPool.common.parallelism=0 "
-                + "-XX:ParallelGCThreads=1 -XX:ConcGCThreads=1")
+            "-Djava.util.concurrent.ForkJoinPool.common.parallelism=0 -D"
+                + PathLanes.PROPERTY
+                + "=1 -XX:ParallelGCThreads=1 -XX:ConcGCThreads=1")
         .set("spark.ui.enabled", "false");
   }
 

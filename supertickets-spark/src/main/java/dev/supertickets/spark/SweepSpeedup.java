@@ -78,6 +78,11 @@ public final class SweepSpeedup {
     m.put("speedUpWithClusterStart", oneProcess / (sweep + clusterStart));
     m.put("identicalTickets", identical);
     m.put("backend", Backend.describe());
+    // 0 when the one-process run is held to the executors' settings (one thread for the Java
+    // kernels)
+    m.put(
+        "oneProcessForkJoinParallelism",
+        java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
     m.put("cores", Runtime.getRuntime().availableProcessors());
     AtomicFiles.write(
         out.resolve("speedup.json"), (Json.writePretty(m) + "\n").getBytes(StandardCharsets.UTF_8));

@@ -2,6 +2,7 @@ package dev.supertickets.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.supertickets.data.FashionMnist;
 import dev.supertickets.sweep.CellRun;
 import dev.supertickets.sweep.SweepCell;
 import dev.supertickets.sweep.SweepRow;
@@ -65,7 +66,8 @@ class SparkClusterIT {
             victim,
             new SweepCell(
                 "supertickets", 0.7, 2, 2, "tiny28", "standard", SweepCell.EMBEDDED, 512, 200),
-            new SweepCell("gmp", 0.7, 1, 2, "tiny28", "standard", SweepCell.EMBEDDED, 512, 200),
+            // data by path: the IDX folder every worker sees (CI installs it), 512 of its images
+            new SweepCell("gmp", 0.7, 1, 2, "tiny28", "standard", idxData(), 512, 200),
             new SweepCell("dense", 0, 1, 2, "tiny28", "standard", SweepCell.EMBEDDED, 512, 200));
     try (StandaloneCluster cluster = StandaloneCluster.start(work.resolve("cluster"), 2, 2048);
         JavaSparkContext spark =
@@ -118,12 +120,24 @@ class SparkClusterIT {
             true);
         SuperTicket t = SuperTicket.load(local); // checks the file's checksum
         assertThat(t.provenance().get("sweep.cell")).isEqualTo(c.toJson());
+        if (!c.data().equals(SweepCell.EMBEDDED)) {
+          assertThat(t.provenance().get("data.train"))
+              .as("drawn on the IDX folder")
+              .contains("fashion-mnist-train");
+        }
       }
       SweepRow resumed =
           table.rows().stream().filter(r -> r.cell().equals(victim)).findFirst().orElseThrow();
       assertThat(resumed.resumed()).as("the victim resumed from its checkpoint").isTrue();
       assertThat(Long.parseLong(read(fs, pidFile))).as("a new executor drew it").isNotEqualTo(pid);
     }
+  }
+
+  /** Debian's Fashion-MNIST folder where installed (as in CI), else the embedded subset. */
+  private static String idxData() {
+    return FashionMnist.isInstalled(FashionMnist.DEFAULT_DIRECTORY)
+        ? FashionMnist.DEFAULT_DIRECTORY.toString()
+        : SweepCell.EMBEDDED;
   }
 
   /** Whether {@code dir} (or the generation its {@code latest} names) holds a run checkpoint. */

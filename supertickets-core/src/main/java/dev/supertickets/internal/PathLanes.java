@@ -1,0 +1,205 @@
+package dev.supertickets.internal;
+
+import dev.supertickets.tensor.Kernels;
+import dev.supertickets.tensor.Workspaces;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Not API. A second lane for the independent paths of a block within one training step: the thread
+ * that opens a step gets a helper thread (its own, kept for later steps) that runs every other path
+ * of each block while the step's thread runs the rest. The results are combined by the caller in
+ * path order, so a step computes the same floats on one lane or two.
+ *
+ * <p>ND4J's workspaces belong to a thread: the helper opens its own step workspace when the step
+ * opens the lanes and closes it when the step closes them, so what it allocates lives exactly as
+ * long as the step's own temporaries (path outputs, the caches their backward passes read).
+ *
+ * <p>Two lanes when {@value #PROPERTY} is 2 (the default when the machine has at least two cores
+ * and ND4J runs one OpenMP thread, as the {@code supertickets} launcher sets it); 1 turns it off.
+ * Only on the CPU backend's Java route. A block of one path, or a step not opened through {@link
+ * #open()}, runs on its own thread. Measured on 2 cores ({@code PathLanesProbe}, reference28, batch
+ * 64, steps in turn): 100.7 ms a step on one lane, 85.3 ms on two.
+ */
+public final class PathLanes implements AutoCloseable {
+  /** The system property that sets the number of lanes: 1 or 2. */
+  public static final String PROPERTY = "st.pathLanes";
+
+  private static volatile int lanes = fromProperty();
+  private static final ThreadLocal<PathLanes> OPEN = new ThreadLocal<>();
+  private static final java.util.concurrent.atomic.AtomicLong HELPED =
+      new java.util.concurrent.atomic.AtomicLong();
+  private static final ThreadLocal<ExecutorService> HELPERS = new ThreadLocal<>();
+
+  private final ExecutorService helper;
+  private final PathLanes outer;
+
+  private PathLanes(ExecutorService helper, PathLanes outer) {
+    this.helper = helper;
+    this.outer = outer;
+  }
+
+  private static int fromProperty() {
+    String v = System.getProperty(PROPERTY);
+    if (v != null) {
+      int n = Integer.parseInt(v.trim());
+      if (n != 1 && n != 2) {
+        throw new IllegalArgumentException(
+            "-D" + PROPERTY + "=" + v + " is not a lane count; use 1 (off) or 2");
+      }
+      return n;
+    }
+    String omp = System.getenv("OMP_NUM_THREADS");
+    boolean oneOmpThread = omp != null && omp.trim().equals("1");
+    return Runtime.getRuntime().availableProcessors() >= 2 && oneOmpThread ? 2 : 1;
+  }
+
+  /** The number of lanes a step gets. */
+  public static int count() {
+    return lanes;
+  }
+
+  /** How many paths the second lanes of this JVM have run (for benches and tests). */
+  public static long helpedPaths() {
+    return HELPED.get();
+  }
+
+  /** Sets the number of lanes of steps opened from now on: 1 (off) or 2 (for tests and benches). */
+  public static void use(int n) {
+    if (n != 1 && n != 2) {
+      throw new IllegalArgumentException("lanes must be 1 (off) or 2, got " + n);
+    }
+    lanes = n;
+  }
+
+  /** Back to the number {@value #PROPERTY} or the machine gives. */
+  public static void useDefault() {
+    lanes = fromProperty();
+  }
+
+  /**
+   * Opens the lanes for a step of this thread (call inside its step workspace); close them when the
+   * step ends. With one lane, a no-op.
+   */
+  public static PathLanes open() {
+    PathLanes outer = OPEN.get();
+    if (lanes < 2 || !Kernels.java()) {
+      // a device backend keeps its arrays on the device: its ops are queued on one stream
+      PathLanes none = new PathLanes(null, outer);
+      OPEN.set(none);
+      return none;
+    }
+    ExecutorService h = HELPERS.get();
+    if (h == null) {
+      String name = "supertickets-lane-" + Thread.currentThread().getName();
+      h =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+              });
+      HELPERS.set(h);
+    }
+    PathLanes lanes = new PathLanes(h, outer);
+    h.submit(HelperWorkspace::open);
+    OPEN.set(lanes);
+    return lanes;
+  }
+
+  /** Whether this thread's step runs paths in two lanes now. */
+  public static boolean active() {
+    PathLanes lanes = OPEN.get();
+    return lanes != null && lanes.helper != null;
+  }
+
+  /**
+   * {@code path.apply(i)} for every {@code i < n}, in lanes when this thread opened them: the
+   * helper takes the odd indices, this thread the even ones. Results in index order.
+   */
+  public static List<INDArray> map(int n, IntFunction<INDArray> path) {
+    PathLanes lanes = OPEN.get();
+    List<INDArray> out = new ArrayList<>(n);
+    if (lanes == null || lanes.helper == null || n < 2) {
+      for (int i = 0; i < n; i++) {
+        out.add(path.apply(i));
+      }
+      return out;
+    }
+    List<Future<INDArray>> helped = new ArrayList<>();
+    for (int i = 1; i < n; i += 2) {
+      int index = i;
+      helped.add(lanes.helper.submit(() -> path.apply(index)));
+      HELPED.incrementAndGet();
+    }
+    INDArray[] mine = new INDArray[n];
+    for (int i = 0; i < n; i += 2) {
+      mine[i] = path.apply(i);
+    }
+    for (int i = 0; i < n; i++) {
+      out.add(i % 2 == 0 ? mine[i] : join(helped.get(i / 2)));
+    }
+    return out;
+  }
+
+  private static INDArray join(Future<INDArray> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while a path ran in the second lane", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(c);
+    }
+  }
+
+  /** Closes the lanes: the helper's step workspace closes once its work is done. */
+  @Override
+  public void close() {
+    if (helper != null) {
+      try {
+        helper.submit(HelperWorkspace::close).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+    if (outer == null) {
+      OPEN.remove();
+    } else {
+      OPEN.set(outer);
+    }
+  }
+
+  /** The helper thread's step workspace, opened and closed with the lanes. */
+  private static final class HelperWorkspace {
+    private static final ThreadLocal<MemoryWorkspace> WS = new ThreadLocal<>();
+
+    static void open() {
+      WS.set(Workspaces.step());
+    }
+
+    static void close() {
+      MemoryWorkspace ws = WS.get();
+      if (ws != null) {
+        ws.close();
+        WS.remove();
+      }
+    }
+  }
+}

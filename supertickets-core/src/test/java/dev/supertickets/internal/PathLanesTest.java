@@ -1,0 +1,66 @@
+package dev.supertickets.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.supertickets.data.Augmentation;
+import dev.supertickets.data.Dataset;
+import dev.supertickets.data.EmbeddedFashionMnist;
+import dev.supertickets.draw.SuperTicketsDrawer;
+import dev.supertickets.space.SearchSpaces;
+import dev.supertickets.tensor.Backend;
+import dev.supertickets.ticket.SuperTicket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A block's paths in two lanes compute the floats of one lane: a whole draw (training steps, BN
+ * statistics, shrink and prune) gives the same ticket, bit for bit, and the second lane did run
+ * paths.
+ */
+class PathLanesTest {
+  @BeforeAll
+  static void backend() {
+    Backend.init();
+  }
+
+  @AfterEach
+  void backToTheDefault() {
+    PathLanes.useDefault();
+  }
+
+  private static SuperTicket draw(int lanes) throws Exception {
+    PathLanes.use(lanes);
+    Dataset train = EmbeddedFashionMnist.train().subset(0, 512);
+    Dataset test = EmbeddedFashionMnist.test().subset(0, 128);
+    return SuperTicketsDrawer.builder(SearchSpaces.tiny28())
+        .augmentation(Augmentation.none())
+        .seed(5)
+        .epochs(3)
+        .batchSize(64)
+        .targetSparsity(0.5)
+        .sparsityStep(0.25)
+        .minPruneEvents(1)
+        .rho(0.5)
+        .learningRate(0.05)
+        .rhoWarmupEpochs(0)
+        .shrinkThreshold(0.05)
+        .build()
+        .draw(train, test);
+  }
+
+  @Test
+  void twoLanesDrawTheTicketOfOne() throws Exception {
+    SuperTicket one = draw(1);
+    long before = PathLanes.helpedPaths();
+    SuperTicket two = draw(2);
+    assertThat(PathLanes.helpedPaths() - before).as("paths run in the second lane").isPositive();
+    assertThat(two.isIdenticalTo(one)).as("the same ticket on two lanes").isTrue();
+  }
+
+  @Test
+  void theLaneCountIsOneOrTwo() {
+    assertThatThrownBy(() -> PathLanes.use(3)).hasMessageContaining("1 (off) or 2, got 3");
+  }
+}
