@@ -10,3 +10,7 @@ mkdir -p /tmp/benchlib && cp supertickets-cli/target/supertickets/lib/*.jar supe
 OMP_NUM_THREADS=2 /usr/bin/time -v java -Xmx2g -Djava.awt.headless=true -Dbench.outDir=out -cp '/tmp/benchlib/*' \
   dev.supertickets.bench.FullDrawMain --space reference28 --recipe reference --epochs 12 --sparsity 0.9 --seed 1995 \
   --data /usr/share/datasets/fashion-mnist --report report
+# third run, lanes/ (session 15): one OpenMP thread and two path lanes, the supertickets launcher's defaults now
+OMP_NUM_THREADS=1 GOMP_SPINCOUNT=1000 /usr/bin/time -v java -Xmx2g -Djava.awt.headless=true -Dbench.outDir=out \
+  -cp '/tmp/benchlib/*' dev.supertickets.bench.FullDrawMain --space reference28 --recipe reference --epochs 12 \
+  --sparsity 0.9 --seed 1995 --data /usr/share/datasets/fashion-mnist --report report

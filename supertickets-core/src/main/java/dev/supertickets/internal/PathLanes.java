@@ -24,9 +24,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Two lanes when {@value #PROPERTY} is 2 (the default when the machine has at least two cores
  * and ND4J runs one OpenMP thread, as the {@code supertickets} launcher sets it); 1 turns it off.
- * Only on the CPU backend's Java route. A block of one path, or a step not opened through {@link
- * #open()}, runs on its own thread. Measured on 2 cores ({@code PathLanesProbe}, reference28, batch
- * 64, steps in turn): 100.7 ms a step on one lane, 85.3 ms on two.
+ * Only on the CPU backend's Java route, and only while the JVM's stepping threads and helpers leave
+ * a core free: a step that finds none runs on one lane (the same floats). A block of one path, or a
+ * step not opened through {@link #open()}, runs on its own thread. Measured on 2 cores ({@code
+ * PathLanesProbe}, reference28, batch 64, steps in turn): 100.7 ms a step on one lane, 85.3 ms on
+ * two.
  */
 public final class PathLanes implements AutoCloseable {
   /** The system property that sets the number of lanes: 1 or 2. */
@@ -36,6 +38,16 @@ public final class PathLanes implements AutoCloseable {
   private static final ThreadLocal<PathLanes> OPEN = new ThreadLocal<>();
   private static final java.util.concurrent.atomic.AtomicLong HELPED =
       new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * Threads busy with steps in this JVM: each stepping thread and each helper in use. A step gets a
+   * helper only while this stays within the cores, so that two draws side by side (the main job's
+   * draw and its baseline, Spark's local tasks) do not put three threads on two cores.
+   */
+  private static final java.util.concurrent.atomic.AtomicInteger BUSY =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
   private static final ThreadLocal<ExecutorService> HELPERS = new ThreadLocal<>();
 
   private final ExecutorService helper;
@@ -90,8 +102,10 @@ public final class PathLanes implements AutoCloseable {
    */
   public static PathLanes open() {
     PathLanes outer = OPEN.get();
-    if (lanes < 2 || !Kernels.java()) {
-      // a device backend keeps its arrays on the device: its ops are queued on one stream
+    // a device backend keeps its arrays on the device: its ops are queued on one stream
+    boolean wanted = lanes >= 2 && Kernels.java();
+    int busy = BUSY.incrementAndGet();
+    if (!wanted || outer != null || busy >= CORES || !BUSY.compareAndSet(busy, busy + 1)) {
       PathLanes none = new PathLanes(null, outer);
       OPEN.set(none);
       return none;
@@ -122,7 +136,9 @@ public final class PathLanes implements AutoCloseable {
 
   /**
    * {@code path.apply(i)} for every {@code i < n}, in lanes when this thread opened them: the
-   * helper takes the odd indices, this thread the even ones. Results in index order.
+   * helper takes the odd indices, this thread the even ones (for a block of three paths, this
+   * thread two: waiting for the helper costs more than leaving it idle, measured against a split by
+   * the paths' work in {@code PathLanesProbe}). Results in index order.
    */
   public static List<INDArray> map(int n, IntFunction<INDArray> path) {
     PathLanes lanes = OPEN.get();
@@ -177,8 +193,11 @@ public final class PathLanes implements AutoCloseable {
         Thread.currentThread().interrupt();
       } catch (ExecutionException e) {
         throw new IllegalStateException(e.getCause());
+      } finally {
+        BUSY.decrementAndGet();
       }
     }
+    BUSY.decrementAndGet();
     if (outer == null) {
       OPEN.remove();
     } else {

@@ -59,6 +59,47 @@ class PathLanesTest {
     assertThat(two.isIdenticalTo(one)).as("the same ticket on two lanes").isTrue();
   }
 
+  /**
+   * Two threads stepping at once (two draws side by side) share the cores: on two cores only the
+   * first gets a helper; from four, both do.
+   */
+  @Test
+  void stepsSideBySideGetHelpersOnlyForFreeCores() throws Exception {
+    PathLanes.use(2);
+    java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    boolean[] first = new boolean[1];
+    Thread t =
+        new Thread(
+            () -> {
+              try (var ws = dev.supertickets.tensor.Workspaces.step();
+                  PathLanes lanes = PathLanes.open()) {
+                first[0] = PathLanes.active();
+                opened.countDown();
+                done.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    t.start();
+    opened.await();
+    boolean second;
+    try (var ws = dev.supertickets.tensor.Workspaces.step();
+        PathLanes lanes = PathLanes.open()) {
+      second = PathLanes.active();
+    } finally {
+      done.countDown();
+      t.join();
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    assertThat(first[0]).isEqualTo(cores >= 2);
+    assertThat(second).as("a helper for the second stepping thread").isEqualTo(cores >= 4);
+    try (var ws = dev.supertickets.tensor.Workspaces.step();
+        PathLanes lanes = PathLanes.open()) {
+      assertThat(PathLanes.active()).as("the cores free again").isEqualTo(cores >= 2);
+    }
+  }
+
   @Test
   void theLaneCountIsOneOrTwo() {
     assertThatThrownBy(() -> PathLanes.use(3)).hasMessageContaining("1 (off) or 2, got 3");

@@ -78,8 +78,7 @@ public final class SweepSpeedup {
     m.put("speedUpWithClusterStart", oneProcess / (sweep + clusterStart));
     m.put("identicalTickets", identical);
     m.put("backend", Backend.describe());
-    // 0 when the one-process run is held to the executors' settings (one thread for the Java
-    // kernels)
+    // as the common pool reports it: 1 on two cores, also when its parallelism is set to 0
     m.put(
         "oneProcessForkJoinParallelism",
         java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
