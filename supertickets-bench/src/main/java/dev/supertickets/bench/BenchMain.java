@@ -1,5 +1,6 @@
 package dev.supertickets.bench;
 
+import dev.supertickets.internal.PathLanes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,6 +117,9 @@ public final class BenchMain {
    *     ours|peer|both, --rows a,b
    */
   public static void main(String[] args) {
+    // a row's threads are ND4J's and the fork-join pool's only: the blocks' paths stay in one lane
+    // (path lanes would add a helper thread; PathLanesProbe measures them)
+    PathLanes.use(1);
     int status;
     try {
       Options options = Options.parse(args);
