@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,20 +36,18 @@ public final class PathLanes implements AutoCloseable {
   /** The system property that sets the number of lanes: 1 or 2. */
   public static final String PROPERTY = "st.pathLanes";
 
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
   private static volatile int lanes = fromProperty();
   private static final ThreadLocal<PathLanes> OPEN = new ThreadLocal<>();
-  private static final java.util.concurrent.atomic.AtomicLong HELPED =
-      new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong HELPED = new AtomicLong();
 
   /**
    * Threads busy with steps in this JVM: each stepping thread and each helper in use. A step gets a
    * helper only while this stays within the cores, so that two draws side by side (the main job's
    * draw and its baseline, Spark's local tasks) do not put three threads on two cores.
    */
-  private static final java.util.concurrent.atomic.AtomicInteger BUSY =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private static final AtomicInteger BUSY = new AtomicInteger();
 
-  private static final int CORES = Runtime.getRuntime().availableProcessors();
   private static final ThreadLocal<ExecutorService> HELPERS = new ThreadLocal<>();
 
   private final ExecutorService helper;
@@ -70,12 +70,15 @@ public final class PathLanes implements AutoCloseable {
     }
     String omp = System.getenv("OMP_NUM_THREADS");
     boolean oneOmpThread = omp != null && omp.trim().equals("1");
-    return Runtime.getRuntime().availableProcessors() >= 2 && oneOmpThread ? 2 : 1;
+    return CORES >= 2 && oneOmpThread ? 2 : 1;
   }
 
-  /** The number of lanes a step gets. */
+  /**
+   * The number of lanes a step gets when a core is free: 1 off the CPU backend's Java route (a
+   * device backend keeps its arrays on the device, its ops queued on one stream).
+   */
   public static int count() {
-    return lanes;
+    return Kernels.java() ? lanes : 1;
   }
 
   /** How many paths the second lanes of this JVM have run (for benches and tests). */
@@ -102,8 +105,7 @@ public final class PathLanes implements AutoCloseable {
    */
   public static PathLanes open() {
     PathLanes outer = OPEN.get();
-    // a device backend keeps its arrays on the device: its ops are queued on one stream
-    boolean wanted = lanes >= 2 && Kernels.java();
+    boolean wanted = count() >= 2;
     int busy = BUSY.incrementAndGet();
     if (!wanted || outer != null || busy >= CORES || !BUSY.compareAndSet(busy, busy + 1)) {
       PathLanes none = new PathLanes(null, outer);

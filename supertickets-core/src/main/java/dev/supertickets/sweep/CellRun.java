@@ -46,6 +46,11 @@ public final class CellRun {
     return dir.resolve(TICKETS).resolve(cell.id() + ".stkt");
   }
 
+  /** Where {@code cell} keeps its progress under {@code dir} while it draws. */
+  public static Path checkpointFolder(Path dir, SweepCell cell) {
+    return dir.resolve(CHECKPOINTS).resolve(cell.id());
+  }
+
   /** Whether {@code cell} is done under {@code dir} (its row is there). */
   public static boolean isDone(Path dir, SweepCell cell) {
     return Files.isRegularFile(rowFile(dir, cell));
@@ -64,7 +69,7 @@ public final class CellRun {
     Backend.init();
     Dataset train = train(cell);
     Dataset test = test(cell);
-    Path checkpoint = dir.resolve(CHECKPOINTS).resolve(cell.id());
+    Path checkpoint = checkpointFolder(dir, cell);
     boolean resumed = hasProgress(checkpoint);
     SweepMethod.Setting setting =
         SweepMethod.Setting.of(cell, train, test, java.util.Optional.of(checkpoint));

@@ -1,5 +1,6 @@
 package dev.supertickets.tensor;
 
+import dev.supertickets.internal.PathLanes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,7 +163,7 @@ public final class Backend {
         omp == null ? "unset" : omp,
         spin == null ? "" : ", GOMP_SPINCOUNT=" + spin,
         Runtime.getRuntime().availableProcessors(),
-        Kernels.java() ? dev.supertickets.internal.PathLanes.count() : 1);
+        PathLanes.count());
   }
 
   /** Whether ND4J's CUDA backend is the one loaded. */

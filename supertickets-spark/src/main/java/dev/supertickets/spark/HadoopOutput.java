@@ -1,5 +1,7 @@
 package dev.supertickets.spark;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import dev.supertickets.sweep.CellRun;
 import dev.supertickets.sweep.SweepCell;
 import dev.supertickets.ticket.SuperTicket;
@@ -8,8 +10,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
@@ -23,6 +23,9 @@ import org.apache.hadoop.fs.FileSystem;
 final class HadoopOutput {
   /** How often a drawing task looks for a new checkpoint to copy to the file system. */
   static final long MIRROR_PERIOD_MS = 1000;
+
+  /** The sweep's folder itself, for {@link CellRun}'s names relative to it. */
+  private static final Path HERE = Path.of("");
 
   private HadoopOutput() {}
 
@@ -61,24 +64,18 @@ final class HadoopOutput {
     SweepCell cell = SweepCell.fromJson(cellJson);
     FileSystem fs = fileSystem(uri, new Configuration());
     org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(uri);
-    org.apache.hadoop.fs.Path row =
-        new org.apache.hadoop.fs.Path(out, CellRun.ROWS + "/" + cell.id() + ".json");
-    if (fs.exists(row)) {
+    if (fs.exists(remote(out, CellRun.rowFile(HERE, cell)))) {
       return;
     }
     Path scratch = Files.createTempDirectory("supertickets-cell-");
     Path pid = scratch.resolve(cell.id() + ".pid");
     Files.writeString(pid, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
     put(fs, pid, new org.apache.hadoop.fs.Path(out, SparkSweep.RUNNING + "/" + cell.id() + ".pid"));
-    org.apache.hadoop.fs.Path checkpoints =
-        new org.apache.hadoop.fs.Path(out, CellRun.CHECKPOINTS + "/" + cell.id());
+    org.apache.hadoop.fs.Path checkpoints = remote(out, CellRun.checkpointFolder(HERE, cell));
     try {
       try (CheckpointMirror mirror =
           CheckpointMirror.start(
-              fs,
-              scratch.resolve(CellRun.CHECKPOINTS).resolve(cell.id()),
-              checkpoints,
-              MIRROR_PERIOD_MS)) {
+              fs, CellRun.checkpointFolder(scratch, cell), checkpoints, MIRROR_PERIOD_MS)) {
         CellRun.run(cell, scratch);
       }
       publish(fs, scratch, cell, out);
@@ -108,27 +105,25 @@ final class HadoopOutput {
    */
   private static void publish(
       FileSystem fs, Path dir, SweepCell cell, org.apache.hadoop.fs.Path out) throws IOException {
-    put(
-        fs,
-        CellRun.ticketFile(dir, cell),
-        new org.apache.hadoop.fs.Path(out, CellRun.TICKETS + "/" + cell.id() + ".stkt"));
-    put(
-        fs,
-        CellRun.rowFile(dir, cell),
-        new org.apache.hadoop.fs.Path(out, CellRun.ROWS + "/" + cell.id() + ".json"));
+    put(fs, CellRun.ticketFile(dir, cell), remote(out, CellRun.ticketFile(HERE, cell)));
+    put(fs, CellRun.rowFile(dir, cell), remote(out, CellRun.rowFile(HERE, cell)));
+  }
+
+  /**
+   * {@code relative}, a path under a sweep's folder as {@link CellRun} names it, under {@code out}.
+   */
+  private static org.apache.hadoop.fs.Path remote(org.apache.hadoop.fs.Path out, Path relative) {
+    return new org.apache.hadoop.fs.Path(out, relative.toString());
   }
 
   private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    MoreFiles.deleteRecursively(dir, RecursiveDeleteOption.ALLOW_INSECURE);
   }
 
   /** The row of {@code cell} on the file system, or null. */
   static String readRow(FileSystem fs, String uri, SweepCell cell) throws IOException {
     org.apache.hadoop.fs.Path row =
-        new org.apache.hadoop.fs.Path(
-            new org.apache.hadoop.fs.Path(uri), CellRun.ROWS + "/" + cell.id() + ".json");
+        remote(new org.apache.hadoop.fs.Path(uri), CellRun.rowFile(HERE, cell));
     if (!fs.exists(row)) {
       return null;
     }
