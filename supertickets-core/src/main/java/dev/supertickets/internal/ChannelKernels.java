@@ -5,7 +5,6 @@ import dev.supertickets.tensor.Tensors;
 import java.nio.FloatBuffer;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -82,11 +81,7 @@ public final class ChannelKernels {
   }
 
   private static void forEachPart(int parts, IntConsumer body) {
-    if (parts == 1) {
-      body.accept(0); // small tensors: a parallel stream's set-up outweighs the pass
-    } else {
-      IntStream.range(0, parts).parallel().forEach(body);
-    }
+    PathLanes.forEachPart(parts, body);
   }
 
   private static float[] repeat(float[] v, int len) {

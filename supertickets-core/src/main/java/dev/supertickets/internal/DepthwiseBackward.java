@@ -4,7 +4,6 @@ import dev.supertickets.tensor.Tensors;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -97,9 +96,7 @@ public final class DepthwiseBackward {
       int parts = Math.min(n, Math.max(1, ForkJoinPool.getCommonPoolParallelism() + 1));
       float[] dw = new float[k * k * c];
       float[][][] acc = new float[parts][][];
-      IntStream.range(0, parts)
-          .parallel()
-          .forEach(part -> acc[part] = images(part, parts, xs, gs, wrep, dxs));
+      PathLanes.forEachPart(parts, part -> acc[part] = images(part, parts, xs, gs, wrep, dxs));
       for (float[][] t : acc) {
         for (int tap = 0; tap < k * k; tap++) {
           for (int u = 0; u < len; u++) {
@@ -131,13 +128,24 @@ public final class DepthwiseBackward {
           }
         }
         for (int i = 0; i < k; i++) {
+          boolean inside = false;
           for (int r = 0; r < ROWS; r++) {
             int iy = (y0 + r) * s + i - pad;
-            xr[r] = r < rows && iy >= 0 && iy < h ? xImg[iy][0] : zero;
+            boolean row = r < rows && iy >= 0 && iy < h;
+            xr[r] = row ? xImg[iy][0] : zero;
+            inside |= row;
+          }
+          if (!inside) {
+            continue; // both input rows in the padding: every product is zero
           }
           for (int j = 0; j < k; j++) {
-            int lo = j * c;
-            accumulate2(t[i * k + j], xr[0], xr[1], gq[0][j], gq[1][j], lo, lo + rowOut);
+            // only the columns where tap j meets the image, not its zero padding (a 7x7 kernel on
+            // a 7x7 image: 37 of 49 columns), so the sums are those of the whole row
+            int from = Math.max(j, pad) * c;
+            int to = Math.min(j + ow, pad + wd) * c;
+            if (from < to) {
+              accumulate2(t[i * k + j], xr[0], xr[1], gq[0][j], gq[1][j], from, to);
+            }
           }
         }
       }

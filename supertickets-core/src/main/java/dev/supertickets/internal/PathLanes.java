@@ -3,6 +3,7 @@ package dev.supertickets.internal;
 import dev.supertickets.tensor.Kernels;
 import dev.supertickets.tensor.Workspaces;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -10,7 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -49,6 +52,24 @@ public final class PathLanes implements AutoCloseable {
   private static final AtomicInteger BUSY = new AtomicInteger();
 
   private static final ThreadLocal<ExecutorService> HELPERS = new ThreadLocal<>();
+
+  /** True on a helper thread, and on a stepping thread while it runs its share of the paths. */
+  private static final ThreadLocal<Boolean> IN_LANES = ThreadLocal.withInitial(() -> false);
+
+  /**
+   * Runs {@code body} for every part index of a kernel split into parts: on the common fork-join
+   * pool, except while this thread runs paths beside its helper, when both cores are already at
+   * work (a third thread measured slower). The parts are the same either way, so are the sums.
+   */
+  public static void forEachPart(int parts, IntConsumer body) {
+    if (parts == 1 || IN_LANES.get()) {
+      for (int p = 0; p < parts; p++) {
+        body.accept(p);
+      }
+    } else {
+      IntStream.range(0, parts).parallel().forEach(body);
+    }
+  }
 
   private final ExecutorService helper;
   private final PathLanes outer;
@@ -137,12 +158,14 @@ public final class PathLanes implements AutoCloseable {
   }
 
   /**
-   * {@code path.apply(i)} for every {@code i < n}, in lanes when this thread opened them: the
-   * helper takes the odd indices, this thread the even ones (for a block of three paths, this
-   * thread two: waiting for the helper costs more than leaving it idle, measured against a split by
-   * the paths' work in {@code PathLanesProbe}). Results in index order.
+   * {@code path.apply(i)} for every path {@code i}, in lanes when this thread opened them, split by
+   * {@code cost[i]}, an estimate of path {@code i}'s work: the costliest path goes to the helper,
+   * each next one to the lane with less work so far, this thread's on a tie (for kernels 3, 5 and 7
+   * of equal width, 7 on the helper and 3 and 5 here: the best of the splits measured in {@code
+   * PathLanesProbe}). Results in index order.
    */
-  public static List<INDArray> map(int n, IntFunction<INDArray> path) {
+  public static List<INDArray> map(double[] cost, IntFunction<INDArray> path) {
+    int n = cost.length;
     PathLanes lanes = OPEN.get();
     List<INDArray> out = new ArrayList<>(n);
     if (lanes == null || lanes.helper == null || n < 2) {
@@ -151,20 +174,52 @@ public final class PathLanes implements AutoCloseable {
       }
       return out;
     }
-    List<Future<INDArray>> helped = new ArrayList<>();
-    for (int i = 1; i < n; i += 2) {
+    boolean[] toHelper = split(cost);
+    List<Future<INDArray>> helped = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
       int index = i;
-      helped.add(lanes.helper.submit(() -> path.apply(index)));
-      HELPED.incrementAndGet();
+      helped.add(toHelper[i] ? lanes.helper.submit(() -> path.apply(index)) : null);
     }
     INDArray[] mine = new INDArray[n];
-    for (int i = 0; i < n; i += 2) {
-      mine[i] = path.apply(i);
+    IN_LANES.set(true);
+    try {
+      for (int i = 0; i < n; i++) {
+        if (!toHelper[i]) {
+          mine[i] = path.apply(i);
+        }
+      }
+    } finally {
+      IN_LANES.set(false);
     }
     for (int i = 0; i < n; i++) {
-      out.add(i % 2 == 0 ? mine[i] : join(helped.get(i / 2)));
+      if (toHelper[i]) {
+        HELPED.incrementAndGet();
+      }
+      out.add(toHelper[i] ? join(helped.get(i)) : mine[i]);
     }
     return out;
+  }
+
+  /** Which paths the helper runs: greedy by cost, the costliest first and to the helper. */
+  static boolean[] split(double[] cost) {
+    Integer[] order = new Integer[cost.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(cost[b], cost[a]));
+    boolean[] toHelper = new boolean[cost.length];
+    double mine = 0;
+    double helper = 0;
+    for (int k = 0; k < order.length; k++) {
+      int i = order[k];
+      if (k == 0 || helper < mine) {
+        toHelper[i] = true;
+        helper += cost[i];
+      } else {
+        mine += cost[i];
+      }
+    }
+    return toHelper;
   }
 
   private static INDArray join(Future<INDArray> f) {
@@ -212,6 +267,7 @@ public final class PathLanes implements AutoCloseable {
     private static final ThreadLocal<MemoryWorkspace> WS = new ThreadLocal<>();
 
     static void open() {
+      IN_LANES.set(true);
       WS.set(Workspaces.step());
     }
 

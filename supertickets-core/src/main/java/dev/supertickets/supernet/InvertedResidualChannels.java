@@ -266,7 +266,7 @@ public final class InvertedResidualChannels implements Module {
     List<Path> run = merged != null && x.size(0) <= MERGED_MAX_BATCH ? List.of(merged) : paths;
     if (mode.cachesForBackward()) {
       // the paths in the step's lanes (PathLanes), summed in path order as on one lane
-      List<INDArray> ys = PathLanes.map(run.size(), i -> run.get(i).forward(x, mode));
+      List<INDArray> ys = PathLanes.map(laneCosts(run), i -> run.get(i).forward(x, mode));
       INDArray sum = ys.get(0);
       for (int i = 1; i < ys.size(); i++) {
         sum.addi(ys.get(i));
@@ -388,7 +388,7 @@ public final class InvertedResidualChannels implements Module {
       // each path's input gradient kept past its scratch scope, then added in path order as below
       List<INDArray> dxs =
           PathLanes.map(
-              paths.size(),
+              laneCosts(paths),
               i -> {
                 try (MemoryWorkspace ignored = Workspaces.scratch()) {
                   return Workspaces.keep(paths.get(i).backward(gSum));
@@ -407,6 +407,20 @@ public final class InvertedResidualChannels implements Module {
       }
     }
     return dx;
+  }
+
+  /**
+   * Each path's work in a step, for {@link PathLanes} to split: per hidden channel its k x k
+   * depthwise taps, plus its 1x1 convolutions and batch norms, which cost about what 34 taps do (a
+   * reference28 profile).
+   */
+  private static double[] laneCosts(List<Path> run) {
+    double[] cost = new double[run.size()];
+    for (int i = 0; i < cost.length; i++) {
+      Path p = run.get(i);
+      cost[i] = p.hidden() * (34.0 + p.kernel() * p.kernel());
+    }
+    return cost;
   }
 
   @Override

@@ -51,6 +51,21 @@ class PathLanesTest {
   }
 
   @Test
+  void theHelperTakesTheCostliestPathAndTheLanesBalance() {
+    // kernels 3, 5 and 7 at equal widths: the 7 alone, 3 and 5 on the step's thread
+    assertThat(PathLanes.split(new double[] {43, 59, 83})).containsExactly(false, false, true);
+    // a cut 7x7 path: the 5x5 is now the costliest
+    assertThat(PathLanes.split(new double[] {43, 59, 20})).containsExactly(false, true, false);
+    // one path far costlier than the rest: the rest all here
+    assertThat(PathLanes.split(new double[] {10, 200, 30, 40}))
+        .containsExactly(false, true, false, false);
+    // the helper, behind after the costliest, takes the next costliest
+    assertThat(PathLanes.split(new double[] {50, 40, 30, 30}))
+        .containsExactly(true, false, false, true);
+    assertThat(PathLanes.split(new double[] {5, 9})).containsExactly(false, true);
+  }
+
+  @Test
   void twoLanesDrawTheTicketOfOne() throws Exception {
     SuperTicket one = draw(1);
     long before = PathLanes.helpedPaths();
