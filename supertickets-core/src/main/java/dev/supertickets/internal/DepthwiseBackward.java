@@ -4,6 +4,7 @@ import dev.supertickets.tensor.Tensors;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -38,6 +39,42 @@ public final class DepthwiseBackward {
     }
     return new Geometry(x.shape(), dy.shape(), k, stride, pad)
         .run(Tensors.contiguous(x), Tensors.contiguous(w), Tensors.contiguous(dy));
+  }
+
+  /**
+   * The input gradient, with the weight gradient handed to {@code weightGradient}: at stride 1 with
+   * 'same' padding in single precision (the input gradient then comes from libnd4j's forward op,
+   * the weight gradient from the Java loop alone) that hand-over is {@link PathLanes#offload
+   * offloaded}, since no later layer's backward pass waits for it; the caller must {@link
+   * PathLanes#settle() settle} before x and dy go out of scope. Otherwise as {@link #compute}.
+   */
+  public static INDArray backward(
+      INDArray x,
+      INDArray w,
+      INDArray dy,
+      int k,
+      int stride,
+      int pad,
+      Consumer<INDArray> weightGradient) {
+    if (x.dataType() == DataType.FLOAT && inputGradientByOp(k, stride, pad)) {
+      INDArray xc = Tensors.contiguous(x);
+      INDArray dyc = Tensors.contiguous(dy);
+      Geometry geometry = new Geometry(x.shape(), dy.shape(), k, stride, pad);
+      INDArray dx = flippedForward(dyc, Tensors.contiguous(w).data().asFloat(), k, geometry.c);
+      PathLanes.offload(() -> weightGradient.accept(geometry.weights(xc, dyc)));
+      return dx;
+    }
+    INDArray[] g = compute(x, w, dy, k, stride, pad);
+    weightGradient.accept(g[1]);
+    return g[0];
+  }
+
+  /**
+   * Stride 1, 'same' padding: dx is the depthwise convolution of dy with the flipped kernel, which
+   * the native forward op computes in a fraction of the time the Java loop would take for it.
+   */
+  private static boolean inputGradientByOp(int k, int stride, int pad) {
+    return stride == 1 && k % 2 == 1 && pad == (k - 1) / 2;
   }
 
   /** Shapes of one call and the padded, phase-split row layout derived from them. */
@@ -78,10 +115,7 @@ public final class DepthwiseBackward {
       FloatBuffer xs = x.data().asNioFloat();
       FloatBuffer gs = dy.data().asNioFloat();
       float[] ws = w.data().asFloat();
-      // stride 1, 'same' padding: dx is the depthwise convolution of dy with the flipped kernel,
-      // which the native forward op computes in a fraction of the time the loop below would take
-      // for it
-      boolean viaOp = s == 1 && k % 2 == 1 && pad == (k - 1) / 2;
+      boolean viaOp = inputGradientByOp(k, s, pad);
       INDArray dx =
           viaOp
               ? flippedForward(dy, ws, k, c)
@@ -93,6 +127,16 @@ public final class DepthwiseBackward {
           wrep[tap][u] = ws[tap * c + u % c];
         }
       }
+      return new INDArray[] {dx, images(xs, gs, wrep, dxs)};
+    }
+
+    /** The weight gradient alone (dx computed elsewhere). */
+    INDArray weights(INDArray x, INDArray dy) {
+      return images(x.data().asNioFloat(), dy.data().asNioFloat(), null, null);
+    }
+
+    /** Every image, in parts: writes dx rows when dxs is given, returns dW. */
+    private INDArray images(FloatBuffer xs, FloatBuffer gs, float[][] wrep, FloatBuffer dxs) {
       int parts = Math.min(n, Math.max(1, ForkJoinPool.getCommonPoolParallelism() + 1));
       float[] dw = new float[k * k * c];
       float[][][] acc = new float[parts][][];
@@ -104,7 +148,7 @@ public final class DepthwiseBackward {
           }
         }
       }
-      return new INDArray[] {dx, Nd4j.create(dw, new long[] {k, k, 1, c}, 'c')};
+      return Nd4j.create(dw, new long[] {k, k, 1, c}, 'c');
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
@@ -19,9 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Not API. A second lane for the independent paths of a block within one training step: the thread
- * that opens a step gets a helper thread (its own, kept for later steps) that runs every other path
- * of each block while the step's thread runs the rest. The results are combined by the caller in
- * path order, so a step computes the same floats on one lane or two.
+ * that opens a step gets a helper thread (its own, kept for later steps) that runs some paths of
+ * each block, chosen by their work, while the step's thread runs the rest. The results are combined
+ * by the caller in path order, so a step computes the same floats on one lane or two.
  *
  * <p>ND4J's workspaces belong to a thread: the helper opens its own step workspace when the step
  * opens the lanes and closes it when the step closes them, so what it allocates lives exactly as
@@ -32,8 +33,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Only on the CPU backend's Java route, and only while the JVM's stepping threads and helpers leave
  * a core free: a step that finds none runs on one lane (the same floats). A block of one path, or a
  * step not opened through {@link #open()}, runs on its own thread. Measured on 2 cores ({@code
- * PathLanesProbe}, reference28, batch 64, steps in turn): 100.7 ms a step on one lane, 85.3 ms on
- * two.
+ * PathLanesProbe}, reference28, steps in turn): 100.7 ms a step of 64 images on one lane, 85.3 ms
+ * on two with every other path on the helper (session 15); see docs/performance.md for the split by
+ * work.
  */
 public final class PathLanes implements AutoCloseable {
   /** The system property that sets the number of lanes: 1 or 2. */
@@ -52,6 +54,12 @@ public final class PathLanes implements AutoCloseable {
   private static final AtomicInteger BUSY = new AtomicInteger();
 
   private static final ThreadLocal<ExecutorService> HELPERS = new ThreadLocal<>();
+
+  /** Work this stepping thread handed to its helper and has not yet seen finished. */
+  private static final ThreadLocal<List<FutureTask<Void>>> PENDING =
+      ThreadLocal.withInitial(ArrayList::new);
+
+  private static final AtomicLong OFFLOADED = new AtomicLong();
 
   /** True on a helper thread, and on a stepping thread while it runs its share of the paths. */
   private static final ThreadLocal<Boolean> IN_LANES = ThreadLocal.withInitial(() -> false);
@@ -188,6 +196,7 @@ public final class PathLanes implements AutoCloseable {
           mine[i] = path.apply(i);
         }
       }
+      settle();
     } finally {
       IN_LANES.set(false);
     }
@@ -198,6 +207,59 @@ public final class PathLanes implements AutoCloseable {
       out.add(toHelper[i] ? join(helped.get(i)) : mine[i]);
     }
     return out;
+  }
+
+  /**
+   * Work off a path's critical chain (a weight gradient, which no later layer of the backward pass
+   * reads): handed to the helper when this thread runs its share of a block's paths, so that a
+   * helper done with its own paths takes it, else run here and now. The caller must {@link
+   * #settle()} before the arrays it reads go out of scope. Whichever thread runs it, it computes
+   * the same floats.
+   */
+  public static void offload(Runnable work) {
+    PathLanes lanes = OPEN.get();
+    if (lanes == null || lanes.helper == null || !IN_LANES.get()) {
+      work.run();
+      return;
+    }
+    Thread caller = Thread.currentThread();
+    FutureTask<Void> task =
+        new FutureTask<>(
+            () -> {
+              work.run();
+              if (Thread.currentThread() != caller) {
+                OFFLOADED.incrementAndGet();
+              }
+            },
+            null);
+    PENDING.get().add(task);
+    lanes.helper.execute(task);
+  }
+
+  /**
+   * Waits for the work this thread {@link #offload offloaded}, running here what the helper has not
+   * started (it was still busy with its own paths).
+   */
+  public static void settle() {
+    List<FutureTask<Void>> pending = PENDING.get();
+    if (pending.isEmpty()) {
+      return;
+    }
+    try {
+      for (FutureTask<Void> task : pending) {
+        task.run(); // a no-op when the helper has run it or runs it now
+      }
+      for (FutureTask<Void> task : pending) {
+        join(task);
+      }
+    } finally {
+      pending.clear();
+    }
+  }
+
+  /** How many pieces of {@link #offload offloaded} work the helpers of this JVM ran. */
+  public static long offloaded() {
+    return OFFLOADED.get();
   }
 
   /** Which paths the helper runs: greedy by cost, the costliest first and to the helper. */
@@ -222,7 +284,7 @@ public final class PathLanes implements AutoCloseable {
     return toHelper;
   }
 
-  private static INDArray join(Future<INDArray> f) {
+  private static <T> T join(Future<T> f) {
     try {
       return f.get();
     } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.ImmutableList;
 import dev.supertickets.internal.DepthwiseBackward;
+import dev.supertickets.internal.PathLanes;
 import dev.supertickets.internal.SparseMatmul;
 import dev.supertickets.tensor.Kernels;
 import dev.supertickets.tensor.Tensors;
@@ -258,9 +259,9 @@ public final class Conv2d implements Module {
           new INDArray[] {dx, dw});
       weight.accumulateGrad(dw.reshape('c', w.shape()));
     } else if (isDepthwise()) {
-      INDArray[] g = DepthwiseBackward.compute(x, w, gradOut, kernel, stride, padding);
-      dx = g[0];
-      weight.accumulateGrad(g[1]);
+      dx =
+          DepthwiseBackward.backward(
+              x, w, gradOut, kernel, stride, padding, weight::accumulateGrad);
     } else if (groups == 1) {
       INDArray dw = Nd4j.createUninitialized(w.dataType(), w.shape());
       dx = Nd4j.createUninitialized(x.dataType(), x.shape());
@@ -313,8 +314,12 @@ public final class Conv2d implements Module {
   private INDArray pointwiseBackward(INDArray x, INDArray w2, INDArray gradOut, boolean grouped) {
     INDArray xs = subsample(x);
     INDArray g2 = Tensors.rows(gradOut);
-    INDArray dw = Tensors.matmul(Tensors.rows(xs), g2, true, false);
-    weight.accumulateGrad(grouped ? diagonalBlocks(dw) : dw.reshape('c', 1, 1, cin, cout));
+    // the weight gradient is off the backward pass's chain: a helper lane may take it
+    PathLanes.offload(
+        () -> {
+          INDArray dw = Tensors.matmul(Tensors.rows(xs), g2, true, false);
+          weight.accumulateGrad(grouped ? diagonalBlocks(dw) : dw.reshape('c', 1, 1, cin, cout));
+        });
     INDArray dxs =
         Tensors.matmul(g2, w2, false, true).reshape('c', xs.size(0), xs.size(1), xs.size(2), cin);
     if (stride == 1) {

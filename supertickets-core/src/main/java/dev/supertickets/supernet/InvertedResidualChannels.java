@@ -391,7 +391,9 @@ public final class InvertedResidualChannels implements Module {
               laneCosts(paths),
               i -> {
                 try (MemoryWorkspace ignored = Workspaces.scratch()) {
-                  return Workspaces.keep(paths.get(i).backward(gSum));
+                  INDArray d = Workspaces.keep(paths.get(i).backward(gSum));
+                  PathLanes.settle(); // offloaded weight gradients read this scope's arrays
+                  return d;
                 }
               });
       for (INDArray d : dxs) {
@@ -411,14 +413,15 @@ public final class InvertedResidualChannels implements Module {
 
   /**
    * Each path's work in a step, for {@link PathLanes} to split: per hidden channel its k x k
-   * depthwise taps, plus its 1x1 convolutions and batch norms, which cost about what 34 taps do (a
-   * reference28 profile).
+   * depthwise taps, plus its 1x1 convolutions and batch norms, which cost about what 90 taps do
+   * (reference28 at batch 128, timed in two lanes: paths 3 and 5 together 122 ms a step, path 7
+   * alone 79 ms).
    */
   private static double[] laneCosts(List<Path> run) {
     double[] cost = new double[run.size()];
     for (int i = 0; i < cost.length; i++) {
       Path p = run.get(i);
-      cost[i] = p.hidden() * (34.0 + p.kernel() * p.kernel());
+      cost[i] = p.hidden() * (90.0 + p.kernel() * p.kernel());
     }
     return cost;
   }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * One and two path lanes, step for step in turn on one trainer ({@code reference28}, batch 64, the
- * reference draw's shape), medians of each (run with -Dst.excludedGroups=none
+ * One and two path lanes, step for step in turn on one trainer ({@code reference28}, batch 128, the
+ * reference recipe's shape), medians of each (run with -Dst.excludedGroups=none
  * -Dtest=PathLanesProbe; -Dprobe.steps=N).
  */
 @Tag("probe")
@@ -26,7 +26,7 @@ class PathLanesProbe {
     SplittableRandom rng = new SplittableRandom(1);
     HrSupernet net = new HrSupernet(SearchSpaces.reference28(), rng);
     Trainer t = Trainer.builder(net).build();
-    int batch = 64;
+    int batch = 128;
     int[] y = new int[batch];
     for (int i = 0; i < batch; i++) {
       y[i] = i % 10;

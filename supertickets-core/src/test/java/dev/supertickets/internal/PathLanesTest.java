@@ -2,6 +2,7 @@ package dev.supertickets.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.supertickets.data.Augmentation;
 import dev.supertickets.data.Dataset;
@@ -52,10 +53,10 @@ class PathLanesTest {
 
   @Test
   void theHelperTakesTheCostliestPathAndTheLanesBalance() {
-    // kernels 3, 5 and 7 at equal widths: the 7 alone, 3 and 5 on the step's thread
-    assertThat(PathLanes.split(new double[] {43, 59, 83})).containsExactly(false, false, true);
+    // kernels 3, 5 and 7 at equal widths (90 + k*k a channel): the 7 alone, 3 and 5 here
+    assertThat(PathLanes.split(new double[] {99, 115, 139})).containsExactly(false, false, true);
     // a cut 7x7 path: the 5x5 is now the costliest
-    assertThat(PathLanes.split(new double[] {43, 59, 20})).containsExactly(false, true, false);
+    assertThat(PathLanes.split(new double[] {99, 115, 40})).containsExactly(false, true, false);
     // one path far costlier than the rest: the rest all here
     assertThat(PathLanes.split(new double[] {10, 200, 30, 40}))
         .containsExactly(false, true, false, false);
@@ -113,6 +114,53 @@ class PathLanesTest {
         PathLanes lanes = PathLanes.open()) {
       assertThat(PathLanes.active()).as("the cores free again").isEqualTo(cores >= 2);
     }
+  }
+
+  /**
+   * Work a stepping thread offloads while it runs its paths goes to an idle helper; {@code settle}
+   * returns once all of it is done, running what the helper has not started; failures surface
+   * there; outside a step's lanes offloading runs the work at once.
+   */
+  @Test
+  void offloadedWorkReachesAnIdleHelperAndSettleWaitsForIt() throws Exception {
+    Thread caller = Thread.currentThread();
+    Thread[] ranOn = new Thread[1];
+    PathLanes.offload(() -> ranOn[0] = Thread.currentThread());
+    assertThat(ranOn[0]).as("outside lanes: run at once, here").isSameAs(caller);
+    assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs two cores");
+    PathLanes.use(2);
+    java.util.concurrent.CountDownLatch byHelper = new java.util.concurrent.CountDownLatch(1);
+    java.util.List<Thread> threads =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    long before = PathLanes.offloaded();
+    try (var ws = dev.supertickets.tensor.Workspaces.step();
+        PathLanes lanes = PathLanes.open()) {
+      PathLanes.map(
+          new double[] {2, 1},
+          i -> {
+            if (Thread.currentThread() == caller) {
+              PathLanes.offload(byHelper::countDown);
+              try {
+                // this thread does not run it: only the idle helper can
+                assertThat(byHelper.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+              for (int k = 0; k < 50; k++) {
+                PathLanes.offload(() -> threads.add(Thread.currentThread()));
+              }
+              PathLanes.settle();
+              assertThat(threads).as("all done when settle returns").hasSize(50);
+              PathLanes.offload(
+                  () -> {
+                    throw new IllegalArgumentException("offloaded failure");
+                  });
+              assertThatThrownBy(PathLanes::settle).hasMessage("offloaded failure");
+            }
+            return org.nd4j.linalg.factory.Nd4j.scalar((float) i);
+          });
+    }
+    assertThat(PathLanes.offloaded() - before).as("run by the helper").isPositive();
   }
 
   @Test
