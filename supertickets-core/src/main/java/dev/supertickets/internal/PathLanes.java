@@ -257,6 +257,33 @@ public final class PathLanes implements AutoCloseable {
     }
   }
 
+  /**
+   * Drops the work this thread offloaded, for a path whose backward pass failed: what has not
+   * started never runs, what runs is waited for (it reads the path's arrays) and its own failure
+   * ignored, so that the caller's exception is the one that surfaces.
+   */
+  public static void discard() {
+    List<FutureTask<Void>> pending = PENDING.get();
+    try {
+      for (FutureTask<Void> task : pending) {
+        task.cancel(false);
+      }
+      for (FutureTask<Void> task : pending) {
+        if (!task.isCancelled()) {
+          try {
+            task.get();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (ExecutionException e) {
+            // the path failed already; that failure is the one to report
+          }
+        }
+      }
+    } finally {
+      pending.clear();
+    }
+  }
+
   /** How many pieces of {@link #offload offloaded} work the helpers of this JVM ran. */
   public static long offloaded() {
     return OFFLOADED.get();

@@ -391,7 +391,13 @@ public final class InvertedResidualChannels implements Module {
               laneCosts(paths),
               i -> {
                 try (MemoryWorkspace ignored = Workspaces.scratch()) {
-                  INDArray d = Workspaces.keep(paths.get(i).backward(gSum));
+                  INDArray d;
+                  try {
+                    d = Workspaces.keep(paths.get(i).backward(gSum));
+                  } catch (RuntimeException | Error e) {
+                    PathLanes.discard();
+                    throw e;
+                  }
                   PathLanes.settle(); // offloaded weight gradients read this scope's arrays
                   return d;
                 }

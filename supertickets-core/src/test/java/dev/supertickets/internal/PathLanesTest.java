@@ -156,6 +156,13 @@ class PathLanesTest {
                     throw new IllegalArgumentException("offloaded failure");
                   });
               assertThatThrownBy(PathLanes::settle).hasMessage("offloaded failure");
+              // a failed path: discard runs nothing more and surfaces nothing
+              PathLanes.offload(
+                  () -> {
+                    throw new IllegalStateException("not to surface");
+                  });
+              PathLanes.discard();
+              PathLanes.settle();
             }
             return org.nd4j.linalg.factory.Nd4j.scalar((float) i);
           });
