@@ -273,6 +273,23 @@ public final class InvertedResidualChannels implements Module {
       }
       return sumBn.forward(sum, mode).addi(shortcut);
     }
+    if (PathLanes.active() && run.size() > 1) {
+      // an evaluation or calibration pass in lanes: each path's temporaries die with its scratch
+      // scope, its output is kept and the outputs are added in path order, as below
+      List<INDArray> ys =
+          PathLanes.map(
+              laneCosts(run),
+              i -> {
+                try (MemoryWorkspace ignored = Workspaces.scratch()) {
+                  return Workspaces.keep(run.get(i).forward(x, mode));
+                }
+              });
+      INDArray sum = ys.get(0);
+      for (int i = 1; i < ys.size(); i++) {
+        sum.addi(ys.get(i));
+      }
+      return sumBn.forward(sum, mode).addi(shortcut);
+    }
     INDArray sum = null;
     for (Path p : run) {
       // nothing is kept for a backward pass: a path's temporaries die with the scratch scope, only

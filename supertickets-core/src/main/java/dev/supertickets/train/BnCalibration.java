@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import dev.supertickets.data.BatchIterator;
 import dev.supertickets.data.Loader;
+import dev.supertickets.internal.PathLanes;
 import dev.supertickets.nn.BatchNorm;
 import dev.supertickets.nn.Mode;
 import dev.supertickets.nn.Module;
@@ -35,7 +36,8 @@ public final class BnCalibration {
     BatchIterator it = loader.epoch(epochForOrder);
     for (int i = 0; i < batches && it.hasNext(); i++) {
       var b = it.next();
-      try (MemoryWorkspace ignored = Workspaces.step()) {
+      try (MemoryWorkspace ignored = Workspaces.step();
+          PathLanes lanes = PathLanes.open()) {
         model.forward(b.x(), Mode.CALIBRATE);
       }
     }

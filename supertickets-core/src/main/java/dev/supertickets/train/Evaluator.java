@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import dev.supertickets.data.Batch;
 import dev.supertickets.data.BatchIterator;
 import dev.supertickets.data.Loader;
+import dev.supertickets.internal.PathLanes;
 import dev.supertickets.nn.Mode;
 import dev.supertickets.nn.Module;
 import dev.supertickets.nn.loss.SoftmaxCrossEntropy;
@@ -31,7 +32,8 @@ public final class Evaluator {
     BatchIterator it = loader.epoch(0);
     while (it.hasNext()) {
       Batch b = it.next();
-      try (MemoryWorkspace ignored = Workspaces.step()) {
+      try (MemoryWorkspace ignored = Workspaces.step();
+          PathLanes lanes = PathLanes.open()) {
         INDArray logits = model.forward(b.x(), Mode.EVAL);
         SoftmaxCrossEntropy.Result r = loss.compute(logits, b.y());
         lossSum += r.loss() * r.counted();
@@ -54,7 +56,8 @@ public final class Evaluator {
     BatchIterator it = loader.epoch(0);
     while (it.hasNext()) {
       Batch b = it.next();
-      try (MemoryWorkspace ignored = Workspaces.step()) {
+      try (MemoryWorkspace ignored = Workspaces.step();
+          PathLanes lanes = PathLanes.open()) {
         int[] pred = predictions(model.forward(b.x(), Mode.EVAL));
         int[] y = b.y();
         for (int i = 0; i < pred.length; i++) {

@@ -75,6 +75,32 @@ class PathLanesTest {
     assertThat(two.isIdenticalTo(one)).as("the same ticket on two lanes").isTrue();
   }
 
+  /** Evaluation and BN re-calibration run a block's paths in lanes too, to the same floats. */
+  @Test
+  void evaluationAndCalibrationInLanesMatchOneLane() {
+    Dataset data = EmbeddedFashionMnist.test().subset(0, 256);
+    double[][] losses = new double[2][];
+    long before = PathLanes.helpedPaths();
+    for (int lanes = 1; lanes <= 2; lanes++) {
+      PathLanes.use(lanes);
+      var net =
+          new dev.supertickets.supernet.HrSupernet(
+              SearchSpaces.tiny28(), new java.util.SplittableRandom(3));
+      var loader =
+          dev.supertickets.data.Loader.forEvaluation(
+              data, 64, dev.supertickets.data.Normalization.identity(1));
+      dev.supertickets.train.BnCalibration.recalibrate(net, loader, 2, 0);
+      var m =
+          dev.supertickets.train.Evaluator.evaluate(
+              net, loader, new dev.supertickets.nn.loss.SoftmaxCrossEntropy());
+      losses[lanes - 1] = new double[] {m.loss(), m.accuracy()};
+    }
+    if (Runtime.getRuntime().availableProcessors() >= 2) {
+      assertThat(PathLanes.helpedPaths() - before).as("paths run in the second lane").isPositive();
+    }
+    assertThat(losses[1]).containsExactly(losses[0]);
+  }
+
   /**
    * Two threads stepping at once (two draws side by side) share the cores: on two cores only the
    * first gets a helper; from four, both do.
