@@ -14,5 +14,6 @@ OMP_NUM_THREADS=2 /usr/bin/time -v java -Xmx2g -Djava.awt.headless=true -Dbench.
 OMP_NUM_THREADS=1 GOMP_SPINCOUNT=1000 /usr/bin/time -v java -Xmx2g -Djava.awt.headless=true -Dbench.outDir=out \
   -cp '/tmp/benchlib/*' dev.supertickets.bench.FullDrawMain --space reference28 --recipe reference --epochs 12 \
   --sparsity 0.9 --seed 1995 --data /usr/share/datasets/fashion-mnist --report report
-# fourth run, balanced/ (session 16, at 6370d99): the same command as the third; lanes split by the paths' work,
-# the depthwise weight gradient trimmed to the image, weight gradients offloaded to the helper lane
+# fourth run, balanced/ (session 16, at 085a386): the same command as the third; lanes split by the paths' work,
+# the depthwise weight gradient trimmed to the image, weight gradients offloaded to the helper lane, evaluation and
+# calibration in lanes

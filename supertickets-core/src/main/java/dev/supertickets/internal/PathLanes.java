@@ -19,10 +19,12 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Not API. A second lane for the independent paths of a block within one training step: the thread
- * that opens a step gets a helper thread (its own, kept for later steps) that runs some paths of
- * each block, chosen by their work, while the step's thread runs the rest. The results are combined
- * by the caller in path order, so a step computes the same floats on one lane or two.
+ * Not API. A second lane for the independent paths of a block within one training step (or one
+ * evaluation or calibration batch): the thread that opens a step gets a helper thread (its own,
+ * kept for later steps) that runs some paths of each block, chosen by their work, while the step's
+ * thread runs the rest; the helper then takes the weight gradients the step's thread {@link
+ * #offload offloads}. The results are combined by the caller in path order, so a step computes the
+ * same floats on one lane or two.
  *
  * <p>ND4J's workspaces belong to a thread: the helper opens its own step workspace when the step
  * opens the lanes and closes it when the step closes them, so what it allocates lives exactly as
