@@ -264,22 +264,17 @@ public final class InvertedResidualChannels implements Module {
       return residual == null ? x.dup() : shortcut;
     }
     List<Path> run = merged != null && x.size(0) <= MERGED_MAX_BATCH ? List.of(merged) : paths;
-    if (mode.cachesForBackward()) {
-      // the paths in the step's lanes (PathLanes), summed in path order as on one lane
-      List<INDArray> ys = PathLanes.map(laneCosts(run), i -> run.get(i).forward(x, mode));
-      INDArray sum = ys.get(0);
-      for (int i = 1; i < ys.size(); i++) {
-        sum.addi(ys.get(i));
-      }
-      return sumBn.forward(sum, mode).addi(shortcut);
-    }
-    if (PathLanes.active() && run.size() > 1) {
-      // an evaluation or calibration pass in lanes: each path's temporaries die with its scratch
-      // scope, its output is kept and the outputs are added in path order, as below
+    boolean keeps = mode.cachesForBackward();
+    if (keeps || PathLanes.active() && run.size() > 1) {
+      // the paths in the step's lanes (PathLanes), summed in path order as on one lane; a pass that
+      // keeps nothing for backward runs each path in a scratch scope of its own, keeping its output
       List<INDArray> ys =
           PathLanes.map(
               laneCosts(run),
               i -> {
+                if (keeps) {
+                  return run.get(i).forward(x, mode);
+                }
                 try (MemoryWorkspace ignored = Workspaces.scratch()) {
                   return Workspaces.keep(run.get(i).forward(x, mode));
                 }
