@@ -199,6 +199,22 @@ public final class PathLanes implements AutoCloseable {
         }
       }
       settle();
+    } catch (RuntimeException | Error e) {
+      // the helper's paths read this step's arrays: let them finish before the failure unwinds
+      // the step and its workspace; their own outcome no longer matters
+      discard();
+      for (Future<INDArray> f : helped) {
+        if (f != null) {
+          try {
+            f.get();
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+          } catch (ExecutionException ignored) {
+            // the step's own failure is the one to report
+          }
+        }
+      }
+      throw e;
     } finally {
       IN_LANES.set(false);
     }

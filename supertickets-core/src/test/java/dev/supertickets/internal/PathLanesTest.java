@@ -196,6 +196,36 @@ class PathLanesTest {
     assertThat(PathLanes.offloaded() - before).as("run by the helper").isPositive();
   }
 
+  /** A path failing on this thread surfaces only once the helper's path is done with the step. */
+  @Test
+  void aFailingPathWaitsForTheHelpersPath() {
+    assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "needs two cores");
+    PathLanes.use(2);
+    Thread caller = Thread.currentThread();
+    boolean[] helperDone = new boolean[1];
+    try (var ws = dev.supertickets.tensor.Workspaces.step();
+        PathLanes lanes = PathLanes.open()) {
+      assertThatThrownBy(
+              () ->
+                  PathLanes.map(
+                      new double[] {2, 1},
+                      i -> {
+                        if (Thread.currentThread() == caller) {
+                          throw new IllegalStateException("path failed");
+                        }
+                        try {
+                          Thread.sleep(300);
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        helperDone[0] = true;
+                        return org.nd4j.linalg.factory.Nd4j.scalar(1f);
+                      }))
+          .hasMessage("path failed");
+      assertThat(helperDone[0]).as("the helper's path finished first").isTrue();
+    }
+  }
+
   @Test
   void theLaneCountIsOneOrTwo() {
     assertThatThrownBy(() -> PathLanes.use(3)).hasMessageContaining("1 (off) or 2, got 3");
