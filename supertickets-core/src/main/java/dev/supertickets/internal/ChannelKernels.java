@@ -4,7 +4,6 @@ import dev.supertickets.nn.Activation;
 import dev.supertickets.tensor.Tensors;
 import java.nio.FloatBuffer;
 import java.util.concurrent.ForkJoinPool;
-import java.util.function.IntConsumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -80,10 +79,6 @@ public final class ChannelKernels {
     return Math.max(1, CHUNK / c) * c;
   }
 
-  private static void forEachPart(int parts, IntConsumer body) {
-    PathLanes.forEachPart(parts, body);
-  }
-
   private static float[] repeat(float[] v, int len) {
     float[] r = new float[len];
     int filled = Math.min(v.length, len);
@@ -115,7 +110,7 @@ public final class ChannelKernels {
     long chunks = (length + chunk - 1) / chunk;
     int parts = parts(length);
     float[][][] lanes = new float[parts][][];
-    forEachPart(
+    PathLanes.forEachPart(
         parts,
         part -> {
           float[] s1 = new float[chunk];
@@ -198,7 +193,7 @@ public final class ChannelKernels {
     float[] rd = repeat(fd, chunk);
     long chunks = (length + chunk - 1) / chunk;
     int parts = parts(length);
-    forEachPart(
+    PathLanes.forEachPart(
         parts,
         part -> {
           float[] ca = new float[chunk];

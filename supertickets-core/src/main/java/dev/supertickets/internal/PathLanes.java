@@ -205,13 +205,7 @@ public final class PathLanes implements AutoCloseable {
       discard();
       for (Future<INDArray> f : helped) {
         if (f != null) {
-          try {
-            f.get();
-          } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-          } catch (ExecutionException ignored) {
-            // the step's own failure is the one to report
-          }
+          awaitQuietly(f);
         }
       }
       throw e;
@@ -225,6 +219,30 @@ public final class PathLanes implements AutoCloseable {
       out.add(toHelper[i] ? join(helped.get(i)) : mine[i]);
     }
     return out;
+  }
+
+  /**
+   * {@link #map} with each path in a scratch scope of the thread that runs it: only its result
+   * outlives the scope, and the work it {@link #offload offloaded} is {@link #settle settled} (or
+   * {@link #discard discarded} when the path fails) before the scope closes, since that work reads
+   * the scope's arrays.
+   */
+  public static List<INDArray> mapScoped(double[] cost, IntFunction<INDArray> path) {
+    return map(
+        cost,
+        i -> {
+          try (MemoryWorkspace ignored = Workspaces.scratch()) {
+            INDArray result;
+            try {
+              result = Workspaces.keep(path.apply(i));
+            } catch (RuntimeException | Error e) {
+              discard();
+              throw e;
+            }
+            settle();
+            return result;
+          }
+        });
   }
 
   /**
@@ -288,17 +306,22 @@ public final class PathLanes implements AutoCloseable {
       }
       for (FutureTask<Void> task : pending) {
         if (!task.isCancelled()) {
-          try {
-            task.get();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          } catch (ExecutionException e) {
-            // the path failed already; that failure is the one to report
-          }
+          awaitQuietly(task);
         }
       }
     } finally {
       pending.clear();
+    }
+  }
+
+  /** Waits for {@code f}, whatever its outcome: the caller's own failure is the one to report. */
+  private static void awaitQuietly(Future<?> f) {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+      // its outcome no longer matters
     }
   }
 

@@ -18,6 +18,7 @@ import dev.supertickets.tensor.Workspaces;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -268,17 +269,9 @@ public final class InvertedResidualChannels implements Module {
     if (keeps || PathLanes.active() && run.size() > 1) {
       // the paths in the step's lanes (PathLanes), summed in path order as on one lane; a pass that
       // keeps nothing for backward runs each path in a scratch scope of its own, keeping its output
+      IntFunction<INDArray> path = i -> run.get(i).forward(x, mode);
       List<INDArray> ys =
-          PathLanes.map(
-              laneCosts(run),
-              i -> {
-                if (keeps) {
-                  return run.get(i).forward(x, mode);
-                }
-                try (MemoryWorkspace ignored = Workspaces.scratch()) {
-                  return Workspaces.keep(run.get(i).forward(x, mode));
-                }
-              });
+          keeps ? PathLanes.map(laneCosts(run), path) : PathLanes.mapScoped(laneCosts(run), path);
       INDArray sum = ys.get(0);
       for (int i = 1; i < ys.size(); i++) {
         sum.addi(ys.get(i));
@@ -398,22 +391,7 @@ public final class InvertedResidualChannels implements Module {
     INDArray gSum = sumBn.backward(gradOut);
     if (PathLanes.active() && paths.size() > 1) {
       // each path's input gradient kept past its scratch scope, then added in path order as below
-      List<INDArray> dxs =
-          PathLanes.map(
-              laneCosts(paths),
-              i -> {
-                try (MemoryWorkspace ignored = Workspaces.scratch()) {
-                  INDArray d;
-                  try {
-                    d = Workspaces.keep(paths.get(i).backward(gSum));
-                  } catch (RuntimeException | Error e) {
-                    PathLanes.discard();
-                    throw e;
-                  }
-                  PathLanes.settle(); // offloaded weight gradients read this scope's arrays
-                  return d;
-                }
-              });
+      List<INDArray> dxs = PathLanes.mapScoped(laneCosts(paths), i -> paths.get(i).backward(gSum));
       for (INDArray d : dxs) {
         dx.addi(d);
       }

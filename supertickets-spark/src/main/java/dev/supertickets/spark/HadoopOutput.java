@@ -70,7 +70,7 @@ final class HadoopOutput {
     Path scratch = Files.createTempDirectory("supertickets-cell-");
     Path pid = scratch.resolve(cell.id() + ".pid");
     Files.writeString(pid, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
-    put(fs, pid, new org.apache.hadoop.fs.Path(out, SparkSweep.RUNNING + "/" + cell.id() + ".pid"));
+    put(fs, pid, remote(out, SparkSweep.pidFile(HERE, cell)));
     org.apache.hadoop.fs.Path checkpoints = remote(out, CellRun.checkpointFolder(HERE, cell));
     try {
       try (CheckpointMirror mirror =

@@ -178,11 +178,16 @@ public final class SparkSweep {
     return checkNotNull(out, "output must not be null").matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
   }
 
+  /** Where the task drawing {@code cell} notes its process under a sweep's folder {@code dir}. */
+  static Path pidFile(Path dir, SweepCell cell) {
+    return dir.resolve(RUNNING).resolve(cell.id() + ".pid");
+  }
+
   /** What one task does: notes its process, then draws the cell (or finds it done). */
   static void runCell(String cellJson, String dir) throws IOException {
     SweepCell cell = SweepCell.fromJson(cellJson);
     Path d = Path.of(dir);
-    Path running = d.resolve(RUNNING).resolve(cell.id() + ".pid");
+    Path running = pidFile(d, cell);
     Files.createDirectories(running.getParent());
     AtomicFiles.write(
         running,
